@@ -1,0 +1,13 @@
+/** Every suite runs against the Sage ERP simulator on loopback; none reaches the internet. */
+module.exports = {
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test'],
+	testMatch: ['**/*.test.ts'],
+	transform: {
+		'^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+	},
+	setupFilesAfterEnv: ['<rootDir>/test/setup/secret-guard.ts'],
+	testTimeout: 60000,
+	maxWorkers: 2,
+	detectOpenHandles: false,
+};
