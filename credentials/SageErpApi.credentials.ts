@@ -1,0 +1,117 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestHelper,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { exchangeForCredential } from '../nodes/SageErp/transport/credential-session';
+
+/**
+ * Client id, secret and tenant in; a cached, self-renewing bearer token out.
+ * `preAuthentication` fills the hidden, expirable `accessToken` and `graphqlUrl` so that
+ * n8n's HTTP Request node can use this credential on any Sage URL; the Sage ERP nodes use
+ * the same process-wide token cache directly.
+ */
+export class SageErpApi implements ICredentialType {
+	name = 'sageErpApi';
+
+	displayName = 'Sage ERP API';
+
+	icon = { light: 'file:../nodes/SageErp/sageErp.svg', dark: 'file:../nodes/SageErp/sageErp.dark.svg' } as const;
+
+	documentationUrl = 'https://github.com/n8n-nodes-sage-erp/n8n-nodes-sage-erp#credential';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Token URL',
+			name: 'tokenUrl',
+			type: 'string',
+			default: 'https://api.erp.sage.com/v1/token',
+			required: true,
+			description: 'Sage’s token endpoint. Regional hosts such as https://api.eu.erp.sage.com/v1/token go here.',
+		},
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'The Client ID of the app in Sage’s app registry',
+		},
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'The secret key of the app in Sage’s app registry',
+		},
+		{
+			displayName: 'Tenant ID',
+			name: 'tenantId',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'The ID of the Sage tenant to connect to',
+		},
+		{
+			displayName: 'Token Request Format',
+			name: 'tokenRequestFormat',
+			type: 'options',
+			options: [
+				{
+					name: 'JSON (Documented Form)',
+					value: 'json',
+					description: 'POST {"clientId","clientSecret","tenantId"} as JSON',
+				},
+				{
+					name: 'OAuth2 Client Credentials',
+					value: 'oauth2',
+					description: 'Form-encoded grant_type=client_credentials with scope=tenantid:&lt;tenant&gt;',
+				},
+			],
+			default: 'json',
+		},
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'hidden',
+			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
+		{
+			displayName: 'GraphQL URL',
+			name: 'graphqlUrl',
+			type: 'hidden',
+			default: '',
+		},
+	];
+
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+		return await exchangeForCredential(credentials);
+	}
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.accessToken}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.graphqlUrl}}',
+			url: '',
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: { query: '{ __typename }' },
+		},
+	};
+}

@@ -1,0 +1,136 @@
+import { SageAuthError, SageNetworkError, SageResponseError, SageThrottledError, type GraphQLErrorEntry } from './errors';
+import { send, type HttpResponse } from './http';
+import { tokenManager, type SageCredentials, type TokenManager, type TokenSession } from './tokens';
+
+/** A warning (or information) that Sage attached to a successful answer. */
+export interface Diagnosis {
+	severity?: string | number;
+	message: string;
+	path?: Array<string | number>;
+}
+
+export interface GraphQLRequest {
+	query: string;
+	variables?: Record<string, unknown>;
+	operationName?: string;
+	/** Mutations are never retried once sent; see http.ts. */
+	isMutation: boolean;
+	timeoutMs?: number;
+	signal?: AbortSignal;
+}
+
+/** Sage's answer: `errors` are returned, not thrown, so batches can map them per item. */
+export interface GraphQLResult {
+	data: Record<string, unknown> | null;
+	errors: GraphQLErrorEntry[];
+	diagnoses: Diagnosis[];
+}
+
+export interface SageClientOptions {
+	/** Identifies the n8n credential across edits (its id), so replaced tokens are invalidated. */
+	credentialGroup?: string;
+	tokens?: TokenManager;
+	maxResponseBytes?: number;
+}
+
+/** One GraphQL call at a time: bearer token, one renewal on 401, typed errors. */
+export class SageClient {
+	private readonly tokens: TokenManager;
+
+	constructor(
+		private readonly credentials: SageCredentials,
+		private readonly options: SageClientOptions = {},
+	) {
+		this.tokens = options.tokens ?? tokenManager();
+	}
+
+	/** The tenant's GraphQL URL, as the token response gives it. */
+	async graphqlUrl(): Promise<string> {
+		return (await this.session()).graphqlUrl;
+	}
+
+	async execute(request: GraphQLRequest): Promise<GraphQLResult> {
+		let session = await this.session();
+		let response = await this.post(session, request);
+		if (response.status === 401) {
+			session = await this.tokens.renewAfterUnauthorized(this.credentials, session, this.options.credentialGroup);
+			response = await this.post(session, request);
+			if (response.status === 401) {
+				throw new SageAuthError('Sage refused a freshly renewed access token (HTTP 401).', {
+					httpStatus: 401,
+					hint: 'Check that the app registration still has access to the tenant in the Sage ERP API credential.',
+				});
+			}
+		}
+		return readGraphQLResponse(response);
+	}
+
+	private session(): Promise<TokenSession> {
+		return this.tokens.getSession(this.credentials, this.options.credentialGroup);
+	}
+
+	private post(session: TokenSession, request: GraphQLRequest): Promise<HttpResponse> {
+		const body: Record<string, unknown> = { query: request.query };
+		if (request.variables && Object.keys(request.variables).length) body.variables = request.variables;
+		if (request.operationName) body.operationName = request.operationName;
+		return send({
+			url: session.graphqlUrl,
+			method: 'POST',
+			headers: {
+				authorization: `Bearer ${session.accessToken}`,
+				'content-type': 'application/json',
+				accept: 'application/json',
+			},
+			body: JSON.stringify(body),
+			purpose: request.isMutation ? 'the GraphQL mutation' : 'the GraphQL query',
+			retry: request.isMutation ? 'mutation' : 'idempotent',
+			timeoutMs: request.timeoutMs,
+			signal: request.signal,
+			maxResponseBytes: this.options.maxResponseBytes,
+		});
+	}
+}
+
+function readGraphQLResponse(response: HttpResponse): GraphQLResult {
+	const { status } = response;
+	let parsed: Record<string, unknown> | undefined;
+	try {
+		const value: unknown = JSON.parse(response.body);
+		if (value && typeof value === 'object' && !Array.isArray(value)) parsed = value as Record<string, unknown>;
+	} catch {
+		parsed = undefined;
+	}
+	const errors = Array.isArray(parsed?.errors) ? (parsed.errors as GraphQLErrorEntry[]) : [];
+	// Sage answers business-rule failures with 200, and GraphQL validation errors may come with 400.
+	if (parsed && (status === 200 || (status >= 400 && status < 500 && errors.length))) {
+		const data = parsed.data && typeof parsed.data === 'object' ? (parsed.data as Record<string, unknown>) : null;
+		if (!data && !errors.length) {
+			throw new SageResponseError('Sage answered without data and without errors.', { httpStatus: status });
+		}
+		const extensions = parsed.extensions as { diagnoses?: unknown } | undefined;
+		const diagnoses = Array.isArray(extensions?.diagnoses) ? (extensions.diagnoses as Diagnosis[]) : [];
+		return { data, errors, diagnoses };
+	}
+	if (status === 403) {
+		throw new SageAuthError('Sage refused access to this GraphQL request (HTTP 403).', {
+			httpStatus: status,
+			hint: 'Check that the app registration of the Sage ERP API credential is allowed this data.',
+		});
+	}
+	if (status === 429) {
+		throw new SageThrottledError(`Sage kept limiting requests (HTTP 429) after ${response.attempts} attempts.`, {
+			httpStatus: status,
+			hint: 'Sage is limiting requests; run the workflow again later or lower its pace.',
+		});
+	}
+	if (status >= 500) {
+		throw new SageNetworkError(`Sage answered HTTP ${status} after ${response.attempts} attempt(s).`, {
+			httpStatus: status,
+			hint: 'Sage may be unavailable; try again later.',
+		});
+	}
+	if (status === 200) {
+		throw new SageResponseError('The GraphQL URL answered with something that is not GraphQL JSON.', { httpStatus: status });
+	}
+	throw new SageResponseError(`Sage answered HTTP ${status} to the GraphQL request.`, { httpStatus: status });
+}

@@ -1,0 +1,126 @@
+import { scrub } from './secrets';
+
+/**
+ * Typed errors of the transport layer. Each carries a stable `code`, a message that says
+ * what went wrong, and a `hint` that says what the user should do next. Messages are
+ * scrubbed of secrets and tokens when built, so no caller can leak one by accident.
+ */
+export type SageErrorCode =
+	| 'SAGE_CONFIG'
+	| 'SAGE_AUTH'
+	| 'SAGE_THROTTLED'
+	| 'SAGE_NETWORK'
+	| 'SAGE_TIMEOUT'
+	| 'SAGE_RESPONSE'
+	| 'SAGE_GRAPHQL'
+	| 'SAGE_OUTCOME_UNKNOWN'
+	| 'SAGE_ABORTED';
+
+export interface SageErrorDetails {
+	hint?: string;
+	httpStatus?: number;
+	cause?: unknown;
+}
+
+export class SageError extends Error {
+	readonly code: SageErrorCode;
+	readonly hint?: string;
+	readonly httpStatus?: number;
+
+	constructor(code: SageErrorCode, message: string, details: SageErrorDetails = {}) {
+		super(scrub(message));
+		this.name = new.target.name;
+		this.code = code;
+		this.hint = details.hint === undefined ? undefined : scrub(details.hint);
+		this.httpStatus = details.httpStatus;
+	}
+}
+
+/** A URL or credential field that is wrong before anything is sent. */
+export class SageConfigError extends SageError {
+	constructor(message: string, hint?: string) {
+		super('SAGE_CONFIG', message, { hint });
+	}
+}
+
+/** Sage refused the credentials or a token (401/403). */
+export class SageAuthError extends SageError {
+	constructor(message: string, details: SageErrorDetails = {}) {
+		super('SAGE_AUTH', message, details);
+	}
+}
+
+/** Sage kept answering 429 (or asked to wait longer than we allow). */
+export class SageThrottledError extends SageError {
+	readonly retryAfterMs?: number;
+	constructor(message: string, details: SageErrorDetails & { retryAfterMs?: number } = {}) {
+		super('SAGE_THROTTLED', message, details);
+		this.retryAfterMs = details.retryAfterMs;
+	}
+}
+
+/** The host could not be reached, or kept failing with 5xx. */
+export class SageNetworkError extends SageError {
+	constructor(message: string, details: SageErrorDetails = {}) {
+		super('SAGE_NETWORK', message, details);
+	}
+}
+
+/** No complete answer within the configured timeout. */
+export class SageTimeoutError extends SageError {
+	constructor(message: string, details: SageErrorDetails = {}) {
+		super('SAGE_TIMEOUT', message, details);
+	}
+}
+
+/** An answer that is not what Sage sends: HTML, not JSON, too large, missing fields. */
+export class SageResponseError extends SageError {
+	constructor(message: string, details: SageErrorDetails = {}) {
+		super('SAGE_RESPONSE', message, details);
+	}
+}
+
+/** The request was cancelled by the caller (the n8n execution was stopped). */
+export class SageAbortedError extends SageError {
+	constructor(message = 'The request to Sage was cancelled.') {
+		super('SAGE_ABORTED', message);
+	}
+}
+
+/**
+ * A mutation whose response was lost after it was sent: Sage may or may not have applied
+ * it. It is never retried automatically, because a duplicated sales order is worse than
+ * this error.
+ */
+export class SageOutcomeUnknownError extends SageError {
+	constructor(message: string, details: SageErrorDetails = {}) {
+		super('SAGE_OUTCOME_UNKNOWN', message, details);
+	}
+}
+
+export interface GraphQLErrorEntry {
+	message: string;
+	path?: Array<string | number>;
+	locations?: Array<{ line: number; column: number }>;
+	extensions?: Record<string, unknown>;
+}
+
+/** Sage answered with `errors[]`: business rules, validation, unknown fields. */
+export class SageGraphQLError extends SageError {
+	readonly errors: GraphQLErrorEntry[];
+	constructor(errors: GraphQLErrorEntry[], details: SageErrorDetails = {}) {
+		super('SAGE_GRAPHQL', describeGraphQLErrors(errors), details);
+		this.errors = errors;
+	}
+}
+
+/** "message (at xtremSales.salesOrder.create)" for each entry, joined. */
+export function describeGraphQLErrors(errors: GraphQLErrorEntry[]): string {
+	if (errors.length === 0) return 'Sage returned an error without a message.';
+	return errors
+		.map((entry) => {
+			const message = typeof entry.message === 'string' && entry.message ? entry.message : 'Unknown error';
+			return entry.path && entry.path.length ? `${message} (at ${entry.path.join('.')})` : message;
+		})
+		.join('; ');
+}
