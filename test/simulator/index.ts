@@ -1,0 +1,168 @@
+/**
+ * The Sage ERP simulator: a strict, fast stand-in for Sage DMO's token API and
+ * Xtrem GraphQL API, served on loopback. See README.md for the whole API.
+ *
+ *   const sim = await startSimulator();
+ *   ... sim.tokenUrl, sim.client, sim.counters(), sim.faults().set({...}) ...
+ *   await sim.stop();
+ */
+import { randomBytes } from 'node:crypto';
+import { SimClock } from './clock';
+import { Counters, emptyCounters, snapshotCounters } from './counters';
+import { FaultConfig } from './faults';
+import { nodeDef } from './model';
+import { insertDirect, toView, updateDirect } from './rules';
+import { SeedSizes } from './seed';
+import { SimHttpServer } from './server';
+import { GraphqlLogEntry, SimState, TokenEndpointMode } from './state';
+import { ClientRegistration, ExpiryStyle, GraphqlUrlKey, TokenApi } from './token-api';
+
+export type { Counters, FaultConfig, SeedSizes, ExpiryStyle, GraphqlUrlKey, TokenEndpointMode, GraphqlLogEntry, ClientRegistration };
+export { ACCESS_PREFIX, REFRESH_PREFIX } from './token-api';
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, buildSdl } from './schema';
+
+export const DEFAULT_TENANT_ID = 'demo-tenant';
+export const DEFAULT_CLIENT_ID = 'sim-client';
+
+export interface SimulatorOptions {
+	/** Default 0 (a random free port). The server listens on 127.0.0.1 only. */
+	port?: number;
+	accessTokenTtlSec?: number; // default 900
+	refreshTokenTtlSec?: number; // default 3600
+	/** How token expiries are written: ISO strings, epoch seconds, or expiresIn/refreshExpiresIn seconds. Default 'iso'. */
+	expiryStyle?: ExpiryStyle;
+	/** Key of the GraphQL URL in the token response's urls{}. Default 'graphQL'. */
+	graphqlUrlKey?: GraphqlUrlKey;
+	/** Default tenant's data sizes. Default 250 customers, 50 items, 40 sales orders. */
+	seed?: SeedSizes;
+	/** Default client of the default tenant. Default: 'sim-client', a random secret, tenant 'demo-tenant'. */
+	client?: Partial<ClientRegistration>;
+}
+
+export interface SimStoreAccess {
+	/** Records in _id order, as plain copies (_id string, stamps ISO, references as the target's _id string). */
+	list(recordType: string): Record<string, unknown>[];
+	get(recordType: string, id: string | number): Record<string, unknown> | undefined;
+	count(recordType: string): number;
+	/** Inserts without business rules or counters; references as '#key' or _id; stamps from the clock. */
+	insert(recordType: string, data: Record<string, unknown>): Record<string, unknown>;
+	update(recordType: string, id: string | number, patch: Record<string, unknown>): Record<string, unknown>;
+	remove(recordType: string, id: string | number): boolean;
+}
+
+export interface FaultsHandle {
+	set(config: FaultConfig): void;
+	clear(): void;
+	get(): FaultConfig;
+}
+
+export interface Simulator {
+	readonly baseUrl: string;
+	readonly tokenUrl: string;
+	readonly client: ClientRegistration;
+	readonly port: number;
+	readonly defaultTenantId: string;
+	graphqlUrl(tenantId?: string): string;
+	addTenant(tenantId: string, seed?: SeedSizes): void;
+	addClient(client: ClientRegistration): void;
+	setClientSecret(clientId: string, newSecret: string): void;
+	counters(tenantId?: string): Counters;
+	resetCounters(): void;
+	readonly clock: SimClock;
+	faults(tenantId?: string): FaultsHandle;
+	revokeAllTokens(tenantId?: string): void;
+	issuedTokens(): string[];
+	tokenEndpointMode(mode: TokenEndpointMode): void;
+	store(tenantId?: string): SimStoreAccess;
+	graphqlLog(tenantId?: string): GraphqlLogEntry[];
+	clearGraphqlLog(tenantId?: string): void;
+	stop(): Promise<void>;
+}
+
+function toId(id: string | number): number {
+	const n = typeof id === 'number' ? id : Number(id);
+	if (!Number.isInteger(n)) throw new Error(`Invalid _id '${id}'`);
+	return n;
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+	const clock = new SimClock();
+	let baseUrl = '';
+	const tenantId = options.client?.tenantId ?? DEFAULT_TENANT_ID;
+	const tokens: TokenApi = new TokenApi(
+		clock,
+		{
+			accessTokenTtlSec: options.accessTokenTtlSec ?? 900,
+			refreshTokenTtlSec: options.refreshTokenTtlSec ?? 3600,
+			expiryStyle: options.expiryStyle ?? 'iso',
+			graphqlUrlKey: options.graphqlUrlKey ?? 'graphQL',
+		},
+		() => baseUrl,
+		(t: string): boolean => state.tenants.has(t),
+	);
+	const state: SimState = new SimState(clock, tokens, tenantId);
+	state.addTenant(tenantId, options.seed);
+	const client: ClientRegistration = {
+		clientId: options.client?.clientId ?? DEFAULT_CLIENT_ID,
+		clientSecret: options.client?.clientSecret ?? `sim-secret-${randomBytes(18).toString('base64url')}`,
+		tenantId,
+	};
+	tokens.addClient(client);
+
+	const server = new SimHttpServer(state);
+	const port = await server.listen(options.port ?? 0);
+	baseUrl = `http://127.0.0.1:${port}`;
+
+	const storeAccess = (tid?: string): SimStoreAccess => {
+		const store = state.tenant(tid).store;
+		return {
+			list: (rt) => {
+				const def = nodeDef(rt);
+				return Array.from(store.all(rt), (r) => toView(def, r));
+			},
+			get: (rt, id) => {
+				const r = store.getRecord(rt, toId(id));
+				return r ? toView(nodeDef(rt), r) : undefined;
+			},
+			count: (rt) => store.count(rt),
+			insert: (rt, data) => toView(nodeDef(rt), insertDirect(store, nodeDef(rt), data)),
+			update: (rt, id, patch) => toView(nodeDef(rt), updateDirect(store, nodeDef(rt), toId(id), patch)),
+			remove: (rt, id) => store.removeRecord(nodeDef(rt).recordType, toId(id)),
+		};
+	};
+
+	return {
+		baseUrl,
+		tokenUrl: `${baseUrl}/v1/token`,
+		client: { ...client },
+		port,
+		defaultTenantId: tenantId,
+		graphqlUrl: (tid) => `${baseUrl}/v1/fwd/${encodeURIComponent(tid ?? tenantId)}/api`,
+		addTenant: (tid, seed) => void state.addTenant(tid, seed),
+		addClient: (c) => {
+			if (!state.tenants.has(c.tenantId)) throw new Error(`Unknown tenant '${c.tenantId}': addTenant first`);
+			tokens.addClient(c);
+		},
+		setClientSecret: (cid, secret) => tokens.setClientSecret(cid, secret),
+		counters: (tid) => snapshotCounters(state.tenant(tid).counters),
+		resetCounters: () => {
+			for (const t of state.tenants.values()) t.counters = emptyCounters();
+		},
+		clock,
+		faults: (tid) => {
+			const f = state.tenant(tid).faults;
+			return { set: (c) => f.set(c), clear: () => f.clear(), get: () => f.get() };
+		},
+		revokeAllTokens: (tid) => void tokens.revokeTenant(state.tenant(tid).id),
+		issuedTokens: () => [...tokens.issued],
+		tokenEndpointMode: (mode) => {
+			state.tokenMode = mode;
+		},
+		store: storeAccess,
+		graphqlLog: (tid) => state.tenant(tid).log.map((e) => ({ ...e })),
+		clearGraphqlLog: (tid) => {
+			state.tenant(tid).log.length = 0;
+		},
+		stop: () => server.stop(),
+	};
+}
