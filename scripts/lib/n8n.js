@@ -30,12 +30,19 @@ const WORK_ROOT = path.join(REPO_ROOT, '.n8n-e2e');
  * A new, empty user folder with this package installed as a community package:
  *   <folder>/.n8n/nodes/package.json                 lists it under dependencies
  *   <folder>/.n8n/nodes/node_modules/<package name>  symlink to the checkout (its dist/ is what n8n loads)
- * options: { root (parent folder, default .n8n-e2e/), name (folder name prefix), packageDir }
+ * options: { folder (exact path, wiped first) | root (parent folder, default .n8n-e2e/) + name (prefix), packageDir }
  */
 function createUserFolder(options = {}) {
-	const root = options.root || WORK_ROOT;
-	fs.mkdirSync(root, { recursive: true });
-	const userFolder = fs.mkdtempSync(path.join(root, `${options.name || 'n8n'}-`));
+	let userFolder;
+	if (options.folder) {
+		userFolder = path.resolve(options.folder);
+		fs.rmSync(userFolder, { recursive: true, force: true });
+		fs.mkdirSync(userFolder, { recursive: true });
+	} else {
+		const root = options.root || WORK_ROOT;
+		fs.mkdirSync(root, { recursive: true });
+		userFolder = fs.mkdtempSync(path.join(root, `${options.name || 'n8n'}-`));
+	}
 	installPackage(userFolder, options.packageDir || REPO_ROOT);
 	return userFolder;
 }
@@ -277,14 +284,14 @@ async function login(baseUrl, owner = DEFAULT_OWNER) {
  * Everything up to a ready-to-start user folder: provisions n8n, creates the folder with the
  * package installed, imports credentials and workflows, publishes `activate` ids.
  * Resolves { n8n, userFolder, env(options) -> env for a process on this folder, timings }.
- * options: { root, name, credentials, workflows, activate, port, owner, quiet }
+ * options: { folder | root + name, credentials, workflows, activate, port, owner, quiet }
  */
 async function prepareInstance(options = {}) {
 	const timings = {};
 	let t = Date.now();
 	const n8n = await ensureN8n({ quiet: options.quiet });
 	timings.provision = Date.now() - t;
-	const userFolder = createUserFolder({ root: options.root, name: options.name });
+	const userFolder = createUserFolder({ folder: options.folder, root: options.root, name: options.name });
 	const port = options.port || (await freePort());
 	const owner = options.owner || DEFAULT_OWNER;
 	const ownerVars = ownerEnv(n8n, owner);
