@@ -138,7 +138,7 @@ export function seedTenant(store: TenantStore, sizes: SeedSizes = {}): void {
 			{ id: cid, name, isActive: true, taxIdNumber: `${country}${100000000 + Math.floor(rc() * 899999999)}`, country: countryId },
 			st,
 		);
-		const slug = name.toLowerCase().replace(/[^a-z]+/g, '-');
+		const slug = name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z]+/g, '-');
 		store.insertRecord(
 			'xtremMasterData.customer',
 			{
