@@ -1,0 +1,116 @@
+import { SageClient } from '../../nodes/SageErp/transport/client';
+import { retrySettings } from '../../nodes/SageErp/transport/http';
+import { failureOf, managerOn, QUERY_CUSTOMERS, useSimulator } from './sim-fixture';
+
+const ctx = useSimulator();
+
+const CREATE_CURRENCY = `mutation($data: Currency_Input!) { xtremMasterData { currency { create(data: $data) { _id id } } } }`;
+let sequence = 0;
+function createCurrency(client: SageClient) {
+	sequence++;
+	return client.execute({
+		query: CREATE_CURRENCY,
+		variables: { data: { id: `T${String(sequence).padStart(2, '0')}`, name: `Test currency ${sequence}`, decimalDigits: 2 } },
+		isMutation: true,
+	});
+}
+
+let client: SageClient;
+beforeEach(async () => {
+	client = new SageClient(ctx.credentials, { tokens: managerOn(ctx.sim) });
+	await client.graphqlUrl(); // exchange first, so faults hit GraphQL requests only
+	ctx.sim.faults().clear();
+	ctx.sim.resetCounters();
+});
+
+describe('retry rules', () => {
+	it('waits for Retry-After on 429 and then succeeds', async () => {
+		ctx.sim.faults().set({ failNext: { count: 2, status: 429, retryAfterSec: 0.2 } });
+		const started = Date.now();
+		const result = await client.execute({ query: QUERY_CUSTOMERS, isMutation: false });
+		expect(result.errors).toEqual([]);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(380);
+		expect(ctx.sim.counters().graphqlRequests).toBe(3);
+	});
+
+	it('retries a query on 503, 502 and 504', async () => {
+		for (const status of [503, 502, 504] as const) {
+			ctx.sim.faults().set({ failNext: { count: 2, status } });
+			const result = await client.execute({ query: QUERY_CUSTOMERS, isMutation: false });
+			expect(result.errors).toEqual([]);
+		}
+	});
+
+	it('retries a query whose response was cut midway', async () => {
+		ctx.sim.faults().set({ resetNext: 1 });
+		const result = await client.execute({ query: QUERY_CUSTOMERS, isMutation: false });
+		expect(result.errors).toEqual([]);
+		expect(ctx.sim.counters().graphqlRequests).toBe(2);
+	});
+
+	it('gives up after a bounded number of attempts with a clear error', async () => {
+		ctx.sim.faults().set({ failNext: { count: 100, status: 502 } });
+		const error = await failureOf(() => client.execute({ query: QUERY_CUSTOMERS, isMutation: false }));
+		expect(error.code).toBe('SAGE_NETWORK');
+		expect(error.message).toBe(`Sage answered HTTP 502 after ${retrySettings.maxAttempts} attempt(s).`);
+		expect(ctx.sim.counters().graphqlRequests).toBe(retrySettings.maxAttempts);
+	});
+
+	it('fails fast when Retry-After is longer than the cap', async () => {
+		ctx.sim.faults().set({ failNext: { count: 1, status: 429, retryAfterSec: 3600 } });
+		const error = await failureOf(() => client.execute({ query: QUERY_CUSTOMERS, isMutation: false }));
+		expect(error.code).toBe('SAGE_THROTTLED');
+		expect(error.message).toBe('Sage asked to wait 3600 s before the GraphQL query (HTTP 429).');
+	});
+
+	it('retries a mutation on 429, and it is applied exactly once', async () => {
+		ctx.sim.faults().set({ failNext: { count: 1, status: 429, retryAfterSec: 0 } });
+		const result = await createCurrency(client);
+		expect(result.errors).toEqual([]);
+		expect(ctx.sim.counters().mutations.create).toBe(1);
+	});
+
+	it('never retries a mutation on 503: Sage may be half way', async () => {
+		ctx.sim.faults().set({ failNext: { count: 1, status: 503 } });
+		const error = await failureOf(() => createCurrency(client));
+		expect(error.message).toBe('Sage answered HTTP 503 after 1 attempt(s).');
+		expect(ctx.sim.counters().graphqlRequests).toBe(1);
+	});
+
+	it('never retries a mutation whose response was lost midway, and says so', async () => {
+		ctx.sim.faults().set({ resetNext: 1 });
+		const error = await failureOf(() => createCurrency(client));
+		expect(error.code).toBe('SAGE_OUTCOME_UNKNOWN');
+		expect(error.message).toMatch(/^The answer to the GraphQL mutation was lost after it was sent: the connection failed \(.+\)\. Sage may or may not have applied it, so it was not sent again\.$/);
+		// The simulator applied it before cutting the answer: one create, one request, no duplicate.
+		expect(ctx.sim.counters().mutations.create).toBe(1);
+		expect(ctx.sim.counters().graphqlRequests).toBe(1);
+	});
+
+	it('ends a hung response at the configured timeout', async () => {
+		ctx.sim.faults().set({ hangNext: 1 });
+		const started = Date.now();
+		const error = await failureOf(() => client.execute({ query: QUERY_CUSTOMERS, isMutation: false, timeoutMs: 300 }));
+		expect(error.code).toBe('SAGE_TIMEOUT');
+		expect(error.message).toBe('Sage gave no complete answer to the GraphQL query within 300 ms.');
+		expect(Date.now() - started).toBeLessThan(2000);
+	});
+
+	it('refuses an oversized response without reading it all', async () => {
+		ctx.sim.faults().set({ oversizeNext: { count: 1, bytes: 3 * 1024 * 1024 } });
+		const small = new SageClient(ctx.credentials, { tokens: managerOn(ctx.sim), maxResponseBytes: 1024 * 1024 });
+		const error = await failureOf(() => small.execute({ query: QUERY_CUSTOMERS, isMutation: false }));
+		expect(error.code).toBe('SAGE_RESPONSE');
+		expect(error.message).toBe('The answer to the GraphQL query is larger than 1 MiB; it was not read.');
+	});
+
+	it('stops waiting at once when the execution is cancelled', async () => {
+		ctx.sim.faults().set({ failNext: { count: 1, status: 429, retryAfterSec: 20 } });
+		const controller = new AbortController();
+		setTimeout(() => controller.abort(), 100);
+		const started = Date.now();
+		const error = await failureOf(() => client.execute({ query: QUERY_CUSTOMERS, isMutation: false, signal: controller.signal }));
+		expect(error.code).toBe('SAGE_ABORTED');
+		expect(Date.now() - started).toBeLessThan(2000);
+	});
+});

@@ -1,0 +1,34 @@
+import { SageClient } from '../../nodes/SageErp/transport/client';
+import { closeDispatcher } from '../../nodes/SageErp/transport/http';
+import { secretGuard } from '../setup/secret-guard';
+import { startSimulator } from '../simulator';
+import { credentialsOf, managerOn, QUERY_CUSTOMERS } from './sim-fixture';
+
+afterAll(() => closeDispatcher());
+
+describe('token responses in every form Sage may send', () => {
+	const variants = [
+		{ expiryStyle: 'iso', graphqlUrlKey: 'graphQL' },
+		{ expiryStyle: 'epoch', graphqlUrlKey: 'graphQl' },
+		{ expiryStyle: 'expiresIn', graphqlUrlKey: 'graphQL' },
+	] as const;
+
+	it.each(variants)('reads expiries written as $expiryStyle with the URL under urls.$graphqlUrlKey', async (variant) => {
+		const sim = await startSimulator({ ...variant, accessTokenTtlSec: 600, refreshTokenTtlSec: 1800 });
+		try {
+			const manager = managerOn(sim, 30_000);
+			const client = new SageClient(credentialsOf(sim), { tokens: manager });
+			// Ten-minute tokens: calls every minute for 25 minutes renew twice, never exchange again.
+			for (let minute = 0; minute < 25; minute++) {
+				const result = await client.execute({ query: QUERY_CUSTOMERS, isMutation: false });
+				expect(result.errors).toEqual([]);
+				sim.clock.advance(60_000);
+			}
+			expect(sim.counters()).toMatchObject({ exchanges: 1, renewals: 2, graphqlUnauthorized: 0 });
+		} finally {
+			secretGuard().registerSecret(sim.client.clientSecret);
+			sim.issuedTokens().forEach((token) => secretGuard().registerSecret(token));
+			await sim.stop();
+		}
+	});
+});

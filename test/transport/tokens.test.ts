@@ -1,0 +1,141 @@
+import { SageClient } from '../../nodes/SageErp/transport/client';
+import { ACCESS_PREFIX, REFRESH_PREFIX } from '../simulator/token-api';
+import { credentialsOf, failureOf, managerOn, QUERY_CUSTOMERS, useSimulator } from './sim-fixture';
+
+const ctx = useSimulator();
+
+function clientFor(manager = managerOn(ctx.sim), group?: string) {
+	return { manager, client: new SageClient(ctx.credentials, { tokens: manager, credentialGroup: group }) };
+}
+
+beforeEach(() => {
+	ctx.sim.faults().clear();
+	ctx.sim.resetCounters();
+});
+
+describe('the token lifecycle', () => {
+	it('makes exactly one exchange when 50 callers arrive on a cold cache', async () => {
+		const { client } = clientFor();
+		const results = await Promise.all(Array.from({ length: 50 }, () => client.execute({ query: QUERY_CUSTOMERS, isMutation: false })));
+		expect(results.every((result) => result.errors.length === 0)).toBe(true);
+		expect(ctx.sim.counters().exchanges).toBe(1);
+		expect(ctx.sim.counters().renewals).toBe(0);
+	});
+
+	it('renews exactly once, with no failure, when 50 callers see a token inside its safety margin', async () => {
+		const { client } = clientFor();
+		await client.execute({ query: QUERY_CUSTOMERS, isMutation: false });
+		ctx.sim.clock.advance(14.5 * 60_000); // 30 s left: inside the 60 s margin
+		const results = await Promise.allSettled(Array.from({ length: 50 }, () => client.execute({ query: QUERY_CUSTOMERS, isMutation: false })));
+		expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
+		expect(ctx.sim.counters()).toMatchObject({ exchanges: 1, renewals: 1, graphqlUnauthorized: 0 });
+	});
+
+	it('over two simulated hours of one call a minute makes 1 exchange and 8 to 10 renewals', async () => {
+		const { client } = clientFor();
+		for (let minute = 0; minute < 120; minute++) {
+			const result = await client.execute({ query: QUERY_CUSTOMERS, isMutation: false });
+			expect(result.errors).toEqual([]);
+			ctx.sim.clock.advance(60_000);
+		}
+		const counters = ctx.sim.counters();
+		expect(counters.exchanges).toBe(1);
+		expect(counters.renewals).toBeGreaterThanOrEqual(8);
+		expect(counters.renewals).toBeLessThanOrEqual(10);
+		expect(counters.graphqlUnauthorized).toBe(0);
+	});
+
+	it('recovers with no failed call when every token is revoked mid-run', async () => {
+		const { client } = clientFor();
+		await client.execute({ query: QUERY_CUSTOMERS, isMutation: false });
+		ctx.sim.revokeAllTokens();
+		const results = await Promise.allSettled(Array.from({ length: 20 }, () => client.execute({ query: QUERY_CUSTOMERS, isMutation: false })));
+		expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
+		// The revoked refresh token is refused, so recovery is one fresh exchange.
+		expect(ctx.sim.counters().exchanges).toBe(2);
+	});
+
+	it('falls back to a full exchange when the refresh token was already used', async () => {
+		const { client } = clientFor();
+		await client.execute({ query: QUERY_CUSTOMERS, isMutation: false });
+		const refreshToken = ctx.sim.issuedTokens().filter((token) => token.startsWith(REFRESH_PREFIX)).pop()!;
+		const stolen = await fetch(`${ctx.sim.baseUrl}/v1/token/renew`, { method: 'POST', headers: { authorization: `Bearer ${refreshToken}` } });
+		expect(stolen.status).toBe(200);
+		await stolen.text();
+		ctx.sim.clock.advance(16 * 60_000);
+		const result = await client.execute({ query: QUERY_CUSTOMERS, isMutation: false });
+		expect(result.errors).toEqual([]);
+		// The simulator counts successful renewals: only the stolen one succeeded; ours was refused.
+		expect(ctx.sim.counters()).toMatchObject({ exchanges: 2, renewals: 1, renewalsRejected: 1 });
+	});
+
+	it('uses new tokens after the secret is edited, and invalidates the old ones', async () => {
+		const manager = managerOn(ctx.sim);
+		const { client } = clientFor(manager, 'credential-42');
+		await client.execute({ query: QUERY_CUSTOMERS, isMutation: false });
+		const oldAccess = ctx.sim.issuedTokens().filter((token) => token.startsWith(ACCESS_PREFIX)).pop()!;
+
+		const rotated = `${ctx.credentials.clientSecret}-rotated`;
+		ctx.sim.setClientSecret(ctx.credentials.clientId, rotated);
+		const edited = new SageClient(credentialsOf(ctx.sim, { clientSecret: rotated }), { tokens: manager, credentialGroup: 'credential-42' });
+		const result = await edited.execute({ query: QUERY_CUSTOMERS, isMutation: false });
+		expect(result.errors).toEqual([]);
+		await manager.settled();
+
+		expect(ctx.sim.counters()).toMatchObject({ exchanges: 2, invalidations: 1 });
+		const replay = await fetch(ctx.sim.graphqlUrl(), {
+			method: 'POST',
+			headers: { authorization: `Bearer ${oldAccess}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ query: QUERY_CUSTOMERS }),
+		});
+		await replay.text();
+		expect(replay.status).toBe(401);
+		ctx.sim.setClientSecret(ctx.credentials.clientId, ctx.credentials.clientSecret);
+	});
+
+	it('invalidates live tokens when the cache is dropped', async () => {
+		const { client, manager } = clientFor();
+		await client.execute({ query: QUERY_CUSTOMERS, isMutation: false });
+		await manager.invalidateAll();
+		expect(ctx.sim.counters().invalidations).toBe(1);
+	});
+
+	it('reports a clear error, without the secret, for a wrong secret', async () => {
+		const wrong = new SageClient(credentialsOf(ctx.sim, { clientSecret: 'not-the-right-secret-123' }), { tokens: managerOn(ctx.sim) });
+		const error = await failureOf(() => wrong.execute({ query: QUERY_CUSTOMERS, isMutation: false }));
+		expect(error.message).toBe('Sage refused the Client ID or Client Secret (HTTP 401).');
+		expect(error.hint).toBe('Check the Client ID and Client Secret of the Sage ERP API credential.');
+		expect(error.message).not.toContain('not-the-right-secret-123');
+	});
+
+	it('reports an unknown tenant clearly', async () => {
+		const wrong = new SageClient(credentialsOf(ctx.sim, { tenantId: 'no-such-tenant' }), { tokens: managerOn(ctx.sim) });
+		const error = await failureOf(() => wrong.execute({ query: QUERY_CUSTOMERS, isMutation: false }));
+		expect(error.message).toBe('Sage refused access to tenant "no-such-tenant" (HTTP 403).');
+		expect(error.code).toBe('SAGE_AUTH');
+	});
+
+	it('speaks the OAuth2 client-credentials form too', async () => {
+		const manager = managerOn(ctx.sim);
+		const client = new SageClient(credentialsOf(ctx.sim, { tokenRequestFormat: 'oauth2' }), { tokens: manager });
+		const result = await client.execute({ query: QUERY_CUSTOMERS, isMutation: false });
+		expect(result.errors).toEqual([]);
+		expect(ctx.sim.counters().exchanges).toBe(1);
+	});
+
+	it('refuses a plain http:// token URL on a non-loopback host before sending anything', async () => {
+		const client = new SageClient(credentialsOf(ctx.sim, { tokenUrl: 'http://api.erp.example.com/v1/token' }), { tokens: managerOn(ctx.sim) });
+		const error = await failureOf(() => client.execute({ query: QUERY_CUSTOMERS, isMutation: false }));
+		expect(error.code).toBe('SAGE_CONFIG');
+		expect(error.message).toBe('The Token URL uses plain http:// on a non-local host (api.erp.example.com); nothing was sent. Use https://.');
+		expect(ctx.sim.counters().exchanges).toBe(0);
+	});
+
+	it('accepts http:// on every loopback form', async () => {
+		const port = new URL(ctx.sim.baseUrl).port;
+		for (const host of ['localhost', '127.0.0.1']) {
+			const client = new SageClient(credentialsOf(ctx.sim, { tokenUrl: `http://${host}:${port}/v1/token` }), { tokens: managerOn(ctx.sim) });
+			await expect(client.graphqlUrl()).resolves.toContain('/v1/fwd/');
+		}
+	});
+});
