@@ -83,6 +83,10 @@ export class TenantStore implements RecordSource {
 
 	/** The natural key text of a record ('FR001', 'SO000001|2'); references use the target's key. */
 	naturalKeyOf(def: NodeDef, rec: Rec): string {
+		if (def.naturalKey.length === 1 && def.propMap.get(def.naturalKey[0])!.kind !== 'reference') {
+			const v = rec[def.naturalKey[0]]; // the common case, kept cheap for big seeds
+			return v === null || v === undefined ? '' : String(v);
+		}
 		return def.naturalKey
 			.map((name) => {
 				const p = def.propMap.get(name)!;
@@ -184,18 +188,16 @@ export class TenantStore implements RecordSource {
 	}
 
 	private indexChild(def: NodeDef, rec: Rec, delta: 1 | -1): void {
-		for (const parent of NODES)
-			for (const p of parent.props) {
-				if (p.kind !== 'collection' || p.target !== def.recordType) continue;
-				const parentId = rec[p.parentRef!] as number | null;
-				if (parentId === null || parentId === undefined) continue;
-				const idx = this.childIndex.get(`${parent.recordType}.${p.name}`)!;
-				const list = idx.get(parentId) ?? [];
-				if (delta > 0) list.push(rec._id);
-				else list.splice(list.indexOf(rec._id), 1);
-				if (list.length) idx.set(parentId, list);
-				else idx.delete(parentId);
-			}
+		for (const { parent, p } of collectionsTargeting(def.recordType)) {
+			const parentId = rec[p.parentRef!] as number | null;
+			if (parentId === null || parentId === undefined) continue;
+			const idx = this.childIndex.get(`${parent.recordType}.${p.name}`)!;
+			const list = idx.get(parentId) ?? [];
+			if (delta > 0) list.push(rec._id);
+			else list.splice(list.indexOf(rec._id), 1);
+			if (list.length) idx.set(parentId, list);
+			else idx.delete(parentId);
+		}
 	}
 
 	/** A natural key may embed another record's key (a line's key holds its order number). */
@@ -258,6 +260,19 @@ export class TenantStore implements RecordSource {
 		rows.sort((a, b) => compareKeys(sortKeys, a.key, b.key));
 		return { ids: rows.map((r) => r.id), keys: rows.map((r) => r.key), sortKeys };
 	}
+}
+
+const collectionsCache = new Map<string, { parent: NodeDef; p: PropDef }[]>();
+
+/** The collection properties whose children are of `recordType` (computed once per type). */
+function collectionsTargeting(recordType: string): { parent: NodeDef; p: PropDef }[] {
+	let list = collectionsCache.get(recordType);
+	if (!list) {
+		list = [];
+		for (const parent of NODES) for (const p of parent.props) if (p.kind === 'collection' && p.target === recordType) list.push({ parent, p });
+		collectionsCache.set(recordType, list);
+	}
+	return list;
 }
 
 /** Decimals are kept as JS numbers; round away binary noise (0.1 + 0.2) at 15 significant digits. */
