@@ -278,7 +278,7 @@ async function install(paths, log) {
 
 	// 4. Smoke test, then the marker: the marker exists only for a cache that works.
 	t = Date.now();
-	log.line(`[4/${steps}] smoke test: n8n --version`);
+	log.line(`[4/${steps}] smoke test: n8n --version, native modules load`);
 	const smokeHome = fs.mkdtempSync(path.join(os.tmpdir(), 'sage-erp-n8n-smoke-'));
 	let out;
 	try {
@@ -291,6 +291,11 @@ async function install(paths, log) {
 	}
 	const reported = (out.match(/\b\d+\.\d+\.\d+\b/g) || []).pop();
 	if (reported !== N8N_VERSION) throw new ProvisionError(`n8n --version printed ${JSON.stringify(out.trim())}, expected ${N8N_VERSION}`);
+	// The native modules must load in Node.js 24 (a failed rebuild shows only when n8n opens its database).
+	await run(log, 'loading sqlite3 and isolated-vm', paths.nodeBin, ['-e', "require('sqlite3'); require('isolated-vm');"], {
+		cwd: path.join(paths.n8nPrefix, 'node_modules', 'n8n'),
+		env,
+	});
 	log.line(`[4/${steps}] n8n ${reported} runs (${fmt(Date.now() - t)})`);
 	const marker = {
 		n8nVersion: N8N_VERSION,
@@ -304,6 +309,12 @@ async function install(paths, log) {
 	return marker;
 }
 
+/** `n8n --version` of a provisioned cache: milliseconds, and catches a cache broken since its marker. */
+function quickSmoke(paths) {
+	const res = spawnSync(paths.nodeBin, [paths.n8nBin, '--version'], { encoding: 'utf8', timeout: 30000 });
+	return res.status === 0 && res.stdout.trim().endsWith(N8N_VERSION);
+}
+
 /**
  * Makes sure n8n is installed in the cache; resolves to { nodeBin, n8nBin, cacheDir, nodeDir }.
  * options: { cacheDir, force, quiet }
@@ -315,8 +326,12 @@ async function ensureN8n(options = {}) {
 	const result = () => ({ nodeBin: paths.nodeBin, n8nBin: paths.n8nBin, cacheDir, nodeDir: paths.nodeDir });
 
 	if (!options.force && readMarker(paths)) {
-		log.line(`n8n ${N8N_VERSION} already provisioned in ${cacheDir}`);
-		return result();
+		if (quickSmoke(paths)) {
+			log.line(`n8n ${N8N_VERSION} already provisioned in ${cacheDir}`);
+			return result();
+		}
+		log.line(`the n8n in ${cacheDir} does not run any more: installing it again`);
+		options = { ...options, force: true };
 	}
 	checkPrerequisites(paths);
 	const release = await acquireLock(paths, log);

@@ -119,7 +119,9 @@ describeE2e('the package in `n8n start`', () => {
 				await page.locator(`[data-test-id="canvas-node"][data-node-name="${node.name}"], [data-name="${node.name}"]`).first().dblclick();
 			}
 			await ndv.waitFor({ state: 'visible' });
-			await page.getByText('Sales Order', { exact: false }).first().waitFor();
+			// The panel shows the node's own parameters, not n8n's "Install this node to use it".
+			await ndv.getByText('Operation', { exact: false }).first().waitFor();
+			expect(await ndv.getByText('Install this node').count()).toBe(0);
 			await page.waitForTimeout(1500); // icons, fonts and the parameter list settle
 			fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
 			await page.screenshot({ path: SCREENSHOT });
