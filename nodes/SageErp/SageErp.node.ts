@@ -1,0 +1,48 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription, NodeConnectionTypes } from 'n8n-workflow';
+
+import * as graphql from './actions/graphql/Graphql.resource';
+import * as record from './actions/record/Record.resource';
+import { router } from './actions/router';
+import { listSearch } from './methods';
+
+// The value of NodeConnectionTypes.Main, without reading it at run time: n8n versions
+// before NodeConnectionTypes existed load this node too.
+const MAIN: typeof NodeConnectionTypes.Main = 'main';
+
+export class SageErp implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Sage ERP',
+		name: 'sageErp',
+		icon: { light: 'file:sageErp.svg', dark: 'file:sageErp.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ {"record:get": "Get", "record:getMany": "Get Many", "record:create": "Create", "record:update": "Update", "record:delete": "Delete", "graphql:query": "GraphQL Query", "graphql:mutation": "GraphQL Mutation"}[$parameter["resource"] + ":" + $parameter["operation"]] + ($parameter["resource"] === "record" && $parameter["recordType"] ? ": " + ($parameter["recordType"].value ?? $parameter["recordType"]) : "") }}',
+		description: 'Read and write records of Sage’s cloud ERP (Sage Distribution and Manufacturing Operations) through its GraphQL API',
+		defaults: { name: 'Sage ERP' },
+		usableAsTool: true,
+		inputs: [MAIN],
+		outputs: [MAIN],
+		credentials: [{ name: 'sageErpApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Record', value: 'record', description: 'Get, create, update or delete records of a record type' },
+					{ name: 'GraphQL', value: 'graphql', description: 'Run your own GraphQL query or mutation' },
+				],
+				default: 'record',
+			},
+			...record.description,
+			...graphql.description,
+		],
+	};
+
+	methods = { listSearch };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

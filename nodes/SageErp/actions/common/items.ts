@@ -1,0 +1,61 @@
+import type { IDataObject, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import type { Diagnosis } from '../../transport/client';
+import { SageGraphQLError, SageOutcomeUnknownError, type GraphQLErrorEntry } from '../../transport/errors';
+import { diagnosesForItem } from './diagnoses';
+import { errorText } from './errors';
+
+/** Sage answered with `errors[]`; the partial `data` of that answer travels along. */
+export class SageAnswerError extends SageGraphQLError {
+	constructor(
+		errors: GraphQLErrorEntry[],
+		readonly data: unknown = null,
+		readonly diagnoses: Diagnosis[] = [],
+	) {
+		super(errors);
+	}
+}
+
+/** The same properties, shown only for this resource and these operations. */
+export function showFor(resource: string, operations: string[], properties: INodeProperties[]): INodeProperties[] {
+	return properties.map((property) => ({
+		...property,
+		displayOptions: {
+			...property.displayOptions,
+			show: { ...property.displayOptions?.show, resource: [resource], operation: operations },
+		},
+	}));
+}
+
+/** The value at a path of response keys, or undefined when any step is missing. */
+export function valueAt(root: unknown, path: readonly string[]): unknown {
+	let current = root;
+	for (const key of path) {
+		if (typeof current !== 'object' || current === null || Array.isArray(current)) return undefined;
+		current = (current as Record<string, unknown>)[key];
+	}
+	return current;
+}
+
+/** A "Continue On Fail" item: the error's message, and the partial data Sage sent with it. */
+export function errorItem(error: unknown, itemIndex: number): INodeExecutionData {
+	const json: IDataObject = { error: errorText(error) };
+	if (error instanceof SageAnswerError) {
+		if (error.data !== null && error.data !== undefined) json.data = error.data as IDataObject;
+		if (error.diagnoses.length) json._diagnoses = diagnosesForItem(error.diagnoses);
+	}
+	const context = error instanceof Error ? (error as { context?: IDataObject }).context : undefined;
+	if (error instanceof SageOutcomeUnknownError || context?.outcomeUnknown) json.outcomeUnknown = true;
+	return { json, pairedItem: { item: itemIndex } };
+}
+
+/** A record as an output item, with Sage's warnings about it when there are any. */
+export function recordItem(record: unknown, itemIndex: number, diagnoses: Diagnosis[] = []): INodeExecutionData {
+	const json: IDataObject = isObject(record) ? { ...record } : { value: record as IDataObject[keyof IDataObject] };
+	if (diagnoses.length) json._diagnoses = diagnosesForItem(diagnoses);
+	return { json, pairedItem: { item: itemIndex } };
+}
+
+export function isObject(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,73 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** The document parameters of both GraphQL operations; the contract fixes their names. */
+export function documentProperties(kind: 'query' | 'mutation'): INodeProperties[] {
+	const example =
+		kind === 'query'
+			? 'query Customers($after: String) {\n  xtremMasterData {\n    customer {\n      query(first: 100, after: $after) {\n        pageInfo { endCursor hasNextPage }\n        edges { node { _id id name } }\n      }\n    }\n  }\n}'
+			: 'mutation Rename($data: Customer_Input!) {\n  xtremMasterData {\n    customer {\n      update(data: $data) { _id name }\n    }\n  }\n}';
+	return [
+		{
+			displayName: kind === 'query' ? 'Query' : 'Mutation',
+			name: 'query',
+			type: 'string',
+			typeOptions: { rows: 10 },
+			default: '',
+			required: true,
+			placeholder: example,
+			description:
+				kind === 'query'
+					? 'The GraphQL query document. It is checked before sending: a syntax error names its line and column.'
+					: 'The GraphQL mutation document. It is checked before sending: a syntax error names its line and column.',
+		},
+		{
+			displayName: 'Variables',
+			name: 'variables',
+			type: 'json',
+			default: '',
+			placeholder: '{ "after": null }',
+			description: 'The values of the document’s variables, as a JSON object',
+		},
+		{
+			displayName: 'Operation Name',
+			name: 'operationName',
+			type: 'string',
+			default: '',
+			description: 'Which operation of the document to run, when it holds several',
+		},
+	];
+}
+
+/** How the answer becomes items. */
+export function outputProperties(defaultOutput: 'items' | 'response'): INodeProperties[] {
+	return [
+		{
+			displayName: 'Output',
+			name: 'output',
+			type: 'options',
+			options: [
+				{
+					name: 'Items',
+					value: 'items',
+					description: 'One item per record of the list in the answer',
+				},
+				{
+					name: 'Response',
+					value: 'response',
+					description: 'One item holding the answer’s data',
+				},
+			],
+			default: defaultOutput,
+		},
+		{
+			displayName: 'Split Path',
+			name: 'splitPath',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. xtremMasterData.customer.query.edges',
+			description:
+				'Dotted path inside data to the list to split into items (a list, or a connection with edges). Empty = the first edges[].node connection, else the first list.',
+			displayOptions: { show: { output: ['items'] } },
+		},
+	];
+}

@@ -1,0 +1,38 @@
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+
+import { DiagnosisReport } from './common/diagnoses';
+import { SageSession } from './common/session';
+import type { OperationExecute } from './common/types';
+import * as graphql from './graphql/Graphql.resource';
+import * as record from './record/Record.resource';
+
+/** resource -> operation -> its `execute`; every operation file also owns its parameters. */
+const operations: Record<string, Record<string, OperationExecute>> = {
+	record: {
+		get: record.get.execute,
+		getMany: record.getMany.execute,
+		create: record.create.execute,
+		update: record.update.execute,
+		delete: record.delete.execute,
+	},
+	graphql: {
+		query: graphql.query.execute,
+		mutation: graphql.mutation.execute,
+	},
+};
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const execute = operations[resource]?.[operation];
+	if (!execute) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported.`);
+	}
+	// One client per execution; its tokens and the tenant's schema are cached for the process.
+	const session = await SageSession.open(this);
+	const diagnoses = new DiagnosisReport(this);
+	const output = await execute.call(this, items, { session, diagnoses });
+	diagnoses.flush();
+	return [output];
+}
