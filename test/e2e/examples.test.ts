@@ -104,15 +104,6 @@ describeE2e('example workflows in a real n8n (n8n execute)', () => {
 		expect(suite.sim.counters().graphqlRequests - before).toBeGreaterThanOrEqual(Math.ceil(expected.length / 50));
 	}, 120000);
 
-	test('"trigger on new sales orders" runs its trigger and hands sales orders to the next node', async () => {
-		const res = await execute(suite, ids.newSalesOrderTrigger);
-		expect(res.run).not.toBeNull();
-		expect(res.run?.data?.resultData?.error).toBeUndefined();
-		const items = itemsOf(res, 'New Sales Order');
-		for (const item of items) expect(item).toEqual(expect.objectContaining({ _id: expect.any(String), number: expect.any(String) }));
-		expect(itemsOf(res, 'Handle Order')).toEqual(items);
-	}, 120000);
-
 	test("n8n's HTTP Request node calls the GraphQL URL with the sageErpApi credential", async () => {
 		const res = await execute(suite, HTTP_WORKFLOW_ID);
 		const items = itemsOf(res, 'Call Sage GraphQL');

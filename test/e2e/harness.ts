@@ -223,3 +223,36 @@ export function expectEachOrderCreatedOnce(sim: Simulator, results: Awaited<Retu
 	const storedNumbers = new Set(stored.map((o) => o.number));
 	expect(numbers.filter((n) => !storedNumbers.has(n))).toEqual([]);
 }
+
+/**
+ * Output items of `nodeName` in every finished execution of a workflow, read through n8n's REST
+ * API (execution data is stored `flatted`; the flatted that ships with n8n parses it).
+ */
+export async function executionItems(
+	suite: Suite,
+	session: { request(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> },
+	workflowId: string,
+	nodeName: string,
+): Promise<{ executionId: string; status: string; items: Record<string, unknown>[] }[]> {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { createRequire } = require('node:module') as typeof import('node:module');
+	const flatted = createRequire(path.join(path.dirname(path.dirname(suite.inst.n8n.n8nBin)), 'package.json'))('flatted') as { parse(text: string): unknown };
+	const list = await session.request('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}&limit=200`);
+	if (list.status !== 200) throw new Error(`GET /rest/executions: HTTP ${list.status} ${JSON.stringify(list.body).slice(0, 300)}`);
+	const results = ((list.body as { data: { results: { id: string; status: string; finished?: boolean }[] } }).data.results ?? []).filter((e) => e.status !== 'running' && e.status !== 'new');
+	const out = [];
+	for (const e of results) {
+		const one = await session.request('GET', `/rest/executions/${e.id}`);
+		const raw = (one.body as { data: { data: string } }).data.data;
+		const run = { data: flatted.parse(raw) };
+		let items: Record<string, unknown>[] = [];
+		try {
+			items = n8nLib.outputItems(run, nodeName);
+		} catch (err) {
+			if (e.status === 'success') throw err;
+		}
+		observe(items, `execution ${e.id} of ${workflowId}`);
+		out.push({ executionId: e.id, status: e.status, items });
+	}
+	return out;
+}
