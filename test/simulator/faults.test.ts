@@ -157,6 +157,12 @@ describe('faults', () => {
 		const q = await session(sim, { clientId: 'q', clientSecret: 'quiet-secret-1', tenantId: 'quiet' });
 		sim.faults().set({ failNext: { count: 5, status: 503 } });
 		expect((await q.gql(PING)).status).toBe(200);
+		// token-scope faults follow the token's tenant on renewal
+		sim.faults('quiet').set({ failNext: { count: 1, status: 503 }, scope: 'token' });
+		const d = await exchange(sim);
+		expect((await http('POST', d.urls.refreshToken, { headers: { authorization: `Bearer ${d.refreshToken}` } })).status).toBe(200);
+		expect((await http('POST', q.tokens.urls.refreshToken, { headers: { authorization: `Bearer ${q.tokens.refreshToken}` } })).status).toBe(503);
+		expect(sim.counters('quiet').faultsInjected).toEqual({ '503': 1 });
 		expect(() => sim.faults().set({ failNext: { count: 1, status: 418 as 429 } })).toThrow(/status/);
 		expect(() => sim.faults().set({ latencyMs: -1 })).toThrow(/latencyMs/);
 	});

@@ -127,8 +127,13 @@ const CUSTOMER = 'xtremMasterData.customer';
 function applyDefaults(store: TenantStore, def: NodeDef, values: Record<string, unknown>): void {
 	if (def.propMap.has('isActive') && values.isActive === undefined) values.isActive = true;
 	if (def.recordType === SALES_ORDER) {
-		if (values.number === undefined || values.number === null || values.number === '')
-			values.number = `SO${String(store.orderNumberSeq++).padStart(6, '0')}`;
+		if (values.number === undefined || values.number === null || values.number === '') {
+			// The next free number: a number given by hand earlier is skipped, not collided with.
+			let number: string;
+			do number = `SO${String(store.orderNumberSeq++).padStart(6, '0')}`;
+			while (store.resolveRef(SALES_ORDER, '#' + number) !== undefined);
+			values.number = number;
+		}
 		if (values.status === undefined) values.status = 'pending';
 		if (values.orderDate === undefined) values.orderDate = todayIso(store.clock.now());
 		if (values.currency === undefined && typeof values.soldToCustomer === 'number')

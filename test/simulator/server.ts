@@ -158,11 +158,11 @@ export class SimHttpServer {
 			tenant = ('tenantId' in parsed && this.state.tenants.get(parsed.tenantId)) || this.state.tenant();
 			run = () => tokens.exchange(req.headers['content-type'] ?? '', raw);
 		} else if (path === '/v1/token/renew' && method === 'POST') {
-			tenant = this.state.tenant();
+			tenant = this.state.tenants.get(tokens.tenantOfHeader(req.headers.authorization) ?? '') ?? this.state.tenant();
 			run = () => tokens.renew(req.headers.authorization);
 		} else if (path === '/v1/token' && method === 'DELETE') {
-			tenant = this.state.tenant();
 			const header = req.headers['x-tokens'];
+			tenant = this.state.tenants.get(tokens.tenantOfHeader(Array.isArray(header) ? header.join(';') : header) ?? '') ?? this.state.tenant();
 			run = () => tokens.invalidate(Array.isArray(header) ? header.join(';') : header);
 		} else return send(res, 405, jsonErr('method_not_allowed', `${method} is not allowed on ${path}.`));
 

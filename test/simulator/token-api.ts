@@ -158,6 +158,16 @@ export class TokenApi {
 		return { status: 204, outcome: 'invalidation', tenantId };
 	}
 
+	/** The tenant a token (bearer header or x-tokens header) was issued for, if it is known. Read-only. */
+	tenantOfHeader(header: string | undefined): string | undefined {
+		if (!header) return undefined;
+		for (const m of header.matchAll(/(?:Bearer\s+|accessToken=|refreshToken=)([^;\s]+)/gi)) {
+			const rec = this.tokens.get(m[1]);
+			if (rec) return rec.tenantId;
+		}
+		return undefined;
+	}
+
 	/** Is this the live access token of `tenantId`? */
 	checkAccess(authorization: string | undefined, tenantId: string): AccessCheck {
 		const token = bearer(authorization);
