@@ -5,7 +5,7 @@
  * object into a predicate or a sort key list checked against the node model.
  * No eval: anything outside the grammar is refused with its position.
  */
-import { NODE_BY_TYPE, NodeDef, PropDef, Rec, nodeDef } from './model';
+import { NodeDef, PropDef, Rec, nodeDef } from './model';
 
 export class FilterError extends Error {}
 
@@ -520,4 +520,3 @@ export function compareKeys(keys: SortKey[], a: Comparable[], b: Comparable[]): 
 }
 
 export type { Comparable };
-export { NODE_BY_TYPE };

@@ -40,26 +40,32 @@ function prepare(query: string): { doc?: DocumentNode; errors?: readonly GraphQL
 
 const json = (status: number, body: unknown): HttpReply => ({ status, body: JSON.stringify(body) });
 
-/** Records the body in the tenant's log (newest last, bounded). */
-export function logRequest(tenant: Tenant, raw: string): void {
-	let entry = { query: undefined as unknown, variables: undefined as unknown, operationName: undefined as unknown };
+/** The request body, parsed once for both the log and the execution. */
+export type ParsedBody = { ok: true; value: unknown } | { ok: false; raw: string };
+
+export function parseBody(raw: string): ParsedBody {
 	try {
-		const b = JSON.parse(raw) as Record<string, unknown>;
-		if (b && typeof b === 'object') entry = { query: b.query, variables: b.variables, operationName: b.operationName };
+		return { ok: true, value: JSON.parse(raw) };
 	} catch {
-		entry = { query: raw, variables: undefined, operationName: undefined };
+		return { ok: false, raw };
+	}
+}
+
+/** Records the body in the tenant's log (newest last, bounded). A body that is not JSON is logged as the query text. */
+export function logRequest(tenant: Tenant, body: ParsedBody): void {
+	let entry: { query: unknown; variables: unknown; operationName: unknown } = { query: undefined, variables: undefined, operationName: undefined };
+	if (!body.ok) entry.query = body.raw;
+	else if (body.value && typeof body.value === 'object') {
+		const b = body.value as Record<string, unknown>;
+		entry = { query: b.query, variables: b.variables, operationName: b.operationName };
 	}
 	tenant.log.push(entry);
 	if (tenant.log.length > GRAPHQL_LOG_SIZE) tenant.log.splice(0, tenant.log.length - GRAPHQL_LOG_SIZE);
 }
 
-export function runGraphql(tenant: Tenant, raw: string): HttpReply {
-	let body: unknown;
-	try {
-		body = JSON.parse(raw);
-	} catch {
-		return json(400, { errors: [{ message: 'Invalid JSON body.' }] });
-	}
+export function runGraphql(tenant: Tenant, parsed: ParsedBody): HttpReply {
+	if (!parsed.ok) return json(400, { errors: [{ message: 'Invalid JSON body.' }] });
+	const body = parsed.value;
 	if (!body || typeof body !== 'object' || Array.isArray(body)) return json(400, { errors: [{ message: 'The body must be a JSON object {query, variables?, operationName?}.' }] });
 	const { query, variables, operationName } = body as Record<string, unknown>;
 	if (typeof query !== 'string' || !query.trim()) return json(400, { errors: [{ message: "The body must have a 'query' string." }] });

@@ -7,7 +7,7 @@
  * Errors are BusinessError: the GraphQL layer turns each into an entry of
  * `errors[]` at the alias's path, leaving the other aliases alone.
  */
-import { NodeDef, PropDef, Rec, SALES_ORDER_STATUSES, nodeDef } from './model';
+import { NodeDef, PropDef, Rec, nodeDef } from './model';
 import { DuplicateKeyError, TenantStore, roundDecimal } from './store';
 
 export class BusinessError extends Error {
@@ -315,4 +315,3 @@ export function updateDirect(store: TenantStore, def: NodeDef, id: number, patch
 	return wrapDuplicate(() => store.updateRecord(def.recordType, id, values));
 }
 
-export { SALES_ORDER_STATUSES };

@@ -22,7 +22,7 @@ import {
 import { Counters, MutationKind, countMutation } from './counters';
 import { Comparable, FilterError, SortKey, compareKeys } from './filter';
 import { NODES, NodeDef, PACKAGES, PropDef, Rec, nodeDef } from './model';
-import { BusinessError, Diagnosis, createRecord, deleteRecord, locate, updateRecord } from './rules';
+import { BusinessError, Diagnosis, createRecord, deleteRecord, updateRecord } from './rules';
 import { QueryResult, TenantStore, roundDecimal } from './store';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -450,4 +450,3 @@ export function getSchema(): GraphQLSchema {
 	return schema;
 }
 
-export { locate };

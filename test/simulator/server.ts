@@ -14,7 +14,7 @@ import http, { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { countFault, snapshotCounters, emptyCounters } from './counters';
 import { FaultConfig } from './faults';
-import { logRequest, runGraphql } from './graphql-endpoint';
+import { logRequest, parseBody, runGraphql } from './graphql-endpoint';
 import { SimState, Tenant, TokenEndpointMode } from './state';
 import { TokenApi, TokenReply } from './token-api';
 
@@ -133,14 +133,15 @@ export class SimHttpServer {
 			if (!tenant) return send(res, 404, jsonErr('not_found', `Unknown tenant '${decodeURIComponent(m[1])}'.`));
 			tenant.counters.graphqlRequests++;
 			if (method !== 'POST') return send(res, 405, jsonErr('method_not_allowed', 'Use POST.'), { allow: 'POST' });
-			logRequest(tenant, raw);
+			const body = parseBody(raw);
+			logRequest(tenant, body);
 			return this.withFaults(tenant, 'graphql', res, () => {
 				const auth = this.state.tokens.checkAccess(req.headers.authorization, tenant.id);
 				if (!auth.ok) {
 					tenant.counters.graphqlUnauthorized++;
 					return { status: 401, body: jsonErr('unauthorized', auth.reason) };
 				}
-				return runGraphql(tenant, raw);
+				return runGraphql(tenant, body);
 			});
 		}
 		return send(res, 404, jsonErr('not_found', `No route for ${method} ${path}.`));

@@ -7,7 +7,7 @@
  * derived amounts) but no business rule: rules.ts does that for the API.
  */
 import { SimClock } from './clock';
-import { Comparable, FilterError, RecordSource, SortKey, compareKeys, compileFilter, compileOrderBy } from './filter';
+import { Comparable, RecordSource, SortKey, compareKeys, compileFilter, compileOrderBy } from './filter';
 import { NODES, NodeDef, PropDef, Rec, nodeDef } from './model';
 
 export class DuplicateKeyError extends Error {
@@ -280,4 +280,3 @@ export function roundDecimal(n: number): number {
 	return Number.isFinite(n) ? parseFloat(n.toPrecision(15)) : n;
 }
 
-export { FilterError };
