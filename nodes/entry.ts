@@ -2,3 +2,4 @@
 // token cache and one schema cache in the process.
 export { SageErpApi } from '../credentials/SageErpApi.credentials';
 export { SageErp } from './SageErp/SageErp.node';
+export { SageErpTrigger } from './SageErpTrigger/SageErpTrigger.node';

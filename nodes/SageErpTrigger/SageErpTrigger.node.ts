@@ -1,0 +1,212 @@
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+	NodeConnectionTypes,
+} from 'n8n-workflow';
+
+import { fieldsProperty, pageSizeOption, recordTypeLocator, timeoutOption } from '../SageErp/actions/common/descriptions';
+import { listSearch } from '../SageErp/methods';
+import { SageClient } from '../SageErp/transport/client';
+import { toSageCredentials } from '../SageErp/transport/credential-session';
+import { SAGE_MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from '../SageErp/transport/paginate';
+import { RecordWatch, type WatchSettings } from './changes';
+import { settingError, toTriggerError } from './errors';
+import { DEFAULT_LOOKBACK_SECONDS, PollState, type TriggerEvent } from './state';
+
+// The value of NodeConnectionTypes.Main, without reading it at run time: n8n versions
+// before NodeConnectionTypes existed load this node too.
+const MAIN: typeof NodeConnectionTypes.Main = 'main';
+
+const MAX_LOOKBACK_SECONDS = 3600;
+
+export class SageErpTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Sage ERP Trigger',
+		name: 'sageErpTrigger',
+		icon: { light: 'file:sageErp.svg', dark: 'file:sageErp.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle:
+			'={{ ($parameter["event"] === "updated" ? "Created or updated: " : "Created: ") + ($parameter["recordType"].value ?? $parameter["recordType"]) }}',
+		description: 'Starts the workflow when records of Sage’s cloud ERP are created or changed',
+		defaults: { name: 'Sage ERP Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [MAIN],
+		credentials: [{ name: 'sageErpApi', required: true }],
+		properties: [
+			recordTypeLocator,
+			{
+				displayName: 'Trigger On',
+				name: 'event',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Record Created',
+						value: 'created',
+						description: 'Each new record, once (by its _createStamp)',
+					},
+					{
+						name: 'Record Created or Updated',
+						value: 'updated',
+						description: 'Each new record and each change of a record, once per change seen (by its _updateStamp)',
+					},
+				],
+				default: 'created',
+			},
+			{
+				displayName: 'Filter',
+				name: 'filter',
+				type: 'string',
+				default: '',
+				placeholder: "e.g. {status:'pending', soldToCustomer:{id:'FR001'}}",
+				description:
+					'Only records matching this Sage filter: unquoted keys, single-quoted strings, operators such as _eq, _gt, _in, _regex, _or. A JSON object works too. The trigger adds its own condition on the stamp with _and.',
+			},
+			fieldsProperty,
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add option',
+				default: {},
+				options: [
+					{
+						displayName: 'Lookback (Seconds)',
+						name: 'lookback',
+						type: 'number',
+						typeOptions: { minValue: 0, maxValue: MAX_LOOKBACK_SECONDS },
+						default: DEFAULT_LOOKBACK_SECONDS,
+						description:
+							'How far behind the newest stamp seen each poll looks again, so that records saved with a slightly older stamp (long transactions, clock differences between Sage’s servers) are not missed. Records already emitted are never emitted twice.',
+					},
+					{
+						...pageSizeOption,
+						description: `Records per request (at most ${SAGE_MAX_PAGE_SIZE}, Sage’s maximum); every page is read at each poll`,
+					},
+					timeoutOption,
+				],
+			},
+		],
+	};
+
+	methods = { listSearch };
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const node = this.getNode();
+		const { settings, lookbackMs } = readSettings(this);
+		const manual = this.getMode() === 'manual';
+		const doing = manual
+			? `Could not fetch a test event from ${settings.recordType}`
+			: `Could not check ${settings.recordType} for ${settings.event === 'created' ? 'new' : 'new or changed'} records`;
+		try {
+			const credentials = toSageCredentials(await this.getCredentials('sageErpApi'));
+			const client = new SageClient(credentials, { credentialGroup: node.credentials?.sageErpApi?.id ?? undefined });
+			const watch = await RecordWatch.open(client, settings);
+
+			if (manual) {
+				// "Fetch Test Event": the latest matching record; the state is neither read nor moved.
+				const latest = await watch.mostRecent();
+				if (!latest) {
+					throw settingError(
+						node,
+						`No ${settings.recordType} record matches the filter yet`,
+						'Create or change a matching record in Sage, or loosen the Filter, then fetch a test event again.',
+					);
+				}
+				return [this.helpers.returnJsonArray([latest.json])];
+			}
+
+			const staticData = this.getWorkflowStaticData('node');
+			const saved = PollState.restore(staticData, settings.recordType, settings.event);
+			if (!saved) {
+				// First poll (or a new record type or event): start from Sage's newest stamp and
+				// remember what is inside the lookback window, so that no history is emitted.
+				const state = PollState.start(settings.recordType, settings.event, await watch.newestStamp(), lookbackMs);
+				for (const record of await watch.since(state.queryFloor)) state.accept(record.version);
+				state.settle(lookbackMs);
+				state.save(staticData);
+				return null;
+			}
+
+			// One item per record, in stamp order; a record changed again while the pages were
+			// read keeps only its latest version, at its latest place.
+			const emitted = new Map<string, IDataObject>();
+			for (const record of await watch.since(saved.queryFloor)) {
+				if (!saved.accept(record.version)) continue;
+				emitted.delete(record.version.id);
+				emitted.set(record.version.id, record.json);
+			}
+			saved.settle(lookbackMs);
+			saved.save(staticData);
+			return emitted.size ? [this.helpers.returnJsonArray([...emitted.values()])] : null;
+		} catch (error) {
+			throw toTriggerError(node, error, doing);
+		}
+	}
+}
+
+function readSettings(context: IPollFunctions): { settings: WatchSettings; lookbackMs: number } {
+	const node = context.getNode();
+	const recordTypeValue = context.getNodeParameter('recordType', '', { extractValue: true }) as unknown;
+	const recordType = typeof recordTypeValue === 'string' ? recordTypeValue.trim() : '';
+	if (!recordType) {
+		throw settingError(node, 'Record Type is empty', 'Pick a record type from the list, or type it as package.node (e.g. xtremSales.salesOrder).');
+	}
+
+	const event = context.getNodeParameter('event', 'created') as TriggerEvent;
+	if (event !== 'created' && event !== 'updated') {
+		throw settingError(node, `Trigger On must be "created" or "updated", not ${JSON.stringify(event)}`);
+	}
+
+	const fieldsValue = context.getNodeParameter('fields', '') as unknown;
+	const fields = typeof fieldsValue === 'string' ? fieldsValue.trim() : '';
+
+	const filter = readFilter(context);
+
+	const options = context.getNodeParameter('options', {}) as { pageSize?: unknown; timeout?: unknown; lookback?: unknown };
+	const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+	if (typeof pageSize !== 'number' || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > SAGE_MAX_PAGE_SIZE) {
+		throw settingError(node, `Page Size must be a whole number from 1 to ${SAGE_MAX_PAGE_SIZE}, not ${String(pageSize)}`);
+	}
+	let timeoutMs: number | undefined;
+	if (options.timeout !== undefined && options.timeout !== null) {
+		if (typeof options.timeout !== 'number' || !Number.isFinite(options.timeout) || options.timeout <= 0) {
+			throw settingError(node, `Timeout must be a positive number of milliseconds, not ${String(options.timeout)}`);
+		}
+		timeoutMs = Math.round(options.timeout);
+	}
+	const lookback = options.lookback ?? DEFAULT_LOOKBACK_SECONDS;
+	if (typeof lookback !== 'number' || !Number.isFinite(lookback) || lookback < 0 || lookback > MAX_LOOKBACK_SECONDS) {
+		throw settingError(node, `Lookback must be a number of seconds from 0 to ${MAX_LOOKBACK_SECONDS}, not ${String(lookback)}`);
+	}
+
+	return {
+		settings: { recordType, event, fields, filter, pageSize, timeoutMs },
+		lookbackMs: Math.round(lookback * 1000),
+	};
+}
+
+/** The Filter as Sage's text: as typed, or an object from an expression written as JSON. Empty = none. */
+function readFilter(context: IPollFunctions): string | undefined {
+	const value = context.getNodeParameter('filter', '') as unknown;
+	if (value === undefined || value === null) return undefined;
+	let text: string;
+	if (typeof value === 'string') text = value.trim();
+	else if (typeof value === 'object' && !Array.isArray(value)) text = Object.keys(value).length ? JSON.stringify(value) : '';
+	else text = String(value);
+	if (!text || /^\{\s*\}$/.test(text)) return undefined;
+	// The filter is nested inside the trigger's own {_and:[...]}: it must be one object.
+	if (!text.startsWith('{') || !text.endsWith('}')) {
+		throw settingError(
+			context.getNode(),
+			`Filter must be a Sage filter object such as {isActive:true}, not ${JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text)}`,
+			'Write the filter in braces, with unquoted keys and single-quoted strings: {status:\'pending\'}. A JSON object works too.',
+		);
+	}
+	return text;
+}

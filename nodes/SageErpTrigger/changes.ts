@@ -1,0 +1,169 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { SageClient } from '../SageErp/transport/client';
+import { SageDocumentError, buildQueryDocument, parseSelection, requireRecordType, type QueryDocument } from '../SageErp/transport/documents';
+import { SageGraphQLError, SageResponseError } from '../SageErp/transport/errors';
+import { connectionPage, followCursor, type Page } from '../SageErp/transport/paginate';
+import { loadSchema, scalarFieldNames } from '../SageErp/transport/schema';
+import { isStamp, type RecordVersion, type TriggerEvent } from './state';
+
+/**
+ * How the trigger reads Sage: one query document per poll, built from the schema with the
+ * user's fields plus three aliased system fields the trigger needs (removed from the output
+ * again), and every user value (filter, order, page size, cursor) sent as a variable.
+ */
+
+export const STAMP_FIELD: Record<TriggerEvent, '_createStamp' | '_updateStamp'> = {
+	created: '_createStamp',
+	updated: '_updateStamp',
+};
+
+// Response keys of the system fields the trigger adds to the selection; unlikely to clash with a user's alias.
+const ID_KEY = 'sageErpTriggerId';
+const STAMP_KEY = 'sageErpTriggerStamp';
+const TICK_KEY = 'sageErpTriggerTick';
+
+export interface WatchSettings {
+	recordType: string;
+	event: TriggerEvent;
+	/** The user's selection; empty = every scalar field. */
+	fields: string;
+	/** The user's Sage filter, or undefined for none. */
+	filter: string | undefined;
+	pageSize: number;
+	timeoutMs: number | undefined;
+}
+
+/** A record as it goes out, with the version the trigger keeps track of. */
+export interface FoundRecord {
+	json: IDataObject;
+	version: RecordVersion;
+}
+
+export class RecordWatch {
+	private constructor(
+		private readonly client: SageClient,
+		private readonly settings: WatchSettings,
+		private readonly document: QueryDocument,
+		private readonly tracksTicks: boolean,
+	) {}
+
+	/** Checks the settings against the tenant's schema and builds the query; nothing else is sent. */
+	static async open(client: SageClient, settings: WatchSettings): Promise<RecordWatch> {
+		const schema = await loadSchema(client, { timeoutMs: settings.timeoutMs });
+		const info = requireRecordType(schema, settings.recordType);
+		const stampField = STAMP_FIELD[settings.event];
+		const recordFields = info.recordObject.getFields();
+		if (!recordFields._id || !recordFields[stampField]) {
+			throw new SageDocumentError(
+				`The record type ${info.recordType} has no ${recordFields._id ? stampField : '_id'} field, so the trigger cannot follow its changes.`,
+				'Pick another record type, or use the Sage ERP node on a schedule.',
+				'Record Type',
+			);
+		}
+		const tracksTicks = settings.event === 'updated' && Boolean(recordFields._updateTick);
+		const userFields = settings.fields.trim();
+		// Syntax errors are reported on the user's own text, before the system fields are added.
+		if (userFields) parseSelection(userFields, 'Fields');
+		const selection = [
+			userFields || scalarFieldNames(info.recordObject).join(' '),
+			`${ID_KEY}: _id ${STAMP_KEY}: ${stampField}${tracksTicks ? ` ${TICK_KEY}: _updateTick` : ''}`,
+		].join('\n');
+		const document = buildQueryDocument(schema, info, selection);
+		const missing = ['filter', 'orderBy', 'first', 'after'].filter((name) => !document.arguments.has(name));
+		if (missing.length) {
+			throw new SageDocumentError(
+				`The record type ${info.recordType} cannot be queried with ${missing.join(', ')}, which the trigger needs.`,
+				'Pick another record type, or use the Sage ERP node on a schedule.',
+				'Record Type',
+			);
+		}
+		return new RecordWatch(client, settings, document, tracksTicks);
+	}
+
+	private get stampField(): string {
+		return STAMP_FIELD[this.settings.event];
+	}
+
+	/** The newest stamp of the record type, whatever the filter: Sage's "now". Null when it has no records. */
+	async newestStamp(): Promise<string | null> {
+		const [record] = await this.fetch({ filter: undefined, orderBy: `{${this.stampField}:-1,_id:-1}`, first: 1 });
+		return record ? record.version.stamp : null;
+	}
+
+	/** The most recently created (or changed) record that matches the filter; for "Fetch Test Event". */
+	async mostRecent(): Promise<FoundRecord | undefined> {
+		const [record] = await this.fetch({ filter: this.settings.filter, orderBy: `{${this.stampField}:-1,_id:-1}`, first: 1 });
+		return record;
+	}
+
+	/**
+	 * Every record matching the filter whose stamp is at or after `floor` (all of them when
+	 * floor is null), oldest stamp first, then by `_id`, following every page.
+	 */
+	async since(floor: string | null): Promise<FoundRecord[]> {
+		return await this.fetch({ filter: stampFilter(this.settings.filter, this.stampField, floor), orderBy: `{${this.stampField}:+1,_id:+1}` });
+	}
+
+	private async fetch(query: { filter: string | undefined; orderBy: string; first?: number }): Promise<FoundRecord[]> {
+		const { document } = this;
+		const found: FoundRecord[] = [];
+		const fetchPage = async ({ first, after }: { first: number; after: string | undefined }): Promise<Page<IDataObject>> => {
+			const variables: IDataObject = { orderBy: query.orderBy, first };
+			if (query.filter !== undefined) variables.filter = query.filter;
+			if (after !== undefined) variables.after = after;
+			const result = await this.client.execute({
+				query: document.text,
+				operationName: document.operationName,
+				variables,
+				isMutation: false,
+				timeoutMs: this.settings.timeoutMs,
+			});
+			if (result.errors.length) {
+				throw new SageGraphQLError(result.errors, {
+					hint: query.filter
+						? `Check the Filter: it must be a Sage filter on fields of ${this.settings.recordType}, e.g. {isActive:true}. The trigger combines it with its own condition as {_and:[<your filter>, {${this.stampField}:{_gte:'<last stamp>'}}]}.`
+						: `Check the Fields: they must be fields of ${this.settings.recordType}.`,
+				});
+			}
+			let connection: unknown = result.data;
+			for (const key of document.path) connection = (connection as IDataObject | null | undefined)?.[key];
+			if (typeof connection !== 'object' || connection === null) {
+				throw new SageResponseError(`Sage's answer holds no list of ${this.settings.recordType} records.`);
+			}
+			return connectionPage<IDataObject>(connection);
+		};
+		const pageSize = query.first ?? this.settings.pageSize;
+		for await (const page of followCursor(fetchPage, { pageSize, limit: query.first })) {
+			for (const node of page.nodes) found.push(this.toFound(node));
+		}
+		return found;
+	}
+
+	private toFound(node: IDataObject): FoundRecord {
+		const { [ID_KEY]: id, [STAMP_KEY]: stamp, [TICK_KEY]: tick, ...json } = node ?? {};
+		if ((typeof id !== 'string' && typeof id !== 'number') || !isStamp(stamp)) {
+			throw new SageResponseError(
+				`Sage returned a ${this.settings.recordType} record without a usable _id or ${this.stampField} (${JSON.stringify(stamp ?? null)}).`,
+			);
+		}
+		const version: RecordVersion = {
+			id: String(id),
+			stamp,
+			tick: this.tracksTicks && (typeof tick === 'number' || typeof tick === 'string') ? tick : null,
+		};
+		return { json, version };
+	}
+}
+
+/**
+ * The user's filter AND "stamp at or after floor": `{_and:[<filter>,{_updateStamp:{_gte:'...'}}]}`.
+ * `_gte` (not `_gt`) so that records sharing the last stamp seen are asked for again; the
+ * ones already emitted are skipped by the state.
+ */
+export function stampFilter(filter: string | undefined, stampField: string, floor: string | null): string | undefined {
+	const condition = floor === null ? undefined : `{${stampField}:{_gte:'${floor.replace(/[\\']/g, (character) => `\\${character}`)}'}}`;
+	if (!filter) return condition;
+	if (!condition) return filter;
+	return `{_and:[${filter},${condition}]}`;
+}
