@@ -153,6 +153,25 @@ describe('GraphQL queries', () => {
 		expect(empty.json.data.xtremMasterData.customer.readAggregate.creditLimit).toEqual({ sum: null, avg: null, distinctCount: 0 });
 	});
 
+	test('queryAggregate groups by the selected group properties, with values per group and paging', async () => {
+		const q = `query($after: String) { xtremSales { salesOrder { queryAggregate(first: 4, after: $after) { pageInfo { hasNextPage endCursor } edges { cursor node { group { status } values { totalAmountExcludingTax { sum } _id: number { distinctCount } } } } } } } }`;
+		const r = await gql(q);
+		const qa = r.json.data.xtremSales.salesOrder.queryAggregate;
+		expect(qa.edges.map((e: any) => e.node.group.status)).toEqual(['closed', 'inProgress', 'partiallyShipped', 'pending']);
+		expect(qa.pageInfo.hasNextPage).toBe(true);
+		const orders = sim.store().list('xtremSales.salesOrder');
+		const pending = orders.filter((o) => o.status === 'pending');
+		const pendingEdge = qa.edges.find((e: any) => e.node.group.status === 'pending').node.values;
+		expect(pendingEdge._id.distinctCount).toBe(pending.length);
+		expect(Number(pendingEdge.totalAmountExcludingTax.sum)).toBeCloseTo(pending.reduce((s, o) => s + (o.totalAmountExcludingTax as number), 0), 6);
+		const next = (await gql(q, { after: qa.pageInfo.endCursor })).json.data.xtremSales.salesOrder.queryAggregate;
+		expect(next.edges.map((e: any) => e.node.group.status)).toEqual(['quote', 'shipped']);
+		const byCustomerCountry = await gql(`{ xtremMasterData { customer { queryAggregate(filter: "{isActive:true}") { edges { node { group { country { id } isActive } values { creditLimit { sum } } } } } } } }`);
+		const groups = byCustomerCountry.json.data.xtremMasterData.customer.queryAggregate.edges.map((e: any) => e.node.group);
+		expect(groups).toHaveLength(5);
+		expect(groups[0]).toEqual({ country: { id: 'FR' }, isActive: true });
+	});
+
 	test('multi-key orderBy with _id as final tie-breaker, and nested reference orderBy', async () => {
 		const r = conn(await gql(customers('first: 1000, orderBy: "{isActive:-1, creditLimit:+1, _id:-1}"', '_id isActive creditLimit')));
 		const rows = r.edges.map((e: any) => e.node);

@@ -4,7 +4,7 @@
  * serves every simulator instance: resolvers find the tenant in the context.
  *
  * Naming (Xtrem-like): node `Customer`, `Customer_Connection`, `Customer_Edge`,
- * `Customer_Query` (query/read/readAggregate), `Customer_Mutation`
+ * `Customer_Query` (query/read/readAggregate/queryAggregate), `Customer_Mutation`
  * (create/update/delete), `Customer_Input`, `Customer_Aggregate`, collections
  * `SalesOrderLine_Collection`; packages `XtremMasterData_Query` /
  * `XtremMasterData_Mutation`.
@@ -16,6 +16,7 @@ import {
 	GraphQLScalarType,
 	GraphQLSchema,
 	Kind,
+	SelectionSetNode,
 	buildSchema,
 	responsePathAsArray,
 } from 'graphql';
@@ -119,8 +120,13 @@ export function buildSdl(): string {
 		out.push(`type ${t}_Connection {\n  totalCount: Int!\n  pageInfo: PageInfo!\n  edges: [${t}_Edge!]!\n}`);
 		const aggs = d.props.filter((p) => aggregateType(p) && p.name !== '_customData');
 		out.push(`type ${t}_Aggregate {\n${aggs.map((p) => `  ${p.name}: ${aggregateType(p)}`).join('\n')}\n}`);
+		const groupable = d.props.filter((p) => p.kind !== 'collection' && p.name !== '_customData' && p.name !== '_id');
+		out.push(`type ${t}_AggregateGroup {\n${groupable.map((p) => `  ${p.name}: ${outputType(p).replace(/!$/, '')}`).join('\n')}\n}`);
+		out.push(`type ${t}_AggregateNode {\n  group: ${t}_AggregateGroup!\n  values: ${t}_Aggregate!\n}`);
+		out.push(`type ${t}_AggregateEdge {\n  cursor: String!\n  node: ${t}_AggregateNode!\n}`);
+		out.push(`type ${t}_AggregateConnection {\n  pageInfo: PageInfo!\n  edges: [${t}_AggregateEdge!]!\n}`);
 		out.push(
-			`type ${t}_Query {\n  query(${PAGE_ARGS}): ${t}_Connection!\n  read(_id: String!): ${t}\n  readAggregate(filter: String): ${t}_Aggregate\n}`,
+			`type ${t}_Query {\n  query(${PAGE_ARGS}): ${t}_Connection!\n  read(_id: String!): ${t}\n  readAggregate(filter: String): ${t}_Aggregate\n  queryAggregate(filter: String, first: Int, after: String): ${t}_AggregateConnection!\n}`,
 		);
 		out.push(`type ${t}_Collection {\n  query(${PAGE_ARGS}): ${t}_Connection!\n  readAggregate(filter: String): ${t}_Aggregate\n}`);
 		const inputs = d.props.map((p) => [p.name, inputType(p)]).filter(([, ty]) => ty) as [string, string][];
@@ -270,6 +276,33 @@ function aggregate(src: AggregateSource, prop: PropDef): Record<string, unknown>
 
 // ------------------------------------------------------------ resolvers
 
+/** Property names selected under `edges { node { group { ... } } }` (fragments followed), in selection order. */
+function selectedGroupFields(info: GraphQLResolveInfo): string[] {
+	const names: string[] = [];
+	const children = (set: SelectionSetNode | undefined, field: string): SelectionSetNode[] => {
+		const out: SelectionSetNode[] = [];
+		const walk = (ss: SelectionSetNode | undefined): void => {
+			for (const sel of ss?.selections ?? []) {
+				if (sel.kind === Kind.FIELD && sel.name.value === field && sel.selectionSet) out.push(sel.selectionSet);
+				else if (sel.kind === Kind.INLINE_FRAGMENT) walk(sel.selectionSet);
+				else if (sel.kind === Kind.FRAGMENT_SPREAD) walk(info.fragments[sel.name.value]?.selectionSet);
+			}
+		};
+		walk(set);
+		return out;
+	};
+	const collect = (ss: SelectionSetNode): void => {
+		for (const sel of ss.selections) {
+			if (sel.kind === Kind.FIELD && !sel.name.value.startsWith('__') && !names.includes(sel.name.value)) names.push(sel.name.value);
+			else if (sel.kind === Kind.INLINE_FRAGMENT) collect(sel.selectionSet);
+			else if (sel.kind === Kind.FRAGMENT_SPREAD && info.fragments[sel.name.value]) collect(info.fragments[sel.name.value].selectionSet);
+		}
+	};
+	for (const top of info.fieldNodes)
+		for (const edges of children(top.selectionSet, 'edges')) for (const node of children(edges, 'node')) for (const group of children(node, 'group')) collect(group);
+	return names;
+}
+
 function recsOf(store: TenantStore, def: NodeDef, ids: number[]): () => Iterable<Rec> {
 	return function* () {
 		for (const id of ids) {
@@ -362,6 +395,61 @@ function wireResolvers(schema: GraphQLSchema): void {
 			}
 		};
 
+		// queryAggregate: groups by the properties selected under edges.node.group, values per group.
+		q.queryAggregate.resolve = (_s, args: { filter?: string | null; first?: number | null; after?: string | null }, ctx: GqlContext, info: GraphQLResolveInfo) => {
+			try {
+				checkCount('first', args.first);
+				const by = selectedGroupFields(info);
+				const result = ctx.store.query(def.recordType, args.filter, null);
+				const groups = new Map<string, { key: Comparable[]; ids: number[] }>();
+				for (const id of result.ids) {
+					const rec = ctx.store.getRecord(def.recordType, id)!;
+					const key = by.map((name) => (rec[name] ?? null) as Comparable);
+					const k = JSON.stringify(key);
+					const g = groups.get(k);
+					if (g) g.ids.push(id);
+					else groups.set(k, { key, ids: [id] });
+				}
+				const keys: SortKey[] = by.map((name) => ({ path: name, dir: 1, kind: def.propMap.get(name)!.kind, get: () => null }));
+				const sorted = [...groups.values()].sort((a, b) => compareKeys(keys, a.key, b.key));
+				let start = 0;
+				if (args.after !== null && args.after !== undefined) {
+					let after: unknown;
+					try {
+						after = JSON.parse(args.after);
+					} catch {
+						after = undefined;
+					}
+					if (!Array.isArray(after) || after.length !== by.length) argError(`Invalid cursor in 'after': ${JSON.stringify(args.after)} is not a cursor of this aggregate query.`);
+					while (start < sorted.length && compareKeys(keys, sorted[start].key, after as Comparable[]) <= 0) start++;
+				}
+				const end = Math.min(sorted.length, start + (args.first ?? DEFAULT_PAGE_SIZE));
+				const page = sorted.slice(start, end);
+				const edges = page.map((g) => {
+					const group: Record<string, unknown> = {};
+					by.forEach((name, i) => (group[name] = g.key[i]));
+					return { cursor: JSON.stringify(g.key), node: { group, values: { def, recs: recsOf(ctx.store, def, g.ids) } } };
+				});
+				return {
+					edges,
+					pageInfo: {
+						startCursor: edges[0]?.cursor ?? null,
+						endCursor: edges[edges.length - 1]?.cursor ?? null,
+						hasPreviousPage: start > 0,
+						hasNextPage: end < sorted.length,
+					},
+				};
+			} catch (e) {
+				return gqlError(e);
+			}
+		};
+		const groupFields = obj(`${t}_AggregateGroup`).getFields();
+		for (const p of def.props) {
+			const f = groupFields[p.name];
+			if (!f) continue;
+			f.resolve = nodeFields[p.name].resolve;
+		}
+
 		// A nested collection (salesOrder.lines): children of one parent, small, sorted on demand.
 		const coll = obj(`${t}_Collection`).getFields();
 		coll.query.resolve = (src: CollectionParent, args: PageArgs, ctx: GqlContext) => {
@@ -403,11 +491,15 @@ function wireResolvers(schema: GraphQLSchema): void {
 		m.delete.resolve = mutate<{ _id: string }>('delete', (ctx, a) => deleteRecord(ctx.store, def, a._id));
 	}
 
+	// PageInfo of a node connection is computed from the Connection; an aggregate connection hands a plain object.
 	const pageInfo = obj('PageInfo').getFields();
-	pageInfo.startCursor.resolve = (c: Connection) => (c.end > c.start ? encodeCursor(c.result.sortKeys, c.result.keys[c.start]) : null);
-	pageInfo.endCursor.resolve = (c: Connection) => (c.end > c.start ? encodeCursor(c.result.sortKeys, c.result.keys[c.end - 1]) : null);
-	pageInfo.hasNextPage.resolve = (c: Connection) => c.end < c.result.ids.length;
-	pageInfo.hasPreviousPage.resolve = (c: Connection) => c.start > 0;
+	const isConn = (c: unknown): c is Connection => typeof c === 'object' && c !== null && 'result' in c;
+	pageInfo.startCursor.resolve = (c: Connection | Record<string, unknown>) =>
+		isConn(c) ? (c.end > c.start ? encodeCursor(c.result.sortKeys, c.result.keys[c.start]) : null) : c.startCursor;
+	pageInfo.endCursor.resolve = (c: Connection | Record<string, unknown>) =>
+		isConn(c) ? (c.end > c.start ? encodeCursor(c.result.sortKeys, c.result.keys[c.end - 1]) : null) : c.endCursor;
+	pageInfo.hasNextPage.resolve = (c: Connection | Record<string, unknown>) => (isConn(c) ? c.end < c.result.ids.length : c.hasNextPage);
+	pageInfo.hasPreviousPage.resolve = (c: Connection | Record<string, unknown>) => (isConn(c) ? c.start > 0 : c.hasPreviousPage);
 }
 
 // ------------------------------------------------------------ scalars
