@@ -43,8 +43,13 @@ function createUserFolder(options = {}) {
 		fs.mkdirSync(root, { recursive: true });
 		userFolder = fs.mkdtempSync(path.join(root, `${options.name || 'n8n'}-`));
 	}
-	installPackage(userFolder, options.packageDir || REPO_ROOT);
+	installPackage(userFolder, options.packageDir || packageDir());
 	return userFolder;
+}
+
+/** The package folder n8n loads: the checkout, or $SAGE_ERP_PACKAGE_DIR (e.g. an unpacked `npm pack` tarball). */
+function packageDir() {
+	return process.env.SAGE_ERP_PACKAGE_DIR ? path.resolve(process.env.SAGE_ERP_PACKAGE_DIR) : REPO_ROOT;
 }
 
 function installPackage(userFolder, packageDir = REPO_ROOT) {
@@ -321,6 +326,7 @@ module.exports = {
 	PACKAGE_NAME,
 	DEFAULT_OWNER,
 	createUserFolder,
+	packageDir,
 	installPackage,
 	removeUserFolder,
 	ownerEnv,

@@ -66,7 +66,7 @@ export interface RunResult {
 
 /** The built package must be there: `npm test` builds it first; a bare `jest` does not. */
 export function assertBuilt(): void {
-	const root = n8nLib.REPO_ROOT as string;
+	const root = n8nLib.packageDir() as string;
 	const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 	const files: string[] = [...(manifest.n8n?.nodes ?? []), ...(manifest.n8n?.credentials ?? [])];
 	const missing = files.filter((f) => !fs.existsSync(path.join(root, f)));
@@ -162,10 +162,22 @@ export async function execute(suite: Suite, workflowId: string): Promise<RunResu
 
 /** The output items of a node in a run, or a failure that shows what n8n printed. */
 export function itemsOf(res: RunResult, nodeName: string): Record<string, unknown>[] {
-	if (!res.run) {
-		throw new Error(`n8n execute printed no run (exit code ${res.code}): ${res.parseError?.message}\n--- stderr ---\n${res.stderr.slice(-3000)}`);
+	const loadError = packageLoadError(`${res.stdout}\n${res.stderr}`);
+	try {
+		if (!res.run) {
+			throw new Error(`n8n execute printed no run (exit code ${res.code}): ${res.parseError?.message}\n--- stderr ---\n${res.stderr.slice(-3000)}`);
+		}
+		return n8nLib.outputItems(res.run, nodeName);
+	} catch (err) {
+		if (loadError) (err as Error).message = `${loadError}\n\n${(err as Error).message}`;
+		throw err;
 	}
-	return n8nLib.outputItems(res.run, nodeName);
+}
+
+/** n8n's "Failed to load package" message for this package (and the reason after it), if any. */
+export function packageLoadError(output: string): string | null {
+	const m = output.match(/Failed to load package "n8n-nodes-sage-erp"[^\n]*(\n[^\n]*){0,3}/);
+	return m ? `n8n could not load the package: ${m[0]}` : null;
 }
 
 /** Loads examples/*.json by id. */
