@@ -59,6 +59,7 @@ export class SageErpApi implements ICredentialType {
 			required: true,
 			description: 'The ID of the Sage tenant to connect to',
 		},
+		// eslint-disable-next-line @n8n/community-nodes/credential-password-field -- it names a request format, not a secret
 		{
 			displayName: 'Token Request Format',
 			name: 'tokenRequestFormat',
