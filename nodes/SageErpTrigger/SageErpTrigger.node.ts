@@ -9,9 +9,10 @@ import type {
 
 import { fieldsProperty, pageSizeOption, recordTypeLocator, timeoutOption } from '../SageErp/actions/common/descriptions';
 import { listSearch } from '../SageErp/methods';
-import { SageClient } from '../SageErp/transport/client';
+import { SageClient, type Diagnosis } from '../SageErp/transport/client';
 import { toSageCredentials } from '../SageErp/transport/credential-session';
 import { SAGE_MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from '../SageErp/transport/paginate';
+import { scrub } from '../SageErp/transport/secrets';
 import { RecordWatch, type WatchSettings } from './changes';
 import { settingError, toTriggerError } from './errors';
 import { DEFAULT_LOOKBACK_SECONDS, PollState, type TriggerEvent } from './state';
@@ -106,7 +107,15 @@ export class SageErpTrigger implements INodeType {
 		try {
 			const credentials = toSageCredentials(await this.getCredentials('sageErpApi'));
 			const client = new SageClient(credentials, { credentialGroup: node.credentials?.sageErpApi?.id ?? undefined });
-			const watch = await RecordWatch.open(client, settings);
+			const onDiagnoses = (diagnoses: Diagnosis[]) => {
+				for (const diagnosis of diagnoses) {
+					this.logger.warn(`Sage ERP Trigger: Sage warned about ${settings.recordType}: ${scrub(String(diagnosis.message ?? ''))}`, {
+						severity: diagnosis.severity,
+						path: diagnosis.path?.join('.'),
+					});
+				}
+			};
+			const watch = await RecordWatch.open(client, { ...settings, onDiagnoses });
 
 			if (manual) {
 				// "Fetch Test Event": the latest matching record; the state is neither read nor moved.

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { SageClient } from '../SageErp/transport/client';
+import type { Diagnosis, SageClient } from '../SageErp/transport/client';
 import { SageDocumentError, buildQueryDocument, parseSelection, requireRecordType, type QueryDocument } from '../SageErp/transport/documents';
 import { SageGraphQLError, SageResponseError } from '../SageErp/transport/errors';
 import { connectionPage, followCursor, type Page } from '../SageErp/transport/paginate';
@@ -32,6 +32,8 @@ export interface WatchSettings {
 	filter: string | undefined;
 	pageSize: number;
 	timeoutMs: number | undefined;
+	/** Receives Sage's warnings (`extensions.diagnoses`) of each answer, so none is dropped silently. */
+	onDiagnoses?: (diagnoses: Diagnosis[]) => void;
 }
 
 /** A record as it goes out, with the version the trigger keeps track of. */
@@ -119,6 +121,7 @@ export class RecordWatch {
 				isMutation: false,
 				timeoutMs: this.settings.timeoutMs,
 			});
+			if (result.diagnoses.length) this.settings.onDiagnoses?.(result.diagnoses);
 			if (result.errors.length) {
 				throw new SageGraphQLError(result.errors, {
 					hint: query.filter
