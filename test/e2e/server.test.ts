@@ -119,7 +119,11 @@ describeE2e('the package in `n8n start`', () => {
 			const node = crm.nodes.find((n) => n.type === 'n8n-nodes-sage-erp.sageErp') as unknown as { id: string; name: string };
 			await page.goto(`${main.baseUrl}/workflow/${crm.id}/${node.id}`);
 			const ndv = page.locator('[data-test-id="ndv"]');
-			if (!(await ndv.isVisible().catch(() => false))) {
+			const opened = await ndv
+				.waitFor({ state: 'visible', timeout: 20000 })
+				.then(() => true)
+				.catch(() => false);
+			if (!opened) {
 				// Older routes: open the panel by double-clicking the node on the canvas.
 				await page.locator(`[data-test-id="canvas-node"][data-node-name="${node.name}"], [data-name="${node.name}"]`).first().dblclick();
 			}
