@@ -1,0 +1,109 @@
+'use strict';
+/**
+ * A real n8n (2.40.7 on its own Node.js 24, from scripts/provision-n8n.js) for the benchmarks,
+ * on top of scripts/lib/n8n.js: a user folder with a snapshot of the built package installed,
+ * credentials and workflows imported, `n8n start` for webhooks and `n8n execute` with the
+ * peak memory of the process.
+ */
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { ensureN8n } = require('../../scripts/provision-n8n');
+const n8nLib = require('../../scripts/lib/n8n');
+const { runCommand, freePort } = require('../../scripts/lib/processes');
+
+const REPO_ROOT = n8nLib.REPO_ROOT;
+const PEAK_PRELOAD = path.join(__dirname, 'peak-rss.js');
+
+/** True when `npm run build` has produced every file package.json's n8n section names. */
+function packageBuilt(dir = REPO_ROOT) {
+	const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+	const files = [...(manifest.n8n?.nodes || []), ...(manifest.n8n?.credentials || [])];
+	return files.length > 0 && files.every((f) => fs.existsSync(path.join(dir, f)));
+}
+
+/**
+ * Copies what `npm pack` would publish (package.json, index.js, dist/) to a folder outside the
+ * checkout: the benchmark then measures one fixed build even if someone rebuilds meanwhile,
+ * and the package resolves n8n-workflow the way an installed package does (from the n8n it
+ * runs in, not from the checkout's devDependencies). Returns null when there is no build.
+ */
+function snapshotPackage() {
+	if (!packageBuilt()) return null;
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sage-erp-bench-package-'));
+	for (const entry of ['package.json', 'index.js', 'dist', 'LICENSE', 'README.md']) {
+		const from = path.join(REPO_ROOT, entry);
+		if (fs.existsSync(from)) fs.cpSync(from, path.join(dir, entry), { recursive: true });
+	}
+	if (!packageBuilt(dir)) throw new Error('the build changed while it was copied; run the benchmark again');
+	return dir;
+}
+
+/**
+ * A user folder ready for `n8n start` / `n8n execute`.
+ * options: { name, packageDir, credentials, workflows, activate }
+ * Resolves { n8n, userFolder, port, env(extra), cliEnv(), timings }.
+ */
+async function prepareInstance(options) {
+	const timings = {};
+	let t = Date.now();
+	const n8n = await ensureN8n({ quiet: true });
+	timings.provisionMs = Date.now() - t;
+	const userFolder = n8nLib.createUserFolder({ name: options.name || 'bench', packageDir: options.packageDir || REPO_ROOT });
+	const port = await freePort();
+	const owner = n8nLib.ownerEnv(n8n);
+	const env = (extra = {}, brokerPort) => n8nLib.n8nEnv(n8n, userFolder, { port, brokerPort, extra: { ...owner, ...extra } });
+	const cliEnv = async (extra) => env(extra, await freePort());
+	t = Date.now();
+	if (options.credentials?.length) await n8nLib.importCredentials(n8n, await cliEnv(), options.credentials);
+	if (options.workflows?.length) await n8nLib.importWorkflows(n8n, await cliEnv(), options.workflows);
+	if (options.activate?.length) await n8nLib.publishWorkflows(n8n, await cliEnv(), options.activate);
+	timings.importMs = Date.now() - t;
+	return { n8n, userFolder, port, env, cliEnv, timings };
+}
+
+/** `n8n start` on the instance; resolves the process handle (with baseUrl) once it is ready. */
+async function startMain(instance, logFile) {
+	const env = instance.env({}, await freePort());
+	return n8nLib.startN8n(instance.n8n, env, { logFile, timeout: 180000 });
+}
+
+/**
+ * `n8n execute --id <id> --rawOutput` under the peak-memory preload.
+ * Resolves { run, ms (whole command), maxRssKb, maxRssBeforeOutputKb, stdoutBytes }.
+ */
+async function executeMeasured(instance, workflowId, { timeout = 600000 } = {}) {
+	const peakDir = fs.mkdtempSync(path.join(instance.userFolder, 'peak-'));
+	const env = await instance.cliEnv({ BENCH_PEAK_RSS_DIR: peakDir });
+	const args = ['--require', PEAK_PRELOAD, instance.n8n.n8nBin, 'execute', `--id=${workflowId}`, '--rawOutput'];
+	const res = await runCommand(instance.n8n.nodeBin, args, { cwd: instance.userFolder, env, timeout, allowFailure: true });
+	let run = null;
+	try {
+		run = n8nLib.extractJson(res.stdout);
+	} catch (err) {
+		throw new Error(`n8n execute of ${workflowId} printed no run (exit ${res.code}):\n${res.stderr.slice(-3000)}\n${res.stdout.slice(-2000)}`);
+	}
+	const error = run?.data?.resultData?.error;
+	if (error) throw new Error(`workflow ${workflowId} failed: ${error.message}${error.description ? ` (${error.description})` : ''}`);
+	const peaks = fs
+		.readdirSync(peakDir)
+		.map((f) => JSON.parse(fs.readFileSync(path.join(peakDir, f), 'utf8')))
+		.filter((p) => p.argv.includes('execute'));
+	fs.rmSync(peakDir, { recursive: true, force: true });
+	const peak = peaks[0] || {};
+	return { run, ms: res.ms, maxRssKb: peak.maxRssKb ?? null, maxRssBeforeOutputKb: peak.maxRssBeforeOutputKb ?? null, stdoutBytes: res.stdout.length };
+}
+
+/** runData[node][0] of a run: { executionTime (ms), items (count) }. */
+function nodeRun(run, nodeName) {
+	const task = run?.data?.resultData?.runData?.[nodeName]?.[0];
+	if (!task) throw new Error(`node "${nodeName}" did not run`);
+	if (task.error) throw new Error(`node "${nodeName}" failed: ${task.error.message}`);
+	return { executionTime: task.executionTime, items: task.data?.main?.[0]?.length ?? 0, task };
+}
+
+function removeInstance(instance) {
+	if (instance) n8nLib.removeUserFolder(instance.userFolder);
+}
+
+module.exports = { packageBuilt, snapshotPackage, prepareInstance, startMain, executeMeasured, nodeRun, removeInstance, n8nVersion: '2.40.7' };

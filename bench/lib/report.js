@@ -1,0 +1,139 @@
+'use strict';
+/** Writes bench/results.json (everything measured) and bench/RESULTS.md (the tables). */
+const fs = require('fs');
+const path = require('path');
+const { fmt } = require('./targets');
+
+function table(header, rows) {
+	const line = (cells) => `| ${cells.map((c) => String(c ?? '')).join(' | ')} |`;
+	return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+const x = (v) => (typeof v === 'number' && Number.isFinite(v) ? `${fmt(v)}×` : 'n/a');
+const mb = (v) => (typeof v === 'number' ? fmt(v) : 'n/a');
+const status = (pass) => (pass === true ? '**PASS**' : pass === false ? '**MISS**' : 'n/a');
+
+function targetsSection(targets) {
+	if (!targets.length) return 'No target could be evaluated (see the scenarios below).';
+	return table(
+		['target', 'latency', 'value', 'threshold', 'result', 'detail'],
+		targets.map((t) => [t.target, t.latencyMs === null ? '—' : `${t.latencyMs} ms`, fmt(t.value), fmt(t.threshold), status(t.pass), t.detail]),
+	);
+}
+
+function webhookSection(w) {
+	if (!w) return null;
+	if (w.error) return `Failed: ${w.error}`;
+	const rows = [];
+	for (const [l, L] of Object.entries(w.latencies)) {
+		for (const s of w.subjects) {
+			const q = L.subjects[s].sequential;
+			const c = L.subjects[s].concurrent;
+			rows.push([`${l} ms`, s, fmt(q.p50), fmt(q.p95), fmt(c.perSecond), fmt(c.p50), fmt(c.p95), fmt(c.exchanges), fmt(c.n8nCpuMsPerCall), q.errors + c.errors]);
+		}
+	}
+	const ratios = Object.entries(w.latencies).map(([l, L]) => {
+		const S = L.subjects;
+		return [
+			`${l} ms`,
+			fmt(L.sageRoundTripMs),
+			S.ours ? fmt(S.ours.sequential.p50 - S.floor.sequential.p50) : 'n/a',
+			fmt(S.chain.sequential.p50 - S.floor.sequential.p50),
+			S.ours ? x(S.ours.concurrent.perSecond / S.floor.concurrent.perSecond) : 'n/a',
+			S.ours ? x(S.ours.concurrent.perSecond / S.chain.concurrent.perSecond) : 'n/a',
+			x(S.chain.concurrent.perSecond / S.floor.concurrent.perSecond),
+		];
+	});
+	return [
+		`${w.runner}; ${w.config.sequentialCalls} calls one after another and ${w.config.concurrentCalls} calls at concurrency ${w.config.concurrency}, medians of ${w.config.runs} run(s) after ${w.config.warmupCalls} warm-up calls per subject and latency. floor = Webhook → No Operation; chain = Webhook → HTTP Request (token) → GraphQL node; ours = Webhook → Sage ERP create.`,
+		'',
+		table(['latency', 'subject', 'one-by-one p50 ms', 'one-by-one p95 ms', 'concurrent exec/s', 'concurrent p50 ms', 'concurrent p95 ms', 'token exchanges per concurrent run', 'n8n CPU ms / exec', 'errors'], rows),
+		'',
+		table(['latency', 'one Sage round trip ms', 'ours − floor, p50 ms', 'chain − floor, p50 ms', 'ours / floor exec/s', 'ours / chain exec/s', 'chain / floor exec/s'], ratios),
+		'',
+		`Token exchanges over the whole n8n process (${fmt(w.processSeconds)} s): ours ${w.exchangesPerProcess.ours ?? 'n/a'}, chain ${w.exchangesPerProcess.chain}, total ${w.exchangesPerProcess.total}.`,
+	].join('\n');
+}
+
+function getManySection(g) {
+	if (!g) return null;
+	if (g.error) return `Failed: ${g.error}`;
+	const rows = [];
+	for (const [l, L] of Object.entries(g.latencies)) {
+		for (const [s, v] of Object.entries(L.subjects)) {
+			rows.push([`${l} ms`, g.subjects[s].label, fmt(v.recordsPerSecond), fmt(v.ms), fmt(v.requests), mb(v.maxRssMb), fmt(v.heapBytesPerRecord), fmt(v.rssBytesPerRecord)]);
+		}
+	}
+	const ratios = Object.entries(g.latencies).map(([l, L]) => [`${l} ms`, x(L.ratios.oursHarnessVsRaw), x(L.ratios.oursN8nVsRaw), x(L.ratios.oursN8nVsHttp), x(L.ratios.httpN8nVsRaw)]);
+	return [
+		`${g.records} customers, pages of ${g.pageSize} (the simulator's maximum), medians of the runs. Time: the node's executionTime in the run data (n8n's start-up excluded; the HTTP Request row adds its token node and Split Out) or the loop's own clock. "requests": GraphQL requests the simulator received for the read. Peak RSS: the whole process (n8n execute: up to the end of the execution, before the CLI prints the run). Heap B/record: the V8 heap's peak above its level before the read (in-process rows). RSS B/record: peak RSS above the RSS before the read (n8n rows: above an n8n execute of an empty workflow, ${mb((g.n8nBaselineRssKb || 0) / 1024)} MB).`,
+		'',
+		table(['latency', 'subject', 'records/s', 'ms', 'requests', 'peak RSS MB', 'heap B/record', 'RSS B/record'], rows),
+		'',
+		table(['latency', 'ours / raw (in-process)', 'ours / raw (real n8n)', 'ours / HTTP Request (real n8n)', 'HTTP Request / raw (real n8n)'], ratios),
+	].join('\n');
+}
+
+function createsSection(c) {
+	if (!c) return null;
+	if (c.error) return `Failed: ${c.error}`;
+	if (c.skipped) return `Skipped: ${c.skipped}`;
+	const rows = [];
+	for (const [l, L] of Object.entries(c.latencies)) {
+		for (const [s, v] of Object.entries(L.subjects)) rows.push([`${l} ms`, c.subjects[s].label, fmt(v.items), fmt(v.createsPerSecond), fmt(v.ms), fmt(v.requests), fmt(v.exchanges)]);
+	}
+	const ratios = Object.entries(c.latencies).map(([l, L]) => [`${l} ms`, x(L.ratios.oursB50VsGraphql), x(L.ratios.oursB1VsGraphql), x(L.ratios.oursB50VsB1)]);
+	return [
+		`${c.runner}; up to ${c.records} generated sales orders per run, medians of the runs. One-request-per-item subjects get fewer items at high latency (their rate does not depend on the count). Time: executionTime of the create node (the GraphQL chain: plus its token node).`,
+		'',
+		table(['latency', 'subject', 'items', 'creates/s', 'ms', 'requests', 'token exchanges'], rows),
+		'',
+		table(['latency', 'batch 50 / GraphQL node', 'batch 1 / GraphQL node', 'batch 50 / batch 1'], ratios),
+	].join('\n');
+}
+
+function scalingSection(sc) {
+	if (!sc) return null;
+	if (sc.error) return `Failed: ${sc.error}`;
+	const rows = [];
+	for (const [l, L] of Object.entries(sc.latencies)) {
+		for (const [n, S] of Object.entries(L.sizes)) {
+			for (const [s, v] of Object.entries(S)) rows.push([`${l} ms`, n, sc.subjects[s].label, fmt(v.usPerRecord), fmt(v.recordsPerSecond), fmt(v.heapBytesPerRecord), fmt(v.rssBytesPerRecord), mb(v.maxRssMb)]);
+		}
+	}
+	return [
+		`Get Many of ${sc.sizes.join(', ')} customers, pages of ${sc.pageSize}, one process per measurement, medians of the runs.`,
+		'',
+		table(['latency', 'records', 'subject', 'µs / record', 'records/s', 'heap B/record (peak)', 'RSS B/record (peak)', 'peak RSS MB'], rows),
+	].join('\n');
+}
+
+function markdown(results) {
+	const m = results.meta;
+	const sections = [
+		'# Benchmarks',
+		'',
+		`Generated by \`npm run bench\` (\`node bench/run.js${m.args.length ? ` ${m.args.join(' ')}` : ''}\`) on ${m.finishedAt}: ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, ${m.os}. Driver Node.js ${m.node}; real n8n ${m.n8nVersion} on Node.js ${m.n8nNode ?? 'n/a'}; in-process engine harness n8n-core ${m.n8nCoreHarness}. Package ${m.packageVersion} at ${m.commit}${m.dirty ? ' (with uncommitted changes)' : ''}${m.packageBuilt ? '' : ' — **the package was not built: rows of our node are missing**'}. Size factor ${m.sizeFactor}, ${m.runs} run(s) per measurement, injected latency per request ${m.latencies.join(' / ')} ms (simulator \`latencyMs\`, token API included). Whole run ${fmt(m.durationSeconds)} s (${Object.entries(m.scenarioSeconds).map(([k, v]) => `${k} ${fmt(v)} s`).join(', ')}).`,
+		'',
+		'## Targets',
+		'',
+		targetsSection(results.targets),
+	];
+	const parts = [
+		['1. Webhook executions in one n8n process', webhookSection(results.scenarios.webhook)],
+		['2. Get Many', getManySection(results.scenarios.getmany)],
+		['3. Creates', createsSection(results.scenarios.creates)],
+		['4. Cost as work grows (Get Many)', scalingSection(results.scenarios.scaling)],
+	];
+	for (const [title, body] of parts) if (body) sections.push('', `## ${title}`, '', body);
+	sections.push('', 'Everything measured, run by run: `results.json`. The simulator runs in its own process; all traffic stays on 127.0.0.1.', '');
+	return sections.join('\n');
+}
+
+function writeReport(outDir, results) {
+	fs.mkdirSync(outDir, { recursive: true });
+	fs.writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+	fs.writeFileSync(path.join(outDir, 'RESULTS.md'), markdown(results));
+}
+
+module.exports = { writeReport, markdown };

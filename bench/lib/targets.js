@@ -1,0 +1,133 @@
+'use strict';
+/**
+ * The issue's targets, checked against the results. Each check:
+ *   { id, target, latencyMs, value, threshold, pass (true|false|null = not measured), detail }
+ */
+const { ratio } = require('./stats');
+
+const TOKEN_LIFETIME_SECONDS = 900;
+
+function check(id, target, latencyMs, value, threshold, pass, detail) {
+	return { id, target, latencyMs, value: value ?? null, threshold: threshold ?? null, pass: pass === null || pass === undefined ? null : !!pass, detail: detail || '' };
+}
+
+function webhookTargets(webhook) {
+	const out = [];
+	if (!webhook || webhook.error || !webhook.latencies) return out;
+	const latencies = Object.keys(webhook.latencies).map(Number);
+	const hasOurs = webhook.subjects.includes('ours');
+
+	// 1. Token exchanges: ours once per process per token lifetime; the chain once per execution.
+	if (hasOurs) {
+		const lifetimes = Math.max(1, Math.ceil((webhook.processSeconds || 0) / TOKEN_LIFETIME_SECONDS));
+		const measuredRuns = latencies.flatMap((l) => ['sequential', 'concurrent'].map((k) => webhook.latencies[l].subjects.ours[k].exchanges));
+		const inRuns = measuredRuns.reduce((a, b) => a + (b || 0), 0);
+		const total = webhook.exchangesPerProcess.ours;
+		out.push(
+			check(
+				'tokenExchangesOurs',
+				'Token exchanges, ours: 1 per n8n process per token lifetime',
+				null,
+				total,
+				lifetimes,
+				total <= lifetimes && inRuns === 0,
+				`${total} exchange(s) over ${Math.round(webhook.processSeconds || 0)} s of one n8n process (${lifetimes} token lifetime(s) of ${TOKEN_LIFETIME_SECONDS} s), ${webhook.exchangesPerProcess.ourRenewals ?? 0} renewal(s)`,
+			),
+		);
+	}
+	for (const l of latencies) {
+		const chain = webhook.latencies[l].subjects.chain?.concurrent;
+		if (chain)
+			out.push(
+				check('tokenExchangesChain', 'Token exchanges, the chain: 1 per execution (as users build it today)', l, chain.exchanges, chain.calls, chain.exchanges === chain.calls, `${chain.exchanges} exchanges for ${chain.calls} executions (median run)`),
+			);
+	}
+
+	// 2. One-by-one p50 at 150 ms <= floor + one Sage round trip + 15 ms.
+	const at = latencies.includes(150) ? 150 : Math.max(...latencies);
+	if (hasOurs) {
+		const L = webhook.latencies[at];
+		const threshold = L.subjects.floor.sequential.p50 + L.sageRoundTripMs + 15;
+		const value = L.subjects.ours.sequential.p50;
+		out.push(
+			check(
+				'webhookSequentialP50',
+				'One-by-one webhook p50 ≤ floor p50 + one Sage round trip + 15 ms',
+				at,
+				value,
+				threshold,
+				value <= threshold,
+				`ours ${fmt(value)} ms vs floor ${fmt(L.subjects.floor.sequential.p50)} + round trip ${fmt(L.sageRoundTripMs)} + 15 = ${fmt(threshold)} ms${at !== 150 ? ' (150 ms not measured: largest latency used)' : ''}`,
+			),
+		);
+	}
+
+	// 3. Concurrent throughput >= 0.9x floor and above the chain.
+	for (const l of latencies) {
+		if (!hasOurs) break;
+		const S = webhook.latencies[l].subjects;
+		const ours = S.ours.concurrent.perSecond;
+		const r = ratio(ours, S.floor.concurrent.perSecond);
+		out.push(
+			check('webhookConcurrentVsFloor', 'Concurrent webhook throughput ≥ 0.9× floor', l, r, 0.9, r !== null && r >= 0.9, `ours ${fmt(ours)}/s, floor ${fmt(S.floor.concurrent.perSecond)}/s`),
+		);
+		const rc = ratio(ours, S.chain.concurrent.perSecond);
+		out.push(check('webhookConcurrentVsChain', 'Concurrent webhook throughput above the chain', l, rc, 1, rc !== null && rc > 1, `ours ${fmt(ours)}/s, chain ${fmt(S.chain.concurrent.perSecond)}/s`));
+	}
+	return out;
+}
+
+function getManyTargets(getmany) {
+	const out = [];
+	if (!getmany || getmany.error || !getmany.latencies) return out;
+	for (const [l, L] of Object.entries(getmany.latencies)) {
+		const pairs = [
+			['getManyVsRawInProcess', 'Get Many ≥ 0.8× raw undici (in-process harness vs raw loop, Node.js 20)', L.ratios.oursHarnessVsRaw, 'oursHarness', 'rawNode20'],
+			['getManyVsRawN8n', 'Get Many ≥ 0.8× raw undici (real n8n execute vs raw loop, Node.js 24)', L.ratios.oursN8nVsRaw, 'oursN8n', 'rawNode24'],
+		];
+		for (const [id, target, r, a, b] of pairs) {
+			if (r === null || r === undefined) continue;
+			out.push(check(id, target, Number(l), r, 0.8, r >= 0.8, `${fmt(L.subjects[a].recordsPerSecond)} vs ${fmt(L.subjects[b].recordsPerSecond)} records/s`));
+		}
+	}
+	return out;
+}
+
+function createsTargets(creates) {
+	const out = [];
+	if (!creates || creates.error || !creates.latencies) return out;
+	for (const [l, L] of Object.entries(creates.latencies)) {
+		const r = L.ratios.oursB50VsGraphql;
+		if (r === null || r === undefined) continue;
+		out.push(
+			check('batchCreatesVsGraphql', "Batch creates (batchSize 50) ≥ 10× n8n's GraphQL node", Number(l), r, 10, r >= 10, `${fmt(L.subjects.oursB50.createsPerSecond)} vs ${fmt(L.subjects.graphql.createsPerSecond)} creates/s`),
+		);
+	}
+	return out;
+}
+
+/** Not one of the issue's numbered targets: its "should stay flat" for scenario 4, as a check. */
+function scalingChecks(scaling) {
+	const out = [];
+	if (!scaling || scaling.error || !scaling.latencies || !scaling.subjects.oursHarness) return out;
+	for (const [l, L] of Object.entries(scaling.latencies)) {
+		const g = L.growth.oursHarness;
+		const worst = Math.max(g.timePerRecordLargeVsMid ?? 0, g.heapPerRecordLargeVsMid ?? 0);
+		out.push(
+			check('getManyCostFlat', 'Get Many cost per record stays flat (largest vs middle size ≤ 1.5×, time and heap)', Number(l), worst, 1.5, worst <= 1.5, `time ×${fmt(g.timePerRecordLargeVsMid)}, heap ×${fmt(g.heapPerRecordLargeVsMid)}`),
+		);
+	}
+	return out;
+}
+
+function evaluateTargets(scenarios) {
+	return [...webhookTargets(scenarios.webhook), ...getManyTargets(scenarios.getmany), ...createsTargets(scenarios.creates), ...scalingChecks(scenarios.scaling)];
+}
+
+function fmt(v) {
+	if (typeof v !== 'number' || !Number.isFinite(v)) return 'n/a';
+	if (Math.abs(v) >= 100) return String(Math.round(v));
+	return String(Number(v.toPrecision(3)));
+}
+
+module.exports = { evaluateTargets, fmt };

@@ -1,0 +1,223 @@
+'use strict';
+/**
+ * The workflows the benchmarks run in a real n8n, built in code. Every comparison gives each
+ * subject the same input and asks Sage (the simulator) for the same thing:
+ *   webhook*  "Webhook → create a sales order → answer with its number", ours and the chain
+ *             users build today (HTTP Request token exchange → GraphQL node), and n8n's floor
+ *             (Webhook → No Operation);
+ *   getMany*  50,000 customers: our node, and the HTTP Request node with its pagination feature
+ *             (+ Split Out, to get one item per record as ours gives);
+ *   creates*  N generated orders: our node (batchSize 1 / 50), and the GraphQL node (one request per item).
+ * All webhooks answer with the first item of their last node ('lastNode' / 'firstEntryJson').
+ */
+const crypto = require('crypto');
+const { PACKAGE_NAME } = require('../../scripts/lib/n8n');
+const { CUSTOMER_FIELDS, CUSTOMER_PAGE_QUERY, CREATE_ORDER_MUTATION, ORDER_FIELDS } = require('./queries');
+
+const SAGE_NODE = `${PACKAGE_NAME}.sageErp`;
+
+/** n8n ids are 16 characters; these spell what they are. */
+const id16 = (name) => `bench${name}`.replace(/[^A-Za-z0-9]/g, '').padEnd(16, '0').slice(0, 16);
+
+/** A workflow from a list of nodes connected in a straight line. */
+function chain(name, nodes) {
+	const connections = {};
+	nodes.forEach((node, i) => {
+		node.id = node.id || crypto.randomUUID();
+		node.position = [i * 220, 0];
+		if (i > 0) connections[nodes[i - 1].name] = { main: [[{ node: node.name, type: 'main', index: 0 }]] };
+	});
+	return { id: id16(name), name: `Benchmark: ${name}`, active: false, nodes, connections, settings: { executionOrder: 'v1' }, pinData: {}, tags: [] };
+}
+
+/** The sageErpApi credential of one simulator tenant, in `n8n import:credentials` form. */
+function sageCredential(key, sim, tenantId) {
+	const c = sim.client(tenantId);
+	return {
+		id: id16(`Cred${key}`),
+		name: `Sage ERP benchmark (${key})`,
+		type: 'sageErpApi',
+		data: { tokenUrl: sim.tokenUrl, clientId: c.clientId, clientSecret: c.clientSecret, tenantId: c.tenantId, tokenRequestFormat: 'json' },
+	};
+}
+
+const credentialRef = (cred) => ({ sageErpApi: { id: cred.id, name: cred.name } });
+
+function webhookNode(path) {
+	return {
+		name: 'Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		webhookId: crypto.randomUUID(),
+		parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'firstEntryJson', options: {} },
+	};
+}
+
+/** What users do today to talk to Sage: an HTTP Request node exchanging the client credentials for a token. */
+function tokenNode(sim, tenantId) {
+	const c = sim.client(tenantId);
+	return {
+		name: 'Get Token',
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		parameters: {
+			method: 'POST',
+			url: sim.tokenUrl,
+			sendBody: true,
+			contentType: 'json',
+			specifyBody: 'json',
+			jsonBody: JSON.stringify({ clientId: c.clientId, clientSecret: c.clientSecret, tenantId: c.tenantId }),
+			options: {},
+		},
+	};
+}
+
+/** n8n's GraphQL node sending the create mutation with the bearer token of the "Get Token" node. */
+function graphqlCreateNode(variablesExpression) {
+	return {
+		name: 'GraphQL Create',
+		type: 'n8n-nodes-base.graphql',
+		typeVersion: 1.1,
+		parameters: {
+			endpoint: "={{ $('Get Token').first().json.urls.graphQL }}",
+			requestFormat: 'json',
+			query: CREATE_ORDER_MUTATION,
+			variables: variablesExpression,
+			headerParametersUi: { parameter: [{ name: 'Authorization', value: "=Bearer {{ $('Get Token').first().json.accessToken }}" }] },
+		},
+	};
+}
+
+function sageCreateNode(cred, options = {}) {
+	return {
+		name: 'Sage ERP Create',
+		type: SAGE_NODE,
+		typeVersion: 1,
+		parameters: {
+			resource: 'record',
+			operation: 'create',
+			recordType: { __rl: true, mode: 'id', value: 'xtremSales.salesOrder' },
+			data: options.data || '={{ $json }}',
+			fields: ORDER_FIELDS,
+			options: options.batchSize ? { batchSize: options.batchSize } : {},
+		},
+		credentials: credentialRef(cred),
+	};
+}
+
+// ------------------------------------------------------------------ 1. webhooks
+
+const WEBHOOK_PATHS = { floor: 'bench-floor', chain: 'bench-chain', ours: 'bench-ours' };
+
+function webhookFloor() {
+	return chain('WebhookFloor', [webhookNode(WEBHOOK_PATHS.floor), { name: 'No Operation', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} }]);
+}
+
+function webhookChain(sim, tenantId) {
+	return chain('WebhookChain', [webhookNode(WEBHOOK_PATHS.chain), tokenNode(sim, tenantId), graphqlCreateNode("={{ { \"data\": $('Webhook').item.json.body } }}")]);
+}
+
+function webhookOurs(cred) {
+	return chain('WebhookOurs', [webhookNode(WEBHOOK_PATHS.ours), sageCreateNode(cred, { data: '={{ $json.body }}' })]);
+}
+
+// ------------------------------------------------------------------ 2. Get Many
+
+const manualTrigger = () => ({ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} });
+
+function getManyOurs(cred, pageSize) {
+	return chain('GetManyOurs', [
+		manualTrigger(),
+		{
+			name: 'Sage ERP Get Many',
+			type: SAGE_NODE,
+			typeVersion: 1,
+			parameters: {
+				resource: 'record',
+				operation: 'getMany',
+				recordType: { __rl: true, mode: 'id', value: 'xtremMasterData.customer' },
+				fields: CUSTOMER_FIELDS,
+				returnAll: true,
+				options: { pageSize },
+			},
+			credentials: credentialRef(cred),
+		},
+	]);
+}
+
+/** HTTP Request with "Update a Parameter in Each Request" pagination on the GraphQL `after` variable, then Split Out. */
+function getManyHttp(sim, tenantId, pageSize) {
+	const connection = '$response.body.data.xtremMasterData.customer.query';
+	return chain('GetManyHttp', [
+		manualTrigger(),
+		tokenNode(sim, tenantId),
+		{
+			name: 'HTTP Get Customers',
+			type: 'n8n-nodes-base.httpRequest',
+			typeVersion: 4.2,
+			parameters: {
+				method: 'POST',
+				url: '={{ $json.urls.graphQL }}',
+				sendHeaders: true,
+				headerParameters: { parameters: [{ name: 'Authorization', value: '=Bearer {{ $json.accessToken }}' }] },
+				sendBody: true,
+				contentType: 'json',
+				specifyBody: 'json',
+				jsonBody: JSON.stringify({ query: CUSTOMER_PAGE_QUERY, variables: { first: pageSize, after: null } }),
+				options: {
+					pagination: {
+						pagination: {
+							paginationMode: 'updateAParameterInEachRequest',
+							parameters: { parameters: [{ type: 'body', name: 'variables', value: `={{ { "first": ${pageSize}, "after": ${connection}.pageInfo.endCursor } }}` }] },
+							paginationCompleteWhen: 'other',
+							completeExpression: `={{ !${connection}.pageInfo.hasNextPage }}`,
+						},
+					},
+				},
+			},
+		},
+		{
+			name: 'Split Out Records',
+			type: 'n8n-nodes-base.splitOut',
+			typeVersion: 1,
+			parameters: { fieldToSplitOut: 'data.xtremMasterData.customer.query.edges', include: 'noOtherFields', options: {} },
+		},
+	]);
+}
+
+// ------------------------------------------------------------------ 3. creates
+
+/** A Code node emitting `count` orders (not timed: only the create nodes are). */
+function generateOrders(count) {
+	return {
+		name: 'Generate Orders',
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		parameters: {
+			mode: 'runOnceForAllItems',
+			jsCode: `return Array.from({ length: ${count} }, (_, i) => ({ json: { soldToCustomer: '#FR001', site: '#700', customerReference: 'BENCH-' + i, lines: [{ item: '#ITEM-1', quantity: 1 + (i % 9) }] } }));`,
+		},
+	};
+}
+
+function createsOurs(cred, count, batchSize) {
+	return chain(`CreatesOursB${batchSize}`, [manualTrigger(), generateOrders(count), sageCreateNode(cred, { batchSize })]);
+}
+
+function createsGraphql(sim, tenantId, count) {
+	return chain('CreatesGraphql', [manualTrigger(), tokenNode(sim, tenantId), generateOrders(count), graphqlCreateNode('={{ { "data": $json } }}')]);
+}
+
+module.exports = {
+	SAGE_NODE,
+	WEBHOOK_PATHS,
+	id16,
+	sageCredential,
+	webhookFloor,
+	webhookChain,
+	webhookOurs,
+	getManyOurs,
+	getManyHttp,
+	createsOurs,
+	createsGraphql,
+};
