@@ -171,7 +171,7 @@ function pidAlive(pid) {
 
 /** mkdir-based lock, so two processes never install into the same folder at once. */
 async function acquireLock(paths, log) {
-	let announced = false;
+	let announced = 0;
 	for (;;) {
 		try {
 			fs.mkdirSync(paths.lock);
@@ -192,9 +192,9 @@ async function acquireLock(paths, log) {
 				fs.rmSync(paths.lock, { recursive: true, force: true });
 				continue;
 			}
-			if (!announced) {
+			if (!announced || Date.now() - announced > 30000) {
 				log.line(`another process (pid ${owner || '?'}) is provisioning ${paths.cacheDir}; waiting for it`);
-				announced = true;
+				announced = Date.now();
 			}
 			await sleep(1000);
 		}
@@ -343,7 +343,7 @@ async function ensureN8n(options = {}) {
 		if (options.force) {
 			for (const f of fs.readdirSync(cacheDir)) if (f.startsWith('.step-') || f === MARKER) fs.rmSync(path.join(cacheDir, f));
 		}
-		log.line(`provisioning n8n ${N8N_VERSION} in ${cacheDir} (first run: ~4-5 min, ~2 GB)`);
+		log.line(`provisioning n8n ${N8N_VERSION} in ${cacheDir} (first run: ~3-5 min, ~3 GB)`);
 		await install(paths, log);
 		log.line(`done in ${fmt(Date.now() - log.started)}: ${paths.nodeBin} ${paths.n8nBin}`);
 		return result();
