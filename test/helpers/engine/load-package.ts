@@ -1,0 +1,158 @@
+/**
+ * Loads an n8n community package directory the way n8n does: n8n-core's
+ * `PackageDirectoryLoader` on the package root, driven by package.json's `n8n` section.
+ * Node types are addressed as `<package name>.<node name>`, like n8n's
+ * LoadNodesAndCredentials does for installed community packages.
+ */
+import path from 'node:path';
+import { PackageDirectoryLoader } from 'n8n-core';
+import type {
+	ICredentialType,
+	ICredentialTypes,
+	IDataObject,
+	INodeExecutionData,
+	IExecuteFunctions,
+	INodeType,
+	INodeTypeDescription,
+	INodeTypes,
+	IVersionedNodeType,
+	KnownNodesAndCredentials,
+} from 'n8n-workflow';
+import { ApplicationError, NodeHelpers } from 'n8n-workflow';
+
+import { ensureEnvironment } from './environment';
+
+/**
+ * Stand-in for n8n-nodes-base's "No Operation" node (which is not installed here). It is
+ * used (a) as the implicit "Input" node that hands the test's items to the first node and
+ * (b) as the node type n8n's CredentialsTester builds its temporary test node from.
+ */
+export const NOOP_NODE_TYPE = 'n8n-nodes-base.noOp';
+
+class NoOpNode implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'No Operation, do nothing',
+		// As in n8n 2.x, the loaded class keeps its short name; only the workflow uses the prefix.
+		name: 'noOp',
+		group: ['organization'],
+		version: 1,
+		description: 'No Operation',
+		defaults: { name: 'No Operation, do nothing' },
+		inputs: ['main'],
+		outputs: ['main'],
+		properties: [],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [this.getInputData()];
+	}
+}
+
+export interface LoadedPackage {
+	/** npm name, the node type prefix (`n8n-nodes-sage-erp`). */
+	packageName: string;
+	packageVersion: string;
+	/** Real path of the package root. */
+	directory: string;
+	/** The n8n-core loader itself (its `known`, `nodeTypes`, `credentialTypes` are keyed by short name). */
+	loader: PackageDirectoryLoader;
+	/** INodeTypes over `<package>.<node>` names (plus `n8n-nodes-base.noOp`). */
+	nodeTypes: INodeTypes;
+	/** ICredentialTypes as n8n's CredentialTypes service exposes them. */
+	credentialTypes: ICredentialTypes;
+	/** What n8n sends to the editor (`types/nodes.json`): descriptions with full names, codex, iconUrl. */
+	nodeDescriptions: INodeTypeDescription[];
+	/** Credential types as the editor gets them: `supportedNodes` with full node names, iconUrl. */
+	credentialDescriptions: Array<ICredentialType & { supportedNodes?: string[] }>;
+	/** `known` with full node names and absolute source paths (as LoadNodesAndCredentials.known). */
+	known: KnownNodesAndCredentials;
+	/** Full type names of the package's nodes, e.g. `n8n-nodes-sage-erp.sageErp`. */
+	nodeTypeNames: string[];
+	/** The loaded node class instance (INodeType or VersionedNodeType) for a full or short name. */
+	getNodeType(type: string): INodeType | IVersionedNodeType;
+	/** The loaded credential class instance. */
+	getCredentialType(name: string): ICredentialType;
+}
+
+function splitType(fullType: string): { pkg: string; name: string } {
+	const dot = fullType.lastIndexOf('.');
+	return { pkg: fullType.slice(0, dot), name: fullType.slice(dot + 1) };
+}
+
+export async function loadPackage(packageDir: string): Promise<LoadedPackage> {
+	ensureEnvironment();
+	const loader = new PackageDirectoryLoader(path.resolve(packageDir));
+	await loader.loadAll();
+	const { packageName, directory } = loader;
+	const packageVersion = String((loader.packageJson as unknown as IDataObject).version ?? '');
+	const noOp = new NoOpNode();
+
+	const getNodeType = (type: string): INodeType | IVersionedNodeType => {
+		if (type === NOOP_NODE_TYPE) return noOp;
+		const { pkg, name } = type.includes('.') ? splitType(type) : { pkg: packageName, name: type };
+		if (pkg !== packageName) {
+			throw new ApplicationError(`Unrecognized node type: ${type}`, {
+				extra: { hint: `this engine loaded only the package "${packageName}"` },
+			});
+		}
+		return loader.getNode(name).type;
+	};
+
+	const known: KnownNodesAndCredentials = { nodes: {}, credentials: {} };
+	for (const [name, details] of Object.entries(loader.known.nodes)) {
+		known.nodes[`${packageName}.${name}`] = {
+			...details,
+			sourcePath: path.join(directory, details.sourcePath),
+		};
+	}
+	for (const [name, details] of Object.entries(loader.known.credentials)) {
+		known.credentials[name] = {
+			...details,
+			sourcePath: path.join(directory, details.sourcePath),
+			supportedNodes: details.supportedNodes?.map((n) => `${packageName}.${n}`),
+		};
+	}
+
+	const nodeTypes: INodeTypes = {
+		getByName: (type) => getNodeType(type),
+		getByNameAndVersion: (type, version) => NodeHelpers.getVersionedNodeType(getNodeType(type), version),
+		getKnownTypes: () => known.nodes as unknown as IDataObject,
+	};
+
+	const getCredentialType = (name: string): ICredentialType => loader.getCredential(name).type;
+	const credentialTypes: ICredentialTypes = {
+		recognizes: (name) => name in loader.known.credentials,
+		getByName: getCredentialType,
+		getSupportedNodes: (name) => known.credentials[name]?.supportedNodes ?? [],
+		getParentTypes(name) {
+			const parents: string[] = [];
+			const visit = (n: string) => {
+				const ext = loader.known.credentials[n]?.extends ?? [];
+				for (const p of ext) {
+					parents.push(p);
+					visit(p);
+				}
+			};
+			visit(name);
+			return parents;
+		},
+	};
+
+	return {
+		packageName,
+		packageVersion,
+		directory,
+		loader,
+		nodeTypes,
+		credentialTypes,
+		nodeDescriptions: loader.types.nodes.map((d) => ({ ...d, name: `${packageName}.${d.name}` })),
+		credentialDescriptions: loader.types.credentials.map((c) => ({
+			...c,
+			supportedNodes: known.credentials[c.name]?.supportedNodes,
+		})),
+		known,
+		nodeTypeNames: Object.keys(known.nodes),
+		getNodeType,
+		getCredentialType,
+	};
+}
