@@ -79,11 +79,19 @@ export function parseSelection(text: string, label: string): SelectionSetNode {
 	const wrapped = `{\n${text}\n}`;
 	const { document, syntaxError } = tryParse(wrapped);
 	if (syntaxError || !document) {
-		const location = syntaxError?.locations?.[0];
-		const line = location ? Math.max(1, Math.min(location.line - 1, text.split('\n').length)) : 1;
-		const column = location && location.line - 1 >= 1 && location.line - 1 <= text.split('\n').length ? location.column : 1;
+		const lines = text.split('\n');
+		const location = syntaxError?.locations?.[0] ?? { line: 2, column: 1 };
+		let line = location.line - 1;
+		let column = location.column;
+		let message = stripPrefix(syntaxError?.message ?? 'unreadable');
+		if (line < 1) [line, column] = [1, 1];
+		if (line > lines.length) {
+			// The parser stopped at the closing brace this function added: the text ended too soon.
+			[line, column] = [lines.length, lines[lines.length - 1].length + 1];
+			message = message.replace(/found "\}"\.?$/, 'found the end of the text.');
+		}
 		throw new SageDocumentError(
-			`${label} has a GraphQL syntax error at line ${line}, column ${column}: ${stripPrefix(syntaxError?.message ?? 'unreadable')}`,
+			`${label} has a GraphQL syntax error at line ${line}, column ${column}: ${message}`,
 			'Write field names separated by spaces, with sub-fields in braces: _id name currency { id }',
 			label,
 			{ line, column },

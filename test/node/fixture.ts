@@ -1,0 +1,118 @@
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import type { IDataObject, INodeExecutionData, INodeParameters, IWorkflowSettings } from 'n8n-workflow';
+
+import { TestEngine, loadPackage, type LoadedPackage, type NodeSpec, type RunResult } from '../helpers/engine';
+import { secretGuard } from '../setup/secret-guard';
+import { startSimulator, type GraphqlLogEntry, type Simulator } from '../simulator';
+
+export const SAGE_NODE = 'n8n-nodes-sage-erp.sageErp';
+export const NODE_NAME = 'Sage';
+const PACKAGE_DIR = path.resolve(__dirname, '..', '..');
+
+type SimulatorOptions = Parameters<typeof startSimulator>[0];
+
+export interface NodeEnv {
+	sim: Simulator;
+	pkg: LoadedPackage;
+	engine: TestEngine;
+}
+
+/**
+ * A simulator and an n8n engine with the built package (dist/) per test file; the
+ * credential points at the simulator. Everything a run shows is handed to the secret guard.
+ */
+export function useNodeEnv(options: SimulatorOptions = {}): NodeEnv {
+	const env = {} as NodeEnv;
+	beforeAll(async () => {
+		env.sim = await startSimulator(options);
+		env.pkg = await loadPackage(loadableDirectory());
+		env.engine = new TestEngine(env.pkg, {
+			credentials: {
+				sageErpApi: {
+					id: 'sage-cred-1',
+					name: 'Sage ERP account',
+					data: { tokenUrl: env.sim.tokenUrl, ...env.sim.client, tokenRequestFormat: 'json' },
+				},
+			},
+		});
+	});
+	afterAll(async () => {
+		const guard = secretGuard();
+		guard.registerSecret(env.sim.client.clientSecret);
+		for (const token of env.sim.issuedTokens()) guard.registerSecret(token);
+		for (const line of env.engine?.logs ?? []) guard.observe(line, 'n8n log');
+		await env.sim.stop();
+	});
+	return env;
+}
+
+/**
+ * The package root, or, while a node listed in package.json is not built yet (the trigger
+ * is written separately), a temporary root whose package.json lists only the built ones and
+ * whose dist/ links to the real one.
+ */
+function loadableDirectory(): string {
+	const manifest = JSON.parse(readFileSync(path.join(PACKAGE_DIR, 'package.json'), 'utf8')) as { n8n: { nodes: string[] } };
+	const built = manifest.n8n.nodes.filter((file) => {
+		const full = path.join(PACKAGE_DIR, file);
+		if (!existsSync(full)) return false;
+		const className = path.basename(file).split('.')[0];
+		return Boolean((require(full) as Record<string, unknown>)[className]);
+	});
+	if (built.length === manifest.n8n.nodes.length) return PACKAGE_DIR;
+	const directory = mkdtempSync(path.join(os.tmpdir(), 'sage-erp-node-tests-'));
+	writeFileSync(path.join(directory, 'package.json'), JSON.stringify({ ...manifest, n8n: { ...manifest.n8n, nodes: built } }));
+	symlinkSync(path.join(PACKAGE_DIR, 'dist'), path.join(directory, 'dist'));
+	return directory;
+}
+
+export interface RunOptions {
+	input?: IDataObject[];
+	continueOnFail?: boolean;
+	settings?: IWorkflowSettings;
+	signal?: AbortSignal;
+}
+
+/** Runs the Sage ERP node once with these parameters; outputs and errors go to the secret guard. */
+export async function runNode(env: NodeEnv, parameters: INodeParameters, options: RunOptions = {}): Promise<RunResult> {
+	const node: NodeSpec = { name: NODE_NAME, type: SAGE_NODE, parameters };
+	if (options.continueOnFail) node.onError = 'continueRegularOutput';
+	const result = await env.engine.run({ nodes: [node], input: options.input, settings: options.settings, signal: options.signal });
+	const guard = secretGuard();
+	const task = result.runData[NODE_NAME]?.[0];
+	guard.observe(task?.data ?? null, 'node output');
+	if (task?.error) guard.observe(task.error, 'node error');
+	if (result.error) guard.observe(result.error, 'execution error');
+	guard.observe(result.hints(NODE_NAME), 'hints');
+	return result;
+}
+
+/** The node's output items; fails the test with the node's error when it has none. */
+export function outputOf(result: RunResult): INodeExecutionData[] {
+	const error = result.nodeError(NODE_NAME);
+	if (error && !result.runData[NODE_NAME]?.[0]?.data) throw new Error(`The node failed: ${error.message}\n${String(error.description ?? '')}`);
+	return result.items(NODE_NAME);
+}
+
+/** The error the node stopped with. */
+export function errorOf(result: RunResult) {
+	const error = result.nodeError(NODE_NAME);
+	if (!error) throw new Error('Expected the node to fail, but it succeeded');
+	return error;
+}
+
+/** `{ __rl, mode, value }`, as the editor saves a Record Type picked from the list. */
+export function recordType(value: string): INodeParameters['recordType'] {
+	return { __rl: true, mode: 'list', value };
+}
+
+export const isIntrospection = (entry: GraphqlLogEntry): boolean =>
+	entry.operationName === 'IntrospectionQuery' || (typeof entry.query === 'string' && entry.query.includes('__schema'));
+
+/** The GraphQL requests since `from` that were not the schema request. */
+export function dataRequests(env: NodeEnv, from = 0): GraphqlLogEntry[] {
+	return env.sim.graphqlLog().slice(from).filter((entry) => !isIntrospection(entry));
+}
