@@ -16,6 +16,12 @@ const FIXTURE = `${FIXTURE_PACKAGE_NAME}.fixture`;
 const FIXTURE_TRIGGER = `${FIXTURE_PACKAGE_NAME}.fixtureTrigger`;
 const FIXTURE_FAIL = `${FIXTURE_PACKAGE_NAME}.fixtureFail`;
 const GOOD_SECRET = 'good-secret-value';
+
+interface GuardLike {
+	registerSecret(value: string): void;
+	observedCount(): number;
+	check(): void;
+}
 const BAD_SECRET = 'bad-secret-value';
 
 /** A tiny API on loopback: token endpoint, authenticated echo/ping/records. */
@@ -258,6 +264,21 @@ describe('in-process n8n engine harness', () => {
 		const issues = await engine.run({ nodes: [{ name: 'Fail', type: FIXTURE_FAIL, parameters: { requiredThing: '' } }] });
 		expect(issues.error?.name).toBe('WorkflowHasIssuesError');
 		expect(issues.error?.description).toContain('requiredThing');
+	});
+
+	test('hands items, errors and log lines to the project secret guard when it is installed', async () => {
+		const guard = (globalThis as unknown as Record<symbol, GuardLike | undefined>)[
+			Symbol.for('n8n-nodes-sage-erp.secretGuard')
+		];
+		if (!guard) return; // running without test/setup/secret-guard.ts
+		guard.registerSecret(GOOD_SECRET);
+		guard.registerSecret(BAD_SECRET);
+		const before = guard.observedCount();
+		const engine = newEngine();
+		await engine.run({ nodes: [{ name: 'Fixture', type: FIXTURE, parameters: {} }] });
+		// At least: the output of Input and Fixture, the hints, and the node's log line.
+		expect(guard.observedCount() - before).toBeGreaterThanOrEqual(4);
+		expect(() => guard.check()).not.toThrow();
 	});
 
 	test('a run can time out', async () => {

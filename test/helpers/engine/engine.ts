@@ -60,6 +60,7 @@ import {
 import { CredentialStore, HarnessCredentialsHelper } from './credentials';
 import type { CredentialUpdate } from './credentials';
 import { ensureEnvironment } from './environment';
+import { observeForSecrets } from './guard';
 import type { LoadedPackage } from './load-package';
 import { NOOP_NODE_TYPE } from './load-package';
 import { registerSink, withLogSink } from './logger';
@@ -175,6 +176,19 @@ class HarnessRunResult implements RunResult {
 
 let executionCounter = 0;
 
+/** Everything of a run a user sees in the editor: items, errors, hints. */
+function observeRun(raw: IRun): void {
+	const { runData, error } = raw.data.resultData;
+	if (error) observeForSecrets(toError(error), 'execution error');
+	for (const [nodeName, tasks] of Object.entries(runData)) {
+		for (const task of tasks) {
+			if (task.data) observeForSecrets(task.data, `output of "${nodeName}"`);
+			if (task.error) observeForSecrets(toError(task.error), `error of "${nodeName}"`);
+			if (task.hints?.length) observeForSecrets(task.hints, `hints of "${nodeName}"`);
+		}
+	}
+}
+
 function replaceContents(target: IDataObject, source: IDataObject): void {
 	for (const key of Object.keys(target)) delete target[key];
 	Object.assign(target, JSON.parse(JSON.stringify(source)) as IDataObject);
@@ -259,6 +273,7 @@ export class TestEngine {
 			signal: args.signal,
 			settings: args.settings,
 		});
+		observeRun(raw);
 		return new HarnessRunResult(raw, order);
 	}
 
@@ -288,6 +303,7 @@ export class TestEngine {
 				mode: 'manual',
 				staticData: args.staticData,
 			});
+			observeRun(raw);
 			const error = toError(raw.data.resultData.error);
 			if (error) throw error;
 			const task = raw.data.resultData.runData[node.name]?.[0];
@@ -332,7 +348,11 @@ export class TestEngine {
 			try {
 				const response = await Container.get(TriggersAndPollers).runPoll(workflow, node, pollFunctions);
 				if (response !== null) pollFunctions.__emit(response);
+				observeForSecrets(response, `poll output of "${node.name}"`);
 				return emitted ?? response;
+			} catch (error) {
+				observeForSecrets(error, `poll error of "${node.name}"`);
+				throw error;
 			} finally {
 				if (workflow.staticData.__dataChanged === true) replaceContents(args.staticData, workflow.staticData);
 			}
@@ -347,6 +367,15 @@ export class TestEngine {
 		data: ICredentialDataDecryptedObject,
 	): Promise<{ status: 'OK' | 'Error'; message: string }> {
 		ensureEnvironment();
+		const result = await this.runCredentialTest(type, data);
+		observeForSecrets(result, `credential test of "${type}"`);
+		return result;
+	}
+
+	private async runCredentialTest(
+		type: string,
+		data: ICredentialDataDecryptedObject,
+	): Promise<{ status: 'OK' | 'Error'; message: string }> {
 		return await withLogSink(this.logs, async () => {
 			const credentialType = this.pkg.credentialTypes.getByName(type);
 			const testFunction = this.getCredentialTestFunction(type);

@@ -15,6 +15,8 @@ import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
 import { LoggerProxy } from 'n8n-workflow';
 
+import { observeForSecrets } from './guard';
+
 export interface LogLine {
 	level: string;
 	message: string;
@@ -28,6 +30,7 @@ const echo = process.env.ENGINE_HARNESS_LOG === '1';
 function record(level: string, message: string, meta?: unknown): void {
 	const line: LogLine = meta === undefined ? { level, message } : { level, message, meta };
 	if (echo) console.log(`[n8n ${level}] ${message}`, meta ?? '');
+	observeForSecrets(line, `n8n log (${level})`);
 	const sink = currentSink.getStore();
 	if (sink) {
 		sink.push(line);
