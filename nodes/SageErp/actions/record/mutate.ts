@@ -197,7 +197,14 @@ export async function runRecordMutations(
 			}
 		}
 		const field = kind === 'delete' ? 'ID' : 'Data';
-		const message = (entry: GraphQLErrorEntry) => ({ ...entry, message: String(entry.message).replace(/Variable "\$d\d+"/g, field).replace(/\$d\d+\b/g, field) });
+		// `Variable "$d3" got invalid value "x" at "d3.paymentTermDays"` -> `Data got invalid value "x" at "paymentTermDays"`
+		const message = (entry: GraphQLErrorEntry) => ({
+			...entry,
+			message: String(entry.message)
+				.replace(/Variable "\$d\d+"/g, field)
+				.replace(/\$d\d+\b/g, field)
+				.replace(/"d\d+\./g, '"'),
+		});
 		if (!byIndex.size || byIndex.size === batch.length) {
 			return batch.map((member, index) => ({
 				ok: false,
