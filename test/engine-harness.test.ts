@@ -281,6 +281,21 @@ describe('in-process n8n engine harness', () => {
 		expect(() => guard.check()).not.toThrow();
 	});
 
+	test('concurrent runs on two engines keep their results and log lines apart', async () => {
+		const [a, b] = [newEngine(), newEngine()];
+		const node = { name: 'Fixture', type: FIXTURE, parameters: {} };
+		const results = await Promise.all([
+			a.run({ nodes: [node], input: [{ n: 1 }] }),
+			b.run({ nodes: [node], input: [{ n: 2 }, { n: 3 }] }),
+			a.run({ nodes: [node], input: [{ n: 4 }, { n: 5 }, { n: 6 }] }),
+		]);
+		expect(results.map((r) => r.items('Fixture').length)).toEqual([1, 2, 3]);
+		const counts = (e: TestEngine) =>
+			e.logs.filter((l) => l.message === 'Fixture processed items').map((l) => (l.meta as { count: number }).count);
+		expect(counts(a).sort()).toEqual([1, 3]);
+		expect(counts(b)).toEqual([2]);
+	});
+
 	test('a run can time out', async () => {
 		const engine = newEngine();
 		api.slowMs = 1500;
