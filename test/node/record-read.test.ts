@@ -169,3 +169,30 @@ describe('Get', () => {
 		expect(failing.runData[NODE_NAME]?.[0]?.error?.message).toBe('No xtremMasterData.customer record has the ID "#NOPE". [item 1]');
 	});
 });
+
+describe('Options > Timeout and cancellation', () => {
+	// The schema is cached first, so that the slow request is the operation's own.
+	beforeEach(async () => outputOf(await runNode(env, { ...get, id: '1', fields: '_id' })));
+	afterEach(() => env.sim.faults().clear());
+
+	test('a slow answer fails after Options > Timeout with a clear message', async () => {
+		env.sim.faults().set({ latencyMs: 1500 });
+		const started = Date.now();
+		const error = errorOf(await runNode(env, { ...get, id: '1', options: { timeout: 200 } }));
+		expect(error.message).toBe('Sage gave no complete answer to the GraphQL query within 200 ms. [item 0]');
+		expect(error.description).toBe('Raise Options > Timeout, or ask for fewer records per page.');
+		expect(Date.now() - started).toBeLessThan(1200);
+	});
+
+	test('stopping the execution cancels the request under way, and no further item is sent', async () => {
+		env.sim.faults().set({ latencyMs: 1000 });
+		const before = env.sim.counters().graphqlRequests;
+		const controller = new AbortController();
+		setTimeout(() => controller.abort(), 200);
+		const result = await runNode(env, { ...get, id: '={{ $json.id }}', fields: '_id' }, { signal: controller.signal, input: [{ id: '1' }, { id: '2' }] });
+		expect(result.error?.message).toMatch(/cancel/i);
+		// Were the signal ignored, the first answer would come at 1 s and the second item would be sent.
+		await new Promise((resolve) => setTimeout(resolve, 2000));
+		expect(env.sim.counters().graphqlRequests - before).toBe(1);
+	});
+});

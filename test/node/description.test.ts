@@ -1,0 +1,111 @@
+/**
+ * What the editor gets: the node's description as n8n loads it (the contract's names,
+ * tool use, icon, codex), and the Record Type list searched from the tenant's schema.
+ */
+import { LoadOptionsContext } from 'n8n-core';
+import type { INode, INodeProperties, INodeType, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
+
+import { SAGE_NODE, isIntrospection, useNodeEnv } from './fixture';
+
+const env = useNodeEnv({ seed: { customers: 5 } });
+
+function description() {
+	const found = env.pkg.nodeDescriptions.find((candidate) => candidate.name === SAGE_NODE);
+	if (!found) throw new Error(`${SAGE_NODE} was not loaded`);
+	return found;
+}
+
+/** Every [resource, operation] under which a parameter (or an option of `options`) is shown. */
+function shownFor(name: string): string[] {
+	const all = description().properties;
+	const operations = (property: INodeProperties) => {
+		const show = property.displayOptions?.show ?? {};
+		return (show.resource as string[]).flatMap((resource) => (show.operation as string[]).map((operation) => `${resource}:${operation}`));
+	};
+	const [parent, child] = name.split('.');
+	return all
+		.filter((property) => property.name === parent && (!child || (property.options as INodeProperties[] | undefined)?.some((option) => option.name === child)))
+		.flatMap(operations)
+		.sort();
+}
+
+test('the node loads as sageErp with the contract’s resources, operations and parameters', () => {
+	const node = description();
+	expect(node.displayName).toBe('Sage ERP');
+	expect(node.usableAsTool).toBe(true);
+	expect(node.credentials).toEqual([{ name: 'sageErpApi', required: true }]);
+	expect(node.subtitle).toContain('$parameter["operation"]');
+	const resource = node.properties.find((property) => property.name === 'resource');
+	expect(resource?.options?.map((option) => (option as { value: string }).value)).toEqual(['record', 'graphql']);
+
+	const record = ['record:create', 'record:delete', 'record:get', 'record:getMany', 'record:update'];
+	expect(shownFor('recordType')).toEqual(record);
+	expect(shownFor('id')).toEqual(['record:delete', 'record:get', 'record:update']);
+	expect(shownFor('fields')).toEqual(['record:create', 'record:get', 'record:getMany', 'record:update']);
+	expect(shownFor('filter')).toEqual(['record:getMany']);
+	expect(shownFor('orderBy')).toEqual(['record:getMany']);
+	expect(shownFor('returnAll')).toEqual(['graphql:query', 'record:getMany']);
+	expect(shownFor('limit')).toEqual(['graphql:query', 'record:getMany']);
+	expect(shownFor('data')).toEqual(['record:create', 'record:update']);
+	expect(shownFor('query')).toEqual(['graphql:mutation', 'graphql:query']);
+	expect(shownFor('variables')).toEqual(['graphql:mutation', 'graphql:query']);
+	expect(shownFor('operationName')).toEqual(['graphql:mutation', 'graphql:query']);
+	expect(shownFor('output')).toEqual(['graphql:mutation', 'graphql:query']);
+	expect(shownFor('splitPath')).toEqual(['graphql:mutation', 'graphql:query']);
+	expect(shownFor('options.pageSize')).toEqual(['graphql:query', 'record:getMany']);
+	expect(shownFor('options.batchSize')).toEqual(['graphql:mutation', 'record:create', 'record:delete', 'record:update']);
+	expect(shownFor('options.timeout')).toEqual([...record, 'graphql:mutation', 'graphql:query'].sort());
+	expect(node.properties.find((property) => property.name === 'limit')?.default).toBe(50);
+
+	const recordTypeParameter = node.properties.find((property) => property.name === 'recordType');
+	expect(recordTypeParameter?.type).toBe('resourceLocator');
+	expect(recordTypeParameter?.modes?.map((mode) => [mode.name, mode.type])).toEqual([
+		['list', 'list'],
+		['id', 'string'],
+	]);
+});
+
+test('the codex gives categories and documentation', () => {
+	const codex = description().codex;
+	expect(codex?.categories).toEqual(expect.arrayContaining(['Finance & Accounting']));
+	expect(codex?.resources?.primaryDocumentation?.[0]?.url).toMatch(/^https:\/\//);
+});
+
+test('the Record Type list comes from the schema, filtered by what the user types', async () => {
+	const node: INode = {
+		id: 'list-search-node',
+		name: 'Sage',
+		type: SAGE_NODE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { resource: 'record', operation: 'getMany' },
+		credentials: { sageErpApi: { id: 'sage-cred-1', name: 'Sage ERP account' } },
+	};
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: env.pkg.nodeTypes });
+	// The harness offers no list search yet; the context is built from its own additional data.
+	const additionalData = (env.engine as unknown as { additionalData(o: object): IWorkflowExecuteAdditionalData }).additionalData({});
+	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.recordType');
+	const search = (env.pkg.getNodeType(SAGE_NODE) as INodeType).methods?.listSearch?.searchRecordTypes;
+	if (!search) throw new Error('searchRecordTypes is missing');
+
+	env.sim.clearGraphqlLog();
+	const all = await search.call(context);
+	expect(all.results.map((result) => result.value)).toEqual([
+		'xtremMasterData.businessEntity',
+		'xtremMasterData.currency',
+		'xtremMasterData.customer',
+		'xtremMasterData.item',
+		'xtremMasterData.unitOfMeasure',
+		'xtremSales.salesOrder',
+		'xtremSales.salesOrderLine',
+		'xtremStructure.country',
+		'xtremSystem.site',
+	]);
+	const filtered = await search.call(context, 'ORDER');
+	expect(filtered.results).toEqual([
+		{ name: 'xtremSales.salesOrder', value: 'xtremSales.salesOrder' },
+		{ name: 'xtremSales.salesOrderLine', value: 'xtremSales.salesOrderLine' },
+	]);
+	expect(env.sim.graphqlLog().filter(isIntrospection)).toHaveLength(1);
+});
