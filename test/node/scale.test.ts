@@ -23,7 +23,7 @@ test('Get Many with Return All gives exactly 25,000 items, in order', async () =
 test('a batch create of 1,000 items with Batch Size 50 takes 20 requests; one failure in the middle stays with its item', async () => {
 	const existing = env.sim.store().list('xtremMasterData.customer')[0];
 	const input = Array.from({ length: 1000 }, (_, index) => ({
-		id: index === 500 ? existing.id : `BULK${String(index).padStart(4, '0')}`,
+		id: index === 500 ? String(existing.id) : `BULK${String(index).padStart(4, '0')}`,
 		name: `Bulk customer ${index}`,
 		currency: '#USD',
 		email: `bulk${index}@example.com`,
