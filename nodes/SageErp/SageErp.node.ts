@@ -16,7 +16,8 @@ export class SageErp implements INodeType {
 		icon: { light: 'file:sageErp.svg', dark: 'file:sageErp.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ {"record:get": "Get", "record:getMany": "Get Many", "record:create": "Create", "record:update": "Update", "record:delete": "Delete", "graphql:query": "GraphQL Query", "graphql:mutation": "GraphQL Mutation"}[$parameter["resource"] + ":" + $parameter["operation"]] + ($parameter["resource"] === "record" && $parameter["recordType"] ? ": " + ($parameter["recordType"].value ?? $parameter["recordType"]) : "") }}',
+		subtitle:
+			'={{ ({ get: "Get", getMany: "Get Many", create: "Create", update: "Update", delete: "Delete", query: "GraphQL Query", mutation: "GraphQL Mutation" })[$parameter["operation"]] + ($parameter["resource"] === "record" ? ": " + ($parameter["recordType"].value || $parameter["recordType"] || "") : "") }}',
 		description: 'Read and write records of Sage’s cloud ERP (Sage Distribution and Manufacturing Operations) through its GraphQL API',
 		defaults: { name: 'Sage ERP' },
 		usableAsTool: true,

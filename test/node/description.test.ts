@@ -109,3 +109,17 @@ test('the Record Type list comes from the schema, filtered by what the user type
 	]);
 	expect(env.sim.graphqlLog().filter(isIntrospection)).toHaveLength(1);
 });
+
+test('the subtitle shows the operation and the record type', () => {
+	const subtitle = String(description().subtitle);
+	const show = (parameters: INode['parameters']) => {
+		const node: INode = { id: 'subtitle', name: 'Sage', type: SAGE_NODE, typeVersion: 1, position: [0, 0], parameters };
+		const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: env.pkg.nodeTypes });
+		return workflow.expression.getSimpleParameterValue(node, subtitle, 'internal', {});
+	};
+	expect(show({ resource: 'record', operation: 'getMany', recordType: { __rl: true, mode: 'list', value: 'xtremMasterData.customer' } })).toBe(
+		'Get Many: xtremMasterData.customer',
+	);
+	expect(show({ resource: 'record', operation: 'delete', recordType: 'xtremSales.salesOrder' })).toBe('Delete: xtremSales.salesOrder');
+	expect(show({ resource: 'graphql', operation: 'mutation' })).toBe('GraphQL Mutation');
+});
