@@ -52,10 +52,10 @@ export async function execute(
 	const unpagedReasons = new Set<string>();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			const text = this.getNodeParameter('query', itemIndex, '') as string;
+			const text = String(this.getNodeParameter('query', itemIndex, '') ?? '');
 			const operationName = readString(this, 'operationName', itemIndex);
 			const key = `${operationName}\n${text}`;
-			const checked = checkedDocuments.get(key) ?? checkOperationDocument(String(text ?? ''), 'query', operationName, 'Query');
+			const checked = checkedDocuments.get(key) ?? checkOperationDocument(text, 'query', operationName, 'Query');
 			checkedDocuments.set(key, checked);
 			const variables = readJsonObject(this, 'variables', 'Variables', itemIndex, { emptyAllowed: true });
 			const outputMode = this.getNodeParameter('output', itemIndex, 'items') as string;

@@ -77,12 +77,12 @@ export async function execute(
 				documents.set(key, document);
 			}
 			const queryDocument = document;
-			for (const [name, value] of [
-				['filter', filter],
-				['orderBy', orderBy],
+			for (const [name, label, value] of [
+				['filter', 'Filter', filter],
+				['orderBy', 'Order By', orderBy],
 			] as const) {
 				if (value !== undefined && !queryDocument.arguments.has(name)) {
-					throw new SageDocumentError(`The record type ${recordType} cannot be queried with ${name}.`, undefined, name);
+					throw new SageDocumentError(`The record type ${recordType} takes no ${label}.`, `Leave ${label} empty for this record type.`, label);
 				}
 			}
 
