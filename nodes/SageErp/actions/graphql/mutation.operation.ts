@@ -50,7 +50,8 @@ interface MemberAnswer {
 	diagnoses: Diagnosis[];
 }
 
-type Outcome = { ok: true; items: INodeExecutionData[] } | { ok: false; error: unknown };
+/** A failure may still have been applied: Sage ran the mutation, but its answer could not be split. */
+type Outcome = { ok: true; items: INodeExecutionData[] } | { ok: false; error: unknown; applied?: boolean };
 
 /**
  * Runs a user's mutation document once per input item, with that item's variables. With
@@ -96,7 +97,7 @@ export async function execute(
 		const results = batch.map((member, index) => toOutcome(member, answers[index]));
 		results.forEach((outcome, index) => {
 			outcomes.set(batch[index].itemIndex, outcome);
-			if (outcome.ok) applied.push({ itemIndex: batch[index].itemIndex });
+			if (outcome.ok || outcome.applied) applied.push({ itemIndex: batch[index].itemIndex });
 		});
 		const failed = results.findIndex((outcome) => !outcome.ok);
 		if (failed >= 0 && !continueOnFail) {
@@ -129,7 +130,12 @@ export async function execute(
 			const json = answer.diagnoses.length ? { ...data, _diagnoses: diagnosesForItem(answer.diagnoses) } : data;
 			return { ok: true, items: [{ json, pairedItem }] };
 		}
-		const records = splitRecords(data, member.splitPath);
+		let records: IDataObject[];
+		try {
+			records = splitRecords(data, member.splitPath);
+		} catch (error) {
+			return { ok: false, error, applied: true };
+		}
 		return {
 			ok: true,
 			items: records.map((record, index) => ({
