@@ -290,7 +290,8 @@ async function login(baseUrl, owner = DEFAULT_OWNER) {
  * Everything up to a ready-to-start user folder: provisions n8n, creates the folder with the
  * package installed, imports credentials and workflows, publishes `activate` ids.
  * Resolves { n8n, userFolder, env(options) -> env for a process on this folder, timings }.
- * options: { folder | root + name, credentials, workflows, activate, port, owner, quiet }
+ * options: { folder | root + name, credentials, workflows, activate, port, owner, quiet,
+ *            env (variables for every n8n process on this folder, e.g. a Postgres database's DB_*) }
  */
 async function prepareInstance(options = {}) {
 	const timings = {};
@@ -301,7 +302,8 @@ async function prepareInstance(options = {}) {
 	const port = options.port || (await freePort());
 	const owner = options.owner || DEFAULT_OWNER;
 	const ownerVars = ownerEnv(n8n, owner);
-	const envFor = (extra = {}, opts = {}) => n8nEnv(n8n, userFolder, { port, brokerPort: opts.brokerPort, extra: { ...ownerVars, ...extra } });
+	const baseEnv = options.env || {};
+	const envFor = (extra = {}, opts = {}) => n8nEnv(n8n, userFolder, { port, brokerPort: opts.brokerPort, extra: { ...ownerVars, ...baseEnv, ...extra } });
 	const cliEnv = async () => envFor({}, { brokerPort: await freePort() });
 	t = Date.now();
 	if (options.credentials?.length) await importCredentials(n8n, await cliEnv(), options.credentials);

@@ -26,10 +26,10 @@ function tailBuffer(max = 64 * 1024) {
 /**
  * Starts a long-running process. Returns a handle:
  *   { name, child, pid, logFile, output() , waitForOutput(re, ms), exited (promise), stop(ms) }
- * options: { cwd, env, logFile, echo (stream to forward output to, e.g. process.stdout) }
+ * options: { cwd, env, logFile, echo (stream to forward output to, e.g. process.stdout), stopSignal (default SIGTERM) }
  */
 function startProcess(name, command, args, options = {}) {
-	const { cwd, env, logFile, echo } = options;
+	const { cwd, env, logFile, echo, stopSignal = 'SIGTERM' } = options;
 	const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 	const tail = tailBuffer();
 	const log = logFile ? fs.createWriteStream(logFile, { flags: 'a' }) : null;
@@ -88,10 +88,10 @@ function startProcess(name, command, args, options = {}) {
 				check();
 			});
 		},
-		/** SIGTERM to the whole group, SIGKILL after `ms`; resolves once it has exited. */
+		/** stopSignal (SIGTERM) to the whole group, SIGKILL after `ms`; resolves once it has exited. */
 		async stop(ms = 15000) {
 			if (exitInfo) return exitInfo;
-			signalGroup(child.pid, 'SIGTERM');
+			signalGroup(child.pid, stopSignal);
 			const timer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), ms);
 			const info = await exited;
 			clearTimeout(timer);

@@ -93,7 +93,10 @@ export interface Suite {
  * Provisions n8n, starts the simulator, makes a fresh user folder with the credential and the
  * given workflows imported (and `activate` ids published).
  */
-export async function openSuite(name: string, options: { workflows?: unknown[]; activate?: string[]; simOptions?: Parameters<typeof startSimulator>[0] } = {}): Promise<Suite> {
+export async function openSuite(
+	name: string,
+	options: { workflows?: unknown[]; activate?: string[]; simOptions?: Parameters<typeof startSimulator>[0]; env?: Record<string, string> } = {},
+): Promise<Suite> {
 	assertBuilt();
 	await provision.ensureN8n();
 	const sim = await startSimulator({ port: 0, ...(options.simOptions ?? {}) });
@@ -106,6 +109,7 @@ export async function openSuite(name: string, options: { workflows?: unknown[]; 
 			credentials: [examplesLib.simulatorCredential(sim)],
 			workflows: options.workflows ?? [],
 			activate: options.activate ?? [],
+			env: options.env,
 			quiet: true,
 		});
 	} catch (err) {
@@ -221,9 +225,22 @@ export function ordersWithPrefix(sim: Simulator, prefix: string): Record<string,
 }
 
 /** Checks the burst: every POST answered 200 with a distinct order number, every reference stored once. */
-export function expectEachOrderCreatedOnce(sim: Simulator, results: Awaited<ReturnType<typeof webhookBurst>>, prefix: string): void {
+export async function expectEachOrderCreatedOnce(
+	suite: Suite,
+	baseUrl: string,
+	results: Awaited<ReturnType<typeof webhookBurst>>,
+	prefix: string,
+): Promise<void> {
+	const sim = suite.sim;
 	const failures = results.filter((r) => r.status !== 200 || typeof (r.body as { number?: unknown })?.number !== 'string');
-	expect(failures.map((f) => `${f.reference}: HTTP ${f.status} ${JSON.stringify(f.body).slice(0, 300)}`)).toEqual([]);
+	if (failures.length) {
+		const why = await failedExecutionErrors(suite, baseUrl, examplesLib.EXAMPLE_IDS.crmWebhook).catch((err: Error) => [`(could not read the executions: ${err.message})`]);
+		expect({
+			failures: failures.map((f) => `${f.reference}: HTTP ${f.status} ${JSON.stringify(f.body).slice(0, 300)}`),
+			executions: why,
+			logs: errorLines(suite.procs),
+		}).toEqual({ failures: [] });
+	}
 	const numbers = results.map((r) => (r.body as { number: string }).number);
 	expect(new Set(numbers).size).toBe(results.length);
 	const stored = ordersWithPrefix(sim, prefix);
@@ -267,4 +284,37 @@ export async function executionItems(
 		out.push({ executionId: e.id, status: e.status, items });
 	}
 	return out;
+}
+
+/** The errors of the failed executions of a workflow (via REST), for failure messages. */
+export async function failedExecutionErrors(suite: Suite, baseUrl: string, workflowId: string): Promise<string[]> {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { createRequire } = require('node:module') as typeof import('node:module');
+	const flatted = createRequire(path.join(path.dirname(path.dirname(suite.inst.n8n.n8nBin)), 'package.json'))('flatted') as { parse(text: string): unknown };
+	const session = await n8nLib.login(baseUrl);
+	const list = await session.request('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId, status: ['error', 'crashed'] }))}&limit=50`);
+	const results = (list.body as { data?: { results?: { id: string; status: string }[] } }).data?.results ?? [];
+	const out: string[] = [];
+	for (const e of results.filter((r) => r.status !== 'success')) {
+		const one = await session.request('GET', `/rest/executions/${e.id}`);
+		const raw = (one.body as { data?: { data?: string } }).data?.data;
+		if (!raw) continue;
+		const data = flatted.parse(raw) as { resultData?: { error?: { message?: string; description?: string; node?: { name?: string } }; lastNodeExecuted?: string } };
+		const error = data.resultData?.error;
+		out.push(`execution ${e.id} (${e.status}) at "${error?.node?.name ?? data.resultData?.lastNodeExecuted}": ${error?.message}${error?.description ? ` — ${error.description}` : ''}`);
+	}
+	observe(out, 'failed executions');
+	return out;
+}
+
+/** Log lines of the n8n processes that look like errors (for failure messages). */
+export function errorLines(procs: N8nProcess[], max = 40): string[] {
+	return procs.flatMap((p) =>
+		p
+			.output()
+			.split('\n')
+			.filter((l) => /error|SQLITE|fail|exception/i.test(l) && !/Python task runner|deprecat/i.test(l))
+			.slice(0, max)
+			.map((l) => `[${p.name}] ${l}`),
+	);
 }

@@ -51,7 +51,7 @@ describeE2e('the package in `n8n start`', () => {
 		// Counted from the simulator's start: the trigger's first poll (at activation) and the
 		// burst's executions all live in this one n8n process and share one token.
 		const results = await webhookBurst(main.baseUrl!, BURST, 'E2E-MAIN');
-		expectEachOrderCreatedOnce(suite.sim, results, 'E2E-MAIN');
+		await expectEachOrderCreatedOnce(suite, main.baseUrl!, results, 'E2E-MAIN');
 		const counters = suite.sim.counters();
 		expect(counters.mutations.create).toBe(BURST);
 		expect(counters.exchanges).toBe(1);
