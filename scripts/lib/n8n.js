@@ -210,8 +210,8 @@ function outputItems(run, nodeName, { output = 0, runIndex = 0, json = true } = 
 
 /**
  * `n8n start` (main) or `n8n worker`, as a process handle (see processes.startProcess) plus
- * { baseUrl } for the main. Resolves once it is ready: /healthz/readiness answers 200 for the
- * main, "n8n worker is now ready" for a worker.
+ * { baseUrl } for the main. Resolves once it is ready: /healthz/readiness answers 200 and the
+ * published workflows are active for the main, "n8n worker is now ready" for a worker.
  * options: { command: 'start'|'worker', logFile, echo, timeout, args }
  */
 async function startN8n(n8n, env, options = {}) {
@@ -227,7 +227,9 @@ async function startN8n(n8n, env, options = {}) {
 		}
 		proc.baseUrl = `http://127.0.0.1:${env.N8N_PORT}`;
 		await Promise.race([
-			waitForReady(proc.baseUrl, timeout),
+			// Ready = database migrated and server up, AND published workflows activated (webhooks
+			// registered): n8n prints "Editor is now accessible" only after the activation.
+			Promise.all([waitForReady(proc.baseUrl, timeout), proc.waitForOutput(/Editor is now accessible via/, timeout)]),
 			proc.exited.then((info) => {
 				throw new Error(`${name} exited (code ${info.code}, signal ${info.signal}) before it was ready\n${lastLines(proc.output())}`);
 			}),
