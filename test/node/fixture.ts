@@ -1,5 +1,3 @@
-import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
 import type { IDataObject, INodeExecutionData, INodeParameters, IWorkflowSettings } from 'n8n-workflow';
@@ -28,7 +26,7 @@ export function useNodeEnv(options: SimulatorOptions = {}): NodeEnv {
 	const env = {} as NodeEnv;
 	beforeAll(async () => {
 		env.sim = await startSimulator(options);
-		env.pkg = await loadPackage(loadableDirectory());
+		env.pkg = await loadPackage(PACKAGE_DIR);
 		env.engine = new TestEngine(env.pkg, {
 			credentials: {
 				sageErpApi: {
@@ -47,26 +45,6 @@ export function useNodeEnv(options: SimulatorOptions = {}): NodeEnv {
 		await env.sim.stop();
 	});
 	return env;
-}
-
-/**
- * The package root, or, while a node listed in package.json is not built yet (the trigger
- * is written separately), a temporary root whose package.json lists only the built ones and
- * whose dist/ links to the real one.
- */
-function loadableDirectory(): string {
-	const manifest = JSON.parse(readFileSync(path.join(PACKAGE_DIR, 'package.json'), 'utf8')) as { n8n: { nodes: string[] } };
-	const built = manifest.n8n.nodes.filter((file) => {
-		const full = path.join(PACKAGE_DIR, file);
-		if (!existsSync(full)) return false;
-		const className = path.basename(file).split('.')[0];
-		return Boolean((require(full) as Record<string, unknown>)[className]);
-	});
-	if (built.length === manifest.n8n.nodes.length) return PACKAGE_DIR;
-	const directory = mkdtempSync(path.join(os.tmpdir(), 'sage-erp-node-tests-'));
-	writeFileSync(path.join(directory, 'package.json'), JSON.stringify({ ...manifest, n8n: { ...manifest.n8n, nodes: built } }));
-	symlinkSync(path.join(PACKAGE_DIR, 'dist'), path.join(directory, 'dist'));
-	return directory;
 }
 
 export interface RunOptions {

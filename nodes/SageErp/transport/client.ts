@@ -45,6 +45,10 @@ export class SageClient {
 	}
 
 	/** The tenant's GraphQL URL, as the token response gives it. */
+	get tenantId(): string {
+		return this.credentials.tenantId;
+	}
+
 	async graphqlUrl(): Promise<string> {
 		return (await this.session()).graphqlUrl;
 	}

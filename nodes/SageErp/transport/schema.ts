@@ -27,6 +27,8 @@ import { SageGraphQLError, SageResponseError } from './errors';
 /** What fetching the schema needs; `SageClient` is one. */
 export interface GraphQLExecutor {
 	graphqlUrl(): Promise<string>;
+	/** Tenants may share one GraphQL URL (a cluster such as `/v1/fwd/prd1/api`) yet differ in schema. */
+	readonly tenantId?: string;
 	execute(request: GraphQLRequest): Promise<GraphQLResult>;
 }
 
@@ -169,7 +171,7 @@ export interface LoadSchemaOptions {
  * callers for one GraphQL URL share one introspection request; a failed one is not cached.
  */
 export async function loadSchema(client: GraphQLExecutor, options: LoadSchemaOptions = {}): Promise<SageSchema> {
-	const url = await client.graphqlUrl();
+	const url = `${await client.graphqlUrl()}#${client.tenantId ?? ''}`;
 	const now = options.now ?? Date.now;
 	const existing = cache.get(url);
 	if (existing && (!existing.settled || now() - existing.settled.fetchedAt < schemaCacheSettings.maxAgeMs)) {
@@ -194,7 +196,7 @@ export async function loadSchema(client: GraphQLExecutor, options: LoadSchemaOpt
 /** Forgets cached schemas: one GraphQL URL, or all of them. */
 export function forgetSchema(graphqlUrl?: string): void {
 	if (graphqlUrl === undefined) cache.clear();
-	else cache.delete(graphqlUrl);
+	else for (const key of [...cache.keys()]) if (key.startsWith(`${graphqlUrl}#`)) cache.delete(key);
 }
 
 async function fetchSchema(client: GraphQLExecutor, options: LoadSchemaOptions, fetchedAt: number): Promise<SageSchema> {
