@@ -93,8 +93,17 @@ export class SageAbortedError extends SageError {
  * this error.
  */
 export class SageOutcomeUnknownError extends SageError {
-	constructor(message: string, details: SageErrorDetails = {}) {
+	/** What happened to the answer, in words: "the connection failed (ECONNRESET)". */
+	readonly reason?: string;
+	/**
+	 * Whether Sage had started answering (status line received) before the answer was lost:
+	 * then Sage had finished running the request, and a lookup shows its final effect.
+	 */
+	readonly answerStarted: boolean;
+	constructor(message: string, details: SageErrorDetails & { reason?: string; answerStarted?: boolean } = {}) {
 		super('SAGE_OUTCOME_UNKNOWN', message, details);
+		this.reason = details.reason;
+		this.answerStarted = details.answerStarted ?? false;
 	}
 }
 

@@ -196,7 +196,7 @@ function classifyFailure(error: unknown, req: HttpRequest): ClassifiedFailure {
 			hint: 'Raise Options > Timeout, or ask for fewer records per page.',
 		});
 		if (req.retry === 'mutation') {
-			return { error: outcomeUnknown(req, `no answer within ${error.timeoutMs} ms`), retryable: false };
+			return { error: outcomeUnknown(req, `no answer within ${error.timeoutMs} ms`, error.afterHeaders), retryable: false };
 		}
 		return { error: timeoutError, retryable: false };
 	}
@@ -204,7 +204,7 @@ function classifyFailure(error: unknown, req: HttpRequest): ClassifiedFailure {
 	const code = errorCode(original) ?? (original instanceof undiciErrors.UndiciError ? original.name : 'unknown error');
 	const notSent = NOT_SENT_CODES.has(code) && !(error instanceof MidResponseFailure);
 	if (req.retry === 'mutation' && !notSent) {
-		return { error: outcomeUnknown(req, `the connection failed (${code})`), retryable: false };
+		return { error: outcomeUnknown(req, `the connection failed (${code})`, error instanceof MidResponseFailure), retryable: false };
 	}
 	const networkError = new SageNetworkError(`Could not complete ${req.purpose}: ${host} failed (${code}).`, {
 		hint: 'Check the URL, your network and proxy settings (HTTPS_PROXY, NO_PROXY).',
@@ -212,10 +212,10 @@ function classifyFailure(error: unknown, req: HttpRequest): ClassifiedFailure {
 	return { error: networkError, retryable: req.retry !== 'none' };
 }
 
-function outcomeUnknown(req: HttpRequest, what: string): SageOutcomeUnknownError {
+function outcomeUnknown(req: HttpRequest, what: string, answerStarted: boolean): SageOutcomeUnknownError {
 	return new SageOutcomeUnknownError(
 		`The answer to ${req.purpose} was lost after it was sent: ${what}. Sage may or may not have applied it, so it was not sent again.`,
-		{ hint: 'Check in Sage whether the record exists before running this item again.' },
+		{ hint: 'Check in Sage whether the record exists before running this item again.', reason: what, answerStarted },
 	);
 }
 

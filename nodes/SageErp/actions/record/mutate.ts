@@ -10,6 +10,7 @@ import { SageAnswerError, errorItem, isObject, recordItem, valueAt } from '../co
 import { stoppedError, type AppliedItem } from '../common/stopped';
 import { readBatchSize, readJsonObject, readRecordType, readRequiredString, readString, readTimeout } from '../common/parameters';
 import type { OperationContext } from '../common/types';
+import { RECOVERED_MARK, verifyLostAnswer } from './verify-lost';
 
 /**
  * Create, update and delete, one record per input item, `batchSize` records per request.
@@ -28,8 +29,10 @@ import type { OperationContext } from '../common/types';
  *   `_id`s, also in the error's `context.applied`): the records already written in that
  *   batch and in earlier batches are not undone, and later batches are not sent.
  * - A request whose answer was lost after sending is never sent again (the transport
- *   refuses to): each of its items fails with a message saying that Sage may or may not
- *   have applied it.
+ *   refuses to). For create and delete, each of its records is looked up in Sage
+ *   (verify-lost.ts): found created -> its output item, marked `_recoveredAfterLostAnswer`;
+ *   verified not applied -> an error saying so (safe to run again); otherwise, and always
+ *   for update, an error saying that Sage may or may not have applied it.
  * - A request that Sage refused as a whole before running it (e.g. a value of the wrong
  *   type in one item's data) applied nothing; the items it names fail, and the rest of the
  *   batch is sent again without them.
@@ -127,6 +130,7 @@ export async function runRecordMutations(
 			variables[document.variableName(index)] = member.input as IDataObject;
 		});
 		let result: GraphQLResult;
+		const sentAt = Date.now();
 		try {
 			result = await session.execute({
 				query: document.text,
@@ -136,6 +140,7 @@ export async function runRecordMutations(
 				timeoutMs: batch[0].timeoutMs,
 			});
 		} catch (error) {
+			if (error instanceof SageOutcomeUnknownError && kind !== 'update') return await lostAnswer(batch, error, sentAt);
 			return batch.map(() => ({ ok: false, error: batchFailure(error, batch) }));
 		}
 
@@ -182,6 +187,26 @@ export async function runRecordMutations(
 			if (generalErrors.length) return { ok: false, error: new SageAnswerError(generalErrors, null, itemDiagnoses) };
 			return { ok: false, error: new SageResponseError(`Sage answered without a result or an error for this record.`) };
 		});
+	}
+
+	/** The answer was lost: each record is looked up in Sage, never sent again (see verify-lost.ts). */
+	async function lostAnswer(batch: PreparedItem[], lost: SageOutcomeUnknownError, sentAt: number): Promise<Outcome[]> {
+		const schema = await session.schema(batch[0].timeoutMs);
+		const verdicts = await verifyLostAnswer({
+			kind: kind as 'create' | 'delete',
+			members: batch,
+			lost,
+			info: requireRecordType(schema, batch[0].recordType),
+			fields: batch[0].fields,
+			sentAt,
+			session,
+			timeoutMs: batch[0].timeoutMs,
+		});
+		return verdicts.map((verdict, index): Outcome =>
+			verdict.applied
+				? { ok: true, item: recordItem({ ...verdict.record, [RECOVERED_MARK]: true }, batch[index].itemIndex), id: verdict.id }
+				: { ok: false, error: verdict.error },
+		);
 	}
 
 	/**
