@@ -137,6 +137,10 @@ async function main() {
 	}));
 	n8n.exited.then((info) => shutdown(`n8n exited unexpectedly (${info.signal || `code ${info.code}`}); see ${logFile}`, 1));
 
+	if (!n8n.output().match(/Failed to load package "n8n-nodes-sage-erp"/)) {
+		say('waiting for n8n to activate the webhook and trigger examples');
+		await n8nLib.waitForWebhook(n8n.baseUrl, examples.WEBHOOK_PATH, { timeout: 60000 }).catch((err) => say(`WARNING: ${err.message}`));
+	}
 	const loadError = n8n.output().match(/Failed to load package "n8n-nodes-sage-erp"[\s\S]{0,300}/);
 	if (loadError) say(`WARNING: n8n could not load this package:\n${loadError[0]}`);
 	const notActive = n8n.output().match(/Workflow cannot run on this instance[^\n]*|could not be activated[^\n]*/g);

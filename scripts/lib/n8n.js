@@ -254,6 +254,24 @@ async function waitForReady(baseUrl, timeout = 120000) {
 }
 
 /**
+ * Resolves once n8n serves the production webhook `path` for `method` (n8n 2.x activates published
+ * workflows in the background, after the server is ready). Probes with GET, which n8n answers
+ * "This webhook is not registered for GET requests. Did you mean to make a POST request?" once the
+ * POST webhook exists, and "The requested webhook ... is not registered" before.
+ */
+async function waitForWebhook(baseUrl, webhookPath, { method = 'POST', timeout = 120000 } = {}) {
+	if (method === 'GET') throw new Error('waitForWebhook probes with GET: it cannot wait for a GET webhook');
+	await waitUntil(
+		async () => {
+			const res = await fetch(`${baseUrl}/webhook/${webhookPath}`, { signal: AbortSignal.timeout(5000) });
+			const text = await res.text();
+			return res.status === 404 && /Did you mean to make a/.test(text) && text.includes(method);
+		},
+		{ timeout, interval: 500, what: `the ${method} webhook /webhook/${webhookPath} to be registered (workflow activation)` },
+	);
+}
+
+/**
  * A logged-in REST session on a running n8n (cookie + browser-id, as the editor sends them).
  * Returns { request(method, path, body) -> { status, body }, cookie, browserId }.
  */
@@ -345,6 +363,7 @@ module.exports = {
 	outputItems,
 	startN8n,
 	waitForReady,
+	waitForWebhook,
 	login,
 	prepareInstance,
 };

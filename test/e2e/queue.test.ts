@@ -14,6 +14,7 @@ import {
 	examplesLib,
 	expectEachOrderCreatedOnce,
 	N8nProcess,
+	n8nLib,
 	openSuite,
 	packageLoadError,
 	processes,
@@ -64,6 +65,7 @@ describeE2e('the package in n8n queue mode (main + 2 workers + Redis + PostgreSQ
 		suite = await openSuite('queue', { workflows: [crm], activate: [crm.id], env: queueEnv });
 		main = await startMain(suite);
 		workers.push(...(await Promise.all(Array.from({ length: WORKERS }, (_, i) => startWorker(suite, i + 1)))));
+		await n8nLib.waitForWebhook(main.baseUrl, examplesLib.WEBHOOK_PATH);
 		for (const p of [main, ...workers]) expect(packageLoadError(p.output())).toBeNull();
 	}, PROVISION_TIMEOUT);
 

@@ -38,6 +38,7 @@ describeE2e('the package in `n8n start`', () => {
 		const workflows = Object.values(wf);
 		suite = await openSuite('server', { workflows, activate: examplesLib.activatableIds(workflows) });
 		main = await startMain(suite);
+		await n8nLib.waitForWebhook(main.baseUrl, examplesLib.WEBHOOK_PATH);
 		const output = main.output();
 		expect(packageLoadError(output)).toBeNull();
 		expect(output).not.toMatch(/Workflow cannot run on this instance|could not be activated|problem activating/i);
