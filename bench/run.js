@@ -68,7 +68,8 @@ async function main() {
 
 	const results = {
 		meta: {
-			args: process.argv.slice(2),
+			// Paths are written relative to the checkout: no absolute path of this machine in the results.
+			args: process.argv.slice(2).map((a) => (path.isAbsolute(a) ? path.relative(REPO_ROOT, a) || '.' : a)),
 			startedAt: new Date(started).toISOString(),
 			finishedAt: null,
 			durationSeconds: null,
@@ -77,6 +78,8 @@ async function main() {
 			cpuModel: os.cpus()[0]?.model?.replace(/\s+/g, ' ').trim() ?? 'unknown CPU',
 			memoryGb: Math.round(os.totalmem() / 1024 ** 3),
 			os: `${os.type()} ${os.release()}`,
+			// Other work on the machine skews every number: the load average says how busy it was.
+			loadAverage: { start: os.loadavg()[0], scenarios: {}, end: null },
 			node: process.versions.node,
 			n8nVersion: rn.n8nVersion,
 			n8nNode,
@@ -113,6 +116,11 @@ async function main() {
 				log(`${name}: FAILED ${err && err.stack ? err.stack : err}`);
 			}
 			results.meta.scenarioSeconds[name] = (Date.now() - t0) / 1000;
+			results.meta.loadAverage.scenarios[name] = os.loadavg()[0];
+			// Written after every scenario: an interrupted run keeps what it measured.
+			results.targets = evaluateTargets(results.scenarios);
+			results.meta.durationSeconds = (Date.now() - started) / 1000;
+			writeReport(config.out, results);
 		}
 	} finally {
 		await sim.stop();
@@ -122,6 +130,7 @@ async function main() {
 
 	results.targets = evaluateTargets(results.scenarios);
 	results.meta.finishedAt = new Date().toISOString();
+	results.meta.loadAverage.end = os.loadavg()[0];
 	results.meta.durationSeconds = (Date.now() - started) / 1000;
 	writeReport(config.out, results);
 

@@ -7,7 +7,7 @@
  *
  *   --quick            sizes x0.1 and one run each: a few minutes instead of ~20
  *   --size F           multiplies every record and call count (BENCH_SIZE); minimums keep each scenario meaningful
- *   --runs N           runs per measurement, medians reported (BENCH_RUNS; default 3, webhooks 5)
+ *   --runs N           runs per measurement, medians reported (BENCH_RUNS; default 3)
  *   --latencies L,...  injected latencies per request in ms (BENCH_LATENCIES; default 0,25,150)
  *   --only S,...       scenarios to run (BENCH_ONLY; default all)
  *   --out DIR          where RESULTS.md and results.json go (BENCH_OUT; default bench/)
@@ -65,7 +65,7 @@ function buildConfig(opts) {
 		out: path.resolve(opts.out ?? path.join(__dirname, '..')),
 		inProcessOnly: !!opts.inProcessOnly,
 		webhook: {
-			runs: opts.runs ?? (opts.quick ? 1 : 5),
+			runs: opts.runs ?? (opts.quick ? 1 : 3),
 			sequentialCalls: scale(30, 5),
 			concurrentCalls: scale(200, 20),
 			concurrency: Math.min(20, scale(200, 20)),

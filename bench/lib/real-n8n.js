@@ -10,7 +10,8 @@ const os = require('os');
 const path = require('path');
 const { ensureN8n } = require('../../scripts/provision-n8n');
 const n8nLib = require('../../scripts/lib/n8n');
-const { runCommand, freePort } = require('../../scripts/lib/processes');
+const { spawn } = require('child_process');
+const { freePort } = require('../../scripts/lib/processes');
 
 const REPO_ROOT = n8nLib.REPO_ROOT;
 const PEAK_PRELOAD = path.join(__dirname, 'peak-rss.js');
@@ -76,22 +77,92 @@ async function executeMeasured(instance, workflowId, { timeout = 600000 } = {}) 
 	const peakDir = fs.mkdtempSync(path.join(instance.userFolder, 'peak-'));
 	const env = await instance.cliEnv({ BENCH_PEAK_RSS_DIR: peakDir });
 	const args = ['--require', PEAK_PRELOAD, instance.n8n.n8nBin, 'execute', `--id=${workflowId}`, '--rawOutput'];
-	const res = await runCommand(instance.n8n.nodeBin, args, { cwd: instance.userFolder, env, timeout, allowFailure: true });
-	let run = null;
-	try {
-		run = n8nLib.extractJson(res.stdout);
-	} catch (err) {
-		throw new Error(`n8n execute of ${workflowId} printed no run (exit ${res.code}):\n${res.stderr.slice(-3000)}\n${res.stdout.slice(-2000)}`);
-	}
+	const res = await runToFile(instance.n8n.nodeBin, args, { cwd: instance.userFolder, env, timeout, outFile: path.join(peakDir, 'stdout.json') });
+	const run = parseRunOutput(res.stdout);
+	if (!run) throw new Error(`n8n execute of ${workflowId} printed no run (exit ${res.code}):\n${res.stderr.slice(-3000)}\n${res.stdout.slice(-2000)}`);
 	const error = run?.data?.resultData?.error;
 	if (error) throw new Error(`workflow ${workflowId} failed: ${error.message}${error.description ? ` (${error.description})` : ''}`);
 	const peaks = fs
 		.readdirSync(peakDir)
+		.filter((f) => f.startsWith('peak-'))
 		.map((f) => JSON.parse(fs.readFileSync(path.join(peakDir, f), 'utf8')))
 		.filter((p) => p.argv.includes('execute'));
 	fs.rmSync(peakDir, { recursive: true, force: true });
 	const peak = peaks[0] || {};
 	return { run, ms: res.ms, maxRssKb: peak.maxRssKb ?? null, maxRssBeforeOutputKb: peak.maxRssBeforeOutputKb ?? null, stdoutBytes: res.stdout.length };
+}
+
+const running = new Set();
+process.on('exit', () => {
+	for (const pid of running) {
+		try {
+			process.kill(-pid, 'SIGKILL');
+		} catch {
+			/* gone */
+		}
+	}
+});
+
+/**
+ * Runs a command with its stdout going to a file, not a pipe: `n8n execute` ends with
+ * process.exit() right after printing the run, and a pipe would lose whatever had not drained
+ * yet (the run of 50,000 records is tens of MB); writes to a file are synchronous.
+ * Resolves { code, signal, stdout, stderr, ms }; the process group is killed after `timeout`.
+ */
+function runToFile(command, args, { cwd, env, timeout, outFile }) {
+	return new Promise((resolve, reject) => {
+		const started = Date.now();
+		const fd = fs.openSync(outFile, 'w');
+		const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', fd, 'pipe'] });
+		fs.closeSync(fd);
+		running.add(child.pid);
+		let stderr = '';
+		child.stderr.on('data', (c) => {
+			stderr = (stderr + c).slice(-64 * 1024);
+		});
+		const timer = setTimeout(() => {
+			try {
+				process.kill(-child.pid, 'SIGKILL');
+			} catch {
+				/* gone */
+			}
+		}, timeout);
+		child.on('error', (err) => {
+			clearTimeout(timer);
+			running.delete(child.pid);
+			reject(err);
+		});
+		child.on('close', (code, signal) => {
+			clearTimeout(timer);
+			running.delete(child.pid);
+			try {
+				process.kill(-child.pid, 'SIGKILL'); // the task runner n8n started, if still there
+			} catch {
+				/* gone */
+			}
+			resolve({ code, signal, stdout: fs.readFileSync(outFile, 'utf8'), stderr, ms: Date.now() - started });
+		});
+	});
+}
+
+/**
+ * The run `n8n execute --rawOutput` prints with JSON.stringify(run, null, 2): from a line that
+ * is exactly "{" to the next line that is exactly "}" (inner braces are indented), parsed once.
+ * Linear in the output, which holds every item (tens of MB for 50,000 records); log lines
+ * before or after it do not matter.
+ */
+function parseRunOutput(stdout) {
+	const start = stdout.startsWith('{\n') ? 0 : stdout.indexOf('\n{\n') + 1;
+	if (start === 0 && !stdout.startsWith('{\n')) return null;
+	const close = /\n\}(?:\r?\n|$)/g;
+	close.lastIndex = start;
+	const m = close.exec(stdout);
+	if (!m) return null;
+	try {
+		return JSON.parse(stdout.slice(start, m.index + 2));
+	} catch {
+		return null;
+	}
 }
 
 /** runData[node][0] of a run: { executionTime (ms), items (count) }. */
@@ -106,4 +177,4 @@ function removeInstance(instance) {
 	if (instance) n8nLib.removeUserFolder(instance.userFolder);
 }
 
-module.exports = { packageBuilt, snapshotPackage, prepareInstance, startMain, executeMeasured, nodeRun, removeInstance, n8nVersion: '2.40.7' };
+module.exports = { parseRunOutput, packageBuilt, snapshotPackage, prepareInstance, startMain, executeMeasured, nodeRun, removeInstance, n8nVersion: '2.40.7' };
