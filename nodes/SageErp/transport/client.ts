@@ -56,15 +56,18 @@ export class SageClient {
 	async execute(request: GraphQLRequest): Promise<GraphQLResult> {
 		let session = await this.session();
 		let response = await this.post(session, request);
-		if (response.status === 401) {
-			session = await this.tokens.renewAfterUnauthorized(this.credentials, session, this.options.credentialGroup);
-			response = await this.post(session, request);
-			if (response.status === 401) {
+		// A 401 hands back the token another request renewed meanwhile, if any: that one may be
+		// dead too by now (revoked, expired) when this request waited out a Retry-After, so a
+		// second 401 renews once more, this time for this request. 401 means nothing was run.
+		for (let renewals = 0; response.status === 401; renewals++) {
+			if (renewals === 2) {
 				throw new SageAuthError('Sage refused a freshly renewed access token (HTTP 401).', {
 					httpStatus: 401,
 					hint: 'Check that the app registration still has access to the tenant in the Sage ERP API credential.',
 				});
 			}
+			session = await this.tokens.renewAfterUnauthorized(this.credentials, session, this.options.credentialGroup);
+			response = await this.post(session, request);
 		}
 		return readGraphQLResponse(response);
 	}

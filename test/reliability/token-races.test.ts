@@ -1,0 +1,39 @@
+/**
+ * Found by the soak: a request that waits out a Retry-After keeps the token it was sent
+ * with. When, meanwhile, another request renewed that token and the renewed one died too
+ * (revoked, or expired by a clock jump), the 401 must lead to a real renewal, not to
+ * "Sage refused a freshly renewed access token" with a token nobody renewed for it.
+ */
+import { SageClient } from '../../nodes/SageErp/transport/client';
+import { QUERY_CUSTOMERS, managerOn, useSimulator } from '../transport/sim-fixture';
+
+const ctx = useSimulator();
+
+afterEach(() => ctx.sim.faults().clear());
+
+async function until(condition: () => boolean): Promise<void> {
+	while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+test.each([
+	['revoked', () => ctx.sim.revokeAllTokens()],
+	['expired by a clock jump', () => ctx.sim.clock.advance(16 * 60_000)],
+])('a request held by a Retry-After whose token was renewed by another, and the renewed token then %s, renews again and succeeds', async (_, killTokens) => {
+	const tokens = managerOn(ctx.sim);
+	const slow = new SageClient(ctx.credentials, { tokens });
+	const other = new SageClient(ctx.credentials, { tokens });
+	await slow.execute({ query: QUERY_CUSTOMERS, isMutation: false });
+
+	const sent = ctx.sim.counters().graphqlRequests;
+	ctx.sim.faults().set({ failNext: { count: 1, status: 429, retryAfterSec: 1 } });
+	const held = slow.execute({ query: QUERY_CUSTOMERS, isMutation: true });
+	await until(() => ctx.sim.counters().graphqlRequests > sent); // sent with the first token, now waiting 1 s
+
+	killTokens(); // the first token dies
+	await other.execute({ query: QUERY_CUSTOMERS, isMutation: false }); // 401, renewed: the cache holds a second token
+	killTokens(); // the second token dies too
+
+	const result = await held;
+	expect(result.errors).toEqual([]);
+	expect(result.data).toMatchObject({ xtremMasterData: { customer: { query: { edges: expect.any(Array) } } } });
+});
