@@ -60,6 +60,20 @@ describeE2e('the package in `n8n start`', () => {
 		expect(counters.graphqlUnauthorized).toBe(0);
 	}, 180000);
 
+	test('an order Sage refuses answers HTTP 422 with Sage\'s message (the error output of the Sage ERP node)', async () => {
+		const created = suite.sim.counters().mutations.create;
+		const res = await fetch(`${main.baseUrl}/webhook/${examplesLib.WEBHOOK_PATH}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ ...examplesLib.sampleOrder('E2E-REFUSED'), soldToCustomer: '#NO-SUCH-CUSTOMER' }),
+		});
+		const body = await res.json();
+		observe(body, 'webhook error response');
+		expect(res.status).toBe(422);
+		expect(body.error).toMatch(/NO-SUCH-CUSTOMER/);
+		expect(suite.sim.counters().mutations.create).toBe(created);
+	}, 60000);
+
 	describe('credential Test (POST /rest/credentials/test)', () => {
 		const test_ = async (data: Record<string, string>) => {
 			const session = await n8nLib.login(main.baseUrl);
