@@ -12,7 +12,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawnSync } = require('child_process');
-const { startProcess, runCommand, freePort } = require('./processes');
+const { startProcess, runCommand, freePort, which } = require('./processes');
 
 const INSTALL_HINT = 'apt-get install -y postgresql';
 
@@ -37,7 +37,7 @@ function runAs() {
 	const uid = id('-u');
 	const gid = id('-g');
 	if (uid.status !== 0) throw new Error(`running as root and there is no "postgres" user to run PostgreSQL as: ${INSTALL_HINT} creates it, or run as another user`);
-	const runuser = ['/usr/sbin/runuser', '/sbin/runuser', '/usr/bin/runuser'].find((f) => fs.existsSync(f));
+	const runuser = which('runuser', ['/usr/sbin', '/sbin']);
 	if (!runuser) throw new Error('running as root and runuser (util-linux) is missing: cannot start PostgreSQL as the postgres user');
 	return { prefix: [runuser, '-u', 'postgres', '--'], uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }

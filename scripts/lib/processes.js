@@ -192,6 +192,22 @@ function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** The first executable `name` on PATH (then in `extraDirs`), or null. */
+function which(name, extraDirs = []) {
+	const path = require('path');
+	for (const dir of [...(process.env.PATH || '').split(path.delimiter), ...extraDirs]) {
+		if (!dir) continue;
+		const candidate = path.join(dir, name);
+		try {
+			fs.accessSync(candidate, fs.constants.X_OK);
+			return candidate;
+		} catch {
+			/* next */
+		}
+	}
+	return null;
+}
+
 /** Polls `fn` until it returns a truthy value; rejects after `ms` with the last error. */
 async function waitUntil(fn, { timeout = 60000, interval = 250, what = 'condition' } = {}) {
 	const deadline = Date.now() + timeout;
@@ -210,4 +226,4 @@ async function waitUntil(fn, { timeout = 60000, interval = 250, what = 'conditio
 	}
 }
 
-module.exports = { startProcess, runCommand, stopAll, freePort, waitUntil, sleep, lastLines };
+module.exports = { startProcess, runCommand, stopAll, freePort, waitUntil, sleep, lastLines, which };

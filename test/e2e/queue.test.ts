@@ -32,10 +32,9 @@ const BURST = 50;
 const WORKERS = 2;
 
 function findRedis(): string {
-	for (const candidate of [process.env.SAGE_ERP_REDIS_SERVER, '/usr/bin/redis-server', '/usr/local/bin/redis-server']) {
-		if (candidate && fs.existsSync(candidate)) return candidate;
-	}
-	throw new Error('redis-server is missing: apt-get install -y redis-server (queue mode needs it)');
+	const found: string | null = process.env.SAGE_ERP_REDIS_SERVER || processes.which('redis-server', ['/usr/sbin', '/usr/local/bin']);
+	if (!found) throw new Error('redis-server is missing: apt-get install -y redis-server (queue mode needs it)');
+	return found;
 }
 
 type Service = { stop(ms?: number): Promise<unknown>; output(): string };

@@ -67,7 +67,7 @@ describeE2e('the package in `n8n start`', () => {
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify({ ...examplesLib.sampleOrder('E2E-REFUSED'), soldToCustomer: '#NO-SUCH-CUSTOMER' }),
 		});
-		const body = await res.json();
+		const body = (await res.json()) as { error?: string };
 		observe(body, 'webhook error response');
 		expect(res.status).toBe(422);
 		expect(body.error).toMatch(/NO-SUCH-CUSTOMER/);
