@@ -39,6 +39,13 @@ function git(args) {
 	}
 }
 
+/** An argument that is a path, as the report may show it: relative to the checkout, or a placeholder. */
+function relativeArg(arg) {
+	if (!path.isAbsolute(arg)) return arg;
+	const rel = path.relative(REPO_ROOT, arg);
+	return rel.startsWith('..') ? '<folder outside the checkout>' : rel || '.';
+}
+
 /** Simulator tenants the chosen scenarios read or write. */
 function tenantsFor(config) {
 	const t = [];
@@ -69,7 +76,7 @@ async function main() {
 	const results = {
 		meta: {
 			// Paths are written relative to the checkout: no absolute path of this machine in the results.
-			args: process.argv.slice(2).map((a) => (path.isAbsolute(a) ? path.relative(REPO_ROOT, a) || '.' : a)),
+			args: process.argv.slice(2).map(relativeArg),
 			startedAt: new Date(started).toISOString(),
 			finishedAt: null,
 			durationSeconds: null,

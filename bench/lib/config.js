@@ -79,7 +79,8 @@ function buildConfig(opts) {
 			// injected latency per run they get fewer items (their rate does not depend on the count).
 			perItemLatencyBudgetMs: 15000,
 		},
-		scaling: { records: [1000, 10000, 100000].map((n) => scale(n, 50)), pageSize: 1000 },
+		// Distinct minimums keep three distinct sizes at any factor.
+		scaling: { records: [scale(1000, 50), scale(10000, 100), scale(100000, 200)], pageSize: 1000 },
 	};
 }
 
