@@ -1,7 +1,6 @@
 import type {
 	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
 	ICredentialType,
 	IDataObject,
 	IHttpRequestHelper,
@@ -14,7 +13,8 @@ import { exchangeForCredential } from '../nodes/SageErp/transport/credential-ses
  * Client id, secret and tenant in; a cached, self-renewing bearer token out.
  * `preAuthentication` fills the hidden, expirable `accessToken` and `graphqlUrl` so that
  * n8n's HTTP Request node can use this credential on any Sage URL; the Sage ERP nodes use
- * the same process-wide token cache directly.
+ * the same process-wide token cache directly. "Test" is the nodes' `sageErpApiTest`
+ * (methods/credentialTest.ts): the GraphQL URL is known only after the exchange.
  */
 export class SageErpApi implements ICredentialType {
 	name = 'sageErpApi';
@@ -103,16 +103,6 @@ export class SageErpApi implements ICredentialType {
 			headers: {
 				Authorization: '=Bearer {{$credentials.accessToken}}',
 			},
-		},
-	};
-
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.graphqlUrl}}',
-			url: '',
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: { query: '{ __typename }' },
 		},
 	};
 }

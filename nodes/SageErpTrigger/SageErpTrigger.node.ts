@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import { fieldsProperty, pageSizeOption, recordTypeLocator, timeoutOption } from '../SageErp/actions/common/descriptions';
-import { listSearch } from '../SageErp/methods';
+import { credentialTest, listSearch } from '../SageErp/methods';
 import { SageClient, type Diagnosis } from '../SageErp/transport/client';
 import { toSageCredentials } from '../SageErp/transport/credential-session';
 import { SAGE_MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from '../SageErp/transport/paginate';
@@ -37,7 +37,7 @@ export class SageErpTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [MAIN],
-		credentials: [{ name: 'sageErpApi', required: true }],
+		credentials: [{ name: 'sageErpApi', required: true, testedBy: 'sageErpApiTest' }],
 		properties: [
 			recordTypeLocator,
 			{
@@ -95,7 +95,7 @@ export class SageErpTrigger implements INodeType {
 		],
 	};
 
-	methods = { listSearch };
+	methods = { listSearch, credentialTest };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const node = this.getNode();

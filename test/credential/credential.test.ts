@@ -1,0 +1,66 @@
+import { useNodeEnv } from '../node/fixture';
+
+const env = useNodeEnv();
+
+function values(overrides: Record<string, string> = {}) {
+	return { tokenUrl: env.sim.tokenUrl, ...env.sim.client, tokenRequestFormat: 'json', ...overrides };
+}
+
+beforeEach(() => {
+	env.sim.tokenEndpointMode('normal');
+	env.sim.resetCounters();
+});
+
+describe('the credential "Test" button', () => {
+	it('passes with good values, and invalidates the tokens it used', async () => {
+		const result = await env.engine.testCredential('sageErpApi', values());
+		expect(result).toEqual({ status: 'OK', message: `Connected to tenant "${env.sim.client.tenantId}" at ${new URL(env.sim.baseUrl).host}.` });
+		expect(env.sim.counters()).toMatchObject({ exchanges: 1, invalidations: 1 });
+	});
+
+	it('passes with the OAuth2 request form', async () => {
+		const result = await env.engine.testCredential('sageErpApi', values({ tokenRequestFormat: 'oauth2' }));
+		expect(result.status).toBe('OK');
+	});
+
+	it.each([
+		['a wrong secret', { clientSecret: 'wrong-secret-value' }, 'Sage refused the Client ID or Client Secret (HTTP 401). Check the Client ID and Client Secret of the Sage ERP API credential.'],
+		['an unknown tenant', { tenantId: 'tenant-nobody-has' }, 'Sage refused access to tenant "tenant-nobody-has" (HTTP 403). Check the Tenant ID of the Sage ERP API credential, and that the app is authorised for that tenant.'],
+		['an unreachable host', { tokenUrl: 'http://127.0.0.1:9/v1/token' }, 'Could not complete the token exchange: 127.0.0.1:9 failed (ECONNREFUSED). Check the URL, your network and proxy settings (HTTPS_PROXY, NO_PROXY).'],
+		['plain http to a public host', { tokenUrl: 'http://erp.example.com/v1/token' }, 'The Token URL uses plain http:// on a non-local host (erp.example.com); nothing was sent. Use https://. Plain http:// is only accepted for localhost, 127.0.0.0/8 and ::1.'],
+	])('fails clearly with %s', async (_case, overrides, message) => {
+		const result = await env.engine.testCredential('sageErpApi', values(overrides));
+		expect(result).toEqual({ status: 'Error', message });
+	});
+
+	it.each([
+		['html', 'The Token URL answered with an HTML page, not with Sage’s token API. Check the Token URL of the Sage ERP API credential: it should be Sage’s /v1/token endpoint.'],
+		['noAccessToken', 'The Token URL answered without an access token (no "accessToken" field). Check the Token URL of the Sage ERP API credential: it should be Sage’s /v1/token endpoint.'],
+		['noGraphqlUrl', 'The token response holds no GraphQL URL (urls.graphQL), so there is no tenant API to call. Check the Tenant ID and that the app registration gives access to the tenant’s API.'],
+	] as const)('fails clearly when the token URL answers %s', async (mode, message) => {
+		env.sim.tokenEndpointMode(mode);
+		const result = await env.engine.testCredential('sageErpApi', values());
+		expect(result).toEqual({ status: 'Error', message });
+	});
+});
+
+describe('the credential as a predefined credential type', () => {
+	it('fills its hidden token once through preAuthentication and sends it as a bearer header', async () => {
+		const type = env.pkg.credentialTypes.getByName('sageErpApi');
+		expect(type.authenticate).toEqual({ type: 'generic', properties: { headers: { Authorization: '=Bearer {{$credentials.accessToken}}' } } });
+		const expirable = type.properties.find((property) => property.typeOptions?.expirable);
+		expect(expirable?.name).toBe('accessToken');
+		const filled = await type.preAuthentication!.call({} as never, values());
+		expect(filled).toEqual({ accessToken: expect.stringMatching(/^sdmo_at_/), graphqlUrl: env.sim.graphqlUrl() });
+		// A second call while the token lives reuses it: n8n calls this only after a 401, and then a new token comes.
+		const renewed = await type.preAuthentication!.call({} as never, values({ accessToken: String(filled.accessToken) }));
+		expect(renewed.accessToken).not.toBe(filled.accessToken);
+	});
+
+	it('turns a refusal into a plain sentence, because n8n shows only the code of coded errors', async () => {
+		const type = env.pkg.credentialTypes.getByName('sageErpApi');
+		await expect(type.preAuthentication!.call({} as never, values({ clientSecret: 'wrong-secret-value' }))).rejects.toEqual(
+			new Error('Sage refused the Client ID or Client Secret (HTTP 401). Check the Client ID and Client Secret of the Sage ERP API credential.'),
+		);
+	});
+});
