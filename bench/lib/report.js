@@ -24,6 +24,7 @@ function targetsSection(targets) {
 function webhookSection(w) {
 	if (!w) return null;
 	if (w.error) return `Failed: ${w.error}`;
+	if (w.skipped) return `Skipped: ${w.skipped}`;
 	const rows = [];
 	for (const [l, L] of Object.entries(w.latencies)) {
 		for (const s of w.subjects) {
@@ -58,6 +59,7 @@ function webhookSection(w) {
 function getManySection(g) {
 	if (!g) return null;
 	if (g.error) return `Failed: ${g.error}`;
+	if (g.skipped) return `Skipped: ${g.skipped}`;
 	const rows = [];
 	for (const [l, L] of Object.entries(g.latencies)) {
 		for (const [s, v] of Object.entries(L.subjects)) {
@@ -95,6 +97,7 @@ function createsSection(c) {
 function scalingSection(sc) {
 	if (!sc) return null;
 	if (sc.error) return `Failed: ${sc.error}`;
+	if (sc.skipped) return `Skipped: ${sc.skipped}`;
 	const rows = [];
 	for (const [l, L] of Object.entries(sc.latencies)) {
 		for (const [n, S] of Object.entries(L.sizes)) {
