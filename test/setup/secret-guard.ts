@@ -91,3 +91,18 @@ afterAll(() => {
 	if (processSlots[CURRENT_KEY] === guard) processSlots[CURRENT_KEY] = undefined;
 	guard.check();
 });
+
+// jest-circus runs afterAll hooks in the order they were declared, so the check above runs
+// BEFORE the test file's own afterAll hooks, where fixtures register the tokens the simulator
+// issued and hand over n8n's log lines. Every afterAll declared from here on checks again
+// once it has run, so what a fixture registers or observes at the end is checked too.
+const declareAfterAll = globalThis.afterAll;
+globalThis.afterAll = ((fn: jest.ProvidesHookCallback, timeout?: number) =>
+	declareAfterAll(async () => {
+		if (fn.length > 0) {
+			await new Promise<void>((resolve, reject) => (fn as jest.DoneCallback & ((done: (error?: unknown) => void) => void))((error?: unknown) => (error ? reject(error) : resolve())));
+		} else {
+			await (fn as () => unknown)();
+		}
+		guard.check();
+	}, timeout)) as typeof afterAll;
