@@ -7,7 +7,7 @@ import type {
 	NodeConnectionTypes,
 } from 'n8n-workflow';
 
-import { fieldsProperty, pageSizeOption, recordTypeLocator, timeoutOption } from '../SageErp/actions/common/descriptions';
+import { fieldsProperty, pageSizeOption, recordTypeLocator, timeoutOption, optionsCollection } from '../SageErp/actions/common/descriptions';
 import { credentialTest, listSearch } from '../SageErp/methods';
 import { SageClient, type Diagnosis } from '../SageErp/transport/client';
 import { toSageCredentials } from '../SageErp/transport/credential-session';
@@ -69,13 +69,7 @@ export class SageErpTrigger implements INodeType {
 					'Only records matching this Sage filter: unquoted keys, single-quoted strings, operators such as _eq, _gt, _in, _regex, _or. A JSON object works too. The trigger adds its own condition on the stamp with _and.',
 			},
 			fieldsProperty,
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add option',
-				default: {},
-				options: [
+			optionsCollection([
 					{
 						displayName: 'Lookback (Seconds)',
 						name: 'lookback',
@@ -90,8 +84,7 @@ export class SageErpTrigger implements INodeType {
 						description: `Records per request (at most ${SAGE_MAX_PAGE_SIZE}, Sage’s maximum); every page is read at each poll`,
 					},
 					timeoutOption,
-				],
-			},
+				]),
 		],
 	};
 

@@ -101,3 +101,8 @@ export const limitProperty: INodeProperties = {
 	default: 50,
 	description: 'Max number of results to return',
 };
+
+/** The "Options" collection every operation ends with; only its entries differ. */
+export function optionsCollection(options: INodeProperties[]): INodeProperties {
+	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add option', default: {}, options };
+}

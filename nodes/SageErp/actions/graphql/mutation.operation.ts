@@ -1,36 +1,29 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { Diagnosis, GraphQLResult } from '../../transport/client';
-import { checkOperationDocument, mergeMutations, type CheckedOperation } from '../../transport/documents';
+import { mergeMutations, type CheckedOperation } from '../../transport/documents';
 import { SageOutcomeUnknownError, type GraphQLErrorEntry } from '../../transport/errors';
-import { batchSizeOption, timeoutOption } from '../common/descriptions';
+import { batchSizeOption, timeoutOption, optionsCollection } from '../common/descriptions';
 import { describeItems, diagnosesForItem } from '../common/diagnoses';
 import { toNodeError } from '../common/errors';
 import { SageAnswerError, errorItem, isObject, showFor } from '../common/items';
-import { readBatchSize, readJsonObject, readString, readTimeout } from '../common/parameters';
+import { readBatchSize, readTimeout } from '../common/parameters';
 import { stoppedError, type AppliedItem } from '../common/stopped';
 import type { OperationContext } from '../common/types';
-import { documentProperties, outputProperties } from './shared';
+import { documentProperties, outputProperties, readDocumentItem } from './shared';
 import { splitRecords } from './split';
 
 export const description: INodeProperties[] = showFor('graphql', ['mutation'], [
 	...documentProperties('mutation'),
 	...outputProperties('response'),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
+	optionsCollection([
 			{
 				...batchSizeOption,
 				description:
 					'How many input items to send in one request. Above 1, the items’ mutations are merged into one document (variables and top-level fields renamed per item); each item still gets its own output.',
 			},
 			timeoutOption,
-		],
-	},
+		]),
 ]);
 
 interface PreparedItem {
@@ -74,14 +67,7 @@ export async function execute(
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			if (itemIndex === 0) batchSize = readBatchSize(this, 0);
-			const text = String(this.getNodeParameter('query', itemIndex, '') ?? '');
-			const operationName = readString(this, 'operationName', itemIndex);
-			const key = `${operationName}\n${text}`;
-			const checked = checkedDocuments.get(key) ?? checkOperationDocument(text, 'mutation', operationName, 'Mutation');
-			checkedDocuments.set(key, checked);
-			const variables = readJsonObject(this, 'variables', 'Variables', itemIndex, { emptyAllowed: true });
-			const outputMode = this.getNodeParameter('output', itemIndex, 'response') as string;
-			const splitPath = outputMode === 'items' ? readString(this, 'splitPath', itemIndex) : '';
+			const { text, checked, variables, outputMode, splitPath } = readDocumentItem(this, itemIndex, 'mutation', checkedDocuments);
 			prepared.push({ itemIndex, checked, text, variables, outputMode, splitPath, timeoutMs: readTimeout(this, itemIndex) });
 		} catch (error) {
 			if (!continueOnFail) throw toNodeError(node, error, itemIndex);

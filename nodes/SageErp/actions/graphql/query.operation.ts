@@ -1,17 +1,17 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { Diagnosis } from '../../transport/client';
-import { checkOperationDocument, findCursorConnection, type CheckedOperation } from '../../transport/documents';
+import { findCursorConnection, type CheckedOperation } from '../../transport/documents';
 import { SageResponseError } from '../../transport/errors';
 import { connectionPage, followCursor, type Page } from '../../transport/paginate';
 import { diagnosesForItem } from '../common/diagnoses';
-import { limitProperty, pageSizeOption, returnAllProperty, timeoutOption } from '../common/descriptions';
+import { limitProperty, pageSizeOption, returnAllProperty, timeoutOption, optionsCollection } from '../common/descriptions';
 import { inputError, toNodeError } from '../common/errors';
 import { SageAnswerError, errorItem, showFor, valueAt } from '../common/items';
-import { readJsonObject, readLimit, readPageSize, readString, readTimeout } from '../common/parameters';
+import { readLimit, readPageSize, readTimeout } from '../common/parameters';
 import type { OperationContext } from '../common/types';
 import { splitRecords } from './split';
-import { documentProperties, outputProperties } from './shared';
+import { documentProperties, outputProperties, readDocumentItem } from './shared';
 
 export const description: INodeProperties[] = showFor('graphql', ['query'], [
 	...documentProperties('query'),
@@ -22,17 +22,10 @@ export const description: INodeProperties[] = showFor('graphql', ['query'], [
 			'Whether to follow every page. The node pages by itself when the query declares $after and selects pageInfo { endCursor hasNextPage } on one connection; otherwise the query runs once.',
 	},
 	{ ...limitProperty, displayOptions: { show: { returnAll: [false] } } },
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
+	optionsCollection([
 			{ ...pageSizeOption, description: `${pageSizeOption.description}. Used when the query declares $first and Variables do not set it.` },
 			timeoutOption,
-		],
-	},
+		]),
 ]);
 
 type AnswerPage = Page<IDataObject> & { data: IDataObject; warnings: Diagnosis[] };
@@ -52,14 +45,7 @@ export async function execute(
 	const unpagedReasons = new Set<string>();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			const text = String(this.getNodeParameter('query', itemIndex, '') ?? '');
-			const operationName = readString(this, 'operationName', itemIndex);
-			const key = `${operationName}\n${text}`;
-			const checked = checkedDocuments.get(key) ?? checkOperationDocument(text, 'query', operationName, 'Query');
-			checkedDocuments.set(key, checked);
-			const variables = readJsonObject(this, 'variables', 'Variables', itemIndex, { emptyAllowed: true });
-			const outputMode = this.getNodeParameter('output', itemIndex, 'items') as string;
-			const splitPath = outputMode === 'items' ? readString(this, 'splitPath', itemIndex) : '';
+			const { text, checked, variables, outputMode, splitPath } = readDocumentItem(this, itemIndex, 'query', checkedDocuments);
 			const limit = readLimit(this, itemIndex);
 			const timeoutMs = readTimeout(this, itemIndex);
 			const { connection, reason } = findCursorConnection(checked);

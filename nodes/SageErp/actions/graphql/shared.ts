@@ -1,4 +1,7 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { checkOperationDocument, type CheckedOperation } from '../../transport/documents';
+import { readJsonObject, readString } from '../common/parameters';
 
 /** The document parameters of both GraphQL operations; the contract fixes their names. */
 export function documentProperties(kind: 'query' | 'mutation'): INodeProperties[] {
@@ -70,4 +73,30 @@ export function outputProperties(defaultOutput: 'items' | 'response'): INodeProp
 			displayOptions: { show: { output: ['items'] } },
 		},
 	];
+}
+
+/** One item's document, checked once per distinct text, with its variables and output choice. */
+export interface DocumentItem {
+	text: string;
+	checked: CheckedOperation;
+	variables: IDataObject;
+	outputMode: string;
+	splitPath: string;
+}
+
+export function readDocumentItem(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	kind: 'query' | 'mutation',
+	checkedDocuments: Map<string, CheckedOperation>,
+): DocumentItem {
+	const text = String(context.getNodeParameter('query', itemIndex, '') ?? '');
+	const operationName = readString(context, 'operationName', itemIndex);
+	const key = `${operationName}\n${text}`;
+	const checked = checkedDocuments.get(key) ?? checkOperationDocument(text, kind, operationName, kind === 'query' ? 'Query' : 'Mutation');
+	checkedDocuments.set(key, checked);
+	const variables = readJsonObject(context, 'variables', 'Variables', itemIndex, { emptyAllowed: true });
+	const outputMode = context.getNodeParameter('output', itemIndex, kind === 'query' ? 'items' : 'response') as string;
+	const splitPath = outputMode === 'items' ? readString(context, 'splitPath', itemIndex) : '';
+	return { text, checked, variables, outputMode, splitPath };
 }

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { batchSizeOption, fieldsProperty, recordTypeLocator, timeoutOption } from '../common/descriptions';
+import { batchSizeOption, fieldsProperty, recordTypeLocator, timeoutOption, optionsCollection } from '../common/descriptions';
 import { showFor } from '../common/items';
 import type { OperationContext } from '../common/types';
 import { runRecordMutations } from './mutate';
@@ -17,14 +17,7 @@ export const description: INodeProperties[] = showFor('record', ['create'], [
 			'The new record’s values as a JSON object. References are written as a natural key ("#FR001") or an _id; collections as lists of objects.',
 	},
 	{ ...fieldsProperty, description: `${fieldsProperty.description} These are the fields returned for the created record.` },
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [batchSizeOption, timeoutOption],
-	},
+	optionsCollection([batchSizeOption, timeoutOption]),
 ]);
 
 /** One new record per input item; the output item is the created record. */

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { batchSizeOption, idProperty, recordTypeLocator, timeoutOption } from '../common/descriptions';
+import { batchSizeOption, idProperty, recordTypeLocator, timeoutOption, optionsCollection } from '../common/descriptions';
 import { showFor } from '../common/items';
 import type { OperationContext } from '../common/types';
 import { runRecordMutations } from './mutate';
@@ -8,14 +8,7 @@ import { runRecordMutations } from './mutate';
 export const description: INodeProperties[] = showFor('record', ['delete'], [
 	recordTypeLocator,
 	idProperty,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [batchSizeOption, timeoutOption],
-	},
+	optionsCollection([batchSizeOption, timeoutOption]),
 ]);
 
 /** Deletes one record per input item; the output item is `{ "_id": "...", "deleted": true }`. */

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { buildReadDocument, requireRecordType, type BuiltDocument } from '../../transport/documents';
 import { SageResponseError } from '../../transport/errors';
-import { fieldsProperty, idProperty, recordTypeLocator, timeoutOption } from '../common/descriptions';
+import { fieldsProperty, idProperty, recordTypeLocator, timeoutOption, optionsCollection } from '../common/descriptions';
 import { toNodeError } from '../common/errors';
 import { SageAnswerError, errorItem, recordItem, showFor, valueAt } from '../common/items';
 import { readRecordType, readRequiredString, readString, readTimeout } from '../common/parameters';
@@ -12,14 +12,7 @@ export const description: INodeProperties[] = showFor('record', ['get'], [
 	recordTypeLocator,
 	idProperty,
 	fieldsProperty,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [timeoutOption],
-	},
+	optionsCollection([timeoutOption]),
 ]);
 
 /** One record per input item, read by `_id` or natural key. */

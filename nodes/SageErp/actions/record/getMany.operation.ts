@@ -11,6 +11,7 @@ import {
 	pageSizeOption,
 	recordTypeLocator,
 	returnAllProperty,
+	optionsCollection,
 	timeoutOption,
 } from '../common/descriptions';
 import { toNodeError } from '../common/errors';
@@ -39,14 +40,7 @@ export const description: INodeProperties[] = showFor('record', ['getMany'], [
 		description: 'Sort order: field names with +1 (ascending) or -1 (descending)',
 	},
 	fieldsProperty,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [pageSizeOption, timeoutOption],
-	},
+	optionsCollection([pageSizeOption, timeoutOption]),
 ]);
 
 type RecordPage = Page<IDataObject> & { diagnoses: Diagnosis[] };

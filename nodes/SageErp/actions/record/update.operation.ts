@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { batchSizeOption, fieldsProperty, idProperty, recordTypeLocator, timeoutOption } from '../common/descriptions';
+import { batchSizeOption, fieldsProperty, idProperty, recordTypeLocator, timeoutOption, optionsCollection } from '../common/descriptions';
 import { showFor } from '../common/items';
 import type { OperationContext } from '../common/types';
 import { runRecordMutations } from './mutate';
@@ -17,14 +17,7 @@ export const description: INodeProperties[] = showFor('record', ['update'], [
 		description: 'The values to change, as a JSON object; fields left out keep their value. ID says which record; no _id is needed here.',
 	},
 	{ ...fieldsProperty, description: `${fieldsProperty.description} These are the fields returned for the updated record.` },
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [batchSizeOption, timeoutOption],
-	},
+	optionsCollection([batchSizeOption, timeoutOption]),
 ]);
 
 /** Changes one record per input item; the output item is the updated record. */
