@@ -5,6 +5,7 @@
  * "Sage refused a freshly renewed access token" with a token nobody renewed for it.
  */
 import { SageClient } from '../../nodes/SageErp/transport/client';
+import { closeDispatcher } from '../../nodes/SageErp/transport/http';
 import { QUERY_CUSTOMERS, managerOn, useSimulator } from '../transport/sim-fixture';
 
 const ctx = useSimulator();
@@ -36,4 +37,40 @@ test.each([
 	const result = await held;
 	expect(result.errors).toEqual([]);
 	expect(result.data).toMatchObject({ xtremMasterData: { customer: { query: { edges: expect.any(Array) } } } });
+});
+
+describe('a stopped execution and the shared token exchange', () => {
+	afterEach(() => ctx.sim.faults().clear());
+
+	test('a caller that is stopped stops waiting; the exchange goes on for a caller still waiting', async () => {
+		const tokens = managerOn(ctx.sim);
+		ctx.sim.faults().set({ scope: 'token', latencyMs: 400 });
+		const controller = new AbortController();
+		const stopped = tokens.getSession(ctx.credentials, 'shared', controller.signal);
+		const waiting = tokens.getSession(ctx.credentials, 'shared');
+		const exchanges = ctx.sim.counters().exchanges;
+		setTimeout(() => controller.abort(), 50);
+		await expect(stopped).rejects.toMatchObject({ code: 'SAGE_ABORTED' });
+		await expect(waiting).resolves.toMatchObject({ graphqlUrl: ctx.sim.graphqlUrl() });
+		expect(ctx.sim.counters().exchanges).toBe(exchanges + 1);
+	});
+
+	test('when every caller is stopped, the exchange is aborted: its connection closes, and the next caller starts a new one', async () => {
+		await closeDispatcher(); // no idle keep-alive connection: the only one open is the exchange's
+		await until(() => ctx.sim.openConnections() === 0);
+		const tokens = managerOn(ctx.sim);
+		ctx.sim.faults().set({ scope: 'token', latencyMs: 2_000 });
+		const first = new AbortController();
+		const second = new AbortController();
+		const calls = [tokens.getSession(ctx.credentials, 'shared', first.signal), tokens.getSession(ctx.credentials, 'shared', second.signal)];
+		await until(() => ctx.sim.openConnections() === 1);
+		first.abort();
+		second.abort();
+		for (const call of calls) await expect(call).rejects.toMatchObject({ code: 'SAGE_ABORTED' });
+		const stoppedAt = Date.now();
+		await until(() => ctx.sim.openConnections() === 0);
+		expect(Date.now() - stoppedAt).toBeLessThan(500);
+		ctx.sim.faults().clear();
+		await expect(tokens.getSession(ctx.credentials, 'shared')).resolves.toMatchObject({ graphqlUrl: ctx.sim.graphqlUrl() });
+	});
 });

@@ -76,6 +76,8 @@ export interface Simulator {
 	store(tenantId?: string): SimStoreAccess;
 	graphqlLog(tenantId?: string): GraphqlLogEntry[];
 	clearGraphqlLog(tenantId?: string): void;
+	/** Client connections open right now, idle keep-alive ones included (every tenant). */
+	openConnections(): number;
 	stop(): Promise<void>;
 }
 
@@ -163,6 +165,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		clearGraphqlLog: (tid) => {
 			state.tenant(tid).log.length = 0;
 		},
+		openConnections: () => server.openConnections,
 		stop: () => server.stop(),
 	};
 }

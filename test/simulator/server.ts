@@ -89,6 +89,11 @@ export class SimHttpServer {
 		});
 	}
 
+	/** Client connections open right now (idle keep-alive ones included). */
+	get openConnections(): number {
+		return this.sockets.size;
+	}
+
 	async stop(): Promise<void> {
 		this.stopped = true;
 		for (const t of this.timers) clearTimeout(t);

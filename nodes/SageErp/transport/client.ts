@@ -49,12 +49,12 @@ export class SageClient {
 		return this.credentials.tenantId;
 	}
 
-	async graphqlUrl(): Promise<string> {
-		return (await this.session()).graphqlUrl;
+	async graphqlUrl(signal?: AbortSignal): Promise<string> {
+		return (await this.session(signal)).graphqlUrl;
 	}
 
 	async execute(request: GraphQLRequest): Promise<GraphQLResult> {
-		let session = await this.session();
+		let session = await this.session(request.signal);
 		let response = await this.post(session, request);
 		// A 401 hands back the token another request renewed meanwhile, if any: that one may be
 		// dead too by now (revoked, expired) when this request waited out a Retry-After, so a
@@ -66,14 +66,14 @@ export class SageClient {
 					hint: 'Check that the app registration still has access to the tenant in the Sage ERP API credential.',
 				});
 			}
-			session = await this.tokens.renewAfterUnauthorized(this.credentials, session, this.options.credentialGroup);
+			session = await this.tokens.renewAfterUnauthorized(this.credentials, session, this.options.credentialGroup, request.signal);
 			response = await this.post(session, request);
 		}
 		return readGraphQLResponse(response);
 	}
 
-	private session(): Promise<TokenSession> {
-		return this.tokens.getSession(this.credentials, this.options.credentialGroup);
+	private session(signal?: AbortSignal): Promise<TokenSession> {
+		return this.tokens.getSession(this.credentials, this.options.credentialGroup, signal);
 	}
 
 	private post(session: TokenSession, request: GraphQLRequest): Promise<HttpResponse> {

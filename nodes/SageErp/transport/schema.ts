@@ -26,7 +26,7 @@ import { SageGraphQLError, SageResponseError } from './errors';
 
 /** What fetching the schema needs; `SageClient` is one. */
 export interface GraphQLExecutor {
-	graphqlUrl(): Promise<string>;
+	graphqlUrl(signal?: AbortSignal): Promise<string>;
 	/** Tenants may share one GraphQL URL (a cluster such as `/v1/fwd/prd1/api`) yet differ in schema. */
 	readonly tenantId?: string;
 	execute(request: GraphQLRequest): Promise<GraphQLResult>;
@@ -171,7 +171,7 @@ export interface LoadSchemaOptions {
  * callers for one GraphQL URL share one introspection request; a failed one is not cached.
  */
 export async function loadSchema(client: GraphQLExecutor, options: LoadSchemaOptions = {}): Promise<SageSchema> {
-	const url = `${await client.graphqlUrl()}#${client.tenantId ?? ''}`;
+	const url = `${await client.graphqlUrl(options.signal)}#${client.tenantId ?? ''}`;
 	const now = options.now ?? Date.now;
 	const existing = cache.get(url);
 	if (existing && (!existing.settled || now() - existing.settled.fetchedAt < schemaCacheSettings.maxAgeMs)) {

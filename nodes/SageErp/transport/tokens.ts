@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { SageAuthError, SageConfigError, SageError, SageNetworkError, SageResponseError, SageThrottledError } from './errors';
+import { SageAbortedError, SageAuthError, SageConfigError, SageError, SageNetworkError, SageResponseError, SageThrottledError } from './errors';
 import { send, type HttpResponse } from './http';
 import { rememberSecret } from './secrets';
 import { readTokenResponse, type IssuedTokens } from './token-response';
@@ -42,7 +42,19 @@ interface Entry {
 	credentials: SageCredentials;
 	tokens?: IssuedTokens;
 	/** The one exchange or renewal under way for this entry: every concurrent caller awaits it. */
-	inflight?: Promise<IssuedTokens>;
+	inflight?: Inflight;
+}
+
+/**
+ * A shared exchange or renewal, and how many callers still wait for it. A caller whose
+ * execution is stopped stops waiting; when no caller is left, the request is aborted, so a
+ * hung token endpoint keeps no socket open for a stopped execution. Callers without a
+ * cancel signal wait to the end (the request's own timeout).
+ */
+interface Inflight {
+	promise: Promise<IssuedTokens>;
+	controller: AbortController;
+	waiters: number;
 }
 
 const CREDENTIAL_HINT = 'Check the Client ID and Client Secret of the Sage ERP API credential.';
@@ -71,22 +83,22 @@ export class TokenManager {
 	 * A live access token for these credentials: the cached one, a renewed one, or a new
 	 * exchange. `group` identifies the n8n credential (its id) across edits.
 	 */
-	async getSession(credentials: SageCredentials, group?: string): Promise<TokenSession> {
+	async getSession(credentials: SageCredentials, group?: string, signal?: AbortSignal): Promise<TokenSession> {
 		const entry = this.entryFor(credentials, group);
 		const tokens = entry.tokens;
 		if (tokens && tokens.accessExpiresAt - this.marginMs > this.now()) return toSession(tokens);
-		return toSession(await this.refresh(entry, tokens));
+		return toSession(await this.refresh(entry, tokens, signal));
 	}
 
 	/**
 	 * Sage answered 401 to `rejected`: renew once (shared with every concurrent caller that
 	 * saw the same token) and hand back the new session.
 	 */
-	async renewAfterUnauthorized(credentials: SageCredentials, rejected: TokenSession, group?: string): Promise<TokenSession> {
+	async renewAfterUnauthorized(credentials: SageCredentials, rejected: TokenSession, group?: string, signal?: AbortSignal): Promise<TokenSession> {
 		const entry = this.entryFor(credentials, group);
 		if (entry.tokens && entry.tokens.accessToken !== rejected.accessToken) return toSession(entry.tokens);
 		if (entry.tokens) entry.tokens.accessExpiresAt = 0;
-		return toSession(await this.refresh(entry, entry.tokens));
+		return toSession(await this.refresh(entry, entry.tokens, signal));
 	}
 
 	/** Drops every cached token, invalidating those still alive (shutdown, tests). */
@@ -119,41 +131,45 @@ export class TokenManager {
 		return entry;
 	}
 
-	private refresh(entry: Entry, stale: IssuedTokens | undefined): Promise<IssuedTokens> {
-		if (entry.inflight) return entry.inflight;
-		const work = this.renewOrExchange(entry, stale).then(
-			(tokens) => {
+	private refresh(entry: Entry, stale: IssuedTokens | undefined, signal?: AbortSignal): Promise<IssuedTokens> {
+		let inflight = entry.inflight;
+		if (!inflight || inflight.controller.signal.aborted) {
+			const controller = new AbortController();
+			const promise = this.renewOrExchange(entry, stale, controller.signal).then((tokens) => {
 				if (this.entries.get(entry.key) === entry) entry.tokens = tokens;
 				return tokens;
-			},
-		);
-		entry.inflight = work;
-		const clear = () => {
-			if (entry.inflight === work) entry.inflight = undefined;
-		};
-		work.then(clear, clear);
-		return work;
+			});
+			const started: Inflight = { promise, controller, waiters: 0 };
+			entry.inflight = started;
+			const clear = () => {
+				if (entry.inflight === started) entry.inflight = undefined;
+			};
+			promise.then(clear, clear);
+			inflight = started;
+		}
+		return waitFor(inflight, signal);
 	}
 
-	private async renewOrExchange(entry: Entry, stale: IssuedTokens | undefined): Promise<IssuedTokens> {
+	private async renewOrExchange(entry: Entry, stale: IssuedTokens | undefined, signal: AbortSignal): Promise<IssuedTokens> {
 		const canRenew = stale?.refreshToken && stale.refreshUrl && stale.refreshExpiresAt - this.marginMs > this.now();
 		if (canRenew) {
 			try {
-				return await this.renew(entry, stale);
+				return await this.renew(entry, stale, signal);
 			} catch (error) {
 				this.stats.failedRenewals++;
 				// A refused refresh token (used, expired, revoked) is replaced by a full exchange;
 				// anything else (network, throttling) is the real problem and is reported.
 				if (!(error instanceof SageAuthError)) {
+					if (error instanceof SageAbortedError) throw error;
 					if (stale.accessExpiresAt > this.now()) return stale;
 					throw error;
 				}
 			}
 		}
-		return this.exchange(entry);
+		return this.exchange(entry, signal);
 	}
 
-	private async exchange(entry: Entry): Promise<IssuedTokens> {
+	private async exchange(entry: Entry, signal: AbortSignal): Promise<IssuedTokens> {
 		const { credentials } = entry;
 		const oauth2 = credentials.tokenRequestFormat === 'oauth2';
 		const body = oauth2
@@ -176,11 +192,12 @@ export class TokenManager {
 			purpose: 'the token exchange',
 			retry: 'idempotent',
 			timeoutMs: this.timeoutMs,
+			signal,
 		});
 		return this.accept(response, 'exchange', credentials);
 	}
 
-	private async renew(entry: Entry, stale: IssuedTokens): Promise<IssuedTokens> {
+	private async renew(entry: Entry, stale: IssuedTokens, signal: AbortSignal): Promise<IssuedTokens> {
 		this.stats.renewals++;
 		const response = await send({
 			url: checkSecureUrl(stale.refreshUrl, 'token renewal URL', CREDENTIAL_HINT).toString(),
@@ -190,6 +207,7 @@ export class TokenManager {
 			// A refresh token works once: a lost answer cannot be replayed, only replaced by an exchange.
 			retry: 'mutation',
 			timeoutMs: this.timeoutMs,
+			signal,
 		});
 		return this.accept(response, 'renewal', entry.credentials);
 	}
@@ -240,6 +258,34 @@ export class TokenManager {
 		this.pendingInvalidations.add(pending);
 		void pending.then(() => this.pendingInvalidations.delete(pending));
 	}
+}
+
+/** Waits for a shared refresh; a caller whose signal fires stops waiting, and the last one to leave aborts it. */
+function waitFor(inflight: Inflight, signal: AbortSignal | undefined): Promise<IssuedTokens> {
+	if (!signal) {
+		inflight.waiters = Number.POSITIVE_INFINITY; // someone waits to the end: never aborted
+		return inflight.promise;
+	}
+	if (signal.aborted) return Promise.reject(new SageAbortedError());
+	inflight.waiters++;
+	return new Promise<IssuedTokens>((resolve, reject) => {
+		const onAbort = () => {
+			inflight.waiters--;
+			if (inflight.waiters <= 0) inflight.controller.abort();
+			reject(new SageAbortedError());
+		};
+		signal.addEventListener('abort', onAbort, { once: true });
+		inflight.promise.then(
+			(tokens) => {
+				signal.removeEventListener('abort', onAbort);
+				resolve(tokens);
+			},
+			(error: unknown) => {
+				signal.removeEventListener('abort', onAbort);
+				reject(error);
+			},
+		);
+	});
 }
 
 function toSession(tokens: IssuedTokens): TokenSession {

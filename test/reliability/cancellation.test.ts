@@ -1,0 +1,128 @@
+/**
+ * A stopped execution leaves nothing behind: the request under way is aborted (its
+ * connection closes at once), a Retry-After wait ends (its timer is cleared), nothing is
+ * sent afterwards (no retry, no lookup), and no timer or socket stays open. The simulator
+ * runs in this process, so its open connections are this package's connections.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { NODE_NAME, recordType, runNode, useNodeEnv } from '../node/fixture';
+import { secretGuard } from '../setup/secret-guard';
+
+const env = useNodeEnv({ seed: { customers: 50, items: 5, salesOrders: 0 } });
+const CUSTOMER = recordType('xtremMasterData.customer');
+
+async function until(condition: () => boolean, withinMs: number, what: string): Promise<void> {
+	const deadline = Date.now() + withinMs;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error(`Waited ${withinMs} ms for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+}
+
+/** Timers that keep the process alive (unref'd ones, such as undici's clock, are not listed). */
+const timers = () => process.getActiveResourcesInfo().filter((type) => type === 'Timeout').length;
+const requests = () => env.sim.counters().graphqlRequests;
+
+/** Idle keep-alive connections of earlier runs close on their own (4-5 s); start from none. */
+async function noConnections(): Promise<void> {
+	await until(() => env.sim.openConnections() === 0, 10_000, 'idle keep-alive connections to close');
+}
+
+/** Starts the run, stops it once `ready()` holds, and gives back what it ended with. */
+async function stopWhen(parameters: Parameters<typeof runNode>[1], ready: () => boolean, input?: IDataObject[]) {
+	const controller = new AbortController();
+	const run = runNode(env, parameters, { signal: controller.signal, input });
+	await until(ready, 5_000, 'the request to be under way');
+	const stoppedAt = Date.now();
+	controller.abort();
+	const result = await run;
+	return { result, stoppedAfterMs: Date.now() - stoppedAt };
+}
+
+beforeAll(async () => {
+	// Token and schema cached: the runs below send only their own request.
+	await runNode(env, { resource: 'record', operation: 'get', recordType: CUSTOMER, id: '1', fields: '_id' });
+});
+afterEach(() => env.sim.faults().clear());
+
+test('stopped during a hung answer: the connection closes at once and nothing else is sent', async () => {
+	await noConnections();
+	const timersBefore = timers();
+	const before = requests();
+	env.sim.faults().set({ hangNext: 1 });
+	const { result, stoppedAfterMs } = await stopWhen(
+		{ resource: 'record', operation: 'getMany', recordType: CUSTOMER, returnAll: true, fields: '_id' },
+		() => env.sim.openConnections() === 1 && requests() === before + 1,
+	);
+	expect(result.error?.message).toMatch(/cancel/i);
+	expect(stoppedAfterMs).toBeLessThan(1_000);
+	await until(() => env.sim.openConnections() === 0, 1_000, 'the aborted connection to close');
+	await new Promise((resolve) => setTimeout(resolve, 1_500));
+	expect(requests()).toBe(before + 1);
+	expect(timers()).toBe(timersBefore);
+});
+
+test('stopped during a 20 s Retry-After wait: the wait ends, its timer is cleared, no retry is sent', async () => {
+	await noConnections();
+	const timersBefore = timers();
+	const before = requests();
+	env.sim.faults().set({ failNext: { count: 1, status: 429, retryAfterSec: 20 } });
+	const { result, stoppedAfterMs } = await stopWhen(
+		{ resource: 'record', operation: 'getMany', recordType: CUSTOMER, returnAll: true, fields: '_id' },
+		// The 429 is answered and a timer (the wait) is running.
+		() => requests() === before + 1 && timers() > timersBefore,
+	);
+	expect(result.error?.message).toMatch(/cancel/i);
+	expect(stoppedAfterMs).toBeLessThan(1_000);
+	await until(() => timers() === timersBefore, 500, 'the Retry-After timer to be cleared');
+	await new Promise((resolve) => setTimeout(resolve, 1_500));
+	expect(requests()).toBe(before + 1);
+	// The connection that carried the 429 is an idle keep-alive one: it closes on its own.
+	await noConnections();
+	expect(timers()).toBe(timersBefore);
+});
+
+test('stopped while a create batch hangs: nothing is sent again and no lookup follows', async () => {
+	await noConnections();
+	const timersBefore = timers();
+	const before = env.sim.counters();
+	env.sim.faults().set({ hangNext: 1 });
+	const input = Array.from({ length: 5 }, (_, index) => ({ id: `STOP${index}`, name: `Stopped ${index}`, currency: '#EUR' }));
+	const { result } = await stopWhen(
+		{ resource: 'record', operation: 'create', recordType: CUSTOMER, data: '={{ $json }}', fields: '_id', options: { batchSize: 5 } },
+		() => env.sim.openConnections() === 1 && requests() === before.graphqlRequests + 1,
+		input,
+	);
+	expect(result.error?.message).toMatch(/cancel/i);
+	expect(result.runData[NODE_NAME]?.[0]?.data).toBeUndefined();
+	await until(() => env.sim.openConnections() === 0, 1_000, 'the aborted connection to close');
+	await new Promise((resolve) => setTimeout(resolve, 1_500));
+	const after = env.sim.counters();
+	expect(after.graphqlRequests).toBe(before.graphqlRequests + 1);
+	expect(after.mutations).toEqual(before.mutations);
+	expect(timers()).toBe(timersBefore);
+});
+
+test('stopped while the token endpoint hangs: the token request is aborted too (no other execution waits for it)', async () => {
+	const client = { clientId: 'cancel-client', clientSecret: `cancel-secret-${Date.now()}`, tenantId: env.sim.defaultTenantId };
+	env.sim.addClient(client);
+	secretGuard().registerSecret(client.clientSecret);
+	env.engine.setCredential('sageErpApi', { tokenUrl: env.sim.tokenUrl, ...client, tokenRequestFormat: 'json' });
+	try {
+		await noConnections();
+		const timersBefore = timers();
+		env.sim.tokenEndpointMode('hang');
+		const { result, stoppedAfterMs } = await stopWhen(
+			{ resource: 'record', operation: 'get', recordType: CUSTOMER, id: '1', fields: '_id' },
+			() => env.sim.openConnections() === 1,
+		);
+		expect(result.error?.message).toMatch(/cancel/i);
+		expect(stoppedAfterMs).toBeLessThan(1_000);
+		await until(() => env.sim.openConnections() === 0, 1_000, 'the aborted token request to close');
+		expect(timers()).toBe(timersBefore);
+	} finally {
+		env.sim.tokenEndpointMode('normal');
+		env.engine.setCredential('sageErpApi', { tokenUrl: env.sim.tokenUrl, ...env.sim.client, tokenRequestFormat: 'json' });
+	}
+});
