@@ -22,6 +22,14 @@ async function until(condition: () => boolean, withinMs: number, what: string): 
 
 /** Timers that keep the process alive (unref'd ones, such as undici's clock, are not listed). */
 const timers = () => process.getActiveResourcesInfo().filter((type) => type === 'Timeout').length;
+
+/**
+ * Back to at most the timers there were before, within a moment: short-lived timers of the
+ * HTTP stack come and go, a timer left behind (a Retry-After wait, a request timeout) stays.
+ */
+async function noTimerLeft(before: number): Promise<void> {
+	await until(() => timers() <= before, 1_000, `the active timers to be back to ${before} (now ${timers()})`);
+}
 const requests = () => env.sim.counters().graphqlRequests;
 
 /** Idle keep-alive connections of earlier runs close on their own (4-5 s); start from none. */
@@ -60,7 +68,7 @@ test('stopped during a hung answer: the connection closes at once and nothing el
 	await until(() => env.sim.openConnections() === 0, 1_000, 'the aborted connection to close');
 	await new Promise((resolve) => setTimeout(resolve, 1_500));
 	expect(requests()).toBe(before + 1);
-	expect(timers()).toBe(timersBefore);
+	await noTimerLeft(timersBefore);
 });
 
 test('stopped during a 20 s Retry-After wait: the wait ends, its timer is cleared, no retry is sent', async () => {
@@ -68,19 +76,25 @@ test('stopped during a 20 s Retry-After wait: the wait ends, its timer is cleare
 	const timersBefore = timers();
 	const before = requests();
 	env.sim.faults().set({ failNext: { count: 1, status: 429, retryAfterSec: 20 } });
+	const throttled = () => env.sim.counters().faultsInjected['429'] ?? 0;
+	const throttledBefore = throttled();
+	let answeredAt = 0;
 	const { result, stoppedAfterMs } = await stopWhen(
 		{ resource: 'record', operation: 'getMany', recordType: CUSTOMER, returnAll: true, fields: '_id' },
-		// The 429 is answered and a timer (the wait) is running.
-		() => requests() === before + 1 && timers() > timersBefore,
+		// The 429 was answered a moment ago: the node is waiting its 20 s.
+		() => {
+			if (!answeredAt && throttled() > throttledBefore) answeredAt = Date.now();
+			return answeredAt > 0 && Date.now() - answeredAt > 150;
+		},
 	);
 	expect(result.error?.message).toMatch(/cancel/i);
 	expect(stoppedAfterMs).toBeLessThan(1_000);
-	await until(() => timers() === timersBefore, 500, 'the Retry-After timer to be cleared');
+	await until(() => timers() <= timersBefore, 500, 'the Retry-After timer to be cleared');
 	await new Promise((resolve) => setTimeout(resolve, 1_500));
 	expect(requests()).toBe(before + 1);
 	// The connection that carried the 429 is an idle keep-alive one: it closes on its own.
 	await noConnections();
-	expect(timers()).toBe(timersBefore);
+	await noTimerLeft(timersBefore);
 });
 
 test('stopped while a create batch hangs: nothing is sent again and no lookup follows', async () => {
@@ -101,7 +115,7 @@ test('stopped while a create batch hangs: nothing is sent again and no lookup fo
 	const after = env.sim.counters();
 	expect(after.graphqlRequests).toBe(before.graphqlRequests + 1);
 	expect(after.mutations).toEqual(before.mutations);
-	expect(timers()).toBe(timersBefore);
+	await noTimerLeft(timersBefore);
 });
 
 test('stopped while the token endpoint hangs: the token request is aborted too (no other execution waits for it)', async () => {
@@ -119,8 +133,10 @@ test('stopped while the token endpoint hangs: the token request is aborted too (
 		);
 		expect(result.error?.message).toMatch(/cancel/i);
 		expect(stoppedAfterMs).toBeLessThan(1_000);
-		await until(() => env.sim.openConnections() === 0, 1_000, 'the aborted token request to close');
-		expect(timers()).toBe(timersBefore);
+		// Switching the credential invalidated the old tokens in the background: that connection is
+		// idle keep-alive and closes within 5 s; a token request left hanging would stay 30 s.
+		await until(() => env.sim.openConnections() === 0, 6_000, 'the aborted token request to close');
+		await noTimerLeft(timersBefore);
 	} finally {
 		env.sim.tokenEndpointMode('normal');
 		env.engine.setCredential('sageErpApi', { tokenUrl: env.sim.tokenUrl, ...env.sim.client, tokenRequestFormat: 'json' });
