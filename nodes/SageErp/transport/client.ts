@@ -133,7 +133,10 @@ function readGraphQLResponse(response: HttpResponse): GraphQLResult {
 	if (status >= 500) {
 		throw new SageNetworkError(`Sage answered HTTP ${status} after ${response.attempts} attempt(s).`, {
 			httpStatus: status,
-			hint: 'Sage may be unavailable; try again later.',
+			hint:
+				status === 503
+					? 'Sage was unavailable and did not run the request; run it again later.'
+					: 'Sage may be unavailable; try again later.',
 		});
 	}
 	if (status === 200) {
