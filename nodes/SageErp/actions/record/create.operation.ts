@@ -1,9 +1,8 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { batchSizeOption, fieldsProperty, recordTypeLocator, timeoutOption, optionsCollection } from '../common/descriptions';
 import { showFor } from '../common/items';
-import type { OperationContext } from '../common/types';
-import { runRecordMutations } from './mutate';
+import { mutationOperation } from './mutate';
 
 export const description: INodeProperties[] = showFor('record', ['create'], [
 	recordTypeLocator,
@@ -21,10 +20,4 @@ export const description: INodeProperties[] = showFor('record', ['create'], [
 ]);
 
 /** One new record per input item; the output item is the created record. */
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	context: OperationContext,
-): Promise<INodeExecutionData[]> {
-	return await runRecordMutations.call(this, items, context, 'create');
-}
+export const execute = mutationOperation('create');

@@ -1,9 +1,8 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { batchSizeOption, idProperty, recordTypeLocator, timeoutOption, optionsCollection } from '../common/descriptions';
 import { showFor } from '../common/items';
-import type { OperationContext } from '../common/types';
-import { runRecordMutations } from './mutate';
+import { mutationOperation } from './mutate';
 
 export const description: INodeProperties[] = showFor('record', ['delete'], [
 	recordTypeLocator,
@@ -12,10 +11,4 @@ export const description: INodeProperties[] = showFor('record', ['delete'], [
 ]);
 
 /** Deletes one record per input item; the output item is `{ "_id": "...", "deleted": true }`. */
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	context: OperationContext,
-): Promise<INodeExecutionData[]> {
-	return await runRecordMutations.call(this, items, context, 'delete');
-}
+export const execute = mutationOperation('delete');

@@ -9,7 +9,7 @@ import { inputError, toNodeError } from '../common/errors';
 import { SageAnswerError, errorItem, isObject, recordItem, valueAt } from '../common/items';
 import { stoppedError, type AppliedItem } from '../common/stopped';
 import { readBatchSize, readJsonObject, readRecordType, readRequiredString, readString, readTimeout } from '../common/parameters';
-import type { OperationContext } from '../common/types';
+import type { OperationContext, OperationExecute } from '../common/types';
 import { RECOVERED_MARK, verifyLostAnswer } from './verify-lost';
 
 /**
@@ -302,4 +302,11 @@ function batchFailure(error: unknown, batch: PreparedItem[]): unknown {
 		);
 	}
 	return error;
+}
+
+/** The `execute` of Create, Update and Delete: they differ only in the mutation they send. */
+export function mutationOperation(kind: RecordMutationKind): OperationExecute {
+	return async function execute(this: IExecuteFunctions, items: INodeExecutionData[], context: OperationContext) {
+		return await runRecordMutations.call(this, items, context, kind);
+	};
 }

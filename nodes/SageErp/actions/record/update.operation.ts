@@ -1,9 +1,8 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { batchSizeOption, fieldsProperty, idProperty, recordTypeLocator, timeoutOption, optionsCollection } from '../common/descriptions';
 import { showFor } from '../common/items';
-import type { OperationContext } from '../common/types';
-import { runRecordMutations } from './mutate';
+import { mutationOperation } from './mutate';
 
 export const description: INodeProperties[] = showFor('record', ['update'], [
 	recordTypeLocator,
@@ -21,10 +20,4 @@ export const description: INodeProperties[] = showFor('record', ['update'], [
 ]);
 
 /** Changes one record per input item; the output item is the updated record. */
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	context: OperationContext,
-): Promise<INodeExecutionData[]> {
-	return await runRecordMutations.call(this, items, context, 'update');
-}
+export const execute = mutationOperation('update');
