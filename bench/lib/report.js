@@ -30,7 +30,7 @@ function webhookSection(w) {
 		for (const s of w.subjects) {
 			const q = L.subjects[s].sequential;
 			const c = L.subjects[s].concurrent;
-			rows.push([`${l} ms`, s, fmt(q.p50), fmt(q.p95), fmt(c.perSecond), fmt(c.p50), fmt(c.p95), fmt(c.exchanges), fmt(c.n8nCpuMsPerCall), q.errors + c.errors]);
+			rows.push([`${l} ms`, s, fmt(q.p50), fmt(q.p95), fmt(c.perSecond), fmt(c.p50), fmt(c.p95), fmt(c.exchanges), fmt(c.n8nCpuMsPerCall), fmt(c.simCpuMsPerCall), q.errors + c.errors]);
 		}
 	}
 	const ratios = Object.entries(w.latencies).map(([l, L]) => {
@@ -46,9 +46,9 @@ function webhookSection(w) {
 		];
 	});
 	return [
-		`${w.runner}; ${w.config.sequentialCalls} calls one after another and ${w.config.concurrentCalls} calls at concurrency ${w.config.concurrency}, medians of ${w.config.runs} run(s) after ${w.config.warmupCalls} warm-up calls per subject and latency. floor = Webhook → No Operation; chain = Webhook → HTTP Request (token) → GraphQL node; ours = Webhook → Sage ERP create.`,
+		`${w.runner}; ${w.config.sequentialCalls} calls one after another and ${w.config.concurrentCalls} calls at concurrency ${w.config.concurrency}, medians of ${w.config.runs} run(s) after ${w.config.warmupCalls} warm-up calls per subject and latency. floor = Webhook → No Operation; chain = Webhook → HTTP Request (token) → GraphQL node; ours = Webhook → Sage ERP create. CPU per execution (concurrent runs) is the n8n process's (all its threads) and the simulator's, which shares the same cores (in production that work is Sage's).`,
 		'',
-		table(['latency', 'subject', 'one-by-one p50 ms', 'one-by-one p95 ms', 'concurrent exec/s', 'concurrent p50 ms', 'concurrent p95 ms', 'token exchanges per concurrent run', 'n8n CPU ms / exec', 'errors'], rows),
+		table(['latency', 'subject', 'one-by-one p50 ms', 'one-by-one p95 ms', 'concurrent exec/s', 'concurrent p50 ms', 'concurrent p95 ms', 'token exchanges per concurrent run', 'n8n CPU ms / exec', 'simulator CPU ms / exec', 'errors'], rows),
 		'',
 		table(['latency', 'one Sage round trip ms', 'ours − floor, p50 ms', 'chain − floor, p50 ms', 'ours / floor exec/s', 'ours / chain exec/s', 'chain / floor exec/s'], ratios),
 		'',
