@@ -222,9 +222,21 @@ export function buildMutationDocument(
 	};
 }
 
+// Documents already validated against a schema: validation walks the whole document with
+// every rule, and the same few documents come back on every execution of a workflow.
+const validDocuments = new WeakMap<SageSchema, Set<string>>();
+const MAX_REMEMBERED_DOCUMENTS = 500;
+
 function checkAgainstSchema(schema: SageSchema, text: string, label: string, info: RecordTypeInfo): void {
+	let valid = validDocuments.get(schema);
+	if (valid?.has(text)) return;
 	const errors = validate(schema.schema, parse(text));
-	if (!errors.length) return;
+	if (!errors.length) {
+		if (!valid) validDocuments.set(schema, (valid = new Set()));
+		if (valid.size >= MAX_REMEMBERED_DOCUMENTS) valid.clear();
+		valid.add(text);
+		return;
+	}
 	throw new SageDocumentError(
 		`${label}: ${errors.map((error) => error.message).join(' ')}`,
 		`Leave ${label} empty to get every scalar field, or use fields of ${info.recordType} as the schema names them; references need sub-fields, e.g. currency { id }.`,
