@@ -1,9 +1,9 @@
-import type { IDataObject, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { Diagnosis } from '../../transport/client';
 import { SageGraphQLError, SageOutcomeUnknownError, type GraphQLErrorEntry } from '../../transport/errors';
 import { diagnosesForItem } from './diagnoses';
-import { errorText } from './errors';
+import { errorText, toNodeError } from './errors';
 
 /** Sage answered with `errors[]`; the partial `data` of that answer travels along. */
 export class SageAnswerError extends SageGraphQLError {
@@ -58,4 +58,25 @@ export function recordItem(record: unknown, itemIndex: number, diagnoses: Diagno
 
 export function isObject(value: unknown): value is IDataObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Runs `work` for every input item, in order, into one output list. A failing item stops
+ * the node, or with Continue On Fail adds its error item after whatever it already output.
+ */
+export async function forEachItem(
+	context: IExecuteFunctions,
+	items: INodeExecutionData[],
+	work: (itemIndex: number, output: INodeExecutionData[]) => Promise<void>,
+): Promise<INodeExecutionData[]> {
+	const output: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			await work(itemIndex, output);
+		} catch (error) {
+			if (!context.continueOnFail()) throw toNodeError(context.getNode(), error, itemIndex);
+			output.push(errorItem(error, itemIndex));
+		}
+	}
+	return output;
 }

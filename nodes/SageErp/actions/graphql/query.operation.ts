@@ -6,8 +6,8 @@ import { SageResponseError } from '../../transport/errors';
 import { connectionPage, followCursor, type Page } from '../../transport/paginate';
 import { diagnosesForItem } from '../common/diagnoses';
 import { limitProperty, pageSizeOption, returnAllProperty, timeoutOption, optionsCollection } from '../common/descriptions';
-import { inputError, toNodeError } from '../common/errors';
-import { SageAnswerError, errorItem, showFor, valueAt } from '../common/items';
+import { inputError } from '../common/errors';
+import { SageAnswerError, forEachItem, showFor, valueAt } from '../common/items';
 import { readLimit, readPageSize, readTimeout } from '../common/parameters';
 import type { OperationContext } from '../common/types';
 import { splitRecords } from './split';
@@ -40,80 +40,74 @@ export async function execute(
 	items: INodeExecutionData[],
 	{ session, diagnoses }: OperationContext,
 ): Promise<INodeExecutionData[]> {
-	const output: INodeExecutionData[] = [];
 	const checkedDocuments = new Map<string, CheckedOperation>();
 	const unpagedReasons = new Set<string>();
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			const { text, checked, variables, outputMode, splitPath } = readDocumentItem(this, itemIndex, 'query', checkedDocuments);
-			const limit = readLimit(this, itemIndex);
-			const timeoutMs = readTimeout(this, itemIndex);
-			const { connection, reason } = findCursorConnection(checked);
-			let pageSize = readPageSize(this, itemIndex);
-			if (connection?.declaresFirst && variables.first !== undefined && variables.first !== null) {
-				if (typeof variables.first !== 'number' || !Number.isInteger(variables.first) || variables.first < 1) {
-					throw inputError(this.getNode(), 'Variables: first must be a whole number of 1 or more', itemIndex);
-				}
-				pageSize = variables.first;
+	const output = await forEachItem(this, items, async (itemIndex, output) => {
+		const { text, checked, variables, outputMode, splitPath } = readDocumentItem(this, itemIndex, 'query', checkedDocuments);
+		const limit = readLimit(this, itemIndex);
+		const timeoutMs = readTimeout(this, itemIndex);
+		const { connection, reason } = findCursorConnection(checked);
+		let pageSize = readPageSize(this, itemIndex);
+		if (connection?.declaresFirst && variables.first !== undefined && variables.first !== null) {
+			if (typeof variables.first !== 'number' || !Number.isInteger(variables.first) || variables.first < 1) {
+				throw inputError(this.getNode(), 'Variables: first must be a whole number of 1 or more', itemIndex);
 			}
-
-			const run = async (pageVariables: IDataObject) => {
-				const result = await session.execute({
-					query: text,
-					operationName: checked.operationName,
-					variables: pageVariables,
-					isMutation: false,
-					timeoutMs,
-				});
-				diagnoses.note(result.diagnoses, itemIndex);
-				if (result.errors.length) throw new SageAnswerError(result.errors, result.data, result.diagnoses);
-				return { data: (result.data ?? {}) as IDataObject, warnings: result.diagnoses };
-			};
-			/** Older n8n versions show no execution hints: the answer's first item carries its warnings. */
-			const emit = (records: IDataObject[], warnings: Diagnosis[]) => {
-				records.forEach((record, index) => {
-					const json = index === 0 && warnings.length && !diagnoses.hintsSupported ? { ...record, _diagnoses: diagnosesForItem(warnings) } : record;
-					output.push({ json, pairedItem: { item: itemIndex } });
-				});
-			};
-
-			if (!connection) {
-				if (limit === undefined && reason) unpagedReasons.add(reason);
-				const { data, warnings } = await run(variables);
-				if (outputMode === 'response') emit([data], warnings);
-				else {
-					const records = splitRecords(data, splitPath);
-					emit(limit === undefined ? records : records.slice(0, limit), warnings);
-				}
-				continue;
-			}
-
-			const fetchPage = async ({ first, after }: { first: number; after: string | undefined }): Promise<AnswerPage> => {
-				const pageVariables: IDataObject = { ...variables };
-				if (connection.declaresFirst) pageVariables.first = first;
-				if (after !== undefined) pageVariables.after = after;
-				const { data, warnings } = await run(pageVariables);
-				const connectionValue = valueAt(data, connection.path);
-				if (typeof connectionValue !== 'object' || connectionValue === null) {
-					throw new SageResponseError(`Sage's answer holds nothing at ${connection.path.join('.')}, the connection the query pages through.`);
-				}
-				const page = connectionPage<IDataObject>(connectionValue, {
-					pageInfo: connection.pageInfoKey,
-					endCursor: connection.endCursorKey,
-					hasNextPage: connection.hasNextPageKey,
-				});
-				const nodes = outputMode === 'items' && splitPath ? splitRecords(data, splitPath) : page.nodes;
-				return { ...page, nodes, data, warnings };
-			};
-			const start = typeof variables.after === 'string' && variables.after ? variables.after : undefined;
-			for await (const page of followCursor<IDataObject, AnswerPage>(fetchPage, { pageSize, limit, after: start })) {
-				emit(outputMode === 'response' ? [page.data] : page.nodes, page.warnings);
-			}
-		} catch (error) {
-			if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, itemIndex);
-			output.push(errorItem(error, itemIndex));
+			pageSize = variables.first;
 		}
-	}
+
+		const run = async (pageVariables: IDataObject) => {
+			const result = await session.execute({
+				query: text,
+				operationName: checked.operationName,
+				variables: pageVariables,
+				isMutation: false,
+				timeoutMs,
+			});
+			diagnoses.note(result.diagnoses, itemIndex);
+			if (result.errors.length) throw new SageAnswerError(result.errors, result.data, result.diagnoses);
+			return { data: (result.data ?? {}) as IDataObject, warnings: result.diagnoses };
+		};
+		/** Older n8n versions show no execution hints: the answer's first item carries its warnings. */
+		const emit = (records: IDataObject[], warnings: Diagnosis[]) => {
+			records.forEach((record, index) => {
+				const json = index === 0 && warnings.length && !diagnoses.hintsSupported ? { ...record, _diagnoses: diagnosesForItem(warnings) } : record;
+				output.push({ json, pairedItem: { item: itemIndex } });
+			});
+		};
+
+		if (!connection) {
+			if (limit === undefined && reason) unpagedReasons.add(reason);
+			const { data, warnings } = await run(variables);
+			if (outputMode === 'response') emit([data], warnings);
+			else {
+				const records = splitRecords(data, splitPath);
+				emit(limit === undefined ? records : records.slice(0, limit), warnings);
+			}
+			return;
+		}
+
+		const fetchPage = async ({ first, after }: { first: number; after: string | undefined }): Promise<AnswerPage> => {
+			const pageVariables: IDataObject = { ...variables };
+			if (connection.declaresFirst) pageVariables.first = first;
+			if (after !== undefined) pageVariables.after = after;
+			const { data, warnings } = await run(pageVariables);
+			const connectionValue = valueAt(data, connection.path);
+			if (typeof connectionValue !== 'object' || connectionValue === null) {
+				throw new SageResponseError(`Sage's answer holds nothing at ${connection.path.join('.')}, the connection the query pages through.`);
+			}
+			const page = connectionPage<IDataObject>(connectionValue, {
+				pageInfo: connection.pageInfoKey,
+				endCursor: connection.endCursorKey,
+				hasNextPage: connection.hasNextPageKey,
+			});
+			const nodes = outputMode === 'items' && splitPath ? splitRecords(data, splitPath) : page.nodes;
+			return { ...page, nodes, data, warnings };
+		};
+		const start = typeof variables.after === 'string' && variables.after ? variables.after : undefined;
+		for await (const page of followCursor<IDataObject, AnswerPage>(fetchPage, { pageSize, limit, after: start })) {
+			emit(outputMode === 'response' ? [page.data] : page.nodes, page.warnings);
+		}
+	});
 	for (const reason of unpagedReasons) {
 		this.addExecutionHints?.({
 			type: 'info',

@@ -3,8 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { buildReadDocument, requireRecordType, type BuiltDocument } from '../../transport/documents';
 import { SageResponseError } from '../../transport/errors';
 import { fieldsProperty, idProperty, recordTypeLocator, timeoutOption, optionsCollection } from '../common/descriptions';
-import { toNodeError } from '../common/errors';
-import { SageAnswerError, errorItem, recordItem, showFor, valueAt } from '../common/items';
+import { SageAnswerError, forEachItem, recordItem, showFor, valueAt } from '../common/items';
 import { readRecordType, readRequiredString, readString, readTimeout } from '../common/parameters';
 import type { OperationContext } from '../common/types';
 
@@ -21,43 +20,36 @@ export async function execute(
 	items: INodeExecutionData[],
 	{ session, diagnoses }: OperationContext,
 ): Promise<INodeExecutionData[]> {
-	const output: INodeExecutionData[] = [];
 	const documents = new Map<string, BuiltDocument>();
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			const recordType = readRecordType(this, itemIndex);
-			const id = readRequiredString(this, 'id', 'ID', itemIndex, 'Give the record’s _id (e.g. 599) or its natural key after a # (e.g. #FR001).');
-			const fields = readString(this, 'fields', itemIndex);
-			const timeoutMs = readTimeout(this, itemIndex);
+	return await forEachItem(this, items, async (itemIndex, output) => {
+		const recordType = readRecordType(this, itemIndex);
+		const id = readRequiredString(this, 'id', 'ID', itemIndex, 'Give the record’s _id (e.g. 599) or its natural key after a # (e.g. #FR001).');
+		const fields = readString(this, 'fields', itemIndex);
+		const timeoutMs = readTimeout(this, itemIndex);
 
-			const key = `${recordType}\n${fields}`;
-			let document = documents.get(key);
-			if (!document) {
-				const schema = await session.schema(timeoutMs);
-				document = buildReadDocument(schema, requireRecordType(schema, recordType), fields);
-				documents.set(key, document);
-			}
-
-			const result = await session.execute({
-				query: document.text,
-				operationName: document.operationName,
-				variables: { id },
-				isMutation: false,
-				timeoutMs,
-			});
-			diagnoses.note(result.diagnoses, itemIndex);
-			if (result.errors.length) throw new SageAnswerError(result.errors, result.data, result.diagnoses);
-			const record = valueAt(result.data, document.path);
-			if (record === null || record === undefined) {
-				throw new SageResponseError(`No ${recordType} record has the ID "${id}".`, {
-					hint: 'Check the _id, or the natural key after a # (e.g. #FR001); natural keys are case-sensitive.',
-				});
-			}
-			output.push(recordItem(record, itemIndex, result.diagnoses));
-		} catch (error) {
-			if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, itemIndex);
-			output.push(errorItem(error, itemIndex));
+		const key = `${recordType}\n${fields}`;
+		let document = documents.get(key);
+		if (!document) {
+			const schema = await session.schema(timeoutMs);
+			document = buildReadDocument(schema, requireRecordType(schema, recordType), fields);
+			documents.set(key, document);
 		}
-	}
-	return output;
+
+		const result = await session.execute({
+			query: document.text,
+			operationName: document.operationName,
+			variables: { id },
+			isMutation: false,
+			timeoutMs,
+		});
+		diagnoses.note(result.diagnoses, itemIndex);
+		if (result.errors.length) throw new SageAnswerError(result.errors, result.data, result.diagnoses);
+		const record = valueAt(result.data, document.path);
+		if (record === null || record === undefined) {
+			throw new SageResponseError(`No ${recordType} record has the ID "${id}".`, {
+				hint: 'Check the _id, or the natural key after a # (e.g. #FR001); natural keys are case-sensitive.',
+			});
+		}
+		output.push(recordItem(record, itemIndex, result.diagnoses));
+	});
 }

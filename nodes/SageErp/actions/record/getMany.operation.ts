@@ -14,8 +14,7 @@ import {
 	optionsCollection,
 	timeoutOption,
 } from '../common/descriptions';
-import { toNodeError } from '../common/errors';
-import { SageAnswerError, errorItem, showFor, valueAt } from '../common/items';
+import { SageAnswerError, forEachItem, showFor, valueAt } from '../common/items';
 import { readLimit, readPageSize, readRecordType, readSageLiteral, readString, readTimeout } from '../common/parameters';
 import type { OperationContext } from '../common/types';
 
@@ -51,69 +50,62 @@ export async function execute(
 	items: INodeExecutionData[],
 	{ session, diagnoses }: OperationContext,
 ): Promise<INodeExecutionData[]> {
-	const output: INodeExecutionData[] = [];
 	const documents = new Map<string, QueryDocument>();
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			const recordType = readRecordType(this, itemIndex);
-			const fields = readString(this, 'fields', itemIndex);
-			const limit = readLimit(this, itemIndex);
-			const filter = readSageLiteral(this, 'filter', 'Filter', itemIndex);
-			const orderBy = readSageLiteral(this, 'orderBy', 'Order By', itemIndex);
-			const pageSize = readPageSize(this, itemIndex);
-			const timeoutMs = readTimeout(this, itemIndex);
+	return await forEachItem(this, items, async (itemIndex, output) => {
+		const recordType = readRecordType(this, itemIndex);
+		const fields = readString(this, 'fields', itemIndex);
+		const limit = readLimit(this, itemIndex);
+		const filter = readSageLiteral(this, 'filter', 'Filter', itemIndex);
+		const orderBy = readSageLiteral(this, 'orderBy', 'Order By', itemIndex);
+		const pageSize = readPageSize(this, itemIndex);
+		const timeoutMs = readTimeout(this, itemIndex);
 
-			const key = `${recordType}\n${fields}`;
-			let document = documents.get(key);
-			if (!document) {
-				const schema = await session.schema(timeoutMs);
-				document = buildQueryDocument(schema, requireRecordType(schema, recordType), fields);
-				documents.set(key, document);
-			}
-			const queryDocument = document;
-			for (const [name, label, value] of [
-				['filter', 'Filter', filter],
-				['orderBy', 'Order By', orderBy],
-			] as const) {
-				if (value !== undefined && !queryDocument.arguments.has(name)) {
-					throw new SageDocumentError(`The record type ${recordType} takes no ${label}.`, `Leave ${label} empty for this record type.`, label);
-				}
-			}
-
-			const fetchPage = async ({ first, after }: { first: number; after: string | undefined }): Promise<RecordPage> => {
-				// Every user value travels as a variable: the document text never changes between pages.
-				const variables: IDataObject = {};
-				if (filter !== undefined) variables.filter = filter;
-				if (orderBy !== undefined) variables.orderBy = orderBy;
-				if (queryDocument.arguments.has('first')) variables.first = first;
-				if (after !== undefined) variables.after = after;
-				const result = await session.execute({
-					query: queryDocument.text,
-					operationName: queryDocument.operationName,
-					variables,
-					isMutation: false,
-					timeoutMs,
-				});
-				diagnoses.note(result.diagnoses, itemIndex);
-				if (result.errors.length) throw new SageAnswerError(result.errors, result.data, result.diagnoses);
-				const connection = valueAt(result.data, queryDocument.path);
-				if (typeof connection !== 'object' || connection === null) {
-					throw new SageResponseError(`Sage's answer holds no list of ${recordType} records.`);
-				}
-				return { ...connectionPage<IDataObject>(connection), diagnoses: result.diagnoses };
-			};
-
-			for await (const page of followCursor<IDataObject, RecordPage>(fetchPage, { pageSize, limit })) {
-				const first = output.length;
-				for (const record of page.nodes) output.push({ json: record, pairedItem: { item: itemIndex } });
-				if (!diagnoses.hintsSupported && page.diagnoses.length && output.length > first) {
-					output[first].json = { ...output[first].json, _diagnoses: diagnosesForItem(page.diagnoses) };
-				}
-			}
-		} catch (error) {
-			if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, itemIndex);
-			output.push(errorItem(error, itemIndex));
+		const key = `${recordType}\n${fields}`;
+		let document = documents.get(key);
+		if (!document) {
+			const schema = await session.schema(timeoutMs);
+			document = buildQueryDocument(schema, requireRecordType(schema, recordType), fields);
+			documents.set(key, document);
 		}
-	}
-	return output;
+		const queryDocument = document;
+		for (const [name, label, value] of [
+			['filter', 'Filter', filter],
+			['orderBy', 'Order By', orderBy],
+		] as const) {
+			if (value !== undefined && !queryDocument.arguments.has(name)) {
+				throw new SageDocumentError(`The record type ${recordType} takes no ${label}.`, `Leave ${label} empty for this record type.`, label);
+			}
+		}
+
+		const fetchPage = async ({ first, after }: { first: number; after: string | undefined }): Promise<RecordPage> => {
+			// Every user value travels as a variable: the document text never changes between pages.
+			const variables: IDataObject = {};
+			if (filter !== undefined) variables.filter = filter;
+			if (orderBy !== undefined) variables.orderBy = orderBy;
+			if (queryDocument.arguments.has('first')) variables.first = first;
+			if (after !== undefined) variables.after = after;
+			const result = await session.execute({
+				query: queryDocument.text,
+				operationName: queryDocument.operationName,
+				variables,
+				isMutation: false,
+				timeoutMs,
+			});
+			diagnoses.note(result.diagnoses, itemIndex);
+			if (result.errors.length) throw new SageAnswerError(result.errors, result.data, result.diagnoses);
+			const connection = valueAt(result.data, queryDocument.path);
+			if (typeof connection !== 'object' || connection === null) {
+				throw new SageResponseError(`Sage's answer holds no list of ${recordType} records.`);
+			}
+			return { ...connectionPage<IDataObject>(connection), diagnoses: result.diagnoses };
+		};
+
+		for await (const page of followCursor<IDataObject, RecordPage>(fetchPage, { pageSize, limit })) {
+			const first = output.length;
+			for (const record of page.nodes) output.push({ json: record, pairedItem: { item: itemIndex } });
+			if (!diagnoses.hintsSupported && page.diagnoses.length && output.length > first) {
+				output[first].json = { ...output[first].json, _diagnoses: diagnosesForItem(page.diagnoses) };
+			}
+		}
+	});
 }
