@@ -67,6 +67,7 @@ async function main() {
 	log(`scenarios ${config.scenarios.join(', ')}; latencies ${config.latencies.join('/')} ms; size factor ${config.sizeFactor}; ${config.runs} run(s)`);
 
 	const packageDir = rn.snapshotPackage();
+	snapshot = packageDir;
 	if (!packageDir) log('the package is not built (npm run build): measuring everything but our node');
 	const needN8n = !config.inProcessOnly && config.scenarios.some((s) => NEEDS_N8N[s] || s === 'getmany');
 	const n8n = needN8n ? await ensureN8n({ quiet: true }) : null;
@@ -150,13 +151,18 @@ async function main() {
 	return failed ? 1 : 0;
 }
 
+let snapshot = null;
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM']) {
 	process.on(signal, () => {
 		if (stopping) return;
 		stopping = true;
 		process.stderr.write(`\n${signal}: stopping every process the benchmark started\n`);
-		stopAll().finally(() => process.exit(130));
+		stopAll().finally(() => {
+			rn.removeAllInstances();
+			if (snapshot) fs.rmSync(snapshot, { recursive: true, force: true });
+			process.exit(130);
+		});
 	});
 }
 

@@ -15,6 +15,7 @@ const { freePort } = require('../../scripts/lib/processes');
 
 const REPO_ROOT = n8nLib.REPO_ROOT;
 const PEAK_PRELOAD = path.join(__dirname, 'peak-rss.js');
+const userFolders = new Set();
 
 /** True when `npm run build` has produced every file package.json's n8n section names. */
 function packageBuilt(dir = REPO_ROOT) {
@@ -51,6 +52,7 @@ async function prepareInstance(options) {
 	const n8n = await ensureN8n({ quiet: true });
 	timings.provisionMs = Date.now() - t;
 	const userFolder = n8nLib.createUserFolder({ name: options.name || 'bench', packageDir: options.packageDir || REPO_ROOT });
+	userFolders.add(userFolder);
 	const port = await freePort();
 	const owner = n8nLib.ownerEnv(n8n);
 	const env = (extra = {}, brokerPort) => n8nLib.n8nEnv(n8n, userFolder, { port, brokerPort, extra: { ...owner, ...extra } });
@@ -174,7 +176,15 @@ function nodeRun(run, nodeName) {
 }
 
 function removeInstance(instance) {
-	if (instance) n8nLib.removeUserFolder(instance.userFolder);
+	if (!instance) return;
+	n8nLib.removeUserFolder(instance.userFolder);
+	userFolders.delete(instance.userFolder);
 }
 
-module.exports = { runToFile, parseRunOutput, packageBuilt, snapshotPackage, prepareInstance, startMain, executeMeasured, nodeRun, removeInstance, n8nVersion: '2.40.7' };
+/** Removes every user folder made here and not removed yet (an interrupted run). */
+function removeAllInstances() {
+	for (const folder of userFolders) n8nLib.removeUserFolder(folder);
+	userFolders.clear();
+}
+
+module.exports = { runToFile, parseRunOutput, packageBuilt, snapshotPackage, prepareInstance, startMain, executeMeasured, nodeRun, removeInstance, removeAllInstances, n8nVersion: '2.40.7' };
