@@ -11,25 +11,13 @@ const path = require('path');
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 require('ts-node').register({ transpileOnly: true, project: path.join(REPO_ROOT, 'tsconfig.json'), compilerOptions: { module: 'commonjs' } });
 const { loadPackage, TestEngine } = require(path.join(REPO_ROOT, 'test', 'helpers', 'engine'));
-const { CUSTOMER_FIELDS } = require('./queries');
 const { heapSampler } = require('./memory');
-const { SAGE_NODE } = require('./workflows');
+const { sageGetManyNode } = require('./workflows');
 
 const NODE_NAME = 'Sage ERP Get Many';
 
 function getManyNode(parameters) {
-	return {
-		name: NODE_NAME,
-		type: SAGE_NODE,
-		typeVersion: 1,
-		parameters: {
-			resource: 'record',
-			operation: 'getMany',
-			recordType: { __rl: true, mode: 'id', value: 'xtremMasterData.customer' },
-			fields: CUSTOMER_FIELDS,
-			...parameters,
-		},
-	};
+	return sageGetManyNode(NODE_NAME, undefined, parameters);
 }
 
 async function runOnce(engine, parameters) {

@@ -132,8 +132,9 @@ const manualTrigger = () => ({ name: 'Start', type: 'n8n-nodes-base.manualTrigge
  */
 const settle = () => ({ name: 'Settle', type: 'n8n-nodes-base.wait', typeVersion: 1.1, parameters: { resume: 'timeInterval', amount: 3, unit: 'seconds' } });
 
+/** A Get Many of customers; without a credential reference for the in-process harness, which has its own. */
 function sageGetManyNode(name, cred, parameters) {
-	return {
+	const node = {
 		name,
 		type: SAGE_NODE,
 		typeVersion: 1,
@@ -144,8 +145,9 @@ function sageGetManyNode(name, cred, parameters) {
 			fields: CUSTOMER_FIELDS,
 			...parameters,
 		},
-		credentials: credentialRef(cred),
 	};
+	if (cred) node.credentials = credentialRef(cred);
+	return node;
 }
 
 /**
@@ -227,6 +229,7 @@ function createsGraphql(sim, tenantId, count) {
 
 module.exports = {
 	SAGE_NODE,
+	sageGetManyNode,
 	WEBHOOK_PATHS,
 	id16,
 	sageCredential,

@@ -43,6 +43,25 @@ function startProxy(): Promise<{ server: Server; url: string; tunnels: string[];
 	});
 }
 
+/** One query with HTTP_PROXY set to a fresh proxy and NO_PROXY as given; the tunnels the proxy opened. */
+async function queryThroughProxy(noProxy: string): Promise<string[]> {
+	const proxy = await startProxy();
+	try {
+		delete process.env.http_proxy;
+		delete process.env.no_proxy;
+		process.env.HTTP_PROXY = proxy.url;
+		process.env.NO_PROXY = noProxy;
+		await closeDispatcher();
+		const client = new SageClient(ctx.credentials, { tokens: managerOn(ctx.sim) });
+		const result = await client.execute({ query: QUERY_CUSTOMERS, isMutation: false });
+		expect(result.errors).toEqual([]);
+		await closeDispatcher();
+		return proxy.tunnels;
+	} finally {
+		await proxy.close();
+	}
+}
+
 describe('proxies', () => {
 	const saved = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY, http_proxy: process.env.http_proxy, no_proxy: process.env.no_proxy };
 	afterEach(async () => {
@@ -54,37 +73,12 @@ describe('proxies', () => {
 	});
 
 	it('sends every request through HTTP_PROXY', async () => {
-		const proxy = await startProxy();
-		try {
-			delete process.env.http_proxy;
-			delete process.env.no_proxy;
-			process.env.HTTP_PROXY = proxy.url;
-			process.env.NO_PROXY = '';
-			await closeDispatcher();
-			const client = new SageClient(ctx.credentials, { tokens: managerOn(ctx.sim) });
-			const result = await client.execute({ query: QUERY_CUSTOMERS, isMutation: false });
-			expect(result.errors).toEqual([]);
-			expect(proxy.tunnels).toContain(new URL(ctx.sim.baseUrl).host);
-			await closeDispatcher();
-		} finally {
-			await proxy.close();
-		}
+		const tunnels = await queryThroughProxy('');
+		expect(tunnels).toContain(new URL(ctx.sim.baseUrl).host);
 	});
 
 	it('goes direct for hosts listed in NO_PROXY', async () => {
-		const proxy = await startProxy();
-		try {
-			delete process.env.http_proxy;
-			delete process.env.no_proxy;
-			process.env.HTTP_PROXY = proxy.url;
-			process.env.NO_PROXY = '127.0.0.1';
-			await closeDispatcher();
-			const client = new SageClient(ctx.credentials, { tokens: managerOn(ctx.sim) });
-			await client.execute({ query: QUERY_CUSTOMERS, isMutation: false });
-			expect(proxy.tunnels).toEqual([]);
-			await closeDispatcher();
-		} finally {
-			await proxy.close();
-		}
+		const tunnels = await queryThroughProxy('127.0.0.1');
+		expect(tunnels).toEqual([]);
 	});
 });
