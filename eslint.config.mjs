@@ -1,10 +1,10 @@
-// n8n's community-node rules, in the self-hosted configuration: this package
-// bundles undici, which n8n Cloud's stricter import rules would not allow.
+// n8n's community-node rules, in the configuration n8n Cloud applies (no bundled HTTP stack,
+// no restricted globals or imports). `npm run scan` runs n8n's own scanner on top of this.
 import tseslint from 'typescript-eslint';
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 
 export default [
-	{ ignores: ['dist/**', 'node_modules/**', 'test/**', 'bench/**', 'scripts/**', 'examples/**', '*.js', '*.mjs'] },
+	{ ignores: ['dist/**', 'node_modules/**', 'scan/**', 'test/**', 'bench/**', 'scripts/**', 'examples/**', '*.js', '*.mjs'] },
 	{
 		files: ['**/*.ts'],
 		languageOptions: { parser: tseslint.parser, parserOptions: { sourceType: 'module' } },
@@ -14,11 +14,28 @@ export default [
 		files: ['package.json'],
 		languageOptions: { parser: tseslint.parser, parserOptions: { extraFileExtensions: ['.json'] } },
 	},
-	n8nCommunityNodesPlugin.configs.recommendedWithoutN8nCloudSupport,
+	// Where n8n's scanner applies these rules: the node and credential sources and package.json.
+	// Its tarball leg then checks the bundle, the Sage client included, for globals and imports.
+	{ ...n8nCommunityNodesPlugin.configs.recommended, files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'] },
 	{
-		// The transport layer knows nothing about n8n (design.md): it throws its own typed
-		// SageErrors, and the operations turn them into NodeApiError/NodeOperationError.
-		files: ['nodes/*/transport/**/*.ts'],
-		rules: { '@n8n/community-nodes/require-node-api-error': 'off' },
+		// The Sage client knows nothing about n8n (docs/architecture.md): it is handed a port
+		// to send through, and the nodes turn its coded errors into n8n errors at their edge.
+		files: ['sage-client/**/*.ts'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{ group: ['n8n-*', '@n8n/*', '**/nodes/**', '**/credentials/**'], message: 'The Sage client stays n8n-free: hand it what it needs through its options.' },
+					],
+				},
+			],
+			'no-restricted-globals': [
+				'error',
+				...['process', 'global', 'globalThis', '__dirname', '__filename', 'setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate'].map(
+					(name) => ({ name, message: 'n8n’s verification forbids this global in a community package.' }),
+				),
+			],
+		},
 	},
 ];

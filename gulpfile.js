@@ -1,6 +1,7 @@
-// Build: one esbuild bundle holds every class of the package together with undici and
-// graphql, so the published package has no runtime dependencies and the process holds
-// exactly one token cache, whichever node or credential n8n loads first.
+// Build: one esbuild bundle holds every class of the package together with the Sage client
+// and the parts of graphql-js it uses, so the published package has no runtime dependencies
+// and the process holds exactly one token cache, whichever node or credential n8n loads
+// first. No HTTP stack is bundled: every request goes through n8n's own helper.
 const { series, src, dest } = require('gulp');
 const fs = require('fs');
 const path = require('path');
@@ -30,10 +31,23 @@ async function bundle() {
 		target: 'node20',
 		format: 'cjs',
 		external: ['n8n-workflow'],
+		// graphql-js's ES modules, so that only the modules the client uses are bundled.
+		mainFields: ['module', 'main'],
+		// graphql-js picks its production instanceof by reading globalThis.process, a global
+		// that n8n's verification forbids in a package; decide it at build time instead.
+		define: { 'globalThis.process': 'true', 'process.env.NODE_ENV': '"production"' },
 		sourcemap: true,
 		legalComments: 'linked',
 		logLevel: 'warning',
 	});
+}
+
+// graphql-js's MIT licence travels with the code of it that the bundle holds.
+function licences(done) {
+	const target = path.join(DIST, 'licenses');
+	fs.mkdirSync(target, { recursive: true });
+	fs.copyFileSync(require.resolve('graphql/LICENSE'), path.join(target, 'graphql-js.LICENSE'));
+	done();
 }
 
 function entryFiles(done) {
@@ -50,5 +64,5 @@ function assets() {
 	return src(['nodes/**/*.{svg,png,json}', 'credentials/**/*.{svg,png}'], { base: '.', encoding: false }).pipe(dest(DIST));
 }
 
-exports.build = series(clean, bundle, entryFiles, assets);
+exports.build = series(clean, bundle, entryFiles, assets, licences);
 exports.default = exports.build;

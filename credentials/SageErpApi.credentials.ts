@@ -1,21 +1,28 @@
 import type {
-	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
 	ICredentialType,
 	IDataObject,
 	IHttpRequestHelper,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { exchangeForCredential } from '../nodes/SageErp/transport/credential-session';
+import { n8nTransport } from '../nodes/shared/transport';
+import { exchangeForCredential } from '../sage-client/credential-session';
 
 /**
  * Client id, secret and tenant in; a cached, self-renewing bearer token out.
  * `preAuthentication` fills the hidden, expirable `accessToken` and `graphqlUrl` so that
  * n8n's HTTP Request node can use this credential on any Sage URL; the Sage ERP nodes use
- * the same process-wide token cache directly. "Test" is the nodes' `sageErpApiTest`
- * (methods/credentialTest.ts): the GraphQL URL is known only after the exchange.
+ * the same process-wide token cache directly. "Test" is a declarative request: n8n runs
+ * `preAuthentication` first (the exchange, whose failures come back as plain sentences),
+ * then asks the tenant's GraphQL URL for `__typename`. n8n resolves a test request's URL
+ * before the exchange, so the request names the GraphQL URL by a placeholder that
+ * `authenticate`, which runs after it, replaces with the URL the token answer gave.
  */
+const GRAPHQL_URL_PLACEHOLDER = 'https://graphql-url.sage-erp.invalid/';
+
 export class SageErpApi implements ICredentialType {
 	name = 'sageErpApi';
 
@@ -59,10 +66,9 @@ export class SageErpApi implements ICredentialType {
 			required: true,
 			description: 'The ID of the Sage tenant to connect to',
 		},
-		// eslint-disable-next-line @n8n/community-nodes/credential-password-field -- it names a request format, not a secret
 		{
-			displayName: 'Token Request Format',
-			name: 'tokenRequestFormat',
+			displayName: 'Request Format',
+			name: 'requestFormat',
 			type: 'options',
 			options: [
 				{
@@ -94,15 +100,22 @@ export class SageErpApi implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
-		return await exchangeForCredential(credentials);
+		return await exchangeForCredential(credentials, n8nTransport(this, credentials));
 	}
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{$credentials.accessToken}}',
-			},
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		const url = requestOptions.url === GRAPHQL_URL_PLACEHOLDER ? String(credentials.graphqlUrl ?? '') : requestOptions.url;
+		const headers = { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.accessToken ?? '')}` };
+		return { ...requestOptions, url, headers };
+	}
+
+	test: ICredentialTestRequest = {
+		request: {
+			url: GRAPHQL_URL_PLACEHOLDER,
+			method: 'POST',
+			headers: { 'content-type': 'application/json', accept: 'application/json' },
+			body: { query: '{ __typename }' },
+			json: true,
 		},
 	};
 }

@@ -38,7 +38,7 @@ function sageCredential(key, sim, tenantId) {
 		id: id16(`Cred${key}`),
 		name: `Sage ERP benchmark (${key})`,
 		type: 'sageErpApi',
-		data: { tokenUrl: sim.tokenUrl, clientId: c.clientId, clientSecret: c.clientSecret, tenantId: c.tenantId, tokenRequestFormat: 'json' },
+		data: { tokenUrl: sim.tokenUrl, clientId: c.clientId, clientSecret: c.clientSecret, tenantId: c.tenantId, requestFormat: 'json' },
 	};
 }
 

@@ -23,7 +23,7 @@ const GRAPHQL_LOG_SIZE = 200;
 
 function credentialFor(sim, tenantId) {
 	const c = sim.client(tenantId);
-	return { id: wf.id16(`Cred${tenantId}`), name: `Sage ERP benchmark (${tenantId})`, data: { tokenUrl: sim.tokenUrl, clientId: c.clientId, clientSecret: c.clientSecret, tenantId: c.tenantId, tokenRequestFormat: 'json' } };
+	return { id: wf.id16(`Cred${tenantId}`), name: `Sage ERP benchmark (${tenantId})`, data: { tokenUrl: sim.tokenUrl, clientId: c.clientId, clientSecret: c.clientSecret, tenantId: c.tenantId, requestFormat: 'json' } };
 }
 
 /** One in-process measurement (raw loop or harness) in its own process. */

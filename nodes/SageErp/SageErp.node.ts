@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import * as graphql from './actions/graphql/Graphql.resource';
 import * as record from './actions/record/Record.resource';
 import { router } from './actions/router';
-import { credentialTest, listSearch } from './methods';
+import { listSearch } from './methods';
 
 // The value of NodeConnectionTypes.Main, without reading it at run time: n8n versions
 // before NodeConnectionTypes existed load this node too.
@@ -23,7 +23,7 @@ export class SageErp implements INodeType {
 		usableAsTool: true,
 		inputs: [MAIN],
 		outputs: [MAIN],
-		credentials: [{ name: 'sageErpApi', required: true, testedBy: 'sageErpApiTest' }],
+		credentials: [{ name: 'sageErpApi', required: true }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -41,7 +41,7 @@ export class SageErp implements INodeType {
 		],
 	};
 
-	methods = { listSearch, credentialTest };
+	methods = { listSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

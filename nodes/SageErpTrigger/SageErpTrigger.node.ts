@@ -8,13 +8,14 @@ import type {
 } from 'n8n-workflow';
 
 import { fieldsProperty, pageSizeOption, recordTypeLocator, timeoutOption, optionsCollection } from '../SageErp/actions/common/descriptions';
-import { credentialTest, listSearch } from '../SageErp/methods';
-import { SageClient, type Diagnosis } from '../SageErp/transport/client';
-import { toSageCredentials } from '../SageErp/transport/credential-session';
-import { SAGE_MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from '../SageErp/transport/paginate';
-import { scrub } from '../SageErp/transport/secrets';
+import { listSearch } from '../SageErp/methods';
+import type { Diagnosis } from '../../sage-client/client';
+import { SAGE_MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from '../../sage-client/paginate';
+import { scrub } from '../../sage-client/secrets';
 import { RecordWatch, type WatchSettings } from './changes';
-import { settingError, toTriggerError } from './errors';
+import { toNodeError } from '../shared/errors';
+import { SageSession } from '../shared/session';
+import { settingError } from './errors';
 import { DEFAULT_LOOKBACK_SECONDS, PollState, type TriggerEvent } from './state';
 
 // The value of NodeConnectionTypes.Main, without reading it at run time: n8n versions
@@ -37,7 +38,7 @@ export class SageErpTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [MAIN],
-		credentials: [{ name: 'sageErpApi', required: true, testedBy: 'sageErpApiTest' }],
+		credentials: [{ name: 'sageErpApi', required: true }],
 		properties: [
 			recordTypeLocator,
 			{
@@ -88,7 +89,7 @@ export class SageErpTrigger implements INodeType {
 		],
 	};
 
-	methods = { listSearch, credentialTest };
+	methods = { listSearch };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const node = this.getNode();
@@ -98,8 +99,7 @@ export class SageErpTrigger implements INodeType {
 			? `Could not fetch a test event from ${settings.recordType}`
 			: `Could not check ${settings.recordType} for ${settings.event === 'created' ? 'new' : 'new or changed'} records`;
 		try {
-			const credentials = toSageCredentials(await this.getCredentials('sageErpApi'));
-			const client = new SageClient(credentials, { credentialGroup: node.credentials?.sageErpApi?.id ?? undefined });
+			const { client } = await SageSession.open(this);
 			const onDiagnoses = (diagnoses: Diagnosis[]) => {
 				for (const diagnosis of diagnoses) {
 					this.logger.warn(`Sage ERP Trigger: Sage warned about ${settings.recordType}: ${scrub(String(diagnosis.message ?? ''))}`, {
@@ -147,7 +147,7 @@ export class SageErpTrigger implements INodeType {
 			saved.save(staticData);
 			return emitted.size ? [this.helpers.returnJsonArray([...emitted.values()])] : null;
 		} catch (error) {
-			throw toTriggerError(node, error, doing);
+			throw toNodeError(node, error, { doing });
 		}
 	}
 }

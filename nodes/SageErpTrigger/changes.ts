@@ -1,10 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Diagnosis, SageClient } from '../SageErp/transport/client';
-import { SageDocumentError, buildQueryDocument, parseSelection, requireRecordType, type QueryDocument } from '../SageErp/transport/documents';
-import { SageGraphQLError, SageResponseError } from '../SageErp/transport/errors';
-import { connectionPage, followCursor, type Page } from '../SageErp/transport/paginate';
-import { loadSchema, scalarFieldNames } from '../SageErp/transport/schema';
+import type { Diagnosis, SageClient } from '../../sage-client/client';
+import { SageDocumentError, buildQueryDocument, parseSelection, requireRecordType, type QueryDocument } from '../../sage-client/documents';
+import { SageGraphQLError, SageResponseError } from '../../sage-client/errors';
+import { connectionPage, followCursor, type Page } from '../../sage-client/paginate';
+import { loadSchema, scalarFieldNames } from '../../sage-client/schema';
 import { isStamp, type RecordVersion, type TriggerEvent } from './state';
 
 /**

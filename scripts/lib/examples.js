@@ -46,7 +46,7 @@ function simulatorCredential(sim, overrides = {}) {
 			clientId: sim.client.clientId,
 			clientSecret: sim.client.clientSecret,
 			tenantId: sim.client.tenantId,
-			tokenRequestFormat: 'json',
+			requestFormat: 'json',
 			...overrides,
 		},
 	};

@@ -34,7 +34,7 @@ test('the node loads as sageErp with the contract’s resources, operations and 
 	const node = description();
 	expect(node.displayName).toBe('Sage ERP');
 	expect(node.usableAsTool).toBe(true);
-	expect(node.credentials).toEqual([{ name: 'sageErpApi', required: true, testedBy: 'sageErpApiTest' }]);
+	expect(node.credentials).toEqual([{ name: 'sageErpApi', required: true }]);
 	expect(node.subtitle).toContain('$parameter["operation"]');
 	const resource = node.properties.find((property) => property.name === 'resource');
 	expect(resource?.options?.map((option) => (option as { value: string }).value)).toEqual(['record', 'graphql']);

@@ -15,9 +15,9 @@ import {
 	mergeMutations,
 	recordSelection,
 	requireRecordType,
-} from '../../nodes/SageErp/transport/documents';
-import { connectionPage, followCursor, type Page } from '../../nodes/SageErp/transport/paginate';
-import { SageSchema, scalarFieldNames } from '../../nodes/SageErp/transport/schema';
+} from '../../sage-client/documents';
+import { connectionPage, followCursor, type Page } from '../../sage-client/paginate';
+import { SageSchema, scalarFieldNames } from '../../sage-client/schema';
 
 const SDL = `
 	scalar Money

@@ -32,7 +32,7 @@ export function useNodeEnv(options: SimulatorOptions = {}): NodeEnv {
 				sageErpApi: {
 					id: 'sage-cred-1',
 					name: 'Sage ERP account',
-					data: { tokenUrl: env.sim.tokenUrl, ...env.sim.client, tokenRequestFormat: 'json' },
+					data: { tokenUrl: env.sim.tokenUrl, ...env.sim.client, requestFormat: 'json' },
 				},
 			},
 		});

@@ -34,7 +34,7 @@ function freshCredential(changes: IDataObject = {}) {
 	clientSerial++;
 	const client = { clientId: `catalogue-client-${clientSerial}`, clientSecret: `catalogue-secret-${clientSerial}-${Math.random().toString(36).slice(2)}`, tenantId: env.sim.defaultTenantId };
 	env.sim.addClient(client);
-	const credential = { tokenUrl: env.sim.tokenUrl, ...client, tokenRequestFormat: 'json', ...changes };
+	const credential = { tokenUrl: env.sim.tokenUrl, ...client, requestFormat: 'json', ...changes };
 	// Whatever is typed as a Client Secret must never show, right or wrong.
 	secretGuard().registerSecret(client.clientSecret);
 	if (typeof credential.clientSecret === 'string') secretGuard().registerSecret(credential.clientSecret);
@@ -428,7 +428,7 @@ beforeAll(async () => {
 afterEach(() => {
 	env.sim.faults().clear();
 	env.sim.tokenEndpointMode('normal');
-	env.engine.setCredential('sageErpApi', { tokenUrl: env.sim.tokenUrl, ...env.sim.client, tokenRequestFormat: 'json' });
+	env.engine.setCredential('sageErpApi', { tokenUrl: env.sim.tokenUrl, ...env.sim.client, requestFormat: 'json' });
 });
 
 const writes = () => {

@@ -122,7 +122,7 @@ test('stopped while the token endpoint hangs: the token request is aborted too (
 	const client = { clientId: 'cancel-client', clientSecret: `cancel-secret-${Date.now()}`, tenantId: env.sim.defaultTenantId };
 	env.sim.addClient(client);
 	secretGuard().registerSecret(client.clientSecret);
-	env.engine.setCredential('sageErpApi', { tokenUrl: env.sim.tokenUrl, ...client, tokenRequestFormat: 'json' });
+	env.engine.setCredential('sageErpApi', { tokenUrl: env.sim.tokenUrl, ...client, requestFormat: 'json' });
 	try {
 		await noConnections();
 		const timersBefore = timers();
@@ -139,6 +139,6 @@ test('stopped while the token endpoint hangs: the token request is aborted too (
 		await noTimerLeft(timersBefore);
 	} finally {
 		env.sim.tokenEndpointMode('normal');
-		env.engine.setCredential('sageErpApi', { tokenUrl: env.sim.tokenUrl, ...env.sim.client, tokenRequestFormat: 'json' });
+		env.engine.setCredential('sageErpApi', { tokenUrl: env.sim.tokenUrl, ...env.sim.client, requestFormat: 'json' });
 	}
 });

@@ -4,8 +4,8 @@
  * (revoked, or expired by a clock jump), the 401 must lead to a real renewal, not to
  * "Sage refused a freshly renewed access token" with a token nobody renewed for it.
  */
-import { SageClient } from '../../nodes/SageErp/transport/client';
-import { closeDispatcher } from '../../nodes/SageErp/transport/http';
+import { SageClient } from '../../sage-client/client';
+import { closeUndiciAgent, testTransport } from '../helpers/undici-port';
 import { QUERY_CUSTOMERS, managerOn, useSimulator } from '../transport/sim-fixture';
 
 const ctx = useSimulator();
@@ -21,8 +21,8 @@ test.each([
 	['expired by a clock jump', () => ctx.sim.clock.advance(16 * 60_000)],
 ])('a request held by a Retry-After whose token was renewed by another, and the renewed token then %s, renews again and succeeds', async (_, killTokens) => {
 	const tokens = managerOn(ctx.sim);
-	const slow = new SageClient(ctx.credentials, { tokens });
-	const other = new SageClient(ctx.credentials, { tokens });
+	const slow = new SageClient(ctx.credentials, { transport: testTransport(), tokens });
+	const other = new SageClient(ctx.credentials, { transport: testTransport(), tokens });
 	await slow.execute({ query: QUERY_CUSTOMERS, isMutation: false });
 
 	const sent = ctx.sim.counters().graphqlRequests;
@@ -46,8 +46,8 @@ describe('a stopped execution and the shared token exchange', () => {
 		const tokens = managerOn(ctx.sim);
 		ctx.sim.faults().set({ scope: 'token', latencyMs: 400 });
 		const controller = new AbortController();
-		const stopped = tokens.getSession(ctx.credentials, 'shared', controller.signal);
-		const waiting = tokens.getSession(ctx.credentials, 'shared');
+		const stopped = tokens.getSession(ctx.credentials, { transport: testTransport(), group: 'shared', signal: controller.signal });
+		const waiting = tokens.getSession(ctx.credentials, { transport: testTransport(), group: 'shared' });
 		const exchanges = ctx.sim.counters().exchanges;
 		setTimeout(() => controller.abort(), 50);
 		await expect(stopped).rejects.toMatchObject({ code: 'SAGE_ABORTED' });
@@ -56,13 +56,13 @@ describe('a stopped execution and the shared token exchange', () => {
 	});
 
 	test('when every caller is stopped, the exchange is aborted: its connection closes, and the next caller starts a new one', async () => {
-		await closeDispatcher(); // no idle keep-alive connection: the only one open is the exchange's
+		await closeUndiciAgent(); // no idle keep-alive connection: the only one open is the exchange's
 		await until(() => ctx.sim.openConnections() === 0);
 		const tokens = managerOn(ctx.sim);
 		ctx.sim.faults().set({ scope: 'token', latencyMs: 2_000 });
 		const first = new AbortController();
 		const second = new AbortController();
-		const calls = [tokens.getSession(ctx.credentials, 'shared', first.signal), tokens.getSession(ctx.credentials, 'shared', second.signal)];
+		const calls = [tokens.getSession(ctx.credentials, { transport: testTransport(), group: 'shared', signal: first.signal }), tokens.getSession(ctx.credentials, { transport: testTransport(), group: 'shared', signal: second.signal })];
 		await until(() => ctx.sim.openConnections() === 1);
 		first.abort();
 		second.abort();
@@ -71,6 +71,6 @@ describe('a stopped execution and the shared token exchange', () => {
 		await until(() => ctx.sim.openConnections() === 0);
 		expect(Date.now() - stoppedAt).toBeLessThan(500);
 		ctx.sim.faults().clear();
-		await expect(tokens.getSession(ctx.credentials, 'shared')).resolves.toMatchObject({ graphqlUrl: ctx.sim.graphqlUrl() });
+		await expect(tokens.getSession(ctx.credentials, { transport: testTransport(), group: 'shared' })).resolves.toMatchObject({ graphqlUrl: ctx.sim.graphqlUrl() });
 	});
 });

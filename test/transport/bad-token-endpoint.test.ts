@@ -1,4 +1,5 @@
-import { SageClient } from '../../nodes/SageErp/transport/client';
+import { SageClient } from '../../sage-client/client';
+import { testTransport } from '../helpers/undici-port';
 import { credentialsOf, failureOf, managerOn, useSimulator } from './sim-fixture';
 
 const ctx = useSimulator();
@@ -16,27 +17,27 @@ describe('a token URL that does not answer like Sage', () => {
 
 	it.each(cases)('mode %s gives: %s', async (mode, message) => {
 		ctx.sim.tokenEndpointMode(mode);
-		const client = new SageClient(ctx.credentials, { tokens: managerOn(ctx.sim) });
+		const client = new SageClient(ctx.credentials, { transport: testTransport(), tokens: managerOn(ctx.sim) });
 		const error = await failureOf(() => client.graphqlUrl());
 		expect(error.message).toBe(message);
 		expect(error.code).toBe('SAGE_RESPONSE');
 	});
 
 	it('reports an unreachable token URL', async () => {
-		const client = new SageClient(credentialsOf(ctx.sim, { tokenUrl: 'http://127.0.0.1:9/v1/token' }), { tokens: managerOn(ctx.sim) });
+		const client = new SageClient(credentialsOf(ctx.sim, { tokenUrl: 'http://127.0.0.1:9/v1/token' }), { transport: testTransport(), tokens: managerOn(ctx.sim) });
 		const error = await failureOf(() => client.graphqlUrl());
 		expect(error.code).toBe('SAGE_NETWORK');
-		expect(error.message).toBe('Could not complete the token exchange: 127.0.0.1:9 failed (ECONNREFUSED).');
+		expect(error.message).toBe('Could not complete the token exchange: 127.0.0.1:9 failed (connection refused).');
 	});
 
 	it('reports a token URL that answers 404', async () => {
-		const client = new SageClient(credentialsOf(ctx.sim, { tokenUrl: `${ctx.sim.baseUrl}/not/the/token/api` }), { tokens: managerOn(ctx.sim) });
+		const client = new SageClient(credentialsOf(ctx.sim, { tokenUrl: `${ctx.sim.baseUrl}/not/the/token/api` }), { transport: testTransport(), tokens: managerOn(ctx.sim) });
 		const error = await failureOf(() => client.graphqlUrl());
 		expect(error.message).toBe("The Token URL does not offer Sage's token API (HTTP 404).");
 	});
 
 	it('refuses empty credential fields before sending anything', async () => {
-		const client = new SageClient(credentialsOf(ctx.sim, { clientSecret: '' }), { tokens: managerOn(ctx.sim) });
+		const client = new SageClient(credentialsOf(ctx.sim, { clientSecret: '' }), { transport: testTransport(), tokens: managerOn(ctx.sim) });
 		const error = await failureOf(() => client.graphqlUrl());
 		expect(error.message).toBe('The Client Secret of the Sage ERP API credential is empty.');
 		expect(ctx.sim.counters().exchanges).toBe(0);

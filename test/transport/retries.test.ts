@@ -1,5 +1,5 @@
-import { SageClient } from '../../nodes/SageErp/transport/client';
-import { retrySettings } from '../../nodes/SageErp/transport/http';
+import { SageClient } from '../../sage-client/client';
+import { FAST_RETRIES, testTransport } from '../helpers/undici-port';
 import { failureOf, managerOn, QUERY_CUSTOMERS, useSimulator } from './sim-fixture';
 
 const ctx = useSimulator();
@@ -17,7 +17,7 @@ function createCurrency(client: SageClient) {
 
 let client: SageClient;
 beforeEach(async () => {
-	client = new SageClient(ctx.credentials, { tokens: managerOn(ctx.sim) });
+	client = new SageClient(ctx.credentials, { transport: testTransport(), tokens: managerOn(ctx.sim) });
 	await client.graphqlUrl(); // exchange first, so faults hit GraphQL requests only
 	ctx.sim.faults().clear();
 	ctx.sim.resetCounters();
@@ -52,8 +52,8 @@ describe('retry rules', () => {
 		ctx.sim.faults().set({ failNext: { count: 100, status: 502 } });
 		const error = await failureOf(() => client.execute({ query: QUERY_CUSTOMERS, isMutation: false }));
 		expect(error.code).toBe('SAGE_NETWORK');
-		expect(error.message).toBe(`Sage answered HTTP 502 after ${retrySettings.maxAttempts} attempt(s).`);
-		expect(ctx.sim.counters().graphqlRequests).toBe(retrySettings.maxAttempts);
+		expect(error.message).toBe(`Sage answered HTTP 502 after ${FAST_RETRIES.maxAttempts} attempt(s).`);
+		expect(ctx.sim.counters().graphqlRequests).toBe(FAST_RETRIES.maxAttempts);
 	});
 
 	it('fails fast when Retry-After is longer than the cap', async () => {
@@ -98,7 +98,7 @@ describe('retry rules', () => {
 
 	it('refuses an oversized response without reading it all', async () => {
 		ctx.sim.faults().set({ oversizeNext: { count: 1, bytes: 3 * 1024 * 1024 } });
-		const small = new SageClient(ctx.credentials, { tokens: managerOn(ctx.sim), maxResponseBytes: 1024 * 1024 });
+		const small = new SageClient(ctx.credentials, { transport: testTransport(), tokens: managerOn(ctx.sim), maxResponseBytes: 1024 * 1024 });
 		const error = await failureOf(() => small.execute({ query: QUERY_CUSTOMERS, isMutation: false }));
 		expect(error.code).toBe('SAGE_RESPONSE');
 		expect(error.message).toBe('The answer to the GraphQL query is larger than 1 MiB; it was not read.');

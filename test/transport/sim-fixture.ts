@@ -1,19 +1,18 @@
-import { closeDispatcher, retrySettings } from '../../nodes/SageErp/transport/http';
-import { TokenManager, type SageCredentials } from '../../nodes/SageErp/transport/tokens';
+import { closeUndiciAgent } from '../helpers/undici-port';
+import { TokenManager, type SageCredentials } from '../../sage-client/tokens';
 import { secretGuard } from '../setup/secret-guard';
 import { startSimulator, type Simulator } from '../simulator';
 
 type SimulatorOptions = Parameters<typeof startSimulator>[0];
 
 /**
- * A simulator per test file, with its secrets handed to the guard, fast retry backoff,
+ * A simulator per test file, with its secrets handed to the guard (tests send through
+ * `testTransport()`, with fast retry backoff),
  * and a token manager on the simulator's clock so that hours pass in milliseconds.
  */
 export function useSimulator(options: SimulatorOptions = {}) {
 	const state = {} as { sim: Simulator; credentials: SageCredentials };
-	const savedRetry = { ...retrySettings };
 	beforeAll(async () => {
-		Object.assign(retrySettings, { baseBackoffMs: 5, maxBackoffMs: 40 });
 		state.sim = await startSimulator(options);
 		state.credentials = credentialsOf(state.sim);
 	});
@@ -21,15 +20,14 @@ export function useSimulator(options: SimulatorOptions = {}) {
 		const guard = secretGuard();
 		guard.registerSecret(state.sim.client.clientSecret);
 		for (const token of state.sim.issuedTokens()) guard.registerSecret(token);
-		Object.assign(retrySettings, savedRetry);
-		await closeDispatcher();
+		await closeUndiciAgent();
 		await state.sim.stop();
 	});
 	return state;
 }
 
 export function credentialsOf(sim: Simulator, overrides: Partial<SageCredentials> = {}): SageCredentials {
-	return { tokenUrl: sim.tokenUrl, ...sim.client, tokenRequestFormat: 'json', ...overrides };
+	return { tokenUrl: sim.tokenUrl, ...sim.client, requestFormat: 'json', ...overrides };
 }
 
 export function managerOn(sim: Simulator, marginMs = 60_000): TokenManager {

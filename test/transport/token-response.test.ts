@@ -1,6 +1,6 @@
-import { scrub, rememberSecret } from '../../nodes/SageErp/transport/secrets';
-import { readTokenResponse } from '../../nodes/SageErp/transport/token-response';
-import { checkSecureUrl } from '../../nodes/SageErp/transport/urls';
+import { scrub, rememberSecret } from '../../sage-client/secrets';
+import { readTokenResponse } from '../../sage-client/token-response';
+import { checkSecureUrl } from '../../sage-client/urls';
 
 const NOW = Date.parse('2026-06-01T10:00:00.000Z');
 const urls = { graphQL: 'https://api.eu.erp.sage.com/v1/fwd/prd1/api', refreshToken: 'https://api.eu.erp.sage.com/v1/token/renew' };

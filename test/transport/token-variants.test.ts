@@ -1,10 +1,10 @@
-import { SageClient } from '../../nodes/SageErp/transport/client';
-import { closeDispatcher } from '../../nodes/SageErp/transport/http';
+import { SageClient } from '../../sage-client/client';
+import { closeUndiciAgent, testTransport } from '../helpers/undici-port';
 import { secretGuard } from '../setup/secret-guard';
 import { startSimulator } from '../simulator';
 import { credentialsOf, managerOn, QUERY_CUSTOMERS } from './sim-fixture';
 
-afterAll(() => closeDispatcher());
+afterAll(() => closeUndiciAgent());
 
 describe('token responses in every form Sage may send', () => {
 	const variants = [
@@ -17,7 +17,7 @@ describe('token responses in every form Sage may send', () => {
 		const sim = await startSimulator({ ...variant, accessTokenTtlSec: 600, refreshTokenTtlSec: 1800 });
 		try {
 			const manager = managerOn(sim, 30_000);
-			const client = new SageClient(credentialsOf(sim), { tokens: manager });
+			const client = new SageClient(credentialsOf(sim), { transport: testTransport(), tokens: manager });
 			// Ten-minute tokens: calls every minute for 25 minutes renew twice, never exchange again.
 			for (let minute = 0; minute < 25; minute++) {
 				const result = await client.execute({ query: QUERY_CUSTOMERS, isMutation: false });

@@ -1,11 +1,12 @@
-import { SageClient } from '../../nodes/SageErp/transport/client';
+import { SageClient } from '../../sage-client/client';
+import { testTransport } from '../helpers/undici-port';
 import { ACCESS_PREFIX, REFRESH_PREFIX } from '../simulator/token-api';
 import { credentialsOf, failureOf, managerOn, QUERY_CUSTOMERS, useSimulator } from './sim-fixture';
 
 const ctx = useSimulator();
 
 function clientFor(manager = managerOn(ctx.sim), group?: string) {
-	return { manager, client: new SageClient(ctx.credentials, { tokens: manager, credentialGroup: group }) };
+	return { manager, client: new SageClient(ctx.credentials, { transport: testTransport(), tokens: manager, credentialGroup: group }) };
 }
 
 beforeEach(() => {
@@ -77,7 +78,7 @@ describe('the token lifecycle', () => {
 
 		const rotated = `${ctx.credentials.clientSecret}-rotated`;
 		ctx.sim.setClientSecret(ctx.credentials.clientId, rotated);
-		const edited = new SageClient(credentialsOf(ctx.sim, { clientSecret: rotated }), { tokens: manager, credentialGroup: 'credential-42' });
+		const edited = new SageClient(credentialsOf(ctx.sim, { clientSecret: rotated }), { transport: testTransport(), tokens: manager, credentialGroup: 'credential-42' });
 		const result = await edited.execute({ query: QUERY_CUSTOMERS, isMutation: false });
 		expect(result.errors).toEqual([]);
 		await manager.settled();
@@ -101,7 +102,7 @@ describe('the token lifecycle', () => {
 	});
 
 	it('reports a clear error, without the secret, for a wrong secret', async () => {
-		const wrong = new SageClient(credentialsOf(ctx.sim, { clientSecret: 'not-the-right-secret-123' }), { tokens: managerOn(ctx.sim) });
+		const wrong = new SageClient(credentialsOf(ctx.sim, { clientSecret: 'not-the-right-secret-123' }), { transport: testTransport(), tokens: managerOn(ctx.sim) });
 		const error = await failureOf(() => wrong.execute({ query: QUERY_CUSTOMERS, isMutation: false }));
 		expect(error.message).toBe('Sage refused the Client ID or Client Secret (HTTP 401).');
 		expect(error.hint).toBe('Check the Client ID and Client Secret of the Sage ERP API credential.');
@@ -109,7 +110,7 @@ describe('the token lifecycle', () => {
 	});
 
 	it('reports an unknown tenant clearly', async () => {
-		const wrong = new SageClient(credentialsOf(ctx.sim, { tenantId: 'no-such-tenant' }), { tokens: managerOn(ctx.sim) });
+		const wrong = new SageClient(credentialsOf(ctx.sim, { tenantId: 'no-such-tenant' }), { transport: testTransport(), tokens: managerOn(ctx.sim) });
 		const error = await failureOf(() => wrong.execute({ query: QUERY_CUSTOMERS, isMutation: false }));
 		expect(error.message).toBe('Sage refused access to tenant "no-such-tenant" (HTTP 403).');
 		expect(error.code).toBe('SAGE_AUTH');
@@ -117,14 +118,14 @@ describe('the token lifecycle', () => {
 
 	it('speaks the OAuth2 client-credentials form too', async () => {
 		const manager = managerOn(ctx.sim);
-		const client = new SageClient(credentialsOf(ctx.sim, { tokenRequestFormat: 'oauth2' }), { tokens: manager });
+		const client = new SageClient(credentialsOf(ctx.sim, { requestFormat: 'oauth2' }), { transport: testTransport(), tokens: manager });
 		const result = await client.execute({ query: QUERY_CUSTOMERS, isMutation: false });
 		expect(result.errors).toEqual([]);
 		expect(ctx.sim.counters().exchanges).toBe(1);
 	});
 
 	it('refuses a plain http:// token URL on a non-loopback host before sending anything', async () => {
-		const client = new SageClient(credentialsOf(ctx.sim, { tokenUrl: 'http://api.erp.example.com/v1/token' }), { tokens: managerOn(ctx.sim) });
+		const client = new SageClient(credentialsOf(ctx.sim, { tokenUrl: 'http://api.erp.example.com/v1/token' }), { transport: testTransport(), tokens: managerOn(ctx.sim) });
 		const error = await failureOf(() => client.execute({ query: QUERY_CUSTOMERS, isMutation: false }));
 		expect(error.code).toBe('SAGE_CONFIG');
 		expect(error.message).toBe('The Token URL uses plain http:// on a non-local host (api.erp.example.com); nothing was sent. Use https://.');
@@ -134,7 +135,7 @@ describe('the token lifecycle', () => {
 	it('accepts http:// on every loopback form', async () => {
 		const port = new URL(ctx.sim.baseUrl).port;
 		for (const host of ['localhost', '127.0.0.1']) {
-			const client = new SageClient(credentialsOf(ctx.sim, { tokenUrl: `http://${host}:${port}/v1/token` }), { tokens: managerOn(ctx.sim) });
+			const client = new SageClient(credentialsOf(ctx.sim, { tokenUrl: `http://${host}:${port}/v1/token` }), { transport: testTransport(), tokens: managerOn(ctx.sim) });
 			await expect(client.graphqlUrl()).resolves.toContain('/v1/fwd/');
 		}
 	});

@@ -2,8 +2,8 @@ import path from 'node:path';
 
 import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { closeDispatcher } from '../../nodes/SageErp/transport/http';
-import { SageClient } from '../../nodes/SageErp/transport/client';
+import { closeUndiciAgent, testTransport } from '../helpers/undici-port';
+import { SageClient } from '../../sage-client/client';
 import { TestEngine, loadPackage, type LoadedPackage } from '../helpers/engine';
 import { secretGuard } from '../setup/secret-guard';
 import { startSimulator, type Simulator } from '../simulator';
@@ -35,21 +35,21 @@ export function useTriggerEnv(options: SimulatorOptions = {}): TriggerEnv {
 		env.engine = new TestEngine(env.pkg, {
 			credentials: { sageErpApi: { id: 'sage-trigger-cred', name: 'Sage ERP account', data: credentialData(env.sim) } },
 		});
-		env.writer = new SageClient({ tokenUrl: env.sim.tokenUrl, ...env.sim.client, tokenRequestFormat: 'json' });
+		env.writer = new SageClient({ tokenUrl: env.sim.tokenUrl, ...env.sim.client, requestFormat: 'json' }, { transport: testTransport() });
 	});
 	afterAll(async () => {
 		const guard = secretGuard();
 		guard.registerSecret(env.sim.client.clientSecret);
 		for (const token of env.sim.issuedTokens()) guard.registerSecret(token);
 		for (const line of env.engine?.logs ?? []) guard.observe(line, 'n8n log');
-		await closeDispatcher();
+		await closeUndiciAgent();
 		await env.sim.stop();
 	});
 	return env;
 }
 
 export function credentialData(sim: Simulator, overrides: ICredentialDataDecryptedObject = {}): ICredentialDataDecryptedObject {
-	return { tokenUrl: sim.tokenUrl, ...sim.client, tokenRequestFormat: 'json', ...overrides };
+	return { tokenUrl: sim.tokenUrl, ...sim.client, requestFormat: 'json', ...overrides };
 }
 
 /** `{ __rl, mode, value }`, as the editor saves a Record Type picked from the list. */

@@ -1,7 +1,7 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { DiagnosisReport } from './common/diagnoses';
-import { SageSession } from './common/session';
+import { SageSession } from '../../shared/session';
 import type { OperationExecute } from './common/types';
 import * as graphql from './graphql/Graphql.resource';
 import * as record from './record/Record.resource';

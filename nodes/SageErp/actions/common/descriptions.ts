@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_PAGE_SIZE, SAGE_MAX_PAGE_SIZE } from '../../transport/paginate';
+import { DEFAULT_PAGE_SIZE, SAGE_MAX_PAGE_SIZE } from '../../../../sage-client/paginate';
 import { MAX_BATCH_SIZE } from './parameters';
 
 /** Parameters several operations share; each operation places them with its own displayOptions. */

@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { Diagnosis } from '../../transport/client';
-import { SageGraphQLError, SageOutcomeUnknownError, type GraphQLErrorEntry } from '../../transport/errors';
+import type { Diagnosis } from '../../../../sage-client/client';
+import { SageGraphQLError, SageOutcomeUnknownError, type GraphQLErrorEntry } from '../../../../sage-client/errors';
 import { diagnosesForItem } from './diagnoses';
-import { errorText, toNodeError } from './errors';
+import { errorText, toNodeError } from '../../../shared/errors';
 
 /** Sage answered with `errors[]`; the partial `data` of that answer travels along. */
 export class SageAnswerError extends SageGraphQLError {

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { SAGE_MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from '../../transport/paginate';
-import { inputError } from './errors';
+import { SAGE_MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from '../../../../sage-client/paginate';
+import { inputError } from '../../../shared/errors';
 
 /**
  * Reading and checking the node's parameters for one item. Every check here runs before

@@ -1,7 +1,7 @@
 import type { INode } from 'n8n-workflow';
 
 import { describeItems } from './diagnoses';
-import { toNodeError, type NodeError } from './errors';
+import { toNodeError, type NodeError } from '../../../shared/errors';
 
 export interface AppliedItem {
 	itemIndex: number;

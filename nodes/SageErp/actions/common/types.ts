@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { DiagnosisReport } from './diagnoses';
-import type { SageSession } from './session';
+import type { SageSession } from '../../../shared/session';
 
 /** What the router hands every operation: the execution's Sage session and its warnings report. */
 export interface OperationContext {

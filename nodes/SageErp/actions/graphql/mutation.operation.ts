@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { Diagnosis, GraphQLResult } from '../../transport/client';
-import { mergeMutations, type CheckedOperation } from '../../transport/documents';
-import { SageOutcomeUnknownError, type GraphQLErrorEntry } from '../../transport/errors';
+import type { Diagnosis, GraphQLResult } from '../../../../sage-client/client';
+import { mergeMutations, type CheckedOperation } from '../../../../sage-client/documents';
+import { SageOutcomeUnknownError, type GraphQLErrorEntry } from '../../../../sage-client/errors';
 import { batchSizeOption, timeoutOption, optionsCollection } from '../common/descriptions';
 import { describeItems, diagnosesForItem } from '../common/diagnoses';
-import { toNodeError } from '../common/errors';
+import { toNodeError } from '../../../shared/errors';
 import { SageAnswerError, errorItem, isObject, showFor } from '../common/items';
 import { readBatchSize, readTimeout } from '../common/parameters';
 import { stoppedError, type AppliedItem } from '../common/stopped';

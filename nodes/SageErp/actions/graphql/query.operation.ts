@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { Diagnosis } from '../../transport/client';
-import { findCursorConnection, type CheckedOperation } from '../../transport/documents';
-import { SageResponseError } from '../../transport/errors';
-import { connectionPage, followCursor, type Page } from '../../transport/paginate';
+import type { Diagnosis } from '../../../../sage-client/client';
+import { findCursorConnection, type CheckedOperation } from '../../../../sage-client/documents';
+import { SageResponseError } from '../../../../sage-client/errors';
+import { connectionPage, followCursor, type Page } from '../../../../sage-client/paginate';
 import { diagnosesForItem } from '../common/diagnoses';
 import { limitProperty, pageSizeOption, returnAllProperty, timeoutOption, optionsCollection } from '../common/descriptions';
-import { inputError } from '../common/errors';
+import { inputError } from '../../../shared/errors';
 import { SageAnswerError, forEachItem, showFor, valueAt } from '../common/items';
 import { readLimit, readPageSize, readTimeout } from '../common/parameters';
 import type { OperationContext } from '../common/types';

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { checkOperationDocument, type CheckedOperation } from '../../transport/documents';
+import { checkOperationDocument, type CheckedOperation } from '../../../../sage-client/documents';
 import { readJsonObject, readString } from '../common/parameters';
 
 /** The document parameters of both GraphQL operations; the contract fixes their names. */

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { SageDocumentError } from '../../transport/documents';
+import { SageDocumentError } from '../../../../sage-client/documents';
 import { isObject } from '../common/items';
 
 /**

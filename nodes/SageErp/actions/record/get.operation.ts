@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { buildReadDocument, requireRecordType, type BuiltDocument } from '../../transport/documents';
-import { SageResponseError } from '../../transport/errors';
+import { buildReadDocument, requireRecordType, type BuiltDocument } from '../../../../sage-client/documents';
+import { SageResponseError } from '../../../../sage-client/errors';
 import { fieldsProperty, idProperty, recordTypeLocator, timeoutOption, optionsCollection } from '../common/descriptions';
 import { SageAnswerError, forEachItem, recordItem, showFor, valueAt } from '../common/items';
 import { readRecordType, readRequiredString, readString, readTimeout } from '../common/parameters';

@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { Diagnosis } from '../../transport/client';
-import { SageDocumentError, buildQueryDocument, requireRecordType, type QueryDocument } from '../../transport/documents';
-import { SageResponseError } from '../../transport/errors';
-import { connectionPage, followCursor, type Page } from '../../transport/paginate';
+import type { Diagnosis } from '../../../../sage-client/client';
+import { SageDocumentError, buildQueryDocument, requireRecordType, type QueryDocument } from '../../../../sage-client/documents';
+import { SageResponseError } from '../../../../sage-client/errors';
+import { connectionPage, followCursor, type Page } from '../../../../sage-client/paginate';
 import { diagnosesForItem } from '../common/diagnoses';
 import {
 	fieldsProperty,

@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { Diagnosis, GraphQLResult } from '../../transport/client';
-import { buildMutationDocument, requireRecordType, type MutationDocument } from '../../transport/documents';
-import { SageOutcomeUnknownError, SageResponseError, type GraphQLErrorEntry } from '../../transport/errors';
-import type { RecordMutationKind } from '../../transport/schema';
+import type { Diagnosis, GraphQLResult } from '../../../../sage-client/client';
+import { buildMutationDocument, requireRecordType, type MutationDocument } from '../../../../sage-client/documents';
+import { SageOutcomeUnknownError, SageResponseError, type GraphQLErrorEntry } from '../../../../sage-client/errors';
+import type { RecordMutationKind } from '../../../../sage-client/schema';
 import { describeItems } from '../common/diagnoses';
-import { inputError, toNodeError } from '../common/errors';
+import { inputError, toNodeError } from '../../../shared/errors';
 import { SageAnswerError, errorItem, isObject, recordItem, valueAt } from '../common/items';
 import { stoppedError, type AppliedItem } from '../common/stopped';
 import { readBatchSize, readJsonObject, readRecordType, readRequiredString, readString, readTimeout } from '../common/parameters';

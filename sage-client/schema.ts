@@ -14,6 +14,7 @@ import {
 
 import type { GraphQLRequest, GraphQLResult } from './client';
 import { SageGraphQLError, SageResponseError } from './errors';
+import { SharedRequest } from './shared-request';
 
 /**
  * The tenant's GraphQL schema, fetched by introspection once per GraphQL URL and process,
@@ -154,7 +155,7 @@ export interface SchemaCacheSettings {
 export const schemaCacheSettings: SchemaCacheSettings = { maxAgeMs: 60 * 60 * 1000 };
 
 interface CacheEntry {
-	promise: Promise<SageSchema>;
+	request: SharedRequest<SageSchema>;
 	settled?: SageSchema;
 }
 
@@ -168,29 +169,31 @@ export interface LoadSchemaOptions {
 
 /**
  * The tenant's schema, from this process's cache when it is there and fresh. Concurrent
- * callers for one GraphQL URL share one introspection request; a failed one is not cached.
+ * callers for one GraphQL URL share one introspection request, aborted only when every
+ * one of them stopped waiting; a failed or abandoned one is not cached.
  */
 export async function loadSchema(client: GraphQLExecutor, options: LoadSchemaOptions = {}): Promise<SageSchema> {
 	const url = `${await client.graphqlUrl(options.signal)}#${client.tenantId ?? ''}`;
 	const now = options.now ?? Date.now;
 	const existing = cache.get(url);
-	if (existing && (!existing.settled || now() - existing.settled.fetchedAt < schemaCacheSettings.maxAgeMs)) {
-		return await existing.promise;
-	}
+	const fresh = existing && (!existing.settled || now() - existing.settled.fetchedAt < schemaCacheSettings.maxAgeMs);
+	if (existing && fresh && !existing.request.abandoned) return await existing.request.join(options.signal);
 	const entry: CacheEntry = {
-		promise: fetchSchema(client, options, now()).then(
-			(schema) => {
-				entry.settled = schema;
-				return schema;
-			},
-			(error: unknown) => {
-				if (cache.get(url) === entry) cache.delete(url);
-				return Promise.reject(error);
-			},
+		request: new SharedRequest((signal) =>
+			fetchSchema(client, { timeoutMs: options.timeoutMs, signal }, now()).then(
+				(schema) => {
+					entry.settled = schema;
+					return schema;
+				},
+				(error: unknown) => {
+					if (cache.get(url) === entry) cache.delete(url);
+					return Promise.reject(error);
+				},
+			),
 		),
 	};
 	cache.set(url, entry);
-	return await entry.promise;
+	return await entry.request.join(options.signal);
 }
 
 /** Forgets cached schemas: one GraphQL URL, or all of them. */

@@ -1,13 +1,17 @@
-import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
 
-import { SageClient, type GraphQLRequest, type GraphQLResult } from '../../transport/client';
-import { toSageCredentials } from '../../transport/credential-session';
-import { loadSchema, type SageSchema } from '../../transport/schema';
+import { SageClient, type GraphQLRequest, type GraphQLResult } from '../../sage-client/client';
+import { toSageCredentials } from '../../sage-client/credential-session';
+import { loadSchema, type SageSchema } from '../../sage-client/schema';
+import { n8nTransport } from './transport';
+
+type SageContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 /**
- * What one execution (or one list search) of the node talks to Sage with: one client for
- * the `sageErpApi` credential (the token cache behind it is process-wide), the execution's
- * cancel signal on every request, and the tenant's schema from the process-wide cache.
+ * What one execution, poll or list search talks to Sage with: one client for the
+ * `sageErpApi` credential (the token cache behind it is process-wide), sending through
+ * this context's n8n HTTP helper, the execution's cancel signal on every request, and
+ * the tenant's schema from the process-wide cache.
  */
 export class SageSession {
 	/** This execution's schema request: one per execution, even when it fails. */
@@ -18,12 +22,13 @@ export class SageSession {
 		readonly signal: AbortSignal | undefined,
 	) {}
 
-	static async open(context: IExecuteFunctions | ILoadOptionsFunctions): Promise<SageSession> {
+	static async open(context: SageContext): Promise<SageSession> {
 		const data = await context.getCredentials('sageErpApi');
 		const client = new SageClient(toSageCredentials(data), {
+			transport: n8nTransport(context, data),
 			credentialGroup: context.getNode().credentials?.sageErpApi?.id ?? undefined,
 		});
-		// Not every n8n version (nor a list search) offers a cancel signal.
+		// Not every n8n version (nor a list search or a poll) offers a cancel signal.
 		const signal = 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal?.() : undefined;
 		return new SageSession(client, signal);
 	}

@@ -1,6 +1,6 @@
 import { SageAuthError, SageNetworkError, SageResponseError, SageThrottledError, type GraphQLErrorEntry } from './errors';
-import { send, type HttpResponse } from './http';
-import { tokenManager, type SageCredentials, type TokenManager, type TokenSession } from './tokens';
+import { send, type HttpResponse, type Transport } from './http';
+import { tokenManager, type SageCredentials, type TokenManager, type TokenRequestContext, type TokenSession } from './tokens';
 
 /** A warning (or information) that Sage attached to a successful answer. */
 export interface Diagnosis {
@@ -27,24 +27,30 @@ export interface GraphQLResult {
 }
 
 export interface SageClientOptions {
+	/** How requests go out: in n8n, n8n's own HTTP helper. */
+	transport: Transport;
 	/** Identifies the n8n credential across edits (its id), so replaced tokens are invalidated. */
 	credentialGroup?: string;
 	tokens?: TokenManager;
 	maxResponseBytes?: number;
 }
 
-/** One GraphQL call at a time: bearer token, one renewal on 401, typed errors. */
+/**
+ * One GraphQL call at a time: bearer token, typed errors, and after a 401 a renewal and
+ * one more try, twice at the most (the second covers a token renewed by someone else that
+ * died meanwhile).
+ */
 export class SageClient {
 	private readonly tokens: TokenManager;
 
 	constructor(
 		private readonly credentials: SageCredentials,
-		private readonly options: SageClientOptions = {},
+		private readonly options: SageClientOptions,
 	) {
 		this.tokens = options.tokens ?? tokenManager();
 	}
 
-	/** The tenant's GraphQL URL, as the token response gives it. */
+	/** The tenant the credential names (tenants may share one GraphQL URL). */
 	get tenantId(): string {
 		return this.credentials.tenantId;
 	}
@@ -66,21 +72,25 @@ export class SageClient {
 					hint: 'Check that the app registration still has access to the tenant in the Sage ERP API credential.',
 				});
 			}
-			session = await this.tokens.renewAfterUnauthorized(this.credentials, session, this.options.credentialGroup, request.signal);
+			session = await this.tokens.renewAfterUnauthorized(this.credentials, session, this.tokenContext(request.signal));
 			response = await this.post(session, request);
 		}
 		return readGraphQLResponse(response);
 	}
 
 	private session(signal?: AbortSignal): Promise<TokenSession> {
-		return this.tokens.getSession(this.credentials, this.options.credentialGroup, signal);
+		return this.tokens.getSession(this.credentials, this.tokenContext(signal));
+	}
+
+	private tokenContext(signal?: AbortSignal): TokenRequestContext {
+		return { transport: this.options.transport, group: this.options.credentialGroup, signal };
 	}
 
 	private post(session: TokenSession, request: GraphQLRequest): Promise<HttpResponse> {
 		const body: Record<string, unknown> = { query: request.query };
 		if (request.variables && Object.keys(request.variables).length) body.variables = request.variables;
 		if (request.operationName) body.operationName = request.operationName;
-		return send({
+		return send(this.options.transport, {
 			url: session.graphqlUrl,
 			method: 'POST',
 			headers: {

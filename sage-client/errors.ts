@@ -1,3 +1,4 @@
+import { failureCode } from './port';
 import { scrub } from './secrets';
 
 /**
@@ -14,7 +15,8 @@ export type SageErrorCode =
 	| 'SAGE_RESPONSE'
 	| 'SAGE_GRAPHQL'
 	| 'SAGE_OUTCOME_UNKNOWN'
-	| 'SAGE_ABORTED';
+	| 'SAGE_ABORTED'
+	| 'SAGE_REFUSED';
 
 export interface SageErrorDetails {
 	hint?: string;
@@ -28,12 +30,27 @@ export class SageError extends Error {
 	readonly httpStatus?: number;
 
 	constructor(code: SageErrorCode, message: string, details: SageErrorDetails = {}) {
-		super(scrub(message));
+		super(scrub(message), details.cause === undefined ? undefined : { cause: safeCause(details.cause) });
 		this.name = new.target.name;
 		this.code = code;
 		this.hint = details.hint === undefined ? undefined : scrub(details.hint);
 		this.httpStatus = details.httpStatus;
 	}
+}
+
+/**
+ * What a cause may carry on: its name, code and scrubbed message. The HTTP stack's own
+ * error objects hold the request (headers with the bearer token, the token exchange's
+ * body with the client secret), so they never travel further than this.
+ */
+function safeCause(cause: unknown): Error {
+	if (cause instanceof SageError) return cause;
+	const source = cause instanceof Error ? cause : undefined;
+	const copy = new Error(scrub(source ? source.message : String(cause)));
+	copy.name = source?.name ?? 'Error';
+	const code = failureCode(cause);
+	if (code) (copy as Error & { code?: string }).code = code;
+	return copy;
 }
 
 /** A URL or credential field that is wrong before anything is sent. */
@@ -77,6 +94,13 @@ export class SageTimeoutError extends SageError {
 export class SageResponseError extends SageError {
 	constructor(message: string, details: SageErrorDetails = {}) {
 		super('SAGE_RESPONSE', message, details);
+	}
+}
+
+/** n8n's own policy (SSRF protection, a blocked host) refused to send the request. */
+export class SageRefusedError extends SageError {
+	constructor(message: string, details: SageErrorDetails = {}) {
+		super('SAGE_REFUSED', message, details);
 	}
 }
 

@@ -1,8 +1,18 @@
 import { createHash } from 'node:crypto';
 
-import { SageAbortedError, SageAuthError, SageConfigError, SageError, SageNetworkError, SageResponseError, SageThrottledError } from './errors';
-import { send, type HttpResponse } from './http';
+import {
+	SageAbortedError,
+	SageAuthError,
+	SageConfigError,
+	SageError,
+	SageNetworkError,
+	SageOutcomeUnknownError,
+	SageResponseError,
+	SageThrottledError,
+} from './errors';
+import { headerText, send, type HttpResponse, type Transport } from './http';
 import { rememberSecret } from './secrets';
+import { SharedRequest } from './shared-request';
 import { readTokenResponse, type IssuedTokens } from './token-response';
 import { checkSecureUrl } from './urls';
 
@@ -12,13 +22,23 @@ export interface SageCredentials {
 	clientId: string;
 	clientSecret: string;
 	tenantId: string;
-	tokenRequestFormat?: 'json' | 'oauth2';
+	requestFormat?: 'json' | 'oauth2';
 }
 
 /** What a GraphQL call needs: a bearer token and where to send it. */
 export interface TokenSession {
 	accessToken: string;
 	graphqlUrl: string;
+}
+
+/** Who asks for a token, and how its requests go out. */
+export interface TokenRequestContext {
+	/** The caller's port; a shared exchange goes out through the port of the caller that started it. */
+	transport: Transport;
+	/** Identifies the n8n credential (its id) across edits, so replaced tokens are invalidated. */
+	group?: string;
+	/** The caller stops waiting when it fires; the shared request is aborted once nobody waits. */
+	signal?: AbortSignal;
 }
 
 export interface TokenManagerOptions {
@@ -40,21 +60,11 @@ interface Entry {
 	key: string;
 	group: string;
 	credentials: SageCredentials;
+	/** The port of the latest caller: background invalidations of this entry go out through it. */
+	transport: Transport;
 	tokens?: IssuedTokens;
 	/** The one exchange or renewal under way for this entry: every concurrent caller awaits it. */
-	inflight?: Inflight;
-}
-
-/**
- * A shared exchange or renewal, and how many callers still wait for it. A caller whose
- * execution is stopped stops waiting; when no caller is left, the request is aborted, so a
- * hung token endpoint keeps no socket open for a stopped execution. Callers without a
- * cancel signal wait to the end (the request's own timeout).
- */
-interface Inflight {
-	promise: Promise<IssuedTokens>;
-	controller: AbortController;
-	waiters: number;
+	inflight?: SharedRequest<IssuedTokens>;
 }
 
 const CREDENTIAL_HINT = 'Check the Client ID and Client Secret of the Sage ERP API credential.';
@@ -83,22 +93,22 @@ export class TokenManager {
 	 * A live access token for these credentials: the cached one, a renewed one, or a new
 	 * exchange. `group` identifies the n8n credential (its id) across edits.
 	 */
-	async getSession(credentials: SageCredentials, group?: string, signal?: AbortSignal): Promise<TokenSession> {
-		const entry = this.entryFor(credentials, group);
+	async getSession(credentials: SageCredentials, context: TokenRequestContext): Promise<TokenSession> {
+		const entry = this.entryFor(credentials, context);
 		const tokens = entry.tokens;
 		if (tokens && tokens.accessExpiresAt - this.marginMs > this.now()) return toSession(tokens);
-		return toSession(await this.refresh(entry, tokens, signal));
+		return toSession(await this.refresh(entry, tokens, context.signal));
 	}
 
 	/**
 	 * Sage answered 401 to `rejected`: renew once (shared with every concurrent caller that
 	 * saw the same token) and hand back the new session.
 	 */
-	async renewAfterUnauthorized(credentials: SageCredentials, rejected: TokenSession, group?: string, signal?: AbortSignal): Promise<TokenSession> {
-		const entry = this.entryFor(credentials, group);
+	async renewAfterUnauthorized(credentials: SageCredentials, rejected: TokenSession, context: TokenRequestContext): Promise<TokenSession> {
+		const entry = this.entryFor(credentials, context);
 		if (entry.tokens && entry.tokens.accessToken !== rejected.accessToken) return toSession(entry.tokens);
 		if (entry.tokens) entry.tokens.accessExpiresAt = 0;
-		return toSession(await this.refresh(entry, entry.tokens, signal));
+		return toSession(await this.refresh(entry, entry.tokens, context.signal));
 	}
 
 	/** Drops every cached token, invalidating those still alive (shutdown, tests). */
@@ -112,10 +122,10 @@ export class TokenManager {
 		while (this.pendingInvalidations.size) await Promise.all([...this.pendingInvalidations]);
 	}
 
-	private entryFor(credentials: SageCredentials, group?: string): Entry {
+	private entryFor(credentials: SageCredentials, context: TokenRequestContext): Entry {
 		const checked = checkCredentials(credentials);
 		const key = entryKey(checked);
-		const groupKey = group ?? `${checked.tokenUrl}|${checked.tenantId}|${checked.clientId}`;
+		const groupKey = context.group ?? `${checked.tokenUrl}|${checked.tenantId}|${checked.clientId}`;
 		this.sweepExpired();
 		const previousKey = this.groups.get(groupKey);
 		if (previousKey && previousKey !== key) {
@@ -125,29 +135,30 @@ export class TokenManager {
 		this.groups.set(groupKey, key);
 		let entry = this.entries.get(key);
 		if (!entry) {
-			entry = { key, group: groupKey, credentials: checked };
+			entry = { key, group: groupKey, credentials: checked, transport: context.transport };
 			this.entries.set(key, entry);
 		}
+		entry.transport = context.transport;
 		return entry;
 	}
 
 	private refresh(entry: Entry, stale: IssuedTokens | undefined, signal?: AbortSignal): Promise<IssuedTokens> {
 		let inflight = entry.inflight;
-		if (!inflight || inflight.controller.signal.aborted) {
-			const controller = new AbortController();
-			const promise = this.renewOrExchange(entry, stale, controller.signal).then((tokens) => {
-				if (this.entries.get(entry.key) === entry) entry.tokens = tokens;
-				return tokens;
-			});
-			const started: Inflight = { promise, controller, waiters: 0 };
+		if (!inflight || inflight.abandoned) {
+			const started = new SharedRequest((shared) =>
+				this.renewOrExchange(entry, stale, shared).then((tokens) => {
+					if (this.entries.get(entry.key) === entry) entry.tokens = tokens;
+					return tokens;
+				}),
+			);
 			entry.inflight = started;
 			const clear = () => {
 				if (entry.inflight === started) entry.inflight = undefined;
 			};
-			promise.then(clear, clear);
+			started.promise.then(clear, clear);
 			inflight = started;
 		}
-		return waitFor(inflight, signal);
+		return inflight.join(signal);
 	}
 
 	private async renewOrExchange(entry: Entry, stale: IssuedTokens | undefined, signal: AbortSignal): Promise<IssuedTokens> {
@@ -157,9 +168,10 @@ export class TokenManager {
 				return await this.renew(entry, stale, signal);
 			} catch (error) {
 				this.stats.failedRenewals++;
-				// A refused refresh token (used, expired, revoked) is replaced by a full exchange;
-				// anything else (network, throttling) is the real problem and is reported.
-				if (!(error instanceof SageAuthError)) {
+				// A refused refresh token (used, expired, revoked) or a renewal whose answer was lost
+				// (the refresh token may be spent) is replaced by a full exchange; anything else
+				// (network, throttling) is the real problem and is reported.
+				if (!(error instanceof SageAuthError) && !(error instanceof SageOutcomeUnknownError)) {
 					if (error instanceof SageAbortedError) throw error;
 					if (stale.accessExpiresAt > this.now()) return stale;
 					throw error;
@@ -171,7 +183,7 @@ export class TokenManager {
 
 	private async exchange(entry: Entry, signal: AbortSignal): Promise<IssuedTokens> {
 		const { credentials } = entry;
-		const oauth2 = credentials.tokenRequestFormat === 'oauth2';
+		const oauth2 = credentials.requestFormat === 'oauth2';
 		const body = oauth2
 			? new URLSearchParams({
 					grant_type: 'client_credentials',
@@ -181,7 +193,7 @@ export class TokenManager {
 				}).toString()
 			: JSON.stringify({ clientId: credentials.clientId, clientSecret: credentials.clientSecret, tenantId: credentials.tenantId });
 		this.stats.exchanges++;
-		const response = await send({
+		const response = await send(entry.transport, {
 			url: credentials.tokenUrl,
 			method: 'POST',
 			headers: {
@@ -199,7 +211,7 @@ export class TokenManager {
 
 	private async renew(entry: Entry, stale: IssuedTokens, signal: AbortSignal): Promise<IssuedTokens> {
 		this.stats.renewals++;
-		const response = await send({
+		const response = await send(entry.transport, {
 			url: checkSecureUrl(stale.refreshUrl, 'token renewal URL', CREDENTIAL_HINT).toString(),
 			method: 'POST',
 			headers: { authorization: `Bearer ${stale.refreshToken}`, accept: 'application/json' },
@@ -243,7 +255,7 @@ export class TokenManager {
 		if (tokens.refreshToken && tokens.refreshExpiresAt > now) parts.push(`refreshToken=${tokens.refreshToken}`);
 		if (!parts.length) return;
 		this.stats.invalidations++;
-		const pending = send({
+		const pending = send(entry.transport, {
 			url: tokens.invalidateUrl,
 			method: 'DELETE',
 			headers: { 'x-tokens': parts.join(';') },
@@ -260,40 +272,8 @@ export class TokenManager {
 	}
 }
 
-/** Waits for a shared refresh; a caller whose signal fires stops waiting, and the last one to leave aborts it. */
-function waitFor(inflight: Inflight, signal: AbortSignal | undefined): Promise<IssuedTokens> {
-	if (!signal) {
-		inflight.waiters = Number.POSITIVE_INFINITY; // someone waits to the end: never aborted
-		return inflight.promise;
-	}
-	if (signal.aborted) return Promise.reject(new SageAbortedError());
-	inflight.waiters++;
-	return new Promise<IssuedTokens>((resolve, reject) => {
-		const onAbort = () => {
-			inflight.waiters--;
-			if (inflight.waiters <= 0) inflight.controller.abort();
-			reject(new SageAbortedError());
-		};
-		signal.addEventListener('abort', onAbort, { once: true });
-		inflight.promise.then(
-			(tokens) => {
-				signal.removeEventListener('abort', onAbort);
-				resolve(tokens);
-			},
-			(error: unknown) => {
-				signal.removeEventListener('abort', onAbort);
-				reject(error);
-			},
-		);
-	});
-}
-
 function toSession(tokens: IssuedTokens): TokenSession {
 	return { accessToken: tokens.accessToken, graphqlUrl: tokens.graphqlUrl };
-}
-
-function headerText(value: string | string[] | undefined): string {
-	return Array.isArray(value) ? value.join(',') : (value ?? '');
 }
 
 /** Validates the credential before anything is sent, and trims what users paste with spaces. */
@@ -316,13 +296,13 @@ export function checkCredentials(credentials: SageCredentials): SageCredentials 
 		clientId: credentials.clientId.trim(),
 		clientSecret: credentials.clientSecret,
 		tenantId: credentials.tenantId.trim(),
-		tokenRequestFormat: credentials.tokenRequestFormat === 'oauth2' ? 'oauth2' : 'json',
+		requestFormat: credentials.requestFormat === 'oauth2' ? 'oauth2' : 'json',
 	};
 }
 
 function entryKey(credentials: SageCredentials): string {
 	const fingerprint = createHash('sha256').update(credentials.clientSecret).digest('hex').slice(0, 16);
-	return [credentials.tokenUrl, credentials.tenantId, credentials.clientId, credentials.tokenRequestFormat, fingerprint].join('|');
+	return [credentials.tokenUrl, credentials.tenantId, credentials.clientId, credentials.requestFormat, fingerprint].join('|');
 }
 
 function tokenError(response: HttpResponse, step: 'exchange' | 'renewal', credentials: SageCredentials): SageError {
