@@ -65,7 +65,7 @@ export class SageErpTrigger implements INodeType {
 				name: 'filter',
 				type: 'string',
 				default: '',
-				placeholder: "e.g. {status:'pending', soldToCustomer:{id:'FR001'}}",
+				placeholder: "e.g. {status:'pending', soldToCustomer:{name:{_regex:'^A'}}}",
 				description:
 					'Only records matching this Sage filter: unquoted keys, single-quoted strings, operators such as _eq, _gt, _in, _regex, _or. A JSON object works too. The trigger adds its own condition on the stamp with _and.',
 			},

@@ -36,7 +36,7 @@ export const fieldsProperty: INodeProperties = {
 	name: 'fields',
 	type: 'string',
 	default: '',
-	placeholder: 'e.g. _id id name currency { id }',
+	placeholder: 'e.g. _id name email currency { name }',
 	description:
 		'The fields to return, written as a GraphQL selection; references need sub-fields in braces. Empty = every scalar field of the record, system fields (_id, _createStamp, ...) included.',
 };
