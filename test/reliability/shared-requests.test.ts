@@ -45,5 +45,5 @@ test('a renewal whose answer is lost falls back to an exchange, and the create g
 	expect(env.sim.store().list('xtremMasterData.customer').filter((record) => record.id === 'LOSTRENEWAL1')).toHaveLength(1);
 	expect(env.sim.counters()).toMatchObject({ renewals: 1, exchanges: 1 });
 	// The create went out twice only because the first was refused with 401 (not run); no lookup was made.
-	expect(dataRequests(env, from).map((entry) => (entry.query.includes('mutation') ? 'mutation' : 'query'))).toEqual(['mutation', 'mutation']);
+	expect(dataRequests(env, from).map((entry) => (String(entry.query).includes('mutation') ? 'mutation' : 'query'))).toEqual(['mutation', 'mutation']);
 });

@@ -15,9 +15,9 @@ import { insertDirect, toView, updateDirect } from './rules';
 import { SeedSizes } from './seed';
 import { SimHttpServer } from './server';
 import { GraphqlLogEntry, SimState, TokenEndpointMode } from './state';
-import { ClientRegistration, ExpiryStyle, GraphqlUrlKey, TokenApi } from './token-api';
+import { ClientRegistration, ExpiryStyle, GraphqlUrlKey, TokenAnswerStyle, TokenApi } from './token-api';
 
-export type { Counters, FaultConfig, SeedSizes, ExpiryStyle, GraphqlUrlKey, TokenEndpointMode, GraphqlLogEntry, ClientRegistration };
+export type { Counters, FaultConfig, SeedSizes, ExpiryStyle, GraphqlUrlKey, TokenAnswerStyle, TokenEndpointMode, GraphqlLogEntry, ClientRegistration };
 export { ACCESS_PREFIX, REFRESH_PREFIX } from './token-api';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, buildSdl } from './schema';
 
@@ -33,6 +33,8 @@ export interface SimulatorOptions {
 	expiryStyle?: ExpiryStyle;
 	/** Key of the GraphQL URL in the token response's urls{}. Default 'graphQL'. */
 	graphqlUrlKey?: GraphqlUrlKey;
+	/** 'accessOnly': answers as Sage's newer docs show them, without refresh token or refresh URL. Default 'withRefresh'. */
+	tokenAnswerStyle?: TokenAnswerStyle;
 	/** Default tenant's data sizes. Default 250 customers, 50 items, 40 sales orders. */
 	seed?: SeedSizes;
 	/** Default client of the default tenant. Default: 'sim-client', a random secret, tenant 'demo-tenant'. */
@@ -98,6 +100,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			refreshTokenTtlSec: options.refreshTokenTtlSec ?? 3600,
 			expiryStyle: options.expiryStyle ?? 'iso',
 			graphqlUrlKey: options.graphqlUrlKey ?? 'graphQL',
+			answerStyle: options.tokenAnswerStyle ?? 'withRefresh',
 		},
 		() => baseUrl,
 		(t: string): boolean => state.tenants.has(t),

@@ -15,6 +15,12 @@ export const REFRESH_PREFIX = 'sdmo_rt_';
 
 export type ExpiryStyle = 'iso' | 'epoch' | 'expiresIn';
 export type GraphqlUrlKey = 'graphQL' | 'graphQl';
+/**
+ * Which revision of Sage's access page the answers follow: the older one (a refresh token
+ * and `urls.refreshToken`), or the newer OAuth2 one (an access token only, no refresh URL,
+ * and an `apps` object inside `urls`).
+ */
+export type TokenAnswerStyle = 'withRefresh' | 'accessOnly';
 
 export interface ClientRegistration {
 	clientId: string;
@@ -44,6 +50,7 @@ export interface TokenApiOptions {
 	refreshTokenTtlSec: number;
 	expiryStyle: ExpiryStyle;
 	graphqlUrlKey: GraphqlUrlKey;
+	answerStyle: TokenAnswerStyle;
 }
 
 export type AccessCheck = { ok: true; tenantId: string } | { ok: false; reason: string };
@@ -193,12 +200,14 @@ export class TokenApi {
 	private issuePair(clientId: string, tenantId: string): Record<string, unknown> {
 		const now = this.clock.now();
 		const accessToken = ACCESS_PREFIX + randomBytes(32).toString('base64url');
-		const refreshToken = REFRESH_PREFIX + randomBytes(32).toString('base64url');
 		const accessExp = now + this.opts.accessTokenTtlSec * 1000;
-		const refreshExp = now + this.opts.refreshTokenTtlSec * 1000;
 		this.tokens.set(accessToken, { kind: 'access', tenantId, clientId, expiresAt: accessExp, dead: false });
+		this.issued.push(accessToken);
+		if (this.opts.answerStyle === 'accessOnly') return this.accessOnlyAnswer(accessToken, accessExp, tenantId);
+		const refreshToken = REFRESH_PREFIX + randomBytes(32).toString('base64url');
+		const refreshExp = now + this.opts.refreshTokenTtlSec * 1000;
 		this.tokens.set(refreshToken, { kind: 'refresh', tenantId, clientId, expiresAt: refreshExp, dead: false });
-		this.issued.push(accessToken, refreshToken);
+		this.issued.push(refreshToken);
 		const base = this.baseUrl();
 		const body: Record<string, unknown> = { accessToken, refreshToken };
 		if (this.opts.expiryStyle === 'iso') {
@@ -221,6 +230,22 @@ export class TokenApi {
 			asyncContextErrorUrl: `${base}/v1/async/${encodeURIComponent(tenantId)}/error`,
 		};
 		return body;
+	}
+
+	/** The newer revision's answer: no refresh token, no refresh URL, nested `apps` in `urls`. */
+	private accessOnlyAnswer(accessToken: string, accessExp: number, tenantId: string): Record<string, unknown> {
+		const base = this.baseUrl();
+		const tenant = encodeURIComponent(tenantId);
+		return {
+			accessToken,
+			accessTokenExpiresAt: new Date(accessExp).toISOString(),
+			tenantId,
+			urls: {
+				[this.opts.graphqlUrlKey]: `${base}/v1/fwd/${tenant}/api`,
+				invalidateToken: `${base}/v1/token`,
+				apps: { explorer: `${base}/v1/fwd/${tenant}/explorer`, documentation: `${base}/docs` },
+			},
+		};
 	}
 }
 

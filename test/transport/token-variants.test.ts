@@ -32,3 +32,24 @@ describe('token responses in every form Sage may send', () => {
 		}
 	});
 });
+
+describe('token answers as Sage’s newer documentation shows them: no refresh token, no refresh URL', () => {
+	it('exchanges again when the access token nears its end, and ignores the nested urls.apps', async () => {
+		const sim = await startSimulator({ tokenAnswerStyle: 'accessOnly', accessTokenTtlSec: 600 });
+		try {
+			const manager = managerOn(sim, 30_000);
+			const client = new SageClient(credentialsOf(sim), { transport: testTransport(), tokens: manager });
+			// Ten-minute tokens, a call every minute for 25 minutes: a new exchange near each end, no renewal, no 401.
+			for (let minute = 0; minute < 25; minute++) {
+				const result = await client.execute({ query: QUERY_CUSTOMERS, isMutation: false });
+				expect(result.errors).toEqual([]);
+				sim.clock.advance(60_000);
+			}
+			expect(sim.counters()).toMatchObject({ exchanges: 3, renewals: 0, renewalsRejected: 0, graphqlUnauthorized: 0 });
+		} finally {
+			secretGuard().registerSecret(sim.client.clientSecret);
+			sim.issuedTokens().forEach((token) => secretGuard().registerSecret(token));
+			await sim.stop();
+		}
+	});
+});
