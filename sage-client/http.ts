@@ -9,7 +9,7 @@ import {
 	SageTimeoutError,
 } from './errors';
 import { REFUSED_BY_POLICY, answerStarted, failureCode, type SendPort, type WireResponse } from './port';
-import { wait } from './wait';
+import { eitherSignal, wait } from './wait';
 
 /**
  * One HTTP exchange with Sage through the caller's port, with the retry rules that keep
@@ -106,13 +106,15 @@ interface ClassifiedFailure {
 async function attemptOnce(port: SendPort, req: HttpRequest, attempt: number): Promise<HttpResponse> {
 	const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 	const deadline = AbortSignal.timeout(timeoutMs);
-	const signal = req.signal ? AbortSignal.any([req.signal, deadline]) : deadline;
+	const either = eitherSignal([req.signal, deadline]);
 	let answer: WireResponse;
 	try {
-		answer = await port({ url: req.url, method: req.method, headers: req.headers ?? {}, body: req.body, timeoutMs, signal });
+		answer = await port({ url: req.url, method: req.method, headers: req.headers ?? {}, body: req.body, timeoutMs, signal: either.signal });
 	} catch (error) {
 		if (deadline.aborted && !req.signal?.aborted) throw new TimeoutFailure(timeoutMs, answerStarted(error), error);
 		throw error;
+	} finally {
+		either.release();
 	}
 	const maxBytes = req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
 	if (answer.body.length > maxBytes) {
