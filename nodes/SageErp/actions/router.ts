@@ -1,6 +1,7 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { DiagnosisReport } from './common/diagnoses';
+import { toNodeError } from '../../shared/errors';
 import { SageSession } from '../../shared/session';
 import type { OperationExecute } from './common/types';
 import * as graphql from './graphql/Graphql.resource';
@@ -32,7 +33,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	// One client per execution; its tokens and the tenant's schema are cached for the process.
 	const session = await SageSession.open(this);
 	const diagnoses = new DiagnosisReport(this);
-	const output = await execute.call(this, items, { session, diagnoses });
-	diagnoses.flush();
-	return [output];
+	try {
+		return [await execute.call(this, items, { session, diagnoses })];
+	} catch (error) {
+		throw diagnoses.attachTo(toNodeError(this.getNode(), error));
+	} finally {
+		diagnoses.flush();
+	}
 }

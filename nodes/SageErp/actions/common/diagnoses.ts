@@ -33,6 +33,20 @@ export class DiagnosisReport {
 		}
 	}
 
+	/**
+	 * Puts the warnings about the failed item (or, without an item, all of them) into the
+	 * error's description: n8n keeps execution hints only from an execution that returns.
+	 */
+	attachTo<E extends { description?: string | null; context: { itemIndex?: unknown } }>(error: E): E {
+		const itemIndex = typeof error.context.itemIndex === 'number' ? error.context.itemIndex : undefined;
+		const warnings = [...this.byMessage]
+			.filter(([, { items }]) => itemIndex === undefined || items.has(itemIndex))
+			.slice(0, MAX_HINTS)
+			.map(([text]) => `Sage warned: ${text}`);
+		if (warnings.length) error.description = [error.description, ...warnings].filter(Boolean).join('\n');
+		return error;
+	}
+
 	/** Adds the hints; call once, when the node's output is ready. */
 	flush(): void {
 		if (!this.byMessage.size || !this.hintsSupported) return;

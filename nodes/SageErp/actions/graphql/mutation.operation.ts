@@ -2,13 +2,11 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import type { Diagnosis, GraphQLResult } from '../../../../sage-client/client';
 import { mergeMutations, type CheckedOperation } from '../../../../sage-client/documents';
-import { SageOutcomeUnknownError, type GraphQLErrorEntry } from '../../../../sage-client/errors';
+import type { GraphQLErrorEntry } from '../../../../sage-client/errors';
+import { requestFailure, resendWithoutNamed, runBatches, type BatchMember, type BatchPlan, type Outcome } from '../common/batches';
 import { batchSizeOption, timeoutOption, optionsCollection } from '../common/descriptions';
-import { describeItems, diagnosesForItem } from '../common/diagnoses';
-import { toNodeError } from '../../../shared/errors';
-import { SageAnswerError, errorItem, isObject, showFor } from '../common/items';
-import { readBatchSize, readTimeout } from '../common/parameters';
-import { stoppedError, type AppliedItem } from '../common/stopped';
+import { diagnosesForItem, type DiagnosisReport } from '../common/diagnoses';
+import { SageAnswerError, isObject, showFor } from '../common/items';
 import type { OperationContext } from '../common/types';
 import { documentProperties, outputProperties, readDocumentItem } from './shared';
 import { splitRecords } from './split';
@@ -26,14 +24,12 @@ export const description: INodeProperties[] = showFor('graphql', ['mutation'], [
 		]),
 ]);
 
-interface PreparedItem {
-	itemIndex: number;
+interface MutationMember extends BatchMember {
 	checked: CheckedOperation;
 	text: string;
 	variables: IDataObject;
 	outputMode: string;
 	splitPath: string;
-	timeoutMs?: number;
 }
 
 /** One member's share of an answer: its data, errors and warnings. */
@@ -43,150 +39,109 @@ interface MemberAnswer {
 	diagnoses: Diagnosis[];
 }
 
-/** A failure may still have been applied: Sage ran the mutation, but its answer could not be split. */
-type Outcome = { ok: true; items: INodeExecutionData[] } | { ok: false; error: unknown; applied?: boolean };
+/** What a member got: its share of the answer, the failure of the whole request, or (re-sent) its outcome. */
+type Share = MemberAnswer | { error: unknown } | { outcome: Outcome };
 
 /**
- * Runs a user's mutation document once per input item, with that item's variables. With
- * Batch Size above 1, consecutive items go in one request: their operations are merged
- * (see `mergeMutations`), and each item gets back its own part of the answer and its own
- * errors. Failure semantics are those of the record mutations (see record/mutate.ts).
+ * Runs a user's mutation document once per input item, with that item's variables, through
+ * the batch engine (common/batches.ts). With Batch Size above 1, consecutive items go in one
+ * request: their operations are merged (see `mergeMutations`), and each item gets back its
+ * own part of the answer and its own errors. A lost answer is never sent again; a merged
+ * request refused as a whole is sent again without the members it names.
  */
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	{ session, diagnoses }: OperationContext,
-): Promise<INodeExecutionData[]> {
-	const node = this.getNode();
-	const continueOnFail = this.continueOnFail();
-	const outcomes = new Map<number, Outcome>();
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[], context: OperationContext): Promise<INodeExecutionData[]> {
+	return await runBatches(this, items, mutationPlan(this, context));
+}
+
+function mutationPlan(context: IExecuteFunctions, { session, diagnoses }: OperationContext): BatchPlan<MutationMember> {
 	const checkedDocuments = new Map<string, CheckedOperation>();
-
-	let batchSize = 1;
-	const prepared: PreparedItem[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+	const request = async (query: { query: string; operationName?: string; variables: Record<string, unknown> }, batch: MutationMember[]) => {
 		try {
-			if (itemIndex === 0) batchSize = readBatchSize(this, 0);
-			const { text, checked, variables, outputMode, splitPath } = readDocumentItem(this, itemIndex, 'mutation', checkedDocuments);
-			prepared.push({ itemIndex, checked, text, variables, outputMode, splitPath, timeoutMs: readTimeout(this, itemIndex) });
+			return { result: await session.execute({ ...query, isMutation: true, timeoutMs: batch[0].timeoutMs }) };
 		} catch (error) {
-			if (!continueOnFail) throw toNodeError(node, error, itemIndex);
-			outcomes.set(itemIndex, { ok: false, error });
+			return { error: requestFailure(error, batch) };
 		}
-	}
-
-	const batches: PreparedItem[][] = [];
-	for (let start = 0; start < prepared.length; start += batchSize) batches.push(prepared.slice(start, start + batchSize));
-	const applied: AppliedItem[] = [];
-	for (const [batchNumber, batch] of batches.entries()) {
-		const answers = await sendBatch(batch);
-		const results = batch.map((member, index) => toOutcome(member, answers[index]));
-		results.forEach((outcome, index) => {
-			outcomes.set(batch[index].itemIndex, outcome);
-			if (outcome.ok || outcome.applied) applied.push({ itemIndex: batch[index].itemIndex });
-		});
-		const failed = results.findIndex((outcome) => !outcome.ok);
-		if (failed >= 0 && !continueOnFail) {
-			diagnoses.flush();
-			throw stoppedError(
-				node,
-				{ itemIndex: batch[failed].itemIndex, error: (results[failed] as { error: unknown }).error },
-				{
-					past: 'applied',
-					applied,
-					otherFailures: batch.filter((_, index) => index > failed && !results[index].ok).map((member) => member.itemIndex),
-					notSent: batches.slice(batchNumber + 1).flat().map((member) => member.itemIndex),
-				},
-			);
-		}
-	}
-
-	return items.flatMap((_, itemIndex) => {
-		const outcome = outcomes.get(itemIndex);
-		return outcome?.ok ? outcome.items : [errorItem(outcome?.error, itemIndex)];
-	});
-
-	function toOutcome(member: PreparedItem, answer: MemberAnswer | { error: unknown }): Outcome {
-		if ('error' in answer) return { ok: false, error: answer.error };
-		diagnoses.note(answer.diagnoses, member.itemIndex);
-		if (answer.errors.length) return { ok: false, error: new SageAnswerError(answer.errors, answer.data, answer.diagnoses) };
-		const data = answer.data ?? {};
-		const pairedItem = { item: member.itemIndex };
-		if (member.outputMode === 'response') {
-			const json = answer.diagnoses.length ? { ...data, _diagnoses: diagnosesForItem(answer.diagnoses) } : data;
-			return { ok: true, items: [{ json, pairedItem }] };
-		}
-		let records: IDataObject[];
-		try {
-			records = splitRecords(data, member.splitPath);
-		} catch (error) {
-			return { ok: false, error, applied: true };
-		}
-		return {
-			ok: true,
-			items: records.map((record, index) => ({
-				json: index === 0 && answer.diagnoses.length && !diagnoses.hintsSupported ? { ...record, _diagnoses: diagnosesForItem(answer.diagnoses) } : record,
-				pairedItem,
-			})),
-		};
-	}
-
-	/** Each member's answer, or the transport error that answered for the whole request. */
-	async function sendBatch(batch: PreparedItem[]): Promise<Array<MemberAnswer | { error: unknown }>> {
+	};
+	const answers = async (batch: MutationMember[]): Promise<Share[]> => {
 		const merged = batch.length > 1 ? mergeMutations(batch.map(({ checked, variables }) => ({ checked, variables }))) : undefined;
 		if (!merged) {
 			// One request per item: the item's own document, exactly as written.
-			const answers: Array<MemberAnswer | { error: unknown }> = [];
+			const own: Share[] = [];
 			for (const member of batch) {
-				answers.push(await send({ query: member.text, operationName: member.checked.operationName, variables: member.variables }, member, [member]));
+				const sent = await request({ query: member.text, operationName: member.checked.operationName, variables: member.variables }, [member]);
+				own.push(sent.result ? wholeAnswer(sent.result) : { error: sent.error });
 			}
-			return answers;
+			return own;
 		}
-		const outcome = await send({ query: merged.text, operationName: merged.operationName, variables: merged.variables }, batch[0], batch);
-		if ('error' in outcome) return batch.map(() => outcome);
-		const { result } = outcome as { result: GraphQLResult };
+		const sent = await request({ query: merged.text, operationName: merged.operationName, variables: merged.variables }, batch);
+		if (!sent.result) return batch.map(() => ({ error: sent.error }));
+		const { result } = sent;
 		if (!result.data && result.errors.length && result.errors.every((entry) => !entry.path?.length)) {
-			return await refusedBatch(batch, result);
+			const failure = (index: number, own: unknown): Outcome => ({
+				ok: false,
+				error: new SageAnswerError((own as GraphQLErrorEntry[] | undefined) ?? result.errors.map((entry) => unprefix(entry, index))),
+			});
+			const outcomes = await resendWithoutNamed(batch, namedMembers(result, batch.length), failure, async (rest) => await send(rest));
+			return outcomes.map((outcome) => ({ outcome }));
 		}
 		return batch.map((_, index) => memberShare(result, merged.prefixes[index], index));
-	}
+	};
+	const send = async (batch: MutationMember[]): Promise<Outcome[]> => {
+		const shares = await answers(batch);
+		return batch.map((member, index) => {
+			const share = shares[index];
+			return 'outcome' in share ? share.outcome : toOutcome(member, share, diagnoses);
+		});
+	};
+	return {
+		past: 'applied',
+		prepare: async (itemIndex, sending) => {
+			const { text, checked, variables, outputMode, splitPath } = readDocumentItem(context, itemIndex, 'mutation', checkedDocuments);
+			return { itemIndex, ...sending, checked, text, variables, outputMode, splitPath };
+		},
+		sameRequest: () => true,
+		send,
+	};
+}
 
-	async function send(
-		request: { query: string; operationName?: string; variables: Record<string, unknown> },
-		first: PreparedItem,
-		batch: PreparedItem[],
-	): Promise<(MemberAnswer & { result: GraphQLResult }) | { error: unknown }> {
-		try {
-			const result = await session.execute({ ...request, isMutation: true, timeoutMs: first.timeoutMs });
-			return { data: result.data as IDataObject | null, errors: result.errors, diagnoses: result.diagnoses, result };
-		} catch (error) {
-			if (error instanceof SageOutcomeUnknownError && batch.length > 1) {
-				return {
-					error: new SageOutcomeUnknownError(`${error.message} The same request carried ${describeItems(batch.map((entry) => entry.itemIndex))}.`, {
-						hint: error.hint,
-					}),
-				};
-			}
-			return { error };
-		}
-	}
+function wholeAnswer(result: GraphQLResult): MemberAnswer {
+	return { data: result.data as IDataObject | null, errors: result.errors, diagnoses: result.diagnoses };
+}
 
-	/** Sage refused the merged request before running it: members named in the errors fail, the rest go again. */
-	async function refusedBatch(batch: PreparedItem[], result: GraphQLResult): Promise<Array<MemberAnswer | { error: unknown }>> {
-		const named = new Map<number, GraphQLErrorEntry[]>();
-		for (const entry of result.errors) {
-			for (const match of String(entry.message).matchAll(/\bv(\d+)_/g)) {
-				const index = Number(match[1]);
-				if (index < batch.length) named.set(index, [...(named.get(index) ?? []), unprefix(entry, index)]);
-			}
+/** The members a refused merged request names (`$v3_data`, `b3_xtrem...`), with their errors unprefixed. */
+function namedMembers(result: GraphQLResult, size: number): Map<number, GraphQLErrorEntry[]> {
+	const named = new Map<number, GraphQLErrorEntry[]>();
+	for (const entry of result.errors) {
+		for (const match of String(entry.message).matchAll(/\bv(\d+)_/g)) {
+			const index = Number(match[1]);
+			if (index < size) named.set(index, [...(named.get(index) ?? []), unprefix(entry, index)]);
 		}
-		if (!named.size || named.size === batch.length) {
-			return batch.map((_, index) => ({ data: null, errors: named.get(index) ?? result.errors.map((entry) => unprefix(entry, index)), diagnoses: [] }));
-		}
-		const rest = batch.filter((_, index) => !named.has(index));
-		const restAnswers = await sendBatch(rest);
-		return batch.map((member, index) => named.get(index) ? { data: null, errors: named.get(index) ?? [], diagnoses: [] } : restAnswers[rest.indexOf(member)]);
 	}
+	return named;
+}
+
+/** A member's answer as its output items: the whole response, or the records split from it. */
+function toOutcome(member: MutationMember, answer: MemberAnswer | { error: unknown }, diagnoses: DiagnosisReport): Outcome {
+	if ('error' in answer) return { ok: false, error: answer.error };
+	diagnoses.note(answer.diagnoses, member.itemIndex);
+	if (answer.errors.length) return { ok: false, error: new SageAnswerError(answer.errors, answer.data, answer.diagnoses) };
+	const data = answer.data ?? {};
+	const pairedItem = { item: member.itemIndex };
+	if (member.outputMode === 'response') {
+		const json = answer.diagnoses.length ? { ...data, _diagnoses: diagnosesForItem(answer.diagnoses) } : data;
+		return { ok: true, items: [{ json, pairedItem }] };
+	}
+	let records: IDataObject[];
+	try {
+		records = splitRecords(data, member.splitPath);
+	} catch (error) {
+		return { ok: false, error, applied: true };
+	}
+	const marked = answer.diagnoses.length && !diagnoses.hintsSupported;
+	return {
+		ok: true,
+		items: records.map((record, index) => ({ json: index === 0 && marked ? { ...record, _diagnoses: diagnosesForItem(answer.diagnoses) } : record, pairedItem })),
+	};
 }
 
 /** Member `index`'s part of a merged answer: keys `b3_x` become `x`, and errors and warnings under them follow. */

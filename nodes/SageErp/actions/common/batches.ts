@@ -1,0 +1,134 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { SageOutcomeUnknownError, SageResponseError } from '../../../../sage-client/errors';
+import { toNodeError } from '../../../shared/errors';
+import { describeItems } from './diagnoses';
+import { errorItem } from './items';
+import { readBatchSize, readTimeout } from './parameters';
+import { stoppedError, type AppliedItem } from './stopped';
+
+/**
+ * The one batch engine of every writing operation (Create, Update, Delete, GraphQL
+ * Mutation). An operation says how to read an item, which items may share a request, and
+ * how to send a batch and split its answer; the engine does the rest, the same way for all:
+ * - every item is read and checked before the first request, so bad input stops the node
+ *   before anything is written (with Continue On Fail it becomes that item's error);
+ * - consecutive items that can share a request (same Batch Size and Timeout, and whatever
+ *   else the operation sends with them) go in one, at most Batch Size of them;
+ * - without Continue On Fail the node stops after the first batch holding a failure, and
+ *   its error lists what this execution already wrote and what was never sent;
+ * - with Continue On Fail every input item gets its output, or an item with its error.
+ * What a lost answer or a refused request means for each item is the operation's to say
+ * (see record/mutation-answers.ts and docs/architecture.md).
+ */
+export interface BatchMember {
+	itemIndex: number;
+	batchSize: number;
+	timeoutMs?: number;
+}
+
+/** `applied`: Sage ran it although the item failed (its answer could not be used). */
+export type Outcome = { ok: true; items: INodeExecutionData[]; id?: string } | { ok: false; error: unknown; applied?: boolean };
+
+export interface BatchPlan<M extends BatchMember> {
+	/** "created", "applied": what the stop error says was done. */
+	past: string;
+	/** Reads and checks one item's parameters (Batch Size and Timeout are read by the engine). */
+	prepare(itemIndex: number, sending: { batchSize: number; timeoutMs?: number }): Promise<M>;
+	/** Whether `member` may join a request that `first` opened, besides Batch Size and Timeout. */
+	sameRequest(first: M, member: M): boolean;
+	/** One outcome per member, in order. */
+	send(batch: M[]): Promise<Outcome[]>;
+}
+
+export async function runBatches<M extends BatchMember>(
+	context: IExecuteFunctions,
+	items: INodeExecutionData[],
+	plan: BatchPlan<M>,
+): Promise<INodeExecutionData[]> {
+	const node = context.getNode();
+	const continueOnFail = context.continueOnFail();
+	const outcomes = new Map<number, Outcome>();
+	const prepared: M[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const sending = { batchSize: readBatchSize(context, itemIndex), timeoutMs: readTimeout(context, itemIndex) };
+			prepared.push(await plan.prepare(itemIndex, sending));
+		} catch (error) {
+			if (!continueOnFail) throw toNodeError(node, error, itemIndex);
+			outcomes.set(itemIndex, { ok: false, error });
+		}
+	}
+
+	const batches = batchesOf(prepared, plan);
+	const applied: AppliedItem[] = [];
+	for (const [batchNumber, batch] of batches.entries()) {
+		const results = await plan.send(batch);
+		results.forEach((outcome, index) => {
+			const { itemIndex } = batch[index];
+			outcomes.set(itemIndex, outcome);
+			if (outcome.ok) applied.push({ itemIndex, id: outcome.id });
+			else if (outcome.applied) applied.push({ itemIndex });
+		});
+		const failed = results.findIndex((outcome) => !outcome.ok);
+		if (failed >= 0 && !continueOnFail) {
+			const otherFailures = batch.filter((_, index) => index > failed && !results[index].ok).map((member) => member.itemIndex);
+			const notSent = batches.slice(batchNumber + 1).flat().map((member) => member.itemIndex);
+			const error = (results[failed] as { error: unknown }).error;
+			throw stoppedError(node, { itemIndex: batch[failed].itemIndex, error }, { past: plan.past, applied, otherFailures, notSent });
+		}
+	}
+	return items.flatMap((_, itemIndex) => {
+		const outcome = outcomes.get(itemIndex);
+		if (outcome?.ok) return outcome.items;
+		return [errorItem(outcome?.error ?? new SageResponseError('This item was not processed.'), itemIndex)];
+	});
+}
+
+/** Consecutive members that can share a request, at most the first one's Batch Size per request. */
+function batchesOf<M extends BatchMember>(prepared: M[], plan: BatchPlan<M>): M[][] {
+	const batches: M[][] = [];
+	for (const member of prepared) {
+		const current = batches[batches.length - 1];
+		const first = current?.[0];
+		const joins =
+			first !== undefined &&
+			current.length < first.batchSize &&
+			first.batchSize === member.batchSize &&
+			first.timeoutMs === member.timeoutMs &&
+			plan.sameRequest(first, member);
+		if (joins) current.push(member);
+		else batches.push([member]);
+	}
+	return batches;
+}
+
+/**
+ * Sage refused a whole request before running it, naming some members in its errors:
+ * those fail with their own errors, and the others are sent again without them. When it
+ * names none, or all, every member fails.
+ */
+export async function resendWithoutNamed<M, E>(
+	batch: M[],
+	named: Map<number, E>,
+	failure: (index: number, own: E | undefined) => Outcome,
+	resend: (rest: M[]) => Promise<Outcome[]>,
+): Promise<Outcome[]> {
+	if (!named.size || named.size === batch.length) return batch.map((_, index) => failure(index, named.get(index)));
+	const rest = batch.filter((_, index) => !named.has(index));
+	const restOutcomes = await resend(rest);
+	return batch.map((member, index) => (named.has(index) ? failure(index, named.get(index)) : restOutcomes[rest.indexOf(member)]));
+}
+
+/** A failure of the whole request, told to each of its items: a lost answer names the others it carried. */
+export function requestFailure(error: unknown, batch: BatchMember[]): unknown {
+	if (error instanceof SageOutcomeUnknownError && batch.length > 1) {
+		return new SageOutcomeUnknownError(`${error.message} The same request carried ${describeItems(batch.map((member) => member.itemIndex))}.`, {
+			hint: error.hint,
+			reason: error.reason,
+			answerStarted: error.answerStarted,
+			cause: error,
+		});
+	}
+	return error;
+}
