@@ -141,6 +141,17 @@ describe('Mutation', () => {
 		expect(result.hints(NODE_NAME).map((hint) => hint.message)).toEqual(['Sage: The customer has no email address. (at xtremMasterData.customer.create) (item 1)']);
 	});
 
+	test('a failing item’s Sage warnings travel in its error, because n8n drops the hints of a failed execution', async () => {
+		const TWO = `mutation Two($good: Customer_Input!, $taken: Customer_Input!) {
+  xtremMasterData { warned: customer { create(data: $good) { _id } } taken: customer { create(data: $taken) { _id } } }
+}`;
+		const existing = env.sim.store().list('xtremMasterData.customer')[0];
+		const variables = { good: { id: 'GQWARN1', name: 'Warned', currency: '#EUR' }, taken: { id: existing.id, name: 'Taken', currency: '#EUR' } };
+		const error = errorOf(await runNode(env, { ...mutation, query: TWO, variables: JSON.stringify(variables) }));
+		expect(error.message).toMatch(/already exists/);
+		expect(String(error.description)).toContain('Sage warned: The customer has no email address.');
+	});
+
 	test('Batch Size merges items into one request and gives each item its own answer or error', async () => {
 		const input = [
 			{ data: { id: 'GQ101', name: 'Batch 1', currency: '#EUR', email: 'b1@example.com' } },
