@@ -1,6 +1,7 @@
 import { SageAuthError, SageNetworkError, SageResponseError, SageThrottledError, type GraphQLErrorEntry } from './errors';
 import { send, type HttpResponse, type Transport } from './http';
-import { tokenManager, type SageCredentials, type TokenManager, type TokenRequestContext, type TokenSession } from './tokens';
+import { tokenManager } from './process-wide';
+import type { SageCredentials, TokenManager, TokenRequestContext, TokenSession } from './tokens';
 
 /** A warning (or information) that Sage attached to a successful answer. */
 export interface Diagnosis {

@@ -1,6 +1,7 @@
 import { SageError } from './errors';
 import type { Transport } from './http';
-import { tokenManager, type SageCredentials } from './tokens';
+import { tokenManager } from './process-wide';
+import type { SageCredentials } from './tokens';
 
 /** The `sageErpApi` credential's data as n8n hands it over. */
 export type CredentialData = Record<string, unknown>;

@@ -17,7 +17,7 @@ import {
 	type SelectionSetNode,
 } from 'graphql';
 
-import { SageConfigError } from './errors';
+import { SageDocumentError } from './errors';
 import { argumentOf, scalarFieldNames, type RecordMutationKind, type RecordTypeInfo, type SageSchema } from './schema';
 
 /**
@@ -27,19 +27,6 @@ import { argumentOf, scalarFieldNames, type RecordMutationKind, type RecordTypeI
  *   selection is parsed, printed back and validated against the schema.
  * - User documents (the GraphQL operations) are parsed and their operation checked.
  */
-
-/** Bad input found while building or checking a document; names the parameter. */
-export class SageDocumentError extends SageConfigError {
-	constructor(
-		message: string,
-		hint?: string,
-		/** The parameter at fault, as the user sees it ("Fields", "Query"). */
-		readonly parameter?: string,
-		readonly location?: { line: number; column: number },
-	) {
-		super(message, hint);
-	}
-}
 
 // ---------------------------------------------------------------- record types and fields
 
@@ -124,7 +111,6 @@ export interface QueryDocument extends BuiltDocument {
 }
 
 const CONNECTION_ARGUMENTS = ['filter', 'orderBy', 'first', 'after'] as const;
-export type ConnectionArgument = (typeof CONNECTION_ARGUMENTS)[number];
 
 /**
  * `query SageErpGetMany($filter: String, ...) { pkg { node { query(filter: $filter, ...)

@@ -1,3 +1,4 @@
+import type { Diagnosis } from './client';
 import { failureCode } from './port';
 import { scrub } from './secrets';
 
@@ -156,4 +157,28 @@ export function describeGraphQLErrors(errors: GraphQLErrorEntry[]): string {
 			return entry.path && entry.path.length ? `${message} (at ${entry.path.join('.')})` : message;
 		})
 		.join('; ');
+}
+
+/** Bad input found while building or checking a document; names the parameter. */
+export class SageDocumentError extends SageConfigError {
+	constructor(
+		message: string,
+		hint?: string,
+		/** The parameter at fault, as the user sees it ("Fields", "Query"). */
+		readonly parameter?: string,
+		readonly location?: { line: number; column: number },
+	) {
+		super(message, hint);
+	}
+}
+
+/** Sage answered with `errors[]`; the partial `data` and the warnings of that answer travel along. */
+export class SageAnswerError extends SageGraphQLError {
+	constructor(
+		errors: GraphQLErrorEntry[],
+		readonly data: unknown = null,
+		readonly diagnoses: Diagnosis[] = [],
+	) {
+		super(errors);
+	}
 }

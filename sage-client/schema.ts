@@ -14,7 +14,6 @@ import {
 
 import type { GraphQLRequest, GraphQLResult } from './client';
 import { SageGraphQLError, SageResponseError } from './errors';
-import { SharedRequest } from './shared-request';
 
 /**
  * The tenant's GraphQL schema, fetched by introspection once per GraphQL URL and process,
@@ -145,64 +144,12 @@ export function argumentOf(field: AnyField, preferred: string): GraphQLArgument 
 	return field.args.find((arg) => arg.name === preferred) ?? (field.args.length === 1 ? field.args[0] : undefined);
 }
 
-// ---------------------------------------------------------------- the cache
-
-export interface SchemaCacheSettings {
-	/** A cached schema older than this is fetched again (Sage upgrades its schema by release). */
-	maxAgeMs: number;
-}
-
-export const schemaCacheSettings: SchemaCacheSettings = { maxAgeMs: 60 * 60 * 1000 };
-
-interface CacheEntry {
-	request: SharedRequest<SageSchema>;
-	settled?: SageSchema;
-}
-
-const cache = new Map<string, CacheEntry>();
-
-export interface LoadSchemaOptions {
-	timeoutMs?: number;
-	signal?: AbortSignal;
-	now?: () => number;
-}
-
-/**
- * The tenant's schema, from this process's cache when it is there and fresh. Concurrent
- * callers for one GraphQL URL share one introspection request, aborted only when every
- * one of them stopped waiting; a failed or abandoned one is not cached.
- */
-export async function loadSchema(client: GraphQLExecutor, options: LoadSchemaOptions = {}): Promise<SageSchema> {
-	const url = `${await client.graphqlUrl(options.signal)}#${client.tenantId ?? ''}`;
-	const now = options.now ?? Date.now;
-	const existing = cache.get(url);
-	const fresh = existing && (!existing.settled || now() - existing.settled.fetchedAt < schemaCacheSettings.maxAgeMs);
-	if (existing && fresh && !existing.request.abandoned) return await existing.request.join(options.signal);
-	const entry: CacheEntry = {
-		request: new SharedRequest((signal) =>
-			fetchSchema(client, { timeoutMs: options.timeoutMs, signal }, now()).then(
-				(schema) => {
-					entry.settled = schema;
-					return schema;
-				},
-				(error: unknown) => {
-					if (cache.get(url) === entry) cache.delete(url);
-					return Promise.reject(error);
-				},
-			),
-		),
-	};
-	cache.set(url, entry);
-	return await entry.request.join(options.signal);
-}
-
-/** Forgets cached schemas: one GraphQL URL, or all of them. */
-export function forgetSchema(graphqlUrl?: string): void {
-	if (graphqlUrl === undefined) cache.clear();
-	else for (const key of [...cache.keys()]) if (key.startsWith(`${graphqlUrl}#`)) cache.delete(key);
-}
-
-async function fetchSchema(client: GraphQLExecutor, options: LoadSchemaOptions, fetchedAt: number): Promise<SageSchema> {
+/** One introspection request: the whole schema, as `SageSchema`. */
+export async function fetchSchema(
+	client: GraphQLExecutor,
+	options: { timeoutMs?: number; signal?: AbortSignal },
+	fetchedAt: number,
+): Promise<SageSchema> {
 	const result = await client.execute({
 		query: getIntrospectionQuery({ descriptions: false }),
 		operationName: 'IntrospectionQuery',

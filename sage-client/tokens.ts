@@ -49,13 +49,6 @@ export interface TokenManagerOptions {
 	timeoutMs?: number;
 }
 
-export interface TokenStats {
-	exchanges: number;
-	renewals: number;
-	failedRenewals: number;
-	invalidations: number;
-}
-
 interface Entry {
 	key: string;
 	group: string;
@@ -75,7 +68,6 @@ const CREDENTIAL_HINT = 'Check the Client ID and Client Secret of the Sage ERP A
  * credential (its "group") replace each other, and the replaced tokens are invalidated.
  */
 export class TokenManager {
-	readonly stats: TokenStats = { exchanges: 0, renewals: 0, failedRenewals: 0, invalidations: 0 };
 	private readonly entries = new Map<string, Entry>();
 	private readonly groups = new Map<string, string>();
 	private readonly pendingInvalidations = new Set<Promise<void>>();
@@ -167,7 +159,6 @@ export class TokenManager {
 			try {
 				return await this.renew(entry, stale, signal);
 			} catch (error) {
-				this.stats.failedRenewals++;
 				// A refused refresh token (used, expired, revoked) or a renewal whose answer was lost
 				// (the refresh token may be spent) is replaced by a full exchange; anything else
 				// (network, throttling) is the real problem and is reported.
@@ -192,7 +183,6 @@ export class TokenManager {
 					scope: `tenantid:${credentials.tenantId}`,
 				}).toString()
 			: JSON.stringify({ clientId: credentials.clientId, clientSecret: credentials.clientSecret, tenantId: credentials.tenantId });
-		this.stats.exchanges++;
 		const response = await send(entry.transport, {
 			url: credentials.tokenUrl,
 			method: 'POST',
@@ -210,7 +200,6 @@ export class TokenManager {
 	}
 
 	private async renew(entry: Entry, stale: IssuedTokens, signal: AbortSignal): Promise<IssuedTokens> {
-		this.stats.renewals++;
 		const response = await send(entry.transport, {
 			url: checkSecureUrl(stale.refreshUrl, 'token renewal URL', CREDENTIAL_HINT).toString(),
 			method: 'POST',
@@ -254,7 +243,6 @@ export class TokenManager {
 		if (tokens.accessExpiresAt > now) parts.push(`accessToken=${tokens.accessToken}`);
 		if (tokens.refreshToken && tokens.refreshExpiresAt > now) parts.push(`refreshToken=${tokens.refreshToken}`);
 		if (!parts.length) return;
-		this.stats.invalidations++;
 		const pending = send(entry.transport, {
 			url: tokens.invalidateUrl,
 			method: 'DELETE',
@@ -332,12 +320,4 @@ function tokenError(response: HttpResponse, step: 'exchange' | 'renewal', creden
 		httpStatus: status,
 		hint: 'Sage may be unavailable; try again later.',
 	});
-}
-
-let processManager: TokenManager | undefined;
-
-/** The process-wide token manager that every Sage ERP node and the credential share. */
-export function tokenManager(): TokenManager {
-	processManager ??= new TokenManager();
-	return processManager;
 }

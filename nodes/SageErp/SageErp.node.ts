@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import * as graphql from './actions/graphql/Graphql.resource';
 import * as record from './actions/record/Record.resource';
 import { router } from './actions/router';
-import { listSearch } from './methods';
+import { listSearch } from '../shared/methods';
 
 // The value of NodeConnectionTypes.Main, without reading it at run time: n8n versions
 // before NodeConnectionTypes existed load this node too.

@@ -7,10 +7,10 @@ import type {
 	NodeConnectionTypes,
 } from 'n8n-workflow';
 
-import { fieldsProperty, pageSizeOption, recordTypeLocator, timeoutOption, optionsCollection } from '../SageErp/actions/common/descriptions';
-import { listSearch } from '../SageErp/methods';
+import { fieldsProperty, pageSizeOption, recordTypeLocator, timeoutOption, optionsCollection } from '../shared/descriptions';
+import { listSearch } from '../shared/methods';
 import type { Diagnosis } from '../../sage-client/client';
-import { SAGE_MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from '../../sage-client/paginate';
+import { DEFAULT_PAGE_SIZE, SAGE_MAX_PAGE_SIZE, pageSizeProblem, timeoutProblem } from '../shared/limits';
 import { scrub } from '../../sage-client/secrets';
 import { RecordWatch, type WatchSettings } from './changes';
 import { toNodeError } from '../shared/errors';
@@ -172,15 +172,13 @@ function readSettings(context: IPollFunctions): { settings: WatchSettings; lookb
 
 	const options = context.getNodeParameter('options', {}) as { pageSize?: unknown; timeout?: unknown; lookback?: unknown };
 	const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
-	if (typeof pageSize !== 'number' || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > SAGE_MAX_PAGE_SIZE) {
-		throw settingError(node, `Page Size must be a whole number from 1 to ${SAGE_MAX_PAGE_SIZE}, not ${String(pageSize)}`);
-	}
+	const pageProblem = pageSizeProblem(pageSize, 'every page is still read at each poll.');
+	if (pageProblem) throw settingError(node, pageProblem.message, pageProblem.hint);
 	let timeoutMs: number | undefined;
 	if (options.timeout !== undefined && options.timeout !== null) {
-		if (typeof options.timeout !== 'number' || !Number.isFinite(options.timeout) || options.timeout <= 0) {
-			throw settingError(node, `Timeout must be a positive number of milliseconds, not ${String(options.timeout)}`);
-		}
-		timeoutMs = Math.round(options.timeout);
+		const problem = timeoutProblem(options.timeout);
+		if (problem) throw settingError(node, problem.message, problem.hint);
+		timeoutMs = Math.round(options.timeout as number);
 	}
 	const lookback = options.lookback ?? DEFAULT_LOOKBACK_SECONDS;
 	if (typeof lookback !== 'number' || !Number.isFinite(lookback) || lookback < 0 || lookback > MAX_LOOKBACK_SECONDS) {
@@ -188,7 +186,7 @@ function readSettings(context: IPollFunctions): { settings: WatchSettings; lookb
 	}
 
 	return {
-		settings: { recordType, event, fields, filter, pageSize, timeoutMs },
+		settings: { recordType, event, fields, filter, pageSize: pageSize as number, timeoutMs },
 		lookbackMs: Math.round(lookback * 1000),
 	};
 }

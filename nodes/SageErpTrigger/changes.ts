@@ -1,10 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Diagnosis, SageClient } from '../../sage-client/client';
-import { SageDocumentError, buildQueryDocument, parseSelection, requireRecordType, type QueryDocument } from '../../sage-client/documents';
-import { SageGraphQLError, SageResponseError } from '../../sage-client/errors';
+import { buildQueryDocument, parseSelection, requireRecordType, type QueryDocument } from '../../sage-client/documents';
+import { SageDocumentError, SageGraphQLError, SageResponseError } from '../../sage-client/errors';
 import { connectionPage, followCursor, type Page } from '../../sage-client/paginate';
-import { loadSchema, scalarFieldNames } from '../../sage-client/schema';
+import { schemaCache } from '../../sage-client/process-wide';
+import { scalarFieldNames } from '../../sage-client/schema';
 import { isStamp, type RecordVersion, type TriggerEvent } from './state';
 
 /**
@@ -52,7 +53,7 @@ export class RecordWatch {
 
 	/** Checks the settings against the tenant's schema and builds the query; nothing else is sent. */
 	static async open(client: SageClient, settings: WatchSettings): Promise<RecordWatch> {
-		const schema = await loadSchema(client, { timeoutMs: settings.timeoutMs });
+		const schema = await schemaCache().load(client, { timeoutMs: settings.timeoutMs });
 		const info = requireRecordType(schema, settings.recordType);
 		const stampField = STAMP_FIELD[settings.event];
 		const recordFields = info.recordObject.getFields();

@@ -2,7 +2,8 @@ import type { IExecuteFunctions, ILoadOptionsFunctions, IPollFunctions } from 'n
 
 import { SageClient, type GraphQLRequest, type GraphQLResult } from '../../sage-client/client';
 import { toSageCredentials } from '../../sage-client/credential-session';
-import { loadSchema, type SageSchema } from '../../sage-client/schema';
+import { schemaCache } from '../../sage-client/process-wide';
+import type { SageSchema } from '../../sage-client/schema';
 import { n8nTransport } from './transport';
 
 type SageContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
@@ -38,7 +39,7 @@ export class SageSession {
 	}
 
 	async schema(timeoutMs?: number): Promise<SageSchema> {
-		this.schemaRequest ??= loadSchema(this.client, { timeoutMs, signal: this.signal });
+		this.schemaRequest ??= schemaCache().load(this.client, { timeoutMs, signal: this.signal });
 		return await this.schemaRequest;
 	}
 }

@@ -6,7 +6,6 @@
 import { buildSchema, parse } from 'graphql';
 
 import {
-	SageDocumentError,
 	buildMutationDocument,
 	buildQueryDocument,
 	buildReadDocument,
@@ -18,6 +17,7 @@ import {
 } from '../../sage-client/documents';
 import { connectionPage, followCursor, type Page } from '../../sage-client/paginate';
 import { SageSchema, scalarFieldNames } from '../../sage-client/schema';
+import { SageDocumentError } from '../../sage-client/errors';
 
 const SDL = `
 	scalar Money

@@ -1,20 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { Diagnosis } from '../../../../sage-client/client';
-import { SageGraphQLError, SageOutcomeUnknownError, type GraphQLErrorEntry } from '../../../../sage-client/errors';
 import { diagnosesForItem } from './diagnoses';
-import { errorText, toNodeError } from '../../../shared/errors';
-
-/** Sage answered with `errors[]`; the partial `data` of that answer travels along. */
-export class SageAnswerError extends SageGraphQLError {
-	constructor(
-		errors: GraphQLErrorEntry[],
-		readonly data: unknown = null,
-		readonly diagnoses: Diagnosis[] = [],
-	) {
-		super(errors);
-	}
-}
+import { errorText, isClientError, toNodeError } from '../../../shared/errors';
 
 /** The same properties, shown only for this resource and these operations. */
 export function showFor(resource: string, operations: string[], properties: INodeProperties[]): INodeProperties[] {
@@ -40,12 +28,13 @@ export function valueAt(root: unknown, path: readonly string[]): unknown {
 /** A "Continue On Fail" item: the error's message, and the partial data Sage sent with it. */
 export function errorItem(error: unknown, itemIndex: number): INodeExecutionData {
 	const json: IDataObject = { error: errorText(error) };
-	if (error instanceof SageAnswerError) {
-		if (error.data !== null && error.data !== undefined) json.data = error.data as IDataObject;
-		if (error.diagnoses.length) json._diagnoses = diagnosesForItem(error.diagnoses);
+	const answer = error as { data?: unknown; diagnoses?: Diagnosis[] };
+	if (isClientError(error) && error.code === 'SAGE_GRAPHQL') {
+		if (answer.data !== null && answer.data !== undefined) json.data = answer.data as IDataObject;
+		if (answer.diagnoses?.length) json._diagnoses = diagnosesForItem(answer.diagnoses);
 	}
 	const context = error instanceof Error ? (error as { context?: IDataObject }).context : undefined;
-	if (error instanceof SageOutcomeUnknownError || context?.outcomeUnknown) json.outcomeUnknown = true;
+	if ((isClientError(error) && error.code === 'SAGE_OUTCOME_UNKNOWN') || context?.outcomeUnknown) json.outcomeUnknown = true;
 	return { json, pairedItem: { item: itemIndex } };
 }
 

@@ -1,15 +1,12 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { SAGE_MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from '../../../../sage-client/paginate';
 import { inputError } from '../../../shared/errors';
+import { DEFAULT_PAGE_SIZE, batchSizeProblem, pageSizeProblem, timeoutProblem, type Problem } from '../../../shared/limits';
 
 /**
  * Reading and checking the node's parameters for one item. Every check here runs before
  * anything is sent, and its error names the field (by its label in the UI) and the item.
  */
-
-/** The most input items one request carries (Options > Batch Size). */
-export const MAX_BATCH_SIZE = 100;
 
 type Options = { pageSize?: number; batchSize?: number; timeout?: number };
 
@@ -109,37 +106,27 @@ export function readSageLiteral(context: IExecuteFunctions, name: string, label:
 /** Options > Page Size: rows per request, at most Sage's maximum. */
 export function readPageSize(context: IExecuteFunctions, itemIndex: number): number {
 	const value = options(context, itemIndex).pageSize ?? DEFAULT_PAGE_SIZE;
-	if (!Number.isInteger(value) || value < 1) {
-		throw inputError(context.getNode(), `Page Size must be a whole number from 1 to ${SAGE_MAX_PAGE_SIZE}, not ${String(value)}`, itemIndex);
-	}
-	if (value > SAGE_MAX_PAGE_SIZE) {
-		throw inputError(
-			context.getNode(),
-			`Page Size ${value} is above Sage's maximum of ${SAGE_MAX_PAGE_SIZE} rows per request`,
-			itemIndex,
-			`Set Options > Page Size to ${SAGE_MAX_PAGE_SIZE} or less; Return All still follows every page.`,
-		);
-	}
+	refuse(context, pageSizeProblem(value, 'Return All still follows every page.'), itemIndex);
 	return value;
 }
 
 /** Options > Batch Size: input items per request (1 = one request per item). */
 export function readBatchSize(context: IExecuteFunctions, itemIndex: number): number {
 	const value = options(context, itemIndex).batchSize ?? 1;
-	if (!Number.isInteger(value) || value < 1 || value > MAX_BATCH_SIZE) {
-		throw inputError(context.getNode(), `Batch Size must be a whole number from 1 to ${MAX_BATCH_SIZE}, not ${String(value)}`, itemIndex);
-	}
+	refuse(context, batchSizeProblem(value), itemIndex);
 	return value;
 }
 
-/** Options > Timeout in ms, or undefined for the transport's default. */
+/** Options > Timeout in ms, or undefined for the client's default. */
 export function readTimeout(context: IExecuteFunctions, itemIndex: number): number | undefined {
 	const value = options(context, itemIndex).timeout;
 	if (value === undefined || value === null) return undefined;
-	if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-		throw inputError(context.getNode(), `Timeout must be a positive number of milliseconds, not ${String(value)}`, itemIndex);
-	}
+	refuse(context, timeoutProblem(value), itemIndex);
 	return Math.round(value);
+}
+
+function refuse(context: IExecuteFunctions, problem: Problem | undefined, itemIndex: number): void {
+	if (problem) throw inputError(context.getNode(), problem.message, itemIndex, problem.hint);
 }
 
 /** Return All and Limit: undefined = every record. */

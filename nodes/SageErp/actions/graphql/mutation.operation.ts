@@ -4,12 +4,13 @@ import type { Diagnosis, GraphQLResult } from '../../../../sage-client/client';
 import { mergeMutations, type CheckedOperation } from '../../../../sage-client/documents';
 import type { GraphQLErrorEntry } from '../../../../sage-client/errors';
 import { requestFailure, resendWithoutNamed, runBatches, type BatchMember, type BatchPlan, type Outcome } from '../common/batches';
-import { batchSizeOption, timeoutOption, optionsCollection } from '../common/descriptions';
+import { batchSizeOption, timeoutOption, optionsCollection } from '../../../shared/descriptions';
 import { diagnosesForItem, type DiagnosisReport } from '../common/diagnoses';
-import { SageAnswerError, isObject, showFor } from '../common/items';
+import { isObject, showFor } from '../common/items';
 import type { OperationContext } from '../common/types';
 import { documentProperties, outputProperties, readDocumentItem } from './shared';
 import { splitRecords } from './split';
+import { SageAnswerError } from '../../../../sage-client/errors';
 
 export const description: INodeProperties[] = showFor('graphql', ['mutation'], [
 	...documentProperties('mutation'),

@@ -2,12 +2,12 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import type { Diagnosis } from '../../../../sage-client/client';
 import { findCursorConnection, type CheckedOperation } from '../../../../sage-client/documents';
-import { SageResponseError } from '../../../../sage-client/errors';
+import { SageAnswerError, SageResponseError } from '../../../../sage-client/errors';
 import { connectionPage, followCursor, type Page } from '../../../../sage-client/paginate';
 import { diagnosesForItem } from '../common/diagnoses';
-import { limitProperty, pageSizeOption, returnAllProperty, timeoutOption, optionsCollection } from '../common/descriptions';
+import { limitProperty, pageSizeOption, returnAllProperty, timeoutOption, optionsCollection } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/errors';
-import { SageAnswerError, forEachItem, showFor, valueAt } from '../common/items';
+import { forEachItem, showFor, valueAt } from '../common/items';
 import { readLimit, readPageSize, readTimeout } from '../common/parameters';
 import type { OperationContext } from '../common/types';
 import { splitRecords } from './split';

@@ -1,7 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { SageDocumentError } from '../../../../sage-client/documents';
+import {  } from '../../../../sage-client/documents';
 import { isObject } from '../common/items';
+import { SageDocumentError } from '../../../../sage-client/errors';
 
 /**
  * Turning a GraphQL answer's `data` into records, for Output "Items":

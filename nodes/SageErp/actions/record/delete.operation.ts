@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { batchSizeOption, idProperty, recordTypeLocator, timeoutOption, optionsCollection } from '../common/descriptions';
+import { batchSizeOption, idProperty, recordTypeLocator, timeoutOption, optionsCollection } from '../../../shared/descriptions';
 import { showFor } from '../common/items';
 import { mutationOperation } from './mutate';
 

@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { buildReadDocument, requireRecordType, type BuiltDocument } from '../../../../sage-client/documents';
-import { SageResponseError } from '../../../../sage-client/errors';
-import { fieldsProperty, idProperty, recordTypeLocator, timeoutOption, optionsCollection } from '../common/descriptions';
-import { SageAnswerError, forEachItem, recordItem, showFor, valueAt } from '../common/items';
+import { SageAnswerError, SageResponseError } from '../../../../sage-client/errors';
+import { fieldsProperty, idProperty, recordTypeLocator, timeoutOption, optionsCollection } from '../../../shared/descriptions';
+import { forEachItem, recordItem, showFor, valueAt } from '../common/items';
 import { readRecordType, readRequiredString, readString, readTimeout } from '../common/parameters';
 import type { OperationContext } from '../common/types';
 

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { Diagnosis } from '../../../../sage-client/client';
-import { SageDocumentError, buildQueryDocument, requireRecordType, type QueryDocument } from '../../../../sage-client/documents';
-import { SageResponseError } from '../../../../sage-client/errors';
+import { buildQueryDocument, requireRecordType, type QueryDocument } from '../../../../sage-client/documents';
+import { SageDocumentError, SageAnswerError, SageResponseError } from '../../../../sage-client/errors';
 import { connectionPage, followCursor, type Page } from '../../../../sage-client/paginate';
 import { diagnosesForItem } from '../common/diagnoses';
 import {
@@ -13,8 +13,8 @@ import {
 	returnAllProperty,
 	optionsCollection,
 	timeoutOption,
-} from '../common/descriptions';
-import { SageAnswerError, forEachItem, showFor, valueAt } from '../common/items';
+} from '../../../shared/descriptions';
+import { forEachItem, showFor, valueAt } from '../common/items';
 import { readLimit, readPageSize, readRecordType, readSageLiteral, readString, readTimeout } from '../common/parameters';
 import type { OperationContext } from '../common/types';
 

@@ -2,12 +2,12 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import type { GraphQLResult } from '../../../../sage-client/client';
 import { buildMutationDocument, requireRecordType, type MutationDocument } from '../../../../sage-client/documents';
-import { SageOutcomeUnknownError } from '../../../../sage-client/errors';
+import { SageAnswerError, SageOutcomeUnknownError } from '../../../../sage-client/errors';
 import type { RecordMutationKind } from '../../../../sage-client/schema';
 import type { SageSession } from '../../../shared/session';
 import { inputError } from '../../../shared/errors';
 import { requestFailure, resendWithoutNamed, runBatches, type BatchMember, type BatchPlan, type Outcome } from '../common/batches';
-import { SageAnswerError, recordItem } from '../common/items';
+import { recordItem } from '../common/items';
 import { readJsonObject, readRecordType, readRequiredString, readString } from '../common/parameters';
 import type { OperationContext, OperationExecute } from '../common/types';
 import { namedInRefusal, refusedAsAWhole, reword, splitAnswer } from './mutation-answers';

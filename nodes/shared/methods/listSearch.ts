@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 import { NodeApiError, type JsonObject } from 'n8n-workflow';
 
-import { SageSession } from '../../shared/session';
+import { SageSession } from '../session';
 
 /**
  * The tenant's record types (`package.node`), from its schema: the Record Type list.

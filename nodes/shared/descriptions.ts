@@ -1,7 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_PAGE_SIZE, SAGE_MAX_PAGE_SIZE } from '../../../../sage-client/paginate';
-import { MAX_BATCH_SIZE } from './parameters';
+import { DEFAULT_PAGE_SIZE, MAX_BATCH_SIZE, SAGE_MAX_PAGE_SIZE } from './limits';
 
 /** Parameters several operations share; each operation places them with its own displayOptions. */
 
