@@ -47,13 +47,7 @@ export async function execute(
 		const limit = readLimit(this, itemIndex);
 		const timeoutMs = readTimeout(this, itemIndex);
 		const { connection, reason } = findCursorConnection(checked);
-		let pageSize = readPageSize(this, itemIndex);
-		if (connection?.declaresFirst && variables.first !== undefined && variables.first !== null) {
-			if (typeof variables.first !== 'number' || !Number.isInteger(variables.first) || variables.first < 1) {
-				throw inputError(this.getNode(), 'Variables: first must be a whole number of 1 or more', itemIndex);
-			}
-			pageSize = variables.first;
-		}
+		const pageSize = connection?.declaresFirst ? firstOf(this, variables, itemIndex) : readPageSize(this, itemIndex);
 
 		const run = async (pageVariables: IDataObject) => {
 			const result = await session.execute({
@@ -116,4 +110,14 @@ export async function execute(
 		});
 	}
 	return output;
+}
+
+/** The page size of a query that declares `$first`: the item's own `first`, else Options > Page Size. */
+function firstOf(context: IExecuteFunctions, variables: IDataObject, itemIndex: number): number {
+	const first = variables.first;
+	if (first === undefined || first === null) return readPageSize(context, itemIndex);
+	if (typeof first !== 'number' || !Number.isInteger(first) || first < 1) {
+		throw inputError(context.getNode(), 'Variables: first must be a whole number of 1 or more', itemIndex);
+	}
+	return first;
 }

@@ -97,15 +97,7 @@ export function naturalKeyOf(data: unknown, info: RecordTypeInfo): NaturalKey | 
 /** Looks up every record of a request whose answer was lost; one verdict per member, in order. Never writes. */
 export async function verifyLostAnswer(request: LostRequest): Promise<Verdict[]> {
 	const { kind, members, lost } = request;
-	const sameRequest = members.length > 1 ? ` The same request carried ${describeItems(members.map((member) => member.itemIndex))}.` : '';
-	const unknown = (note: string): Verdict => ({
-		applied: false,
-		error: new SageOutcomeUnknownError(`${lost.message}${sameRequest} ${note}`, {
-			hint: lost.hint,
-			reason: lost.reason,
-			answerStarted: lost.answerStarted,
-		}),
-	});
+	const unknown = unknownVerdict(lost, members);
 	const reason = lost.reason ? `: ${lost.reason}` : '';
 	const notApplied = (message: string, hint: string): Verdict => ({
 		applied: false,
@@ -114,15 +106,7 @@ export async function verifyLostAnswer(request: LostRequest): Promise<Verdict[]>
 
 	const keys = members.map((member) => (kind === 'create' ? naturalKeyOf(member.input, request.info) : { property: '_id', value: member.id ?? '' }));
 	const lookups = members.map((_, index) => index).filter((index) => keys[index] !== undefined && keys[index]!.value !== '');
-	let answers: Array<{ value?: unknown; errors?: GraphQLErrorEntry[] }> = [];
-	let lookupFailure: string | undefined;
-	if (lookups.length) {
-		try {
-			answers = await lookUp(request, lookups.map((index) => keys[index]!));
-		} catch (error) {
-			lookupFailure = error instanceof Error ? error.message : String(error);
-		}
-	}
+	const { answers, lookupFailure } = await lookUpAll(request, lookups.map((index) => keys[index]!));
 
 	return members.map((member, index): Verdict => {
 		const key = keys[index];
@@ -182,6 +166,28 @@ export async function verifyLostAnswer(request: LostRequest): Promise<Verdict[]>
 			`The record ${what.replace(/^by its ID /, '')} still exists in Sage: it was NOT deleted, and the request was not sent again. It is safe to run this item again.`,
 			'Nothing was deleted for this item; run it again.',
 		);
+	}
+}
+
+/** "Sage may or may not have applied it", with what the lookup found. */
+function unknownVerdict(lost: SageOutcomeUnknownError, members: LostMember[]): (note: string) => Verdict {
+	const sameRequest = members.length > 1 ? ` The same request carried ${describeItems(members.map((member) => member.itemIndex))}.` : '';
+	return (note) => ({
+		applied: false,
+		error: new SageOutcomeUnknownError(`${lost.message}${sameRequest} ${note}`, { hint: lost.hint, reason: lost.reason, answerStarted: lost.answerStarted }),
+	});
+}
+
+/** Every key looked up in one query; a failure of that query is told to each member. */
+async function lookUpAll(
+	request: LostRequest,
+	keys: NaturalKey[],
+): Promise<{ answers: Array<{ value?: unknown; errors?: GraphQLErrorEntry[] }>; lookupFailure?: string }> {
+	if (!keys.length) return { answers: [] };
+	try {
+		return { answers: await lookUp(request, keys) };
+	} catch (error) {
+		return { answers: [], lookupFailure: error instanceof Error ? error.message : String(error) };
 	}
 }
 

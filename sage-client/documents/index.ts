@@ -1,0 +1,8 @@
+/**
+ * Building and checking GraphQL documents, before anything is sent: record documents from
+ * the schema, users' documents checked, their paging found and their mutations merged.
+ */
+export * from './record-documents';
+export * from './user-documents';
+export * from './cursor-connection';
+export * from './merge-mutations';
