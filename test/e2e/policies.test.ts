@@ -3,7 +3,7 @@
  * through n8n's own HTTP helper: proxy variables, the credential's "Allowed HTTP Request
  * Domains", and SSRF protection. Run by a real n8n with `n8n execute`.
  */
-import { createServer, request as forward, type Server } from 'node:http';
+import { startForwardProxy } from '../helpers/forward-proxy';
 
 import { describeE2e, examplesLib, itemsOf, n8nLib, observe, openSuite, PROVISION_TIMEOUT, Suite, type RunResult } from './harness';
 
@@ -42,30 +42,6 @@ function getWorkflow(id: string, credential: { id: string; name: string }) {
 	};
 }
 
-/** A forward proxy for plain http (what n8n uses for http:// targets) that remembers the hosts. */
-async function startProxy(): Promise<{ url: string; hosts: string[]; close(): Promise<void> }> {
-	const hosts: string[] = [];
-	const server: Server = createServer((req, res) => {
-		const target = new URL(req.url ?? '');
-		hosts.push(target.host);
-		const upstream = forward(target, { method: req.method, headers: req.headers }, (answer) => {
-			res.writeHead(answer.statusCode ?? 502, answer.headers);
-			answer.pipe(res);
-		});
-		upstream.on('error', () => res.writeHead(502).end());
-		req.pipe(upstream);
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as { port: number };
-	return {
-		url: `http://127.0.0.1:${port}`,
-		hosts,
-		close: () => {
-			server.closeAllConnections();
-			return new Promise((done) => server.close(() => done()));
-		},
-	};
-}
 
 /** The workflow's error message, or '' when it ran through. */
 function errorMessage(res: RunResult): string {
@@ -97,7 +73,7 @@ describeE2e('n8n policies apply to the Sage ERP node (n8n execute)', () => {
 	}, 60000);
 
 	test('with proxy variables set, every request to Sage goes through the proxy', async () => {
-		const proxy = await startProxy();
+		const proxy = await startForwardProxy();
 		try {
 			const res = await run(OPEN, { HTTP_PROXY: proxy.url, http_proxy: proxy.url, NO_PROXY: '', no_proxy: '' });
 			expect(itemsOf(res, NODE).map((item) => item.id)).toEqual(['FR001']);

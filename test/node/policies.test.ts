@@ -5,7 +5,7 @@
  * A token exchange shared by several executions goes out through the helper of the one
  * that started it, and outlives that execution when it is stopped.
  */
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { startForwardProxy } from '../helpers/forward-proxy';
 
 import { outputOf, recordType, runNode, useNodeEnv } from './fixture';
 
@@ -40,33 +40,6 @@ describe('a token exchange shared by two executions', () => {
 	});
 });
 
-/** A forward proxy for plain http (what n8n's helper uses for http:// targets): remembers the hosts. */
-function startProxy(): Promise<{ url: string; hosts: string[]; close: () => Promise<void> }> {
-	const hosts: string[] = [];
-	const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-		const target = new URL(req.url ?? '');
-		hosts.push(target.host);
-		const upstream = httpRequest(target, { method: req.method, headers: req.headers }, (answer) => {
-			res.writeHead(answer.statusCode ?? 502, answer.headers);
-			answer.pipe(res);
-		});
-		upstream.on('error', () => res.writeHead(502).end());
-		req.pipe(upstream);
-	});
-	return new Promise((resolve) => {
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as { port: number };
-			resolve({
-				url: `http://127.0.0.1:${port}`,
-				hosts,
-				close: () => {
-					server.closeAllConnections();
-					return new Promise((done) => server.close(() => done()));
-				},
-			});
-		});
-	});
-}
 
 describe('proxies set in the environment of n8n', () => {
 	const names = ['HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'] as const;
@@ -79,7 +52,7 @@ describe('proxies set in the environment of n8n', () => {
 	});
 
 	async function hostsThroughProxy(noProxy: string): Promise<string[]> {
-		const proxy = await startProxy();
+		const proxy = await startForwardProxy();
 		try {
 			for (const name of names) delete process.env[name];
 			process.env.HTTP_PROXY = proxy.url;
