@@ -1,10 +1,12 @@
 // n8n's community-node rules, in the configuration n8n Cloud applies (no bundled HTTP stack,
 // no restricted globals or imports). `npm run scan` runs n8n's own scanner on top of this.
+import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 
 export default [
-	{ ignores: ['dist/**', 'node_modules/**', 'scan/**', 'test/**', 'bench/**', 'scripts/**', 'examples/**', '*.js', '*.mjs'] },
+	{ ignores: ['dist/**', '**/node_modules/**', 'bench/tmp/**', '.n8n-e2e/**', 'examples/**'] },
 	{
 		files: ['**/*.ts'],
 		languageOptions: { parser: tseslint.parser, parserOptions: { sourceType: 'module' } },
@@ -37,5 +39,20 @@ export default [
 				),
 			],
 		},
+	},
+	// The tests, the simulator, the benchmarks and the scripts never ship: TypeScript's and
+	// JavaScript's recommended rules, with `any` allowed in tests, where fixtures and n8n's
+	// run data are loosely typed on purpose.
+	...tseslint.configs.recommended.map((config) => ({ ...config, files: ['test/**/*.ts'] })),
+	{ files: ['test/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
+	{
+		files: ['scripts/**/*.js', 'bench/**/*.js', '*.js'],
+		...js.configs.recommended,
+		languageOptions: { globals: { ...globals.node }, sourceType: 'commonjs' },
+	},
+	{
+		files: ['scan/**/*.mjs', '*.mjs'],
+		...js.configs.recommended,
+		languageOptions: { globals: { ...globals.node }, sourceType: 'module' },
 	},
 ];

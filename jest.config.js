@@ -6,6 +6,7 @@ module.exports = {
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { diagnostics: false }],
 	},
+	globalSetup: '<rootDir>/test/setup/built.ts',
 	setupFilesAfterEnv: ['<rootDir>/test/setup/secret-guard.ts'],
 	testTimeout: 60000,
 	maxWorkers: 2,

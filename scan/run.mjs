@@ -124,9 +124,12 @@ function flatten(results, dir) {
 	return messages.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
 }
 
+// The scanner's report is coloured; its summary line is read without the colour codes.
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
 /** The error count in the scanner's own formatted report (ESLint's stylish summary line), if any. */
 function reportedErrorCount(details) {
-	const match = /\((\d+) errors?,/.exec((details ?? '').replace(/\u001b\[[0-9;]*m/g, ''));
+	const match = /\((\d+) errors?,/.exec((details ?? '').replace(ANSI_COLOUR, ''));
 	return match ? Number(match[1]) : null;
 }
 

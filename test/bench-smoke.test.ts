@@ -43,7 +43,7 @@ function runBench(args: string[], timeoutMs: number): Promise<BenchRun> {
 	});
 }
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;  
 
 function readResults(run: BenchRun): { results: Json; markdown: string } {
 	if (run.code !== 0) throw new Error(`bench/run.js exited with ${run.code}:\n${run.output.slice(-6000)}`);

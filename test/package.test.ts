@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -45,12 +46,17 @@ describe('the published package', () => {
 			['dist/nodes/SageErpTrigger/SageErpTrigger.node.js', 'SageErpTrigger'],
 		]) {
 			expect(existsSync(path.join(ROOT, file))).toBe(true);
-			const loaded = require(path.join(ROOT, file)) as Record<string, unknown>;
+			const loaded = loadCommonJs(path.join(ROOT, file));
 			expect(typeof loaded[className]).toBe('function');
-			expect(loaded[className]).toBe((require(path.join(ROOT, 'index.js')) as Record<string, unknown>)[className]);
+			expect(loaded[className]).toBe(loadCommonJs(path.join(ROOT, 'index.js'))[className]);
 		}
 	});
 });
+
+/** The built files are CommonJS, as n8n loads them. */
+function loadCommonJs(file: string): Record<string, unknown> {
+	return createRequire(__filename)(file) as Record<string, unknown>;
+}
 
 function isBuiltin(name: string): boolean {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -106,7 +106,7 @@ describeE2e('the package in `n8n start`', () => {
 
 	test('screenshot of the Sage ERP node panel in the editor (docs/sage-erp-node.png)', async () => {
 		if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-		// eslint-disable-next-line @typescript-eslint/no-explicit-any
+		 
 		let playwright: any;
 		try {
 			playwright = require('playwright-core'); // eslint-disable-line @typescript-eslint/no-require-imports

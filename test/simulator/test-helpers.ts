@@ -5,7 +5,7 @@ export interface HttpResult {
 	status: number;
 	headers: Headers;
 	text: string;
-	json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+	json: any;  
 }
 
 export async function http(method: string, url: string, init: { headers?: Record<string, string>; body?: string } = {}): Promise<HttpResult> {
