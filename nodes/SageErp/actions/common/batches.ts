@@ -18,8 +18,8 @@ import { stoppedError, type AppliedItem } from './stopped';
  * - without Continue On Fail the node stops after the first batch holding a failure, and
  *   its error lists what this execution already wrote and what was never sent;
  * - with Continue On Fail every input item gets its output, or an item with its error.
- * What a lost answer or a refused request means for each item is the operation's to say
- * (see record/mutation-answers.ts and docs/architecture.md).
+ * What a lost answer or a refused request means for each item is the operation's to say.
+ * The promises themselves are written once, in ../README.md ("Batches").
  */
 export interface BatchMember {
 	itemIndex: number;

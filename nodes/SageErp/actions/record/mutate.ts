@@ -15,16 +15,9 @@ import { RECOVERED_MARK, verifyLostAnswer } from './verify-lost';
 
 /**
  * Create, update and delete, one record per input item, Batch Size records per request,
- * through the batch engine (common/batches.ts). A batch is ONE GraphQL request holding one
- * aliased mutation per item, so Sage applies each on its own: one failing record does not
- * stop the others of its batch. What a lost answer and a refused request mean here:
- * - a request whose answer was lost after sending is never sent again. For create and
- *   delete, each of its records is looked up in Sage (verify-lost.ts): found created -> its
- *   output, marked `_recoveredAfterLostAnswer`; verified not applied -> an error saying so
- *   (safe to run again); otherwise, and always for update, an error saying that Sage may
- *   or may not have applied it;
- * - a request that Sage refused as a whole before running it (a value of the wrong type in
- *   one item's data) applied nothing: the items it names fail, the rest go again without them.
+ * through the batch engine (common/batches.ts): one aliased mutation per item in one
+ * request, a lost answer looked up (verify-lost.ts), a refused request sent again without
+ * the items it names. What that promises the user: ../README.md ("Batches").
  */
 interface RecordMember extends BatchMember {
 	recordType: string;
