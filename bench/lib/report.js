@@ -43,14 +43,16 @@ function webhookSection(w) {
 			S.ours ? x(S.ours.concurrent.perSecond / S.floor.concurrent.perSecond) : 'n/a',
 			S.ours ? x(S.ours.concurrent.perSecond / S.chain.concurrent.perSecond) : 'n/a',
 			x(S.chain.concurrent.perSecond / S.floor.concurrent.perSecond),
+			S.ours && S.httpCred ? x(S.ours.concurrent.perSecond / S.httpCred.concurrent.perSecond) : 'n/a',
+			S.httpCred ? x(S.httpCred.concurrent.perSecond / S.floor.concurrent.perSecond) : 'n/a',
 		];
 	});
 	return [
-		`${w.runner}; ${w.config.sequentialCalls} calls one after another and ${w.config.concurrentCalls} calls at concurrency ${w.config.concurrency}, medians of ${w.config.runs} run(s) after ${w.config.warmupCalls} warm-up calls per subject and latency. floor = Webhook → No Operation; chain = Webhook → HTTP Request (token) → GraphQL node; ours = Webhook → Sage ERP create. CPU per execution (concurrent runs) is the n8n process's (all its threads) and the simulator's, which shares the same cores (in production that work is Sage's).`,
+		`${w.runner}; ${w.config.sequentialCalls} calls one after another and ${w.config.concurrentCalls} calls at concurrency ${w.config.concurrency}, medians of ${w.config.runs} run(s) after ${w.config.warmupCalls} warm-up calls per subject and latency. floor = Webhook → No Operation; chain = Webhook → HTTP Request (token) → GraphQL node; httpCred = Webhook → HTTP Request with the Sage ERP API credential as predefined credential type (n8n's own credentialed node, posting the same mutation); ours = Webhook → Sage ERP create. CPU per execution (concurrent runs) is the n8n process's (all its threads) and the simulator's, which shares the same cores (in production that work is Sage's).`,
 		'',
 		table(['latency', 'subject', 'one-by-one p50 ms', 'one-by-one p95 ms', 'concurrent exec/s', 'concurrent p50 ms', 'concurrent p95 ms', 'token exchanges per concurrent run', 'n8n CPU ms / exec', 'simulator CPU ms / exec', 'errors'], rows),
 		'',
-		table(['latency', 'one Sage round trip ms', 'ours − floor, p50 ms', 'chain − floor, p50 ms', 'ours / floor exec/s', 'ours / chain exec/s', 'chain / floor exec/s'], ratios),
+		table(['latency', 'one Sage round trip ms', 'ours − floor, p50 ms', 'chain − floor, p50 ms', 'ours / floor exec/s', 'ours / chain exec/s', 'chain / floor exec/s', 'ours / httpCred exec/s', 'httpCred / floor exec/s'], ratios),
 		'',
 		`Token exchanges over the whole n8n process (${fmt(w.processSeconds)} s): ours ${w.exchangesPerProcess.ours ?? 'n/a'}, chain ${w.exchangesPerProcess.chain}, total ${w.exchangesPerProcess.total}.`,
 	].join('\n');

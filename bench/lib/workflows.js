@@ -108,7 +108,7 @@ function sageCreateNode(cred, options = {}) {
 
 // ------------------------------------------------------------------ 1. webhooks
 
-const WEBHOOK_PATHS = { floor: 'bench-floor', chain: 'bench-chain', ours: 'bench-ours' };
+const WEBHOOK_PATHS = { floor: 'bench-floor', chain: 'bench-chain', httpCred: 'bench-http-cred', ours: 'bench-ours' };
 
 function webhookFloor() {
 	return chain('WebhookFloor', [webhookNode(WEBHOOK_PATHS.floor), { name: 'No Operation', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} }]);
@@ -116,6 +116,31 @@ function webhookFloor() {
 
 function webhookChain(sim, tenantId) {
 	return chain('WebhookChain', [webhookNode(WEBHOOK_PATHS.chain), tokenNode(sim, tenantId), graphqlCreateNode("={{ { \"data\": $('Webhook').item.json.body } }}")]);
+}
+
+/**
+ * n8n's own credentialed node: the HTTP Request node with the Sage ERP API credential as a
+ * predefined credential type (n8n decrypts it and runs its authenticate on every execution,
+ * as for our node), posting the create mutation to the tenant's GraphQL URL.
+ */
+function webhookHttpCredential(sim, tenantId, cred) {
+	const httpNode = {
+		name: 'HTTP Create',
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		parameters: {
+			method: 'POST',
+			url: sim.client(tenantId).graphqlUrl,
+			authentication: 'predefinedCredentialType',
+			nodeCredentialType: 'sageErpApi',
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody: `={{ JSON.stringify({ query: ${JSON.stringify(CREATE_ORDER_MUTATION)}, variables: { data: $json.body } }) }}`,
+			options: {},
+		},
+		credentials: credentialRef(cred),
+	};
+	return chain('WebhookHttpCred', [webhookNode(WEBHOOK_PATHS.httpCred), httpNode]);
 }
 
 function webhookOurs(cred) {
@@ -234,6 +259,7 @@ module.exports = {
 	id16,
 	sageCredential,
 	webhookFloor,
+	webhookHttpCredential,
 	webhookChain,
 	webhookOurs,
 	getManyOurs,

@@ -3,6 +3,7 @@
  * Scenario 1: webhook executions in one real n8n process (`n8n start`).
  *   floor  Webhook → No Operation                                   (n8n's own cost of an execution)
  *   chain  Webhook → HTTP Request (token) → GraphQL node (mutation)  (what users build today)
+ *   httpCred Webhook → HTTP Request with the Sage ERP API credential  (n8n's own credentialed node)
  *   ours   Webhook → Sage ERP create                                 (this package)
  * Each answers with the first item of its last node (ours and the chain: the order number).
  * Per latency: `sequentialCalls` one after another (p50/p95) and `concurrentCalls` at
@@ -46,9 +47,9 @@ async function waitForWebhooks(p, subjects, timeoutMs = 60000) {
 async function run(ctx) {
 	const { config, sim, packageDir, log } = ctx;
 	const c = config.webhook;
-	const subjects = ['floor', 'chain', ...(packageDir ? ['ours'] : [])];
+	const subjects = ['floor', 'chain', ...(packageDir ? ['httpCred', 'ours'] : [])];
 	const cred = wf.sageCredential('Webhook', sim, TENANT);
-	const workflows = [wf.webhookFloor(), wf.webhookChain(sim, TENANT), ...(packageDir ? [wf.webhookOurs(cred)] : [])];
+	const workflows = [wf.webhookFloor(), wf.webhookChain(sim, TENANT), ...(packageDir ? [wf.webhookHttpCredential(sim, TENANT, cred), wf.webhookOurs(cred)] : [])];
 
 	log(`webhook: preparing n8n (${subjects.join(', ')})`);
 	const instance = await rn.prepareInstance({
