@@ -98,7 +98,7 @@ function parseArgs(argv) {
 
 async function main() {
 	const opts = parseArgs(process.argv.slice(2));
-	const log = provision.makeLogger(false);
+	const log = provision.makeLogger(false, 'find-n8n-versions');
 	const versions = releasedVersions();
 	const one = lastOneX(versions);
 	log.line(`n8n ${one} (last 1.x): resolving its dependencies with the xlsx override (~1 min)`);

@@ -9,7 +9,8 @@
  *   3. `npm rebuild sqlite3 isolated-vm`
  *   4. smoke test `n8n --version`, then write the marker file.
  *
- * Idempotent: a run that finds the marker (and the binaries it names) returns in well under a second.
+ * Idempotent: a run that finds the marker (and the binaries it names) returns once `n8n --version`
+ * answers (0.1-6 s here, depending on the load).
  * Concurrent runs (two jest workers, two terminals) serialise on a lock folder per cache folder,
  * so two different versions provision side by side and one version is never installed twice at once.
  *
@@ -36,11 +37,12 @@ const LOCK = '.provision.lock';
 const MIN_FREE_BYTES = 3 * 1024 ** 3;
 
 /**
- * Measured on a 2-core machine of this project (2026-12-01), with other work on it: what the
- * progress lines promise. Node.js ~10 s; n8n 4 min (2.40.7, 2.41.1) or 3 min (1.123.81);
- * sqlite3 compiles in 85-90 s; the whole first run 5.5-6.5 min.
+ * What the progress lines promise, measured on a 2-core machine of this project (2026-12-01)
+ * with other work on it. Node.js 6-7 s. npm install of n8n: 2.40.7 4m00s with a cold npm cache,
+ * 2.41.1 2m41s and 1.123.81 1m53s once that cache held most packages. npm rebuild (sqlite3
+ * compiles) 71-87 s. Whole first run 3m11s (1.123.81) to 5m33s (2.40.7, cold).
  */
-const ESTIMATES = { node: '~10 s', n8n: { 1: '~3 min', 2: '~4 min' }, rebuild: '~1.5 min', total: '~6 min, ~2 GB' };
+const ESTIMATES = { node: '~10 s', n8n: { 1: '~2-3 min', 2: '~3-4 min' }, rebuild: '~1.5 min', total: '~3-6 min, 2-3 GB' };
 
 /** scripts/n8n-versions.json: the default version and the matrix, so nothing has to search the registry. */
 function readVersionsFile() {
@@ -125,13 +127,13 @@ function provisionedN8n(cacheDir, version) {
 	return readMarker(paths, v) ? { nodeBin: paths.nodeBin, n8nBin: paths.n8nBin, cacheDir: dir, nodeDir: paths.nodeDir, version: v } : null;
 }
 
-function makeLogger(quiet) {
+function makeLogger(quiet, label = 'provision-n8n') {
 	const started = Date.now();
 	const stamp = () => `${((Date.now() - started) / 1000).toFixed(1)}s`.padStart(7);
 	return {
 		started,
 		line: (msg) => {
-			if (!quiet) process.stderr.write(`[provision-n8n ${stamp()}] ${msg}\n`);
+			if (!quiet) process.stderr.write(`[${label} ${stamp()}] ${msg}\n`);
 		},
 	};
 }
