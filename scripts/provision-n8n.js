@@ -1,38 +1,77 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * Provisions a real n8n (with its own Node.js 24) in a cache folder outside the checkout,
- * following docs "real-n8n" recipe:
+ * Provisions a real n8n (with its own Node.js 24) in a cache folder outside the checkout, one
+ * folder per n8n version, following docs "real-n8n" recipe:
  *   1. `npm install node@24` in <cache>/node24  -> node_modules/node/node_modules/node-<platform>-<arch>/
- *   2. `npm install n8n@2.40.7 --ignore-scripts` in <cache>/n8n with Node.js 24 first on PATH
- *      and npm_config_nodedir = that Node.js folder
+ *   2. `npm install n8n@<version> --ignore-scripts` in <cache>/n8n with Node.js 24 first on PATH
+ *      and npm_config_nodedir = that Node.js folder (1.x: with the `xlsx` override, see below)
  *   3. `npm rebuild sqlite3 isolated-vm`
  *   4. smoke test `n8n --version`, then write the marker file.
  *
- * Idempotent: a run that finds the marker (and the binaries it names) returns in well under a second.
- * Concurrent runs (two jest workers, two terminals) serialise on a lock folder.
+ * Idempotent: a run that finds the marker (and the binaries it names) returns once `n8n --version`
+ * answers (0.1-6 s here, depending on the load).
+ * Concurrent runs (two jest workers, two terminals) serialise on a lock folder per cache folder,
+ * so two different versions provision side by side and one version is never installed twice at once.
  *
- * CLI:     node scripts/provision-n8n.js [--force] [--quiet]
+ * CLI:     node scripts/provision-n8n.js [--version <v>] [--matrix] [--force] [--quiet] [--print]
+ *          --matrix: every version of scripts/n8n-versions.json "matrix", one after another
  * Library: const { ensureN8n } = require('./scripts/provision-n8n');
- *          const { nodeBin, n8nBin, cacheDir, nodeDir } = await ensureN8n();
+ *          const { nodeBin, n8nBin, cacheDir, nodeDir, version } = await ensureN8n({ version });
  *          // run n8n as: spawn(nodeBin, [n8nBin, 'start'], ...)
- * Env:     SAGE_ERP_N8N_CACHE  cache folder (default ~/.cache/n8n-nodes-sage-erp/n8n-<version>)
+ * Env:     SAGE_ERP_N8N_VERSION     the version when none is given (default: "default" of n8n-versions.json)
+ *          SAGE_ERP_N8N_CACHE_ROOT  parent of the per-version folders (default ~/.cache/n8n-nodes-sage-erp)
+ *          SAGE_ERP_N8N_CACHE       one exact cache folder (it holds one version; another version is refused)
  */
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawn, spawnSync } = require('child_process');
 
-const N8N_VERSION = '2.40.7';
+const VERSIONS_FILE = path.join(__dirname, 'n8n-versions.json');
+const VERSIONS = readVersionsFile();
+const N8N_VERSION = VERSIONS.default;
 const NODE_RANGE = '24';
 const MARKER = '.provisioned.json';
 const LOCK = '.provision.lock';
 const MIN_FREE_BYTES = 3 * 1024 ** 3;
 
-function defaultCacheDir() {
+/**
+ * What the progress lines promise, measured on a 2-core machine of this project (2026-12-01)
+ * with other work on it. Node.js 6-7 s. npm install of n8n: 2.40.7 4m00s with a cold npm cache,
+ * 2.41.1 2m41s and 1.123.81 1m53s once that cache held most packages. npm rebuild (sqlite3
+ * compiles) 71-87 s. Whole first run 3m11s (1.123.81) to 5m33s (2.40.7, cold).
+ */
+const ESTIMATES = { node: '~10 s', n8n: { 1: '~2-3 min', 2: '~3-4 min' }, rebuild: '~1.5 min', total: '~3-6 min, 2-3 GB' };
+
+/** scripts/n8n-versions.json: the default version and the matrix, so nothing has to search the registry. */
+function readVersionsFile() {
+	try {
+		return JSON.parse(fs.readFileSync(VERSIONS_FILE, 'utf8'));
+	} catch {
+		// Without the file (a partial copy of the scripts) the default stays the one this package was built on.
+		return { default: '2.40.7', matrix: [] };
+	}
+}
+
+class ProvisionError extends Error {}
+
+/** The version asked for: the argument, else $SAGE_ERP_N8N_VERSION, else the default. */
+function resolveVersion(version) {
+	const v = String(version || process.env.SAGE_ERP_N8N_VERSION || N8N_VERSION).trim();
+	if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(v)) {
+		throw new ProvisionError(`"${v}" is not an exact n8n version (e.g. 2.40.7): ranges and tags are refused so that a cache holds one known version`);
+	}
+	return v;
+}
+
+const majorOf = (version) => Number(version.split('.')[0]);
+
+function defaultCacheDir(version) {
+	const v = resolveVersion(version);
 	if (process.env.SAGE_ERP_N8N_CACHE) return path.resolve(process.env.SAGE_ERP_N8N_CACHE);
-	const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-	return path.join(base, 'n8n-nodes-sage-erp', `n8n-${N8N_VERSION}`);
+	const root = process.env.SAGE_ERP_N8N_CACHE_ROOT || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'n8n-nodes-sage-erp');
+	return path.join(path.resolve(root), `n8n-${v}`);
 }
 
 /** Paths inside a cache folder; nothing is checked. */
@@ -51,32 +90,50 @@ function layout(cacheDir = defaultCacheDir()) {
 	};
 }
 
-class ProvisionError extends Error {}
-
-function readMarker(paths) {
+function readMarkerFile(paths) {
 	try {
-		const marker = JSON.parse(fs.readFileSync(paths.marker, 'utf8'));
-		if (marker.n8nVersion !== N8N_VERSION) return null;
-		if (!fs.existsSync(paths.nodeBin) || !fs.existsSync(paths.n8nBin)) return null;
-		return marker;
+		return JSON.parse(fs.readFileSync(paths.marker, 'utf8'));
 	} catch {
 		return null;
 	}
 }
 
-/** The provisioned paths when the cache is complete, else null. Synchronous, cheap. */
-function provisionedN8n(cacheDir = defaultCacheDir()) {
-	const paths = layout(cacheDir);
-	return readMarker(paths) ? { nodeBin: paths.nodeBin, n8nBin: paths.n8nBin, cacheDir, nodeDir: paths.nodeDir } : null;
+function readMarker(paths, version) {
+	const marker = readMarkerFile(paths);
+	if (!marker || marker.n8nVersion !== version) return null;
+	if (!fs.existsSync(paths.nodeBin) || !fs.existsSync(paths.n8nBin)) return null;
+	return marker;
 }
 
-function makeLogger(quiet) {
+/**
+ * A folder named by SAGE_ERP_N8N_CACHE may hold another version: installing over it would
+ * destroy a cache someone else relies on, so it is refused instead.
+ */
+function refuseOtherVersion(paths, version) {
+	const marker = readMarkerFile(paths);
+	if (marker && marker.n8nVersion && marker.n8nVersion !== version && process.env.SAGE_ERP_N8N_CACHE) {
+		throw new ProvisionError(
+			`${paths.cacheDir} (SAGE_ERP_N8N_CACHE) holds n8n ${marker.n8nVersion}, not ${version}: ` +
+				'unset SAGE_ERP_N8N_CACHE (every version gets its own folder) or point it at another folder',
+		);
+	}
+}
+
+/** The provisioned paths when the cache is complete, else null. Synchronous, cheap. */
+function provisionedN8n(cacheDir, version) {
+	const v = resolveVersion(version);
+	const dir = cacheDir || defaultCacheDir(v);
+	const paths = layout(dir);
+	return readMarker(paths, v) ? { nodeBin: paths.nodeBin, n8nBin: paths.n8nBin, cacheDir: dir, nodeDir: paths.nodeDir, version: v } : null;
+}
+
+function makeLogger(quiet, label = 'provision-n8n') {
 	const started = Date.now();
 	const stamp = () => `${((Date.now() - started) / 1000).toFixed(1)}s`.padStart(7);
 	return {
 		started,
 		line: (msg) => {
-			if (!quiet) process.stderr.write(`[provision-n8n ${stamp()}] ${msg}\n`);
+			if (!quiet) process.stderr.write(`[${label} ${stamp()}] ${msg}\n`);
 		},
 	};
 }
@@ -120,13 +177,13 @@ function checkPrerequisites(paths) {
 		if (free < MIN_FREE_BYTES) {
 			throw new ProvisionError(
 				`not enough disk space in ${paths.cacheDir}: ${(free / 1024 ** 3).toFixed(1)} GB free, ~3 GB needed ` +
-					'(set SAGE_ERP_N8N_CACHE to a folder on a bigger disk)',
+					'(set SAGE_ERP_N8N_CACHE_ROOT to a folder on a bigger disk)',
 			);
 		}
 	}
 }
 
-/** Runs a command; streams nothing but keeps the tail of its output for the error message. */
+/** Runs a command; streams nothing but keeps the tail of its output (on the error too, for explainInstallFailure). */
 function run(log, label, cmd, args, opts) {
 	return new Promise((resolve, reject) => {
 		const t0 = Date.now();
@@ -146,14 +203,36 @@ function run(log, label, cmd, args, opts) {
 		child.on('close', (code, signal) => {
 			clearInterval(heartbeat);
 			if (code === 0) return resolve(tail);
-			reject(
-				new ProvisionError(
-					`${label} failed (${signal ? `signal ${signal}` : `exit code ${code}`}): ${cmd} ${args.join(' ')}\n` +
-						`--- last output ---\n${tail.trim()}\n-------------------`,
-				),
+			const err = new ProvisionError(
+				`${label} failed (${signal ? `signal ${signal}` : `exit code ${code}`}): ${cmd} ${args.join(' ')}\n` +
+					`--- last output ---\n${tail.trim()}\n-------------------`,
 			);
+			err.output = tail;
+			reject(err);
 		});
 	});
+}
+
+/**
+ * What npm's output says about a version that does not install here, in one sentence, or null.
+ * ETARGET: a pinned dependency version is missing; E404: a whole package is missing; a network
+ * error: a dependency names a tarball outside the registry (1.x's xlsx on the sheetjs CDN).
+ */
+function explainInstallFailure(version, output = '') {
+	const lines = output.split('\n').map((l) => l.replace(/^npm (error|ERR!) ?/, ''));
+	const text = lines.join('\n');
+	const notarget = text.match(/No matching version found for (\S+?)\.?\s*$/m);
+	if (notarget) return `n8n ${version} cannot be installed here: ${notarget[1]} is not in the registry`;
+	const notInRegistry = text.match(/'([^']+)' is not in this registry/);
+	if (notInRegistry) return `n8n ${version} cannot be installed here: ${notInRegistry[1]} is not in the registry`;
+	const notFound = text.match(/404 Not Found - GET (\S+)/);
+	if (notFound) {
+		const name = decodeURIComponent(notFound[1].replace(/^https?:\/\/[^/]+\//, '')).replace(/\/-\/.*$/, '');
+		return `n8n ${version} cannot be installed here: ${name} is not in the registry`;
+	}
+	const network = text.match(/request to (https?:\/\/([^/\s]+)\S*) failed, reason: ([^\n]+)/);
+	if (network) return `n8n ${version} cannot be installed here: a dependency is downloaded from ${network[1]}, and ${network[2]} cannot be reached (${network[3].trim()})`;
+	return null;
 }
 
 function sleep(ms) {
@@ -212,21 +291,21 @@ function envWithNode24(paths) {
 	};
 }
 
-async function install(paths, log) {
-	const steps = 4;
-	const stepDone = (name) => path.join(paths.cacheDir, `.step-${name}`);
+const STEPS = 4;
+const stepDone = (paths, name) => path.join(paths.cacheDir, `.step-${name}`);
 
-	// 1. Node.js 24 from the npm registry.
-	let t = Date.now();
-	if (fs.existsSync(stepDone('node')) && fs.existsSync(paths.nodeBin)) {
-		log.line(`[1/${steps}] Node.js ${NODE_RANGE}: already in ${path.dirname(paths.nodeDir)}`);
+/** Step 1: Node.js 24 from the npm registry; resolves to its `--version`. */
+async function installNode(paths, log) {
+	const t = Date.now();
+	if (fs.existsSync(stepDone(paths, 'node')) && fs.existsSync(paths.nodeBin)) {
+		log.line(`[1/${STEPS}] Node.js ${NODE_RANGE}: already in ${path.dirname(paths.nodeDir)}`);
 	} else {
-		log.line(`[1/${steps}] installing Node.js ${NODE_RANGE} (npm install node@${NODE_RANGE})`);
+		log.line(`[1/${STEPS}] installing Node.js ${NODE_RANGE} (npm install node@${NODE_RANGE}; ${ESTIMATES.node})`);
 		const dir = path.join(paths.cacheDir, 'node24');
 		fs.rmSync(dir, { recursive: true, force: true });
 		fs.mkdirSync(dir, { recursive: true });
 		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'sage-erp-node24', private: true }, null, 2));
-		await run(log, 'npm install node@24', 'npm', ['install', '--no-save', '--no-package-lock', `node@${NODE_RANGE}`], {
+		await run(log, `npm install node@${NODE_RANGE}`, 'npm', ['install', '--no-save', '--no-package-lock', `node@${NODE_RANGE}`], {
 			cwd: dir,
 			env: { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false' },
 		});
@@ -236,49 +315,72 @@ async function install(paths, log) {
 					`(no node-${process.platform}-${process.arch} package for this machine?)`,
 			);
 		}
-		fs.writeFileSync(stepDone('node'), new Date().toISOString());
-		log.line(`[1/${steps}] Node.js ready in ${fmt(Date.now() - t)}`);
+		fs.writeFileSync(stepDone(paths, 'node'), new Date().toISOString());
+		log.line(`[1/${STEPS}] Node.js ready in ${fmt(Date.now() - t)}`);
 	}
 	const nodeVersion = spawnSync(paths.nodeBin, ['--version'], { encoding: 'utf8' }).stdout.trim();
 	if (!/^v2[4-9]\./.test(nodeVersion)) throw new ProvisionError(`${paths.nodeBin} reports ${nodeVersion || 'nothing'}, expected v24`);
-	const env = envWithNode24(paths);
+	return nodeVersion;
+}
 
-	// 2. n8n itself, without install scripts (a Kafka module's script downloads from the internet).
-	t = Date.now();
-	if (fs.existsSync(stepDone('n8n')) && fs.existsSync(paths.n8nBin)) {
-		log.line(`[2/${steps}] n8n@${N8N_VERSION}: already in ${paths.n8nPrefix}`);
-	} else {
-		log.line(`[2/${steps}] installing n8n@${N8N_VERSION} with Node.js ${nodeVersion} (npm install --ignore-scripts; ~2-3 min)`);
+/**
+ * The install folder's package.json. 1.x depends on an `xlsx` that names a tarball on the sheetjs
+ * CDN, which machines without internet do not reach; the registry's 0.18.5 replaces it (docs/real-n8n).
+ */
+function installManifest(version) {
+	const manifest = { name: 'sage-erp-n8n', private: true, dependencies: { n8n: version } };
+	if (majorOf(version) < 2) manifest.overrides = { xlsx: '0.18.5' };
+	return manifest;
+}
+
+/** Step 2: n8n itself, without install scripts (a Kafka module's script downloads from the internet). */
+async function installN8nPackage(paths, log, version, nodeVersion, env) {
+	const t = Date.now();
+	if (fs.existsSync(stepDone(paths, 'n8n')) && fs.existsSync(paths.n8nBin)) {
+		log.line(`[2/${STEPS}] n8n@${version}: already in ${paths.n8nPrefix}`);
+		return;
+	}
+	const manifest = installManifest(version);
+	const overrides = manifest.overrides ? ` with overrides ${JSON.stringify(manifest.overrides)}` : '';
+	const estimate = ESTIMATES.n8n[majorOf(version)] || ESTIMATES.n8n[2];
+	log.line(`[2/${STEPS}] installing n8n@${version}${overrides} with Node.js ${nodeVersion} (npm install --ignore-scripts; ${estimate})`);
+	fs.rmSync(paths.n8nPrefix, { recursive: true, force: true });
+	fs.rmSync(stepDone(paths, 'rebuild'), { force: true });
+	fs.mkdirSync(paths.n8nPrefix, { recursive: true });
+	fs.writeFileSync(path.join(paths.n8nPrefix, 'package.json'), JSON.stringify(manifest, null, 2));
+	try {
+		await run(log, `npm install n8n@${version}`, 'npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: paths.n8nPrefix, env });
+	} catch (err) {
+		const why = explainInstallFailure(version, err.output);
+		if (!why) throw err;
+		// A half-installed folder is useless; the sentence says everything the tail said.
 		fs.rmSync(paths.n8nPrefix, { recursive: true, force: true });
-		fs.rmSync(stepDone('rebuild'), { force: true });
-		fs.mkdirSync(paths.n8nPrefix, { recursive: true });
-		fs.writeFileSync(
-			path.join(paths.n8nPrefix, 'package.json'),
-			JSON.stringify({ name: 'sage-erp-n8n', private: true, dependencies: { n8n: N8N_VERSION } }, null, 2),
-		);
-		await run(log, `npm install n8n@${N8N_VERSION}`, 'npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], {
-			cwd: paths.n8nPrefix,
-			env,
-		});
-		if (!fs.existsSync(paths.n8nBin)) throw new ProvisionError(`npm install finished but ${paths.n8nBin} is missing`);
-		fs.writeFileSync(stepDone('n8n'), new Date().toISOString());
-		log.line(`[2/${steps}] n8n installed in ${fmt(Date.now() - t)}`);
+		const refused = new ProvisionError(why);
+		refused.refused = true;
+		throw refused;
 	}
+	if (!fs.existsSync(paths.n8nBin)) throw new ProvisionError(`npm install finished but ${paths.n8nBin} is missing`);
+	fs.writeFileSync(stepDone(paths, 'n8n'), new Date().toISOString());
+	log.line(`[2/${STEPS}] n8n installed in ${fmt(Date.now() - t)}`);
+}
 
-	// 3. Native modules for Node.js 24: sqlite3 compiles (~80 s), isolated-vm has prebuilt binaries.
-	t = Date.now();
-	if (fs.existsSync(stepDone('rebuild'))) {
-		log.line(`[3/${steps}] sqlite3 and isolated-vm: already built`);
-	} else {
-		log.line(`[3/${steps}] building sqlite3 and isolated-vm for Node.js ${nodeVersion} (npm rebuild; ~1.5 min)`);
-		await run(log, 'npm rebuild sqlite3 isolated-vm', 'npm', ['rebuild', 'sqlite3', 'isolated-vm'], { cwd: paths.n8nPrefix, env });
-		fs.writeFileSync(stepDone('rebuild'), new Date().toISOString());
-		log.line(`[3/${steps}] native modules built in ${fmt(Date.now() - t)}`);
+/** Step 3: native modules for Node.js 24: sqlite3 compiles, isolated-vm has prebuilt binaries. */
+async function rebuildNative(paths, log, nodeVersion, env) {
+	const t = Date.now();
+	if (fs.existsSync(stepDone(paths, 'rebuild'))) {
+		log.line(`[3/${STEPS}] sqlite3 and isolated-vm: already built`);
+		return;
 	}
+	log.line(`[3/${STEPS}] building sqlite3 and isolated-vm for Node.js ${nodeVersion} (npm rebuild; ${ESTIMATES.rebuild})`);
+	await run(log, 'npm rebuild sqlite3 isolated-vm', 'npm', ['rebuild', 'sqlite3', 'isolated-vm'], { cwd: paths.n8nPrefix, env });
+	fs.writeFileSync(stepDone(paths, 'rebuild'), new Date().toISOString());
+	log.line(`[3/${STEPS}] native modules built in ${fmt(Date.now() - t)}`);
+}
 
-	// 4. Smoke test, then the marker: the marker exists only for a cache that works.
-	t = Date.now();
-	log.line(`[4/${steps}] smoke test: n8n --version, native modules load`);
+/** Step 4: `n8n --version` prints the version asked for, and the native modules load in Node.js 24. */
+async function smokeTest(paths, log, version, env) {
+	const t = Date.now();
+	log.line(`[4/${STEPS}] smoke test: n8n --version, native modules load`);
 	const smokeHome = fs.mkdtempSync(path.join(os.tmpdir(), 'sage-erp-n8n-smoke-'));
 	let out;
 	try {
@@ -290,15 +392,24 @@ async function install(paths, log) {
 		fs.rmSync(smokeHome, { recursive: true, force: true });
 	}
 	const reported = (out.match(/\b\d+\.\d+\.\d+\b/g) || []).pop();
-	if (reported !== N8N_VERSION) throw new ProvisionError(`n8n --version printed ${JSON.stringify(out.trim())}, expected ${N8N_VERSION}`);
-	// The native modules must load in Node.js 24 (a failed rebuild shows only when n8n opens its database).
+	if (reported !== version) throw new ProvisionError(`n8n --version printed ${JSON.stringify(out.trim())}, expected ${version}`);
+	// A failed rebuild shows only when n8n opens its database: load them now.
 	await run(log, 'loading sqlite3 and isolated-vm', paths.nodeBin, ['-e', "require('sqlite3'); require('isolated-vm');"], {
 		cwd: path.join(paths.n8nPrefix, 'node_modules', 'n8n'),
 		env,
 	});
-	log.line(`[4/${steps}] n8n ${reported} runs (${fmt(Date.now() - t)})`);
+	log.line(`[4/${STEPS}] n8n ${reported} runs (${fmt(Date.now() - t)})`);
+}
+
+async function install(paths, log, version) {
+	const nodeVersion = await installNode(paths, log);
+	const env = envWithNode24(paths);
+	await installN8nPackage(paths, log, version, nodeVersion, env);
+	await rebuildNative(paths, log, nodeVersion, env);
+	await smokeTest(paths, log, version, env);
+	// The marker exists only for a cache that works.
 	const marker = {
-		n8nVersion: N8N_VERSION,
+		n8nVersion: version,
 		nodeVersion,
 		nodeBin: paths.nodeBin,
 		n8nBin: paths.n8nBin,
@@ -310,41 +421,43 @@ async function install(paths, log) {
 }
 
 /** `n8n --version` of a provisioned cache: milliseconds, and catches a cache broken since its marker. */
-function quickSmoke(paths) {
+function quickSmoke(paths, version) {
 	const res = spawnSync(paths.nodeBin, [paths.n8nBin, '--version'], { encoding: 'utf8', timeout: 30000 });
-	return res.status === 0 && res.stdout.trim().endsWith(N8N_VERSION);
+	return res.status === 0 && res.stdout.trim().endsWith(version);
 }
 
 /**
- * Makes sure n8n is installed in the cache; resolves to { nodeBin, n8nBin, cacheDir, nodeDir }.
- * options: { cacheDir, force, quiet }
+ * Makes sure n8n `version` is installed in its cache; resolves to { nodeBin, n8nBin, cacheDir, nodeDir, version }.
+ * options: { version, cacheDir, force, quiet }
  */
 async function ensureN8n(options = {}) {
-	const cacheDir = options.cacheDir ? path.resolve(options.cacheDir) : defaultCacheDir();
+	const version = resolveVersion(options.version);
+	const cacheDir = options.cacheDir ? path.resolve(options.cacheDir) : defaultCacheDir(version);
 	const paths = layout(cacheDir);
 	const log = makeLogger(options.quiet);
-	const result = () => ({ nodeBin: paths.nodeBin, n8nBin: paths.n8nBin, cacheDir, nodeDir: paths.nodeDir });
+	const result = () => ({ nodeBin: paths.nodeBin, n8nBin: paths.n8nBin, cacheDir, nodeDir: paths.nodeDir, version });
 
-	if (!options.force && readMarker(paths)) {
-		if (quickSmoke(paths)) {
-			log.line(`n8n ${N8N_VERSION} already provisioned in ${cacheDir}`);
+	if (!options.force && readMarker(paths, version)) {
+		if (quickSmoke(paths, version)) {
+			log.line(`n8n ${version} already provisioned in ${cacheDir}`);
 			return result();
 		}
 		log.line(`the n8n in ${cacheDir} does not run any more: installing it again`);
 		options = { ...options, force: true };
 	}
+	refuseOtherVersion(paths, version);
 	checkPrerequisites(paths);
 	const release = await acquireLock(paths, log);
 	try {
-		if (!options.force && readMarker(paths)) {
-			log.line(`n8n ${N8N_VERSION} was provisioned by another process in ${cacheDir}`);
+		if (!options.force && readMarker(paths, version)) {
+			log.line(`n8n ${version} was provisioned by another process in ${cacheDir}`);
 			return result();
 		}
 		if (options.force) {
 			for (const f of fs.readdirSync(cacheDir)) if (f.startsWith('.step-') || f === MARKER) fs.rmSync(path.join(cacheDir, f));
 		}
-		log.line(`provisioning n8n ${N8N_VERSION} in ${cacheDir} (first run: ~3-5 min, ~3 GB)`);
-		await install(paths, log);
+		log.line(`provisioning n8n ${version} in ${cacheDir} (first run: ${ESTIMATES.total} on 2 cores)`);
+		await install(paths, log, version);
 		log.line(`done in ${fmt(Date.now() - log.started)}: ${paths.nodeBin} ${paths.n8nBin}`);
 		return result();
 	} finally {
@@ -352,22 +465,58 @@ async function ensureN8n(options = {}) {
 	}
 }
 
-module.exports = { ensureN8n, provisionedN8n, defaultCacheDir, layout, N8N_VERSION, ProvisionError };
+module.exports = {
+	ensureN8n,
+	provisionedN8n,
+	defaultCacheDir,
+	layout,
+	resolveVersion,
+	explainInstallFailure,
+	installManifest,
+	run,
+	makeLogger,
+	fmt,
+	N8N_VERSION,
+	VERSIONS,
+	VERSIONS_FILE,
+	ProvisionError,
+};
+
+const USAGE = 'usage: node scripts/provision-n8n.js [--version <v>] [--matrix] [--force] [--quiet] [--print]\n';
+
+function parseCli(argv) {
+	const opts = { versions: [], force: false, quiet: false, print: false };
+	for (let i = 0; i < argv.length; i++) {
+		const a = argv[i];
+		if (a === '--force') opts.force = true;
+		else if (a === '--quiet') opts.quiet = true;
+		else if (a === '--print') opts.print = true;
+		else if (a === '--matrix') opts.versions.push(...VERSIONS.matrix);
+		else if (a === '--version' && argv[i + 1]) opts.versions.push(argv[++i]);
+		else if (a.startsWith('--version=')) opts.versions.push(a.slice('--version='.length));
+		else if (a === '-h' || a === '--help') opts.help = true;
+		else opts.unknown = a;
+	}
+	return opts;
+}
+
+async function main() {
+	const opts = parseCli(process.argv.slice(2));
+	if (opts.help || opts.unknown) {
+		if (opts.unknown) process.stderr.write(`unknown argument ${opts.unknown}\n`);
+		process.stderr.write(USAGE);
+		process.exit(opts.unknown ? 2 : 0);
+	}
+	const versions = opts.versions.length ? opts.versions : [undefined];
+	for (const version of versions) {
+		const res = await ensureN8n({ version, force: opts.force, quiet: opts.quiet });
+		if (opts.print) process.stdout.write(`${JSON.stringify(res)}\n`);
+	}
+}
 
 if (require.main === module) {
-	const args = process.argv.slice(2);
-	const unknown = args.filter((a) => !['--force', '--quiet', '--print'].includes(a));
-	if (unknown.length || args.includes('-h') || args.includes('--help')) {
-		process.stderr.write('usage: node scripts/provision-n8n.js [--force] [--quiet] [--print]\n');
-		process.exit(unknown.length ? 2 : 0);
-	}
-	ensureN8n({ force: args.includes('--force'), quiet: args.includes('--quiet') }).then(
-		(res) => {
-			if (args.includes('--print')) process.stdout.write(`${JSON.stringify(res)}\n`);
-		},
-		(err) => {
-			process.stderr.write(`\n[provision-n8n] FAILED: ${err instanceof ProvisionError ? err.message : err.stack}\n`);
-			process.exit(1);
-		},
-	);
+	main().catch((err) => {
+		process.stderr.write(`\n[provision-n8n] FAILED: ${err instanceof ProvisionError ? err.message : err.stack}\n`);
+		process.exit(1);
+	});
 }

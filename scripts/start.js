@@ -130,7 +130,7 @@ async function main() {
 		quiet: true,
 	});
 	const logFile = path.join(inst.userFolder, 'n8n.log');
-	say(`starting n8n ${require('./provision-n8n').N8N_VERSION} (log: ${path.relative(process.cwd(), logFile)})`);
+	say(`starting n8n ${inst.n8n.version} (log: ${path.relative(process.cwd(), logFile)})`);
 	const n8n = (state.n8n = await n8nLib.startN8n(inst.n8n, inst.env({}, { brokerPort: opts.port + 1 }), {
 		logFile,
 		echo: opts.verbose ? process.stdout : undefined,

@@ -8,7 +8,7 @@ const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
 const { createRequire } = require('module');
-const { ensureN8n } = require('../provision-n8n');
+const { ensureN8n, N8N_VERSION } = require('../provision-n8n');
 const { startProcess, runCommand, freePort, waitUntil, lastLines } = require('./processes');
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -73,8 +73,17 @@ function hashPassword(n8n, password) {
 	return requireFromN8n('bcryptjs').hashSync(password, 10);
 }
 
-/** Environment variables that set the instance owner at `n8n start` (n8n 2.x: N8N_INSTANCE_OWNER_*). */
+/** The major version of a provisioned n8n ({ version } from ensureN8n; the default version when absent). */
+function majorVersion(n8n) {
+	return Number(String(n8n.version || N8N_VERSION).split('.')[0]);
+}
+
+/**
+ * Environment variables that set the instance owner at `n8n start` (n8n 2.x: N8N_INSTANCE_OWNER_*).
+ * n8n 1.x has no such variables: startN8n sets the owner up through the REST API instead.
+ */
 function ownerEnv(n8n, owner = DEFAULT_OWNER) {
+	if (majorVersion(n8n) < 2) return {};
 	return {
 		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
 		N8N_INSTANCE_OWNER_EMAIL: owner.email,
@@ -109,13 +118,14 @@ function n8nEnv(n8n, userFolder, options = {}) {
 		N8N_TEMPLATES_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		N8N_HIRING_BANNER_ENABLED: 'false',
-		// The MCP registry refresh calls api.n8n.io every start: pointless noise without internet.
-		N8N_DISABLED_MODULES: 'mcp-registry',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 		N8N_RUNNERS_BROKER_PORT: String(options.brokerPort || port + 1),
 		N8N_LOG_LEVEL: 'info',
 		DB_SQLITE_POOL_SIZE: '4',
 	});
+	// The MCP registry refresh calls api.n8n.io every start: pointless noise without internet.
+	// 1.x has no such module and refuses to start on an unknown name in N8N_DISABLED_MODULES.
+	if (majorVersion(n8n) >= 2) env.N8N_DISABLED_MODULES = 'mcp-registry';
 	return Object.assign(env, options.extra || {});
 }
 
@@ -146,9 +156,13 @@ async function importWorkflows(n8n, env, workflows) {
 	}
 }
 
-/** `n8n publish:workflow`: activates a workflow (n8n 2.x publishes its current version). Run before `n8n start`. */
+/**
+ * Activates workflows before `n8n start`: `n8n publish:workflow` (2.x publishes the current
+ * version); 1.x has no publish, only `n8n update:workflow --active=true`.
+ */
 async function publishWorkflows(n8n, env, ids) {
-	for (const id of ids) await n8nCli(n8n, env, ['publish:workflow', `--id=${id}`]);
+	const args = (id) => (majorVersion(n8n) < 2 ? ['update:workflow', `--id=${id}`, '--active=true'] : ['publish:workflow', `--id=${id}`]);
+	for (const id of ids) await n8nCli(n8n, env, args(id));
 }
 
 /**
@@ -212,7 +226,7 @@ function outputItems(run, nodeName, { output = 0, runIndex = 0, json = true } = 
  * `n8n start` (main) or `n8n worker`, as a process handle (see processes.startProcess) plus
  * { baseUrl } for the main. Resolves once it is ready: /healthz/readiness answers 200 and the
  * published workflows are active for the main, "n8n worker is now ready" for a worker.
- * options: { command: 'start'|'worker', logFile, echo, timeout, args }
+ * options: { command: 'start'|'worker', logFile, echo, timeout, args, owner (1.x: the owner to set up) }
  */
 async function startN8n(n8n, env, options = {}) {
 	const command = options.command || 'start';
@@ -234,11 +248,28 @@ async function startN8n(n8n, env, options = {}) {
 				throw new Error(`${name} exited (code ${info.code}, signal ${info.signal}) before it was ready\n${lastLines(proc.output())}`);
 			}),
 		]);
+		if (majorVersion(n8n) < 2) await setupOwner(proc.baseUrl, options.owner || DEFAULT_OWNER);
 		return proc;
 	} catch (err) {
 		await proc.stop();
 		throw err;
 	}
+}
+
+/**
+ * n8n 1.x: claims the instance with POST /rest/owner/setup, what the editor's first page does
+ * (1.x reads no owner from the environment). A second main on the same database finds the
+ * owner set up already, which is just as good.
+ */
+async function setupOwner(baseUrl, owner = DEFAULT_OWNER) {
+	const res = await fetch(`${baseUrl}/rest/owner/setup`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ email: owner.email, firstName: owner.firstName, lastName: owner.lastName, password: owner.password }),
+	});
+	const text = await res.text();
+	if (res.status === 200 || (res.status === 400 && /already setup/i.test(text))) return;
+	throw new Error(`setting up the owner ${owner.email} failed: HTTP ${res.status} ${text.slice(0, 500)}`);
 }
 
 /** Resolves once GET <baseUrl>/healthz/readiness answers 200 (database connected and migrated, server up). */
@@ -310,13 +341,13 @@ async function login(baseUrl, owner = DEFAULT_OWNER) {
  * Everything up to a ready-to-start user folder: provisions n8n, creates the folder with the
  * package installed, imports credentials and workflows, publishes `activate` ids.
  * Resolves { n8n, userFolder, env(options) -> env for a process on this folder, timings }.
- * options: { folder | root + name, credentials, workflows, activate, port, owner, quiet,
+ * options: { folder | root + name, version (default $SAGE_ERP_N8N_VERSION or 2.40.7), credentials, workflows, activate, port, owner, quiet,
  *            env (variables for every n8n process on this folder, e.g. a Postgres database's DB_*) }
  */
 async function prepareInstance(options = {}) {
 	const timings = {};
 	let t = Date.now();
-	const n8n = await ensureN8n({ quiet: options.quiet });
+	const n8n = await ensureN8n({ version: options.version, quiet: options.quiet });
 	timings.provision = Date.now() - t;
 	const userFolder = createUserFolder({ folder: options.folder, root: options.root, name: options.name });
 	const port = options.port || (await freePort());
@@ -353,6 +384,8 @@ module.exports = {
 	installPackage,
 	removeUserFolder,
 	ownerEnv,
+	majorVersion,
+	setupOwner,
 	n8nEnv,
 	n8nCli,
 	importCredentials,

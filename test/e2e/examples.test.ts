@@ -2,51 +2,8 @@
  * The example workflows (examples/*.json) and n8n's HTTP Request node, run by a real n8n
  * with `n8n execute --id <id> --rawOutput` against the simulator.
  */
-import { describeE2e, execute, examples, examplesLib, itemsOf, openSuite, PROVISION_TIMEOUT, Suite } from './harness';
-
-const HTTP_WORKFLOW_ID = 'sageErpE2eHttpReq';
-
-/** Manual Trigger -> HTTP Request (predefined credential type sageErpApi) -> the tenant's GraphQL URL. */
-function httpRequestWorkflow(graphqlUrl: string) {
-	return {
-		id: HTTP_WORKFLOW_ID,
-		name: 'e2e: HTTP Request with the Sage ERP API credential',
-		active: false,
-		nodes: [
-			{ id: 'f0000000-0000-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{
-				id: 'f0000000-0000-4000-8000-000000000002',
-				name: 'Call Sage GraphQL',
-				type: 'n8n-nodes-base.httpRequest',
-				typeVersion: 4.2,
-				position: [240, 0],
-				parameters: {
-					method: 'POST',
-					url: graphqlUrl,
-					authentication: 'predefinedCredentialType',
-					nodeCredentialType: 'sageErpApi',
-					sendBody: true,
-					specifyBody: 'json',
-					jsonBody: JSON.stringify({
-						query: '{ xtremMasterData { customer { query(first: 3, orderBy: "{_id:+1}") { edges { node { _id id name } } } } } }',
-					}),
-					options: {},
-				},
-				credentials: { sageErpApi: examplesLib.CREDENTIAL_REF },
-			},
-		],
-		connections: { Start: { main: [[{ node: 'Call Sage GraphQL', type: 'main', index: 0 }]] } },
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-	};
-}
-
-const startOfYesterdayUtc = (): string => {
-	const d = new Date();
-	d.setUTCHours(0, 0, 0, 0);
-	d.setUTCDate(d.getUTCDate() - 1);
-	return d.toISOString();
-};
+import { checkCustomersChanged, checkGraphqlPagination, checkHttpRequestNode, importExamplesAndHttpRequest } from './checks';
+import { describeE2e, examples, examplesLib, openSuite, PROVISION_TIMEOUT, Suite } from './harness';
 
 describeE2e('example workflows in a real n8n (n8n execute)', () => {
 	let suite: Suite;
@@ -55,9 +12,7 @@ describeE2e('example workflows in a real n8n (n8n execute)', () => {
 
 	beforeAll(async () => {
 		suite = await openSuite('examples');
-		// The HTTP Request workflow needs the simulator's URL: import it separately.
-		const { importWorkflows } = require('../../scripts/lib/n8n'); // eslint-disable-line @typescript-eslint/no-require-imports
-		await importWorkflows(suite.inst.n8n, await suite.inst.cliEnv(), [...Object.values(wf), httpRequestWorkflow(suite.sim.graphqlUrl())]);
+		await importExamplesAndHttpRequest(suite);
 	}, PROVISION_TIMEOUT);
 
 	afterAll(async () => {
@@ -65,52 +20,15 @@ describeE2e('example workflows in a real n8n (n8n execute)', () => {
 	}, 60000);
 
 	test('"export customers changed since yesterday" returns every customer changed since yesterday, newest first', async () => {
-		const since = startOfYesterdayUtc();
-		const expected = suite.sim
-			.store()
-			.list('xtremMasterData.customer')
-			.filter((c) => (c._updateStamp as string) >= since);
-		expect(expected.length).toBeGreaterThan(0);
-
-		const res = await execute(suite, ids.customersChanged);
-		const items = itemsOf(res, 'Customers Changed Since Yesterday');
-
-		expect(items.map((i) => String(i._id)).sort()).toEqual(expected.map((c) => String(c._id)).sort());
-		for (const item of items) {
-			expect(item).toEqual(expect.objectContaining({ _id: expect.any(String), id: expect.any(String), name: expect.any(String), _updateStamp: expect.any(String) }));
-			expect(item._updateStamp as string >= since).toBe(true);
-			expect(item.country).toEqual({ id: expect.any(String) });
-		}
-		const stamps = items.map((i) => i._updateStamp as string);
-		expect(stamps).toEqual([...stamps].sort().reverse());
+		await checkCustomersChanged(suite);
 	}, 120000);
 
 	test('"raw GraphQL query with pagination" follows every page and outputs one item per customer', async () => {
-		const expected = suite.sim
-			.store()
-			.list('xtremMasterData.customer')
-			.filter((c) => c.isActive === true)
-			.map((c) => String(c._id));
-		expect(expected.length).toBeGreaterThan(50); // more than one page of `first: 50`
-		const before = suite.sim.counters().graphqlRequests;
-
-		const res = await execute(suite, ids.graphqlPagination);
-		const items = itemsOf(res, 'Active Customers (GraphQL)');
-
-		expect(items.map((i) => String(i._id))).toEqual(expected);
-		for (const item of items) {
-			expect(item).toEqual({ _id: expect.any(String), id: expect.any(String), name: expect.any(String), city: expect.anything(), currency: { id: expect.any(String) } });
-		}
-		expect(suite.sim.counters().graphqlRequests - before).toBeGreaterThanOrEqual(Math.ceil(expected.length / 50));
+		await checkGraphqlPagination(suite);
 	}, 120000);
 
 	test("n8n's HTTP Request node calls the GraphQL URL with the sageErpApi credential", async () => {
-		const res = await execute(suite, HTTP_WORKFLOW_ID);
-		const items = itemsOf(res, 'Call Sage GraphQL');
-		expect(items).toHaveLength(1);
-		const edges = (items[0] as { data: { xtremMasterData: { customer: { query: { edges: { node: Record<string, unknown> }[] } } } } }).data.xtremMasterData.customer.query.edges;
-		const firstThree = suite.sim.store().list('xtremMasterData.customer').slice(0, 3);
-		expect(edges.map((e) => e.node)).toEqual(firstThree.map((c) => ({ _id: String(c._id), id: c.id, name: c.name })));
+		await checkHttpRequestNode(suite);
 	}, 120000);
 
 	test('every example workflow is valid n8n workflow JSON with stable ids and the contract parameter names', () => {

@@ -1,8 +1,9 @@
 /**
- * Shared pieces of the end-to-end suite: a real n8n 2.40.7 (provisioned once, see
+ * Shared pieces of the end-to-end suite: a real n8n (2.40.7, provisioned once, see
  * scripts/provision-n8n.js) with this package installed as a community package, talking to
  * the Sage ERP simulator in this process. Every suite gets its own user folder and ports.
  *
+ * SAGE_ERP_N8N_VERSION=<v> runs the suite on another n8n version (`npm run test:matrix` does).
  * SAGE_ERP_SKIP_E2E=1 skips the suite (with a message); nothing else does.
  * SAGE_ERP_KEEP_N8N_FOLDER=1 keeps the user folders (.n8n-e2e/) for a post-mortem.
  */
@@ -21,6 +22,23 @@ const provision = require('../../scripts/provision-n8n');
 export { n8nLib, examplesLib, processes };
 
 export const SKIP = process.env.SAGE_ERP_SKIP_E2E === '1';
+
+/** The n8n version every suite of this process runs on: $SAGE_ERP_N8N_VERSION or the default. */
+export const N8N_VERSION: string = provision.resolveVersion();
+export const N8N_MAJOR = Number(N8N_VERSION.split('.')[0]);
+
+/**
+ * `test`, or, when this n8n version lacks what the test needs (`supported` is the reason), a
+ * skipped test whose name and a log line say which version and why: never a silent gap.
+ */
+export function testOnVersion(name: string, supported: true | string, fn: () => Promise<void>, timeout?: number): void {
+	if (supported === true) {
+		test(name, fn, timeout);
+		return;
+	}
+	process.stdout.write(`[e2e] SKIPPED on n8n ${N8N_VERSION}: "${name}": ${supported}\n`);
+	test.skip(`${name} [not on n8n ${N8N_VERSION}: ${supported}]`, fn);
+}
 
 /** `describe`, or `describe.skip` with one clear line when SAGE_ERP_SKIP_E2E=1. */
 export function describeE2e(name: string, fn: () => void): void {
@@ -156,9 +174,10 @@ export async function startWorker(suite: Suite, index: number, extra: Record<str
 	return proc;
 }
 
-/** `n8n execute --id <id> --rawOutput`, its output observed by the secret guard. */
-export async function execute(suite: Suite, workflowId: string): Promise<RunResult> {
-	const res: RunResult = await n8nLib.executeWorkflow(suite.inst.n8n, await suite.inst.cliEnv(), workflowId);
+/** `n8n execute --id <id> --rawOutput` (with `extraEnv` on top of the suite's), its output observed by the secret guard. */
+export async function execute(suite: Suite, workflowId: string, extraEnv?: Record<string, string>): Promise<RunResult> {
+	const env = extraEnv ? suite.inst.env(extraEnv, { brokerPort: await processes.freePort() }) : await suite.inst.cliEnv();
+	const res: RunResult = await n8nLib.executeWorkflow(suite.inst.n8n, env, workflowId);
 	observe(res.stdout, `n8n execute ${workflowId} stdout`);
 	observe(res.stderr, `n8n execute ${workflowId} stderr`);
 	return res;
@@ -266,7 +285,8 @@ export async function executionItems(
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { createRequire } = require('node:module') as typeof import('node:module');
 	const flatted = createRequire(path.join(path.dirname(path.dirname(suite.inst.n8n.n8nBin)), 'package.json'))('flatted') as { parse(text: string): unknown };
-	const list = await session.request('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}&limit=200`);
+	// 100: n8n 2.41 refuses a larger page ("Execution limit must be between 1 and 100").
+	const list = await session.request('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}&limit=100`);
 	if (list.status !== 200) throw new Error(`GET /rest/executions: HTTP ${list.status} ${JSON.stringify(list.body).slice(0, 300)}`);
 	const results = ((list.body as { data: { results: { id: string; status: string; finished?: boolean }[] } }).data.results ?? []).filter((e) => e.status !== 'running' && e.status !== 'new');
 	const out = [];

@@ -6,24 +6,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-	describeE2e,
-	examples,
-	examplesLib,
-	expectEachOrderCreatedOnce,
-	n8nLib,
-	N8nProcess,
-	observe,
-	executionItems,
-	openSuite,
-	packageLoadError,
-	ordersWithPrefix,
-	processes,
-	PROVISION_TIMEOUT,
-	startMain,
-	Suite,
-	webhookBurst,
-} from './harness';
+import { checkCredentialTestFailsWithWrongSecret, checkCredentialTestPasses, checkTriggerEmitsEachOrderOnce, checkWebhookBurst } from './checks';
+import { describeE2e, examples, examplesLib, n8nLib, N8nProcess, observe, openSuite, packageLoadError, PROVISION_TIMEOUT, startMain, Suite } from './harness';
 
 const BURST = 50;
 const CHROMIUM = process.env.SAGE_ERP_CHROMIUM || '/usr/bin/chromium';
@@ -49,15 +33,7 @@ describeE2e('the package in `n8n start`', () => {
 	}, 60000);
 
 	test(`${BURST} concurrent webhook calls create ${BURST} sales orders, each exactly once, with one token exchange`, async () => {
-		// Counted from the simulator's start: the trigger's first poll (at activation) and the
-		// burst's executions all live in this one n8n process and share one token.
-		const results = await webhookBurst(main.baseUrl!, BURST, 'E2E-MAIN');
-		await expectEachOrderCreatedOnce(suite, main.baseUrl!, results, 'E2E-MAIN');
-		const counters = suite.sim.counters();
-		expect(counters.mutations.create).toBe(BURST);
-		expect(counters.exchanges).toBe(1);
-		expect(counters.exchangesRejected).toBe(0);
-		expect(counters.graphqlUnauthorized).toBe(0);
+		await checkWebhookBurst(suite, main.baseUrl!, BURST, 'E2E-MAIN');
 	}, 180000);
 
 	test('an order Sage refuses answers HTTP 422 with Sage\'s message (the error output of the Sage ERP node)', async () => {
@@ -75,32 +51,12 @@ describeE2e('the package in `n8n start`', () => {
 	}, 60000);
 
 	describe('credential Test (POST /rest/credentials/test)', () => {
-		const test_ = async (data: Record<string, string>) => {
-			const session = await n8nLib.login(main.baseUrl);
-			const res = await session.request('POST', '/rest/credentials/test', {
-				credentials: { ...examplesLib.CREDENTIAL_REF, type: 'sageErpApi', data },
-			});
-			observe(res.body, 'credential test response');
-			return res;
-		};
-		const good = () => examplesLib.simulatorCredential(suite.sim).data as Record<string, string>;
-
 		test('passes with the simulator client', async () => {
-			const res = await test_(good());
-			expect(res.status).toBe(200);
-			expect(res.body).toEqual({ data: expect.objectContaining({ status: 'OK' }) });
+			await checkCredentialTestPasses(suite, main.baseUrl!);
 		}, 60000);
 
 		test('fails clearly with a wrong client secret', async () => {
-			const rejectedBefore = suite.sim.counters().exchangesRejected;
-			const res = await test_({ ...good(), clientSecret: 'not-the-right-secret' });
-			expect(res.status).toBe(200);
-			const { status, message } = (res.body as { data: { status: string; message: string } }).data;
-			expect(status).toBe('Error');
-			expect(message).toMatch(/secret|client|credential|401|403|unauthori[sz]ed|invalid/i);
-			expect(message).not.toContain('not-the-right-secret');
-			// The test really asked the token endpoint: a cached token must not hide a wrong secret.
-			expect(suite.sim.counters().exchangesRejected).toBe(rejectedBefore + 1);
+			await checkCredentialTestFailsWithWrongSecret(suite, main.baseUrl!);
 		}, 60000);
 	});
 
@@ -160,28 +116,6 @@ describeE2e('the package in `n8n start`', () => {
 	}, 120000);
 
 	test('"trigger on new sales orders" (active, polling every minute) emits each new order exactly once', async () => {
-		// n8n polls once at activation, then every minute at a random second: the orders of the
-		// burst show up in the executions of the next poll(s).
-		const session = await n8nLib.login(main.baseUrl);
-		const id = examplesLib.EXAMPLE_IDS.newSalesOrderTrigger;
-		const wanted = new Set(ordersWithPrefix(suite.sim, 'E2E-MAIN').map((o) => String(o._id)));
-		expect(wanted.size).toBe(BURST);
-		let emitted: { executionId: string; status: string; items: Record<string, unknown>[] }[] = [];
-		await processes.waitUntil(
-			async () => {
-				emitted = await executionItems(suite, session, id, 'Handle Order');
-				const seen = new Set(emitted.flatMap((e) => e.items.map((i) => String(i._id))));
-				return [...wanted].every((w) => seen.has(w));
-			},
-			{ timeout: 150000, interval: 3000, what: `the trigger to emit the ${BURST} orders of the burst` },
-		);
-		expect(emitted.filter((e) => e.status !== 'success')).toEqual([]);
-		const all = emitted.flatMap((e) => e.items);
-		const counts = new Map<string, number>();
-		for (const item of all) counts.set(String(item._id), (counts.get(String(item._id)) ?? 0) + 1);
-		expect([...counts].filter(([, n]) => n !== 1)).toEqual([]);
-		for (const item of all.filter((i) => wanted.has(String(i._id)))) {
-			expect(item).toEqual(expect.objectContaining({ number: expect.any(String), customerReference: expect.stringMatching(/^E2E-MAIN-/) }));
-		}
+		await checkTriggerEmitsEachOrderOnce(suite, main.baseUrl!, 'E2E-MAIN', BURST);
 	}, 180000);
 });
