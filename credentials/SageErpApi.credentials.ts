@@ -9,19 +9,20 @@ import type {
 } from 'n8n-workflow';
 
 import { n8nTransport } from '../nodes/shared/transport';
-import { exchangeForCredential } from '../sage-client/credential-session';
+import { credentialTestRequest, exchangeForCredential } from '../sage-client/credential-session';
 
 /**
  * Client id, secret and tenant in; a cached, self-renewing bearer token out.
  * `preAuthentication` fills the hidden, expirable `accessToken` and `graphqlUrl` so that
  * n8n's HTTP Request node can use this credential on any Sage URL; the Sage ERP nodes use
  * the same process-wide token cache directly. "Test" is a declarative request: n8n runs
- * `preAuthentication` first (the exchange, whose failures come back as plain sentences),
- * then asks the tenant's GraphQL URL for `__typename`. n8n resolves a test request's URL
- * before the exchange, so the request names the GraphQL URL by a placeholder that
- * `authenticate`, which runs after it, replaces with the URL the token answer gave.
+ * `preAuthentication` first when no token is stored (the exchange, whose failures come
+ * back as plain sentences), then sends the test request, which n8n resolves before the
+ * exchange. So the request names a placeholder that `authenticate`, which runs after it,
+ * turns into the real check: `__typename` from the tenant's GraphQL URL when the stored
+ * token was issued for the values in the form, else the exchange of those values.
  */
-const GRAPHQL_URL_PLACEHOLDER = 'https://graphql-url.sage-erp.invalid/';
+const TEST_PLACEHOLDER = 'https://credential-test.sage-erp.invalid/';
 
 export class SageErpApi implements ICredentialType {
 	name = 'sageErpApi';
@@ -97,6 +98,13 @@ export class SageErpApi implements ICredentialType {
 			type: 'hidden',
 			default: '',
 		},
+		{
+			// A fingerprint (a hash, never the secret) of the values the stored token was issued for.
+			displayName: 'Issued For',
+			name: 'issuedFor',
+			type: 'hidden',
+			default: '',
+		},
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
@@ -104,18 +112,25 @@ export class SageErpApi implements ICredentialType {
 	}
 
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		const url = requestOptions.url === GRAPHQL_URL_PLACEHOLDER ? String(credentials.graphqlUrl ?? '') : requestOptions.url;
+		if (requestOptions.url === TEST_PLACEHOLDER) {
+			const { url, headers, body } = credentialTestRequest(credentials);
+			return { ...requestOptions, url, headers, body, json: false };
+		}
 		const headers = { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.accessToken ?? '')}` };
-		return { ...requestOptions, url, headers };
+		return { ...requestOptions, headers };
 	}
 
 	test: ICredentialTestRequest = {
-		request: {
-			url: GRAPHQL_URL_PLACEHOLDER,
-			method: 'POST',
-			headers: { 'content-type': 'application/json', accept: 'application/json' },
-			body: { query: '{ __typename }' },
-			json: true,
-		},
+		request: { url: TEST_PLACEHOLDER, method: 'POST' },
+		rules: [
+			{
+				type: 'responseCode',
+				properties: { value: 401, message: 'Sage refused these credentials (HTTP 401). Check the Client ID and Client Secret of the Sage ERP API credential.' },
+			},
+			{
+				type: 'responseCode',
+				properties: { value: 403, message: 'Sage refused access (HTTP 403). Check the Tenant ID, and that the app is authorised for that tenant.' },
+			},
+		],
 	};
 }

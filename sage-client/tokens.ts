@@ -174,22 +174,11 @@ export class TokenManager {
 
 	private async exchange(entry: Entry, signal: AbortSignal): Promise<IssuedTokens> {
 		const { credentials } = entry;
-		const oauth2 = credentials.requestFormat === 'oauth2';
-		const body = oauth2
-			? new URLSearchParams({
-					grant_type: 'client_credentials',
-					client_id: credentials.clientId,
-					client_secret: credentials.clientSecret,
-					scope: `tenantid:${credentials.tenantId}`,
-				}).toString()
-			: JSON.stringify({ clientId: credentials.clientId, clientSecret: credentials.clientSecret, tenantId: credentials.tenantId });
+		const { headers, body } = exchangeRequest(credentials);
 		const response = await send(entry.transport, {
 			url: credentials.tokenUrl,
 			method: 'POST',
-			headers: {
-				'content-type': oauth2 ? 'application/x-www-form-urlencoded' : 'application/json',
-				accept: 'application/json',
-			},
+			headers: { ...headers, accept: 'application/json' },
 			body,
 			purpose: 'the token exchange',
 			retry: 'idempotent',
@@ -291,6 +280,29 @@ export function checkCredentials(credentials: SageCredentials): SageCredentials 
 function entryKey(credentials: SageCredentials): string {
 	const fingerprint = createHash('sha256').update(credentials.clientSecret).digest('hex').slice(0, 16);
 	return [credentials.tokenUrl, credentials.tenantId, credentials.clientId, credentials.requestFormat, fingerprint].join('|');
+}
+
+/** The body of the token exchange, in the credential's Request Format. */
+export function exchangeRequest(credentials: SageCredentials): { headers: Record<string, string>; body: string } {
+	if (credentials.requestFormat === 'oauth2') {
+		const form = new URLSearchParams({
+			grant_type: 'client_credentials',
+			client_id: credentials.clientId,
+			client_secret: credentials.clientSecret,
+			scope: `tenantid:${credentials.tenantId}`,
+		});
+		return { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() };
+	}
+	const body = JSON.stringify({ clientId: credentials.clientId, clientSecret: credentials.clientSecret, tenantId: credentials.tenantId });
+	return { headers: { 'content-type': 'application/json' }, body };
+}
+
+/**
+ * Which credential values a token was issued for, without the secret in it: a stored token
+ * proves nothing about values edited since (the credential's Test uses this).
+ */
+export function credentialFingerprint(credentials: SageCredentials): string {
+	return createHash('sha256').update(entryKey(checkCredentials(credentials))).digest('hex').slice(0, 32);
 }
 
 function tokenError(response: HttpResponse, step: 'exchange' | 'renewal', credentials: SageCredentials): SageError {

@@ -25,6 +25,29 @@ describe('the credential "Test" button', () => {
 		expect(env.sim.graphqlLog().slice(before).map((entry) => entry.query)).toEqual(['{ __typename }']);
 	});
 
+	it('a stored token never hides an edited secret: the Test then exchanges the values in the form', async () => {
+		const type = env.pkg.credentialTypes.getByName('sageErpApi');
+		const stored = await type.preAuthentication!.call(n8nHelpers, values());
+		env.sim.resetCounters();
+		const before = env.sim.graphqlLog().length;
+		const edited = await env.engine.testCredential('sageErpApi', { ...values({ clientSecret: 'an-edited-wrong-secret' }), ...stored });
+		expect(edited).toEqual({ status: 'Error', message: expect.stringContaining('Client Secret') });
+		// n8n retries a 401 once through preAuthentication, which exchanges the edited values too.
+		expect(env.sim.counters().exchanges).toBe(0);
+		expect(env.sim.counters().exchangesRejected).toBeGreaterThanOrEqual(1);
+		expect(env.sim.graphqlLog().length).toBe(before);
+	});
+
+	it('with a stored token issued for these very values, the Test asks the GraphQL URL with it', async () => {
+		const type = env.pkg.credentialTypes.getByName('sageErpApi');
+		const stored = await type.preAuthentication!.call(n8nHelpers, values());
+		env.sim.resetCounters();
+		const before = env.sim.graphqlLog().length;
+		expect((await env.engine.testCredential('sageErpApi', { ...values(), ...stored })).status).toBe('OK');
+		expect(env.sim.counters()).toMatchObject({ exchanges: 0 });
+		expect(env.sim.graphqlLog().slice(before).map((entry) => entry.query)).toEqual(['{ __typename }']);
+	});
+
 	it('passes with the OAuth2 request form', async () => {
 		const result = await env.engine.testCredential('sageErpApi', values({ requestFormat: 'oauth2' }));
 		expect(result.status).toBe('OK');
@@ -62,7 +85,7 @@ describe('the credential as a predefined credential type', () => {
 		const expirable = type.properties.find((property) => property.typeOptions?.expirable);
 		expect(expirable?.name).toBe('accessToken');
 		const filled = await type.preAuthentication!.call(n8nHelpers, values());
-		expect(filled).toEqual({ accessToken: expect.stringMatching(/^sdmo_at_/), graphqlUrl: env.sim.graphqlUrl() });
+		expect(filled).toEqual({ accessToken: expect.stringMatching(/^sdmo_at_/), graphqlUrl: env.sim.graphqlUrl(), issuedFor: expect.stringMatching(/^[0-9a-f]{32}$/) });
 		// A second call while the token lives reuses it: n8n calls this only after a 401, and then a new token comes.
 		const renewed = await type.preAuthentication!.call(n8nHelpers, values({ accessToken: String(filled.accessToken) }));
 		expect(renewed.accessToken).not.toBe(filled.accessToken);
