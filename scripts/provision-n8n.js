@@ -217,21 +217,22 @@ function run(log, label, cmd, args, opts) {
  * What npm's output says about a version that does not install here, in one sentence, or null.
  * ETARGET: a pinned dependency version is missing; E404: a whole package is missing; a network
  * error: a dependency names a tarball outside the registry (1.x's xlsx on the sheetjs CDN).
+ * `subject` names what was installed (scripts/test-engine-next.js: n8n-core and n8n-workflow).
  */
-function explainInstallFailure(version, output = '') {
+function explainInstallFailure(version, output = '', subject = `n8n ${version}`) {
 	const lines = output.split('\n').map((l) => l.replace(/^npm (error|ERR!) ?/, ''));
 	const text = lines.join('\n');
 	const notarget = text.match(/No matching version found for (\S+?)\.?\s*$/m);
-	if (notarget) return `n8n ${version} cannot be installed here: ${notarget[1]} is not in the registry`;
+	if (notarget) return `${subject} cannot be installed here: ${notarget[1]} is not in the registry`;
 	const notInRegistry = text.match(/'([^']+)' is not in this registry/);
-	if (notInRegistry) return `n8n ${version} cannot be installed here: ${notInRegistry[1]} is not in the registry`;
+	if (notInRegistry) return `${subject} cannot be installed here: ${notInRegistry[1]} is not in the registry`;
 	const notFound = text.match(/404 Not Found - GET (\S+)/);
 	if (notFound) {
 		const name = decodeURIComponent(notFound[1].replace(/^https?:\/\/[^/]+\//, '')).replace(/\/-\/.*$/, '');
-		return `n8n ${version} cannot be installed here: ${name} is not in the registry`;
+		return `${subject} cannot be installed here: ${name} is not in the registry`;
 	}
 	const network = text.match(/request to (https?:\/\/([^/\s]+)\S*) failed, reason: ([^\n]+)/);
-	if (network) return `n8n ${version} cannot be installed here: a dependency is downloaded from ${network[1]}, and ${network[2]} cannot be reached (${network[3].trim()})`;
+	if (network) return `${subject} cannot be installed here: a dependency is downloaded from ${network[1]}, and ${network[2]} cannot be reached (${network[3].trim()})`;
 	return null;
 }
 

@@ -8,6 +8,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { INPUT_NODE_NAME, TestEngine, loadPackage } from './helpers/engine';
+import { executionErrorsKeepCause } from './helpers/engine/compat';
 import type { LoadedPackage } from './helpers/engine';
 import { FIXTURE_PACKAGE_NAME, writeFixturePackage } from './helpers/engine/fixture-package';
 import type { FixturePackage } from './helpers/engine/fixture-package';
@@ -348,10 +349,14 @@ describe('in-process n8n engine harness', () => {
 		// n8n 2.11: the `test.rules` responseCode message is NOT shown. CredentialsTester looks for
 		// `error.cause.response`, but n8n-workflow 2.11's ExecutionBaseError declares a `cause`
 		// class field that resets the Error cause to undefined, so the NodeApiError's generic
-		// message for the status code is what the user sees.
+		// message for the status code is what the user sees. Later versions keep the cause, and
+		// the rule's message is shown.
 		await expect(
 			engine.testCredential('fixtureApi', { ...credentialData(), tenant: 'forbidden' }),
-		).resolves.toEqual({ status: 'Error', message: 'Forbidden - perhaps check your credentials?' });
+		).resolves.toEqual({
+			status: 'Error',
+			message: executionErrorsKeepCause() ? 'This tenant is not allowed' : 'Forbidden - perhaps check your credentials?',
+		});
 
 		// What preAuthentication throws reaches the user as is.
 		await expect(

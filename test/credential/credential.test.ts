@@ -1,11 +1,10 @@
-import { httpRequest } from 'n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions';
-
+import { n8nHttpRequest } from '../helpers/engine/compat';
 import { useNodeEnv } from '../node/fixture';
 
 const env = useNodeEnv();
 
 /** What n8n hands preAuthentication as `this`: its HTTP helper, nothing else. */
-const n8nHelpers = { helpers: { httpRequest } } as never;
+const n8nHelpers = { helpers: { httpRequest: n8nHttpRequest() } } as never;
 
 function values(overrides: Record<string, string> = {}) {
 	return { tokenUrl: env.sim.tokenUrl, ...env.sim.client, requestFormat: 'json', ...overrides };

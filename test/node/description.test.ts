@@ -6,6 +6,7 @@ import { LoadOptionsContext } from 'n8n-core';
 import type { INode, INodeProperties, INodeType, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
+import { withIsolate } from '../helpers/engine/compat';
 import { SAGE_NODE, isIntrospection, useNodeEnv } from './fixture';
 
 const env = useNodeEnv({ seed: { customers: 5 } });
@@ -110,16 +111,16 @@ test('the Record Type list comes from the schema, filtered by what the user type
 	expect(env.sim.graphqlLog().filter(isIntrospection)).toHaveLength(1);
 });
 
-test('the subtitle shows the operation and the record type', () => {
+test('the subtitle shows the operation and the record type', async () => {
 	const subtitle = String(description().subtitle);
-	const show = (parameters: INode['parameters']) => {
+	const show = async (parameters: INode['parameters']) => {
 		const node: INode = { id: 'subtitle', name: 'Sage', type: SAGE_NODE, typeVersion: 1, position: [0, 0], parameters };
 		const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: env.pkg.nodeTypes });
-		return workflow.expression.getSimpleParameterValue(node, subtitle, 'internal', {});
+		return await withIsolate(workflow, async () => workflow.expression.getSimpleParameterValue(node, subtitle, 'internal', {}));
 	};
-	expect(show({ resource: 'record', operation: 'getMany', recordType: { __rl: true, mode: 'list', value: 'xtremMasterData.customer' } })).toBe(
+	expect(await show({ resource: 'record', operation: 'getMany', recordType: { __rl: true, mode: 'list', value: 'xtremMasterData.customer' } })).toBe(
 		'Get Many: xtremMasterData.customer',
 	);
-	expect(show({ resource: 'record', operation: 'delete', recordType: 'xtremSales.salesOrder' })).toBe('Delete: xtremSales.salesOrder');
-	expect(show({ resource: 'graphql', operation: 'mutation' })).toBe('GraphQL Mutation');
+	expect(await show({ resource: 'record', operation: 'delete', recordType: 'xtremSales.salesOrder' })).toBe('Delete: xtremSales.salesOrder');
+	expect(await show({ resource: 'graphql', operation: 'mutation' })).toBe('GraphQL Mutation');
 });

@@ -168,8 +168,12 @@ describe('Update and Delete', () => {
 	test('Update with an empty ID fails before any request', async () => {
 		const before = env.sim.counters().graphqlRequests;
 		const update = { resource: 'record', operation: 'update', recordType: CUSTOMER, data: '{ "name": "x" }' };
-		// n8n itself refuses a required parameter left empty; an expression can still come out empty.
-		expect((await runNode(env, { ...update, id: '' })).error?.message).toBe('The workflow has issues and cannot be executed for that reason. Please fix them first.');
+		// n8n itself refuses a required parameter left empty (n8n 2.13+ names it); an expression can still come out empty.
+		const refused = (await runNode(env, { ...update, id: '' })).error;
+		expect(refused?.name).toBe('WorkflowHasIssuesError');
+		expect(refused?.message).toMatch(
+			/^(The workflow has issues and cannot be executed for that reason\. Please fix them first\.|The 'Sage' node has issues:\n- Parameter "ID" is required\.)$/,
+		);
 		const error = errorOf(await runNode(env, { ...update, id: '={{ $json.id }}' }, { input: [{ id: 'x' }, {}] }));
 		expect(error.message).toBe('ID is empty [item 1]');
 		expect(env.sim.counters().graphqlRequests).toBe(before);

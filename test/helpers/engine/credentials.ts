@@ -4,8 +4,9 @@
  * `getDecrypted`, generic and function `authenticate`, `preAuthentication` with the
  * `expirable` hidden property and write-back through `updateCredentials`.
  *
- * Credentials are kept encrypted with n8n-core's `Credentials` class (as in n8n's database),
- * so what a preAuthentication stores goes through the same JSON round trip as in n8n.
+ * Credentials are kept encrypted with n8n's instance key, as n8n-core's `Credentials` class
+ * stores them in n8n's database, so what a preAuthentication stores goes through the same
+ * JSON round trip as in n8n, and n8n-core's own `Credentials` reads them back.
  */
 import { Credentials, getAdditionalKeys } from 'n8n-core';
 import type {
@@ -24,15 +25,18 @@ import type {
 	IWorkflowExecuteAdditionalData,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
+import * as workflowPackage from 'n8n-workflow';
 import {
 	ApplicationError,
 	ICredentialsHelper,
 	NodeHelpers,
 	UnexpectedError,
+	UserError,
 	Workflow,
 	isExpression,
 } from 'n8n-workflow';
 
+import { instanceCipher, withIsolate } from './compat';
 import { NOOP_NODE_TYPE } from './load-package';
 
 export interface StoredCredential {
@@ -64,9 +68,7 @@ export class CredentialStore {
 		name: string,
 		via: CredentialUpdate['via'] = 'setCredential',
 	): StoredCredential {
-		const credentials = new Credentials({ id, name }, type);
-		credentials.setData(data);
-		const stored: StoredCredential = { id, name, type, data: credentials.getDataToSave().data! };
+		const stored: StoredCredential = { id, name, type, data: instanceCipher().encrypt(JSON.stringify(data)) };
 		this.byId.set(id, stored);
 		this.updates.push({ id, type, data: JSON.parse(JSON.stringify(data)), via });
 		return stored;
@@ -83,7 +85,7 @@ export class CredentialStore {
 	}
 
 	decrypt(stored: StoredCredential): ICredentialDataDecryptedObject {
-		return new Credentials({ id: stored.id, name: stored.name }, stored.type, stored.data).getData();
+		return JSON.parse(instanceCipher().decrypt(stored.data)) as ICredentialDataDecryptedObject;
 	}
 
 	delete(id: string): void {
@@ -100,6 +102,32 @@ const mockNode: INode = {
 	parameters: {},
 };
 
+type AllowedDomainsOf = (credentials: ICredentialDataDecryptedObject) => string | undefined;
+
+/**
+ * What n8n hands a preAuthentication as `this`: only `helpers.httpRequest` (not the node's whole
+ * helper bag), and from 2.13 on (where n8n-workflow has getCredentialOwnRequestAllowedDomains)
+ * restricted to the credential's own "Allowed Domains", as n8n's restrictToCredentialDomains does.
+ */
+function preAuthenticationHelpers(helpers: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): IHttpRequestHelper {
+	const allowedDomainsOf = (workflowPackage as unknown as { getCredentialOwnRequestAllowedDomains?: AllowedDomainsOf })
+		.getCredentialOwnRequestAllowedDomains;
+	return {
+		helpers: {
+			httpRequest: async (opts: IHttpRequestOptions) => {
+				const allowedDomains = allowedDomainsOf?.(credentials);
+				if (allowedDomains === undefined) return await helpers.helpers.httpRequest(opts);
+				if ((opts as { allowedDomains?: string }).allowedDomains !== undefined) {
+					throw new UserError(
+						'This credential restricts requests to specific domains, which cannot be combined with the domains its authentication step asks for.',
+					);
+				}
+				return await helpers.helpers.httpRequest({ ...opts, allowedDomains } as IHttpRequestOptions);
+			},
+		},
+	};
+}
+
 export class HarnessCredentialsHelper extends ICredentialsHelper {
 	constructor(
 		private readonly credentialTypes: ICredentialTypes,
@@ -111,6 +139,30 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 
 	getParentTypes(name: string): string[] {
 		return this.credentialTypes.getParentTypes(name);
+	}
+
+	/** n8n 2.13+ asks before every credential read: false only for a type restricted to its supported nodes. */
+	isCredentialUsableByNode(credentialType: string, nodeType: string): boolean {
+		let type: ReturnType<ICredentialTypes['getByName']>;
+		try {
+			type = this.credentialTypes.getByName(credentialType);
+		} catch {
+			return true;
+		}
+		if (!(type as { restrictToSupportedNodes?: boolean }).restrictToSupportedNodes) return true;
+		return this.credentialTypes.getSupportedNodes(credentialType).includes(nodeType);
+	}
+
+	/** n8n 2.13+: OAuth helpers run a credential's preAuthentication unconditionally through this. */
+	async runPreAuthentication(
+		helpers: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+	): Promise<ICredentialDataDecryptedObject | undefined> {
+		const credentialType = this.credentialTypes.getByName(typeName);
+		if (typeof credentialType.preAuthentication !== 'function') return undefined;
+		const output = await credentialType.preAuthentication.call(preAuthenticationHelpers(helpers, credentials), credentials);
+		return (output as ICredentialDataDecryptedObject | undefined) ?? undefined;
 	}
 
 	async authenticate(
@@ -184,11 +236,7 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		if (!(credentials[expirableProperty.name] === '' || credentialsExpired || isTestingCredentials)) {
 			return undefined;
 		}
-		// Like current n8n, the hook only gets `helpers.httpRequest` (not the node's whole helper bag).
-		const narrowed: IHttpRequestHelper = {
-			helpers: { httpRequest: async (opts: IHttpRequestOptions) => await helpers.helpers.httpRequest(opts) },
-		};
-		const output = (await credentialType.preAuthentication.call(narrowed, credentials)) as
+		const output = (await credentialType.preAuthentication.call(preAuthenticationHelpers(helpers, credentials), credentials)) as
 			| ICredentialDataDecryptedObject
 			| undefined;
 		// Without the expirable property in the output n8n stores nothing.
@@ -267,7 +315,9 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		if (decryptedDataOriginal.oauthTokenData !== undefined) {
 			decryptedData.oauthTokenData = decryptedDataOriginal.oauthTokenData;
 		}
-		const additionalKeys = getAdditionalKeys(additionalData, mode, null, { secretsEnabled: true });
+		// `$secrets` in credential fields: n8n-core 2.11 calls the switch secretsEnabled, 2.13+ isCredential.
+		const withSecrets = { secretsEnabled: true, isCredential: true };
+		const additionalKeys = getAdditionalKeys(additionalData, mode, null, withSecrets);
 		if (expressionResolveValues) {
 			try {
 				decryptedData = expressionResolveValues.workflow.expression.getParameterValue(
@@ -294,15 +344,20 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 				active: false,
 				nodeTypes: this.nodeTypes,
 			});
-			decryptedData = workflow.expression.getComplexParameterValue(
-				mockNode,
-				decryptedData as INodeParameters,
-				mode,
-				additionalKeys,
-				undefined,
-				undefined,
-				decryptedData,
-			) as ICredentialDataDecryptedObject;
+			const data = decryptedData;
+			decryptedData = await withIsolate(
+				workflow,
+				async () =>
+					workflow.expression.getComplexParameterValue(
+						mockNode,
+						data as INodeParameters,
+						mode,
+						additionalKeys,
+						undefined,
+						undefined,
+						data,
+					) as ICredentialDataDecryptedObject,
+			);
 		}
 		return decryptedData;
 	}

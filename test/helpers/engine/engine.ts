@@ -4,18 +4,14 @@
  * inside the test process.
  */
 import { randomUUID } from 'node:crypto';
-import { Container } from '@n8n/di';
 import {
 	CredentialTestContext,
 	ExecuteContext,
 	ExecutionLifecycleHooks,
 	ExternalSecretsProxy,
-	PollContext,
 	RoutingNode,
 	WorkflowExecute,
 } from 'n8n-core';
-// Not re-exported by n8n-core's index; the same module instance WorkflowExecute uses.
-import { TriggersAndPollers } from 'n8n-core/dist/execution-engine/triggers-and-pollers';
 import type {
 	ExecutionError,
 	ICredentialDataDecryptedObject,
@@ -50,13 +46,13 @@ import {
 	UserError,
 	VersionedNodeType,
 	Workflow,
-	createDeferredPromise,
 	createEmptyRunExecutionData,
 	createRunExecutionData,
 	deepCopy,
 	toCronExpression,
 } from 'n8n-workflow';
 
+import { runScheduledPoll, scheduledPollContext, withIsolate } from './compat';
 import { CredentialStore, HarnessCredentialsHelper } from './credentials';
 import type { CredentialUpdate } from './credentials';
 import { ensureEnvironment } from './environment';
@@ -105,6 +101,11 @@ export interface PollArgs {
 	mode?: 'trigger' | 'manual';
 	/** Activation mode the poll context reports (`this.getActivationMode()`); default 'activate'. */
 	activation?: WorkflowActivateMode;
+	/**
+	 * The poll's time budget (`this.getPollBudgetMs()`), as n8n 2.40+'s durable scheduler gives it;
+	 * default: the engine's own (none before 2.40, 5 minutes from 2.40 on). Scheduled polls only.
+	 */
+	budgetMs?: number;
 }
 
 export type HarnessError = Error & { description?: string | null; node?: unknown; [key: string]: unknown };
@@ -310,8 +311,14 @@ export class TestEngine {
 			return (task?.data?.main as INodeExecutionData[][] | undefined) ?? null;
 		}
 
-		// Scheduled poll of an active workflow (ActiveWorkflows.createPollExecuteFn): the same
-		// Workflow (and its static data) lives in memory between polls.
+		return await this.scheduledPoll(node, args);
+	}
+
+	/**
+	 * A scheduled poll of an active workflow (2.11: ActiveWorkflows.createPollExecuteFn; 2.40+:
+	 * PollTriggerExecutor): the same Workflow (and its static data) lives in memory between polls.
+	 */
+	private async scheduledPoll(node: INode, args: PollArgs): Promise<INodeExecutionData[][] | null> {
 		return await withLogSink(this.logs, async () => {
 			const workflow = new Workflow({
 				id: 'engine-harness-workflow',
@@ -323,21 +330,17 @@ export class TestEngine {
 				staticData: JSON.parse(JSON.stringify(args.staticData)) as IDataObject,
 				settings: { executionOrder: 'v1' },
 			});
-			const additionalData = this.additionalData({});
 			let emitted: INodeExecutionData[][] | undefined;
-			const pollFunctions = new PollContext(
+			const { context: pollFunctions } = scheduledPollContext({
 				workflow,
 				node,
-				additionalData,
-				'trigger',
-				args.activation ?? 'activate',
-				(data) => {
+				additionalData: this.additionalData({}),
+				activation: args.activation ?? 'activate',
+				emit: (data) => {
 					emitted = data;
 				},
-				(error) => {
-					throw error;
-				},
-			);
+				budgetMs: args.budgetMs,
+			});
 			// What ActiveWorkflows.activatePolling validates before registering the crons.
 			const pollTimes = pollFunctions.getNodeParameter('pollTimes') as { item?: TriggerTime[] };
 			for (const expression of (pollTimes.item ?? []).map(toCronExpression)) {
@@ -346,8 +349,7 @@ export class TestEngine {
 				}
 			}
 			try {
-				const response = await Container.get(TriggersAndPollers).runPoll(workflow, node, pollFunctions);
-				if (response !== null) pollFunctions.__emit(response);
+				const response = await runScheduledPoll(workflow, node, pollFunctions);
 				observeForSecrets(response, `poll output of "${node.name}"`);
 				return emitted ?? response;
 			} catch (error) {
@@ -459,7 +461,7 @@ export class TestEngine {
 			const routingNode = new RoutingNode(context, nodeTypeCopy, credentialsDecrypted);
 			let response: INodeExecutionData[][] | null | undefined;
 			try {
-				response = (await routingNode.runNode()) as INodeExecutionData[][] | null | undefined;
+				response = (await withIsolate(workflow, async () => await routingNode.runNode())) as INodeExecutionData[][] | null | undefined;
 			} catch (e) {
 				const error = e as Error & { cause?: { response?: { status: number; statusText?: string }; code?: string } };
 				if (error.cause?.response) {
@@ -636,9 +638,11 @@ export class TestEngine {
 		hooks.addHandler('nodeExecuteAfter', (nodeName) => {
 			order.push(nodeName);
 		});
-		const done = createDeferredPromise<{ run: IRun; newStaticData?: IDataObject }>();
+		// n8n-workflow's createDeferredPromise is gone from 2.13 on; a plain promise does the same.
+		let finished!: (outcome: { run: IRun; newStaticData?: IDataObject }) => void;
+		const done = { promise: new Promise<{ run: IRun; newStaticData?: IDataObject }>((resolve) => (finished = resolve)) };
 		hooks.addHandler('workflowExecuteAfter', (run, newStaticData) => {
-			done.resolve({ run, newStaticData });
+			finished({ run, newStaticData });
 		});
 		const additionalData = this.additionalData({ executionId, hooks });
 		if (o.timeoutMs !== undefined) additionalData.executionTimeoutTimestamp = Date.now() + o.timeoutMs;

@@ -16,6 +16,7 @@ import { InstanceSettings } from 'n8n-core';
 import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-manager';
 import { LoggerProxy } from 'n8n-workflow';
 
+import { installEncryptionKeys } from './compat';
 import { installCapturingLogger } from './logger';
 
 let instanceSettings: InstanceSettings | undefined;
@@ -58,6 +59,7 @@ export function ensureEnvironment(): void {
 	Container.set(Logger, logger as unknown as Logger);
 	instanceSettings ??= makeInstanceSettings();
 	Container.set(InstanceSettings, instanceSettings);
+	installEncryptionKeys();
 	// Every ExecuteContext asks the container for the SSHClientsManager, whose constructor starts
 	// a 60 s cleanup interval that would keep jest from exiting. Let it run, but unref'd.
 	const ssh = Container.get(SSHClientsManager) as unknown as { cleanupTimer?: NodeJS.Timeout };
