@@ -12,8 +12,9 @@ import { listSearch } from '../shared/methods';
 import type { Diagnosis } from '../../sage-client/client';
 import { DEFAULT_PAGE_SIZE, SAGE_MAX_PAGE_SIZE, pageSizeProblem, timeoutProblem } from '../shared/limits';
 import { scrub } from '../../sage-client/secrets';
-import { RecordWatch, type WatchSettings } from './changes';
-import { toNodeError } from '../shared/errors';
+import { PollBudget } from './budget';
+import { RecordWatch, type ChangesRead, type WatchSettings } from './changes';
+import { isClientError, toNodeError } from '../shared/errors';
 import { SageSession } from '../shared/session';
 import { settingError } from './errors';
 import { DEFAULT_LOOKBACK_SECONDS, PollState, type TriggerEvent } from './state';
@@ -82,7 +83,7 @@ export class SageErpTrigger implements INodeType {
 					},
 					{
 						...pageSizeOption,
-						description: `Records per request (at most ${SAGE_MAX_PAGE_SIZE}, Sage’s maximum); every page is read at each poll`,
+						description: `Records per request (at most ${SAGE_MAX_PAGE_SIZE}, Sage’s maximum). A poll reads every page, or, where n8n limits how long a poll may take, as many as fit; the next poll goes on from there.`,
 					},
 					timeoutOption,
 				]),
@@ -92,6 +93,8 @@ export class SageErpTrigger implements INodeType {
 	methods = { listSearch };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		// First of all: the budget counts from the start of the poll, token and schema included.
+		const budget = PollBudget.of(this);
 		const node = this.getNode();
 		const { settings, lookbackMs } = readSettings(this);
 		const manual = this.getMode() === 'manual';
@@ -124,32 +127,61 @@ export class SageErpTrigger implements INodeType {
 			}
 
 			const staticData = this.getWorkflowStaticData('node');
-			const saved = PollState.restore(staticData, settings.recordType, settings.event);
-			if (!saved) {
-				// First poll (or a new record type or event): start from Sage's newest stamp and
-				// remember what is inside the lookback window, so that no history is emitted.
-				const state = PollState.start(settings.recordType, settings.event, await watch.newestStamp(), lookbackMs);
-				for (const record of await watch.since(state.queryFloor)) state.accept(record.version);
-				state.settle(lookbackMs);
-				state.save(staticData);
-				return null;
-			}
-
-			// One item per record, in stamp order; a record changed again while the pages were
-			// read keeps only its latest version, at its latest place.
-			const emitted = new Map<string, IDataObject>();
-			for (const record of await watch.since(saved.queryFloor)) {
-				if (!saved.accept(record.version)) continue;
-				emitted.delete(record.version.id);
-				emitted.set(record.version.id, record.json);
-			}
-			saved.settle(lookbackMs);
-			saved.save(staticData);
-			return emitted.size ? [this.helpers.returnJsonArray([...emitted.values()])] : null;
+			// First poll (or a new record type or event): start from Sage's newest stamp; what the
+			// first reading finds up to it, within the lookback window, is remembered as history.
+			const state =
+				PollState.restore(staticData, settings.recordType, settings.event) ??
+				PollState.start(settings.recordType, settings.event, await watch.newestStamp(), lookbackMs);
+			const onResumeRefused = (error: unknown) =>
+				this.logger.warn(
+					`Sage ERP Trigger: Sage refused to go on where the last poll of ${settings.recordType} stopped; reading again from the last stamp seen (nothing is emitted twice): ${scrub(error instanceof Error ? error.message : String(error))}`,
+				);
+			const records = await readChanges(watch, state, budget, onResumeRefused);
+			state.settle(lookbackMs);
+			state.save(staticData);
+			return records.length ? [this.helpers.returnJsonArray(records)] : null;
 		} catch (error) {
 			throw toNodeError(node, error, { doing });
 		}
 	}
+}
+
+/**
+ * One poll's reading, oldest stamp first: from the floor, or on from where the previous poll
+ * stopped, page after page while the poll's budget allows (every page when n8n sets none).
+ * What to emit: one item per version not emitted before, history excepted; a record changed
+ * again while the pages were read keeps only its latest version, at its latest place.
+ */
+async function readChanges(
+	watch: RecordWatch,
+	state: PollState,
+	budget: PollBudget,
+	onResumeRefused: (error: unknown) => void,
+): Promise<IDataObject[]> {
+	const resume = state.resumePoint;
+	const floor = resume ? resume.floor : state.queryFloor;
+	const attempt = await watch.since(floor, { after: resume?.after, anotherPage: budget.pageCheck() }).then(
+		(read: ChangesRead) => ({ read }),
+		(error: unknown) => ({ error }),
+	);
+	if ('error' in attempt) {
+		// A cursor Sage no longer takes (kept across polls, maybe across a Sage upgrade) must not
+		// stop the trigger for good: the floor is a safe place to start again. Other errors go
+		// to poll(), which turns them into the node's error.
+		if (!resume || !isClientError(attempt.error) || attempt.error.code !== 'SAGE_GRAPHQL') throw attempt.error;
+		onResumeRefused(attempt.error);
+		state.forgetResume();
+		return await readChanges(watch, state, budget, onResumeRefused);
+	}
+	const { read } = attempt;
+	const emitted = new Map<string, IDataObject>();
+	for (const record of read.records) {
+		if (!state.accept(record.version) || state.isHistory(record.version)) continue;
+		emitted.delete(record.version.id);
+		emitted.set(record.version.id, record.json);
+	}
+	state.readingEnded(read.next === undefined ? undefined : { floor, after: read.next });
+	return [...emitted.values()];
 }
 
 function readSettings(context: IPollFunctions): { settings: WatchSettings; lookbackMs: number } {
@@ -172,7 +204,7 @@ function readSettings(context: IPollFunctions): { settings: WatchSettings; lookb
 
 	const options = context.getNodeParameter('options', {}) as { pageSize?: unknown; timeout?: unknown; lookback?: unknown };
 	const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
-	const pageProblem = pageSizeProblem(pageSize, 'every page is still read at each poll.');
+	const pageProblem = pageSizeProblem(pageSize, 'every page is still read.');
 	if (pageProblem) throw settingError(node, pageProblem.message, pageProblem.hint);
 	let timeoutMs: number | undefined;
 	if (options.timeout !== undefined && options.timeout !== null) {

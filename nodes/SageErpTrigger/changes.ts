@@ -43,6 +43,21 @@ export interface FoundRecord {
 	version: RecordVersion;
 }
 
+/** How far one reading goes. */
+export interface ReadLimits {
+	/** Go on after this cursor of the same query (where an earlier poll stopped). */
+	after?: string;
+	/** Asked after each page that has a successor: false stops the reading there. */
+	anotherPage?: () => boolean;
+}
+
+/** What one reading found, in order. */
+export interface ChangesRead {
+	records: FoundRecord[];
+	/** Sage's cursor after the last page read, when the reading stopped before the end. */
+	next?: string;
+}
+
 export class RecordWatch {
 	private constructor(
 		private readonly client: SageClient,
@@ -90,25 +105,27 @@ export class RecordWatch {
 
 	/** The newest stamp of the record type, whatever the filter: Sage's "now". Null when it has no records. */
 	async newestStamp(): Promise<string | null> {
-		const [record] = await this.fetch({ filter: undefined, orderBy: `{${this.stampField}:-1,_id:-1}`, first: 1 });
-		return record ? record.version.stamp : null;
+		const { records } = await this.fetch({ filter: undefined, orderBy: `{${this.stampField}:-1,_id:-1}`, first: 1 });
+		return records.length ? records[0].version.stamp : null;
 	}
 
 	/** The most recently created (or changed) record that matches the filter; for "Fetch Test Event". */
 	async mostRecent(): Promise<FoundRecord | undefined> {
-		const [record] = await this.fetch({ filter: this.settings.filter, orderBy: `{${this.stampField}:-1,_id:-1}`, first: 1 });
-		return record;
+		const { records } = await this.fetch({ filter: this.settings.filter, orderBy: `{${this.stampField}:-1,_id:-1}`, first: 1 });
+		return records[0];
 	}
 
 	/**
 	 * Every record matching the filter whose stamp is at or after `floor` (all of them when
-	 * floor is null), oldest stamp first, then by `_id`, following every page.
+	 * floor is null), oldest stamp first, then by `_id`, page after page: to the last page, or
+	 * until `limits.anotherPage` says no (then `next` is where the same query goes on).
 	 */
-	async since(floor: string | null): Promise<FoundRecord[]> {
-		return await this.fetch({ filter: stampFilter(this.settings.filter, this.stampField, floor), orderBy: `{${this.stampField}:+1,_id:+1}` });
+	async since(floor: string | null, limits: ReadLimits = {}): Promise<ChangesRead> {
+		const filter = stampFilter(this.settings.filter, this.stampField, floor);
+		return await this.fetch({ filter, orderBy: `{${this.stampField}:+1,_id:+1}`, ...limits });
 	}
 
-	private async fetch(query: { filter: string | undefined; orderBy: string; first?: number }): Promise<FoundRecord[]> {
+	private async fetch(query: { filter: string | undefined; orderBy: string; first?: number } & ReadLimits): Promise<ChangesRead> {
 		const { document } = this;
 		const found: FoundRecord[] = [];
 		const fetchPage = async ({ first, after }: { first: number; after: string | undefined }): Promise<Page<IDataObject>> => {
@@ -138,10 +155,12 @@ export class RecordWatch {
 			return connectionPage<IDataObject>(connection);
 		};
 		const pageSize = query.first ?? this.settings.pageSize;
-		for await (const page of followCursor(fetchPage, { pageSize, limit: query.first })) {
+		for await (const page of followCursor(fetchPage, { pageSize, limit: query.first, after: query.after })) {
 			for (const node of page.nodes) found.push(this.toFound(node));
+			// Leaving the loop stops followCursor before it asks for the next page.
+			if (page.hasNextPage && page.endCursor && query.anotherPage && !query.anotherPage()) return { records: found, next: page.endCursor };
 		}
-		return found;
+		return { records: found };
 	}
 
 	private toFound(node: IDataObject): FoundRecord {

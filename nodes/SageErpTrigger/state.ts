@@ -15,6 +15,13 @@ import type { IDataObject } from 'n8n-workflow';
  *   with the same stamp (and tick) is not emitted again, which is what keeps records that
  *   share a stamp across a poll boundary from being lost (`_gte`, not `_gt`) or doubled.
  * Entries older than `floor` are dropped, so the state stays small; see MAX_SEEN.
+ * - `resume`: only while a reading is unfinished (n8n 2.40+ stops a poll at its time budget,
+ *   see budget.ts): the floor that reading's query started from and Sage's cursor after its
+ *   last page, so that the next poll sends the same query on from there. Nothing is read twice
+ *   or skipped, however many records share one stamp.
+ * - `history`: only until the first reading after activation is finished: the newest stamp Sage
+ *   held at activation. Versions stamped at or before it existed already: they are remembered,
+ *   never emitted, also when that first reading spreads over several polls.
  */
 
 export type TriggerEvent = 'created' | 'updated';
@@ -36,6 +43,12 @@ export const DEFAULT_LOOKBACK_SECONDS = 30;
 
 const STATE_VERSION = 1;
 
+/** Where an unfinished reading goes on: the same query (stamps from `floor`), after Sage's cursor `after`. */
+export interface ResumePoint {
+	floor: string | null;
+	after: string;
+}
+
 interface StoredState {
 	version: number;
 	recordType: string;
@@ -43,6 +56,9 @@ interface StoredState {
 	highWater: string | null;
 	floor: string | null;
 	seen: Record<string, Record<string, number | string | null>>;
+	// Absent when not in use, so that states saved before these existed read the same.
+	resume?: ResumePoint;
+	history?: string;
 }
 
 /** Orders two Sage stamps: by instant, then by text (finer digits than milliseconds, if any). */
@@ -65,6 +81,10 @@ function laterOf(a: string | null, b: string | null): string | null {
 export class PollState {
 	private readonly seen = new Map<string, { stamp: string; tick: number | string | null }>();
 
+	private resume: ResumePoint | null = null;
+
+	private history: string | null = null;
+
 	private constructor(
 		readonly recordType: string,
 		readonly event: TriggerEvent,
@@ -79,6 +99,7 @@ export class PollState {
 	static start(recordType: string, event: TriggerEvent, newestStamp: string | null, lookbackMs: number): PollState {
 		const state = new PollState(recordType, event, newestStamp, null);
 		state.floor = newestStamp === null ? null : windowStart(newestStamp, lookbackMs);
+		state.history = newestStamp;
 		return state;
 	}
 
@@ -94,6 +115,12 @@ export class PollState {
 			if (!isStamp(stamp) || typeof ids !== 'object' || ids === null) continue;
 			for (const [id, tick] of Object.entries(ids)) state.seen.set(id, { stamp, tick: tick ?? null });
 		}
+		// A damaged resume point is dropped: reading again from the floor loses nothing (see forgetResume).
+		const resume = stored.resume;
+		if (resume && typeof resume.after === 'string' && resume.after && (resume.floor === null || isStamp(resume.floor))) {
+			state.resume = { floor: resume.floor, after: resume.after };
+		}
+		state.history = isStamp(stored.history) ? stored.history : null;
 		return state;
 	}
 
@@ -110,11 +137,42 @@ export class PollState {
 		return this.seen.size;
 	}
 
+	/** Where the previous poll's reading stopped, when it did not reach the end. */
+	get resumePoint(): ResumePoint | undefined {
+		return this.resume ?? undefined;
+	}
+
+	/** Whether a version existed at activation (see `history`): remembered by accept(), never emitted. */
+	isHistory(version: RecordVersion): boolean {
+		return this.history !== null && compareStamps(version.stamp, this.history) <= 0;
+	}
+
+	/**
+	 * After a reading: `stoppedAt` where it stopped before the end, for the next poll to go on;
+	 * undefined when it reached the end, which also ends the activation's history.
+	 */
+	readingEnded(stoppedAt: ResumePoint | undefined): void {
+		this.resume = stoppedAt ?? null;
+		if (!stoppedAt) this.history = null;
+	}
+
+	/**
+	 * Drops the resume point (Sage refused its cursor): the next reading starts at the floor.
+	 * Nothing is lost: what the stopped reading had not reached yet is stamped at or after the
+	 * floor, and what it read there is in the seen set.
+	 */
+	forgetResume(): void {
+		this.resume = null;
+	}
+
 	/**
 	 * Takes one record version from a query: true when it was not emitted yet (and it is now
 	 * remembered), false for a version already emitted, or older than one emitted.
 	 */
 	accept(version: RecordVersion): boolean {
+		// Only a reading that goes on after a cursor (while settle moved the floor past it, beyond
+		// MAX_SEEN) meets versions below the floor: they were dealt with, or given up on, there.
+		if (this.floor !== null && compareStamps(version.stamp, this.floor) < 0) return false;
 		this.highWater = laterOf(this.highWater, version.stamp);
 		const previous = this.seen.get(version.id);
 		if (previous) {
@@ -166,6 +224,8 @@ export class PollState {
 			floor: this.floor,
 			seen,
 		};
+		if (this.resume) next.resume = { ...this.resume };
+		if (this.history !== null) next.history = this.history;
 		const current: Partial<StoredState> = {
 			version: data.version as number,
 			recordType: data.recordType as string,
@@ -174,6 +234,8 @@ export class PollState {
 			floor: data.floor as string | null,
 			seen: data.seen as StoredState['seen'],
 		};
+		if (data.resume !== undefined) current.resume = data.resume as unknown as ResumePoint;
+		if (data.history !== undefined) current.history = data.history as string;
 		if (JSON.stringify(current) === JSON.stringify(next)) return;
 		for (const key of Object.keys(data)) if (!(key in next)) delete data[key];
 		Object.assign(data, next);

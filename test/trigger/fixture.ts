@@ -60,6 +60,8 @@ export function recordType(value: string): INodeParameters['recordType'] {
 export interface PollOptions {
 	mode?: 'trigger' | 'manual';
 	engine?: TestEngine;
+	/** The poll's time budget, as n8n 2.40+'s durable scheduler sets it (`this.getPollBudgetMs()`). */
+	budgetMs?: number;
 }
 
 /**
@@ -74,6 +76,7 @@ export async function poll(env: TriggerEnv, parameters: INodeParameters, staticD
 			node: { name: TRIGGER_NAME, type: TRIGGER_TYPE, parameters },
 			staticData,
 			mode: options.mode ?? 'trigger',
+			budgetMs: options.budgetMs,
 		});
 		guard.observe(output, 'trigger output');
 		if (output === null) return [];

@@ -12,9 +12,10 @@ const at = (ms: number): string => new Date(T0 + ms).toISOString();
 const version = (id: string | number, ms: number, tick: number | null = null): RecordVersion => ({ id: String(id), stamp: at(ms), tick });
 const LOOKBACK = 30_000;
 
-/** Feeds one query answer to the state, as a poll does, and returns the ids emitted. */
+/** Feeds one query answer to the state, as a poll that read to the end does, and returns the ids emitted. */
 function poll(state: PollState, answer: RecordVersion[]): string[] {
-	const emitted = answer.filter((entry) => state.accept(entry)).map((entry) => entry.id);
+	const emitted = answer.filter((entry) => state.accept(entry) && !state.isHistory(entry)).map((entry) => entry.id);
+	state.readingEnded(undefined);
 	state.settle(LOOKBACK);
 	return emitted;
 }
@@ -134,6 +135,55 @@ describe('the trigger state', () => {
 		expect(PollState.restore(data, 'xtremMasterData.customer', 'created')).toBeUndefined();
 		expect(PollState.restore(data, 'xtremSales.salesOrder', 'updated')).toBeUndefined();
 		expect(PollState.restore({}, 'xtremSales.salesOrder', 'updated')).toBeUndefined();
+	});
+});
+
+describe('a reading that stops at the poll budget', () => {
+	const TYPE = 'xtremMasterData.customer';
+
+	it('keeps where it stopped and what is history across polls, and drops both once a reading reaches the end', () => {
+		const first = PollState.start(TYPE, 'created', at(0), LOOKBACK);
+		// The first reading stops after one page: a record from before activation, one from after.
+		expect([version(1, -10_000), version(2, 50)].filter((entry) => first.accept(entry) && !first.isHistory(entry)).map((entry) => entry.id)).toEqual(['2']);
+		first.readingEnded({ floor: at(-LOOKBACK), after: '["cursor-1"]' });
+		first.settle(LOOKBACK);
+		const data: IDataObject = {};
+		first.save(data);
+		expect(data).toMatchObject({ resume: { floor: at(-LOOKBACK), after: '["cursor-1"]' }, history: at(0) });
+
+		const next = PollState.restore(JSON.parse(JSON.stringify(data)) as IDataObject, TYPE, 'created')!;
+		expect(next.resumePoint).toEqual({ floor: at(-LOOKBACK), after: '["cursor-1"]' });
+		// Still the activation's history: another record from before activation is remembered, not emitted.
+		expect(next.isHistory(version(3, -5_000))).toBe(true);
+		expect(next.isHistory(version(4, 1))).toBe(false);
+		expect(poll(next, [version(3, -5_000), version(4, 1)])).toEqual(['4']);
+		expect(next.resumePoint).toBeUndefined();
+		expect(next.isHistory(version(5, -5_000))).toBe(false);
+		const finished: IDataObject = {};
+		next.save(finished);
+		// A finished reading stores exactly what states stored before resume points existed.
+		expect(Object.keys(finished).sort()).toEqual(['event', 'floor', 'highWater', 'recordType', 'seen', 'version']);
+	});
+
+	it('drops a damaged resume point, so that the next reading starts at the floor', () => {
+		const state = PollState.start(TYPE, 'created', at(0), LOOKBACK);
+		const data: IDataObject = {};
+		state.save(data);
+		for (const resume of [{ floor: 'not a stamp', after: 'x' }, { floor: at(0), after: '' }, { floor: at(0) }, 'x']) {
+			expect(PollState.restore({ ...data, resume } as IDataObject, TYPE, 'created')!.resumePoint).toBeUndefined();
+		}
+		expect(PollState.restore({ ...data, resume: { floor: null, after: 'x' } }, TYPE, 'created')!.resumePoint).toEqual({ floor: null, after: 'x' });
+	});
+
+	it('takes nothing from below the floor, which a reading going on after a cursor can meet once the floor moved past it', () => {
+		const state = PollState.start(TYPE, 'created', at(0), LOOKBACK);
+		const burst = Array.from({ length: MAX_SEEN + 10 }, (_, index) => version(index + 1, 100 + Math.floor(index / 10)));
+		poll(state, burst);
+		const floor = state.queryFloor!;
+		expect(compareStamps(floor, at(100))).toBeGreaterThan(0);
+		expect(state.accept(version(1, 100))).toBe(false);
+		expect(state.accept(version(999_999, 100))).toBe(false);
+		expect(state.accept({ id: '999999', stamp: floor, tick: null })).toBe(true);
 	});
 });
 

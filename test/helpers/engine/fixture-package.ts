@@ -143,7 +143,9 @@ class FixtureTrigger {
 		}
 		if (records.length === 0) return null;
 		staticData.cursor = records[records.length - 1].id;
-		staticData.lastPoll = { activation: this.getActivationMode() };
+		// getPollBudgetMs exists from n8n 2.40 on (and wherever the harness is given a budget).
+		const budgetMs = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : null;
+		staticData.lastPoll = { activation: this.getActivationMode(), budgetMs };
 		return [this.helpers.returnJsonArray(records)];
 	}
 }
