@@ -1,6 +1,7 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { requireAsyncOperation, type AsyncOperationInfo } from '../../../../sage-client/async-operations';
+import type { Diagnosis } from '../../../../sage-client/client';
 import { trackUntilDone } from '../../../../sage-client/async-tracking';
 import { buildStartDocument, buildTrackDocument, type TrackDocument } from '../../../../sage-client/documents';
 import { SageAnswerError, SageResponseError } from '../../../../sage-client/errors';
@@ -118,7 +119,11 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		if ((typeof trackingId !== 'string' || !trackingId) && typeof trackingId !== 'number') {
 			throw new SageResponseError(`Sage started ${info.name} but gave no tracking ID to follow it by.`);
 		}
-		const poll = () => pollOnce(session, track, String(trackingId), request.timeoutMs);
+		const poll = async () => {
+			const answer = await pollOnce(session, track, String(trackingId), request.timeoutMs);
+			diagnoses.note(answer.diagnoses, itemIndex);
+			return answer.tracking;
+		};
 		const tracking = await trackUntilDone(poll, {
 			name: info.name,
 			trackingId: String(trackingId),
@@ -158,12 +163,12 @@ function readStartAndWait(context: IExecuteFunctions, itemIndex: number): StartA
 	};
 }
 
-async function pollOnce(session: SageSession, track: TrackDocument, trackingId: string, timeoutMs?: number): Promise<IDataObject> {
+async function pollOnce(session: SageSession, track: TrackDocument, trackingId: string, timeoutMs?: number): Promise<{ tracking: IDataObject; diagnoses: Diagnosis[] }> {
 	const result = await session.execute({ query: track.text, operationName: track.operationName, variables: { [track.trackingVariable]: trackingId }, isMutation: false, timeoutMs });
 	if (result.errors.length) throw new SageAnswerError(result.errors, result.data, result.diagnoses);
 	const tracking = valueAt(result.data, track.path);
 	if (!isObject(tracking)) throw new SageResponseError(`Sage answered the status request for ${trackingId} without a status.`);
-	return tracking;
+	return { tracking, diagnoses: result.diagnoses };
 }
 
 /** The file the result names, downloaded through the client and stored by n8n; undefined when it names none. */

@@ -5,6 +5,7 @@ import { SageAnswerError, SageResponseError } from '../../../../sage-client/erro
 import { SAGE_MAX_PAGE_SIZE, connectionPage, followCursor, type Page } from '../../../../sage-client/paginate';
 import type { RecordTypeInfo } from '../../../../sage-client/schema';
 import type { SageSession } from '../../../shared/session';
+import type { DiagnosisReport } from '../common/diagnoses';
 import { valueAt } from '../common/items';
 
 /**
@@ -28,14 +29,17 @@ function lookupDocument(info: RecordTypeInfo, matchOn: string, schema: Parameter
 	return document;
 }
 
+/** Sage's warnings on the lookup go to every item it was made for. */
 export async function findByKey(
 	session: SageSession,
+	diagnoses: DiagnosisReport,
 	info: RecordTypeInfo,
 	matchOn: string,
-	keys: MatchKey[],
+	members: Array<{ itemIndex: number; key: MatchKey }>,
 	timeoutMs: number | undefined,
 ): Promise<FoundRecords> {
 	const found: FoundRecords = new Map();
+	const keys = members.map((member) => member.key);
 	if (!keys.length) return found;
 	const document = lookupDocument(info, matchOn, await session.schema(timeoutMs));
 	const filter = JSON.stringify({ [matchOn]: { _in: [...new Set(keys)] } });
@@ -44,6 +48,7 @@ export async function findByKey(
 		if (document.arguments.has('first')) variables.first = first;
 		if (after !== undefined) variables.after = after;
 		const result = await session.execute({ query: document.text, operationName: document.operationName, variables, isMutation: false, timeoutMs });
+		for (const member of members) diagnoses.note(result.diagnoses, member.itemIndex);
 		if (result.errors.length) throw new SageAnswerError(result.errors, result.data, result.diagnoses);
 		const connection = valueAt(result.data, document.path);
 		if (typeof connection !== 'object' || connection === null) throw new SageResponseError(`Sage's answer to the lookup holds no list of ${info.recordType} records.`);

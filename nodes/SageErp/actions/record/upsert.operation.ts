@@ -125,7 +125,7 @@ async function upsertBatch(session: SageSession, diagnoses: DiagnosisReport, bat
 	for (let round = 0; round < MAX_ROUNDS && pending.length; round++) {
 		let found: Map<string, string[]>;
 		try {
-			found = await findByKey(session, info, matchOn, pending.map((member) => member.key), timeoutMs);
+			found = await findByKey(session, diagnoses, info, matchOn, pending, timeoutMs);
 		} catch (error) {
 			for (const member of pending) outcomes.set(member, { ok: false, error: requestFailure(error, pending) });
 			break;
@@ -184,7 +184,7 @@ async function writeBatch(session: SageSession, diagnoses: DiagnosisReport, info
 	if (!byKinds) upsertDocuments.set(info, (byKinds = new Map()));
 	const document = byKinds.get(cacheKey) ?? buildUpsertDocument(await session.schema(timeoutMs), info, kinds, fields);
 	byKinds.set(cacheKey, document);
-	const inputs = writes.map((write) => (write.kind === 'create' ? write.member.data : { ...write.member.data, _id: write.id }));
+	const inputs = writes.map((write) => (write.kind === 'create' ? write.member.data : updateInput(write)));
 	const variables: IDataObject = {};
 	inputs.forEach((input, index) => (variables[document.variableName(index)] = input));
 	const members = writes.map((write) => write.member);
@@ -203,6 +203,16 @@ async function writeBatch(session: SageSession, diagnoses: DiagnosisReport, info
 		return withLinesNamed([{ ok: false, error }], [inputs[index]])[0];
 	};
 	return await resendWithoutNamed(writes, namedInRefusal(refusal, 'create', writes.length), failure, (rest) => writeBatch(session, diagnoses, info, rest));
+}
+
+/**
+ * An update's Data: the found `_id` in, the Match On value out. The record holds that value
+ * already (it was found by it), and Sage may refuse to take a natural key in an update.
+ */
+function updateInput({ member, id }: Write): IDataObject {
+	const { [member.matchOn]: _matched, ...rest } = member.data;
+	void _matched;
+	return { ...rest, _id: id };
 }
 
 /** `_operation` on each written record: what happened to it. */
