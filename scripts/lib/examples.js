@@ -13,6 +13,8 @@ const EXAMPLE_IDS = Object.freeze({
 	customersChanged: 'sageErpExCustChg',
 	graphqlPagination: 'sageErpExGqlPage',
 	newSalesOrderTrigger: 'sageErpExNewOrdr',
+	crmContactUpsert: 'sageErpExCrmCust',
+	reportPdfEmail: 'sageErpExRptMail',
 });
 
 const WEBHOOK_PATH = 'crm-sales-order';

@@ -32,7 +32,10 @@ describeE2e('example workflows in a real n8n (n8n execute)', () => {
 	}, 120000);
 
 	test('every example workflow is valid n8n workflow JSON with stable ids and the contract parameter names', () => {
-		const allowed = new Set(['resource', 'operation', 'recordType', 'id', 'fields', 'filter', 'orderBy', 'returnAll', 'limit', 'data', 'query', 'variables', 'operationName', 'output', 'splitPath', 'options']);
+		const allowed = new Set([
+			...['resource', 'operation', 'recordType', 'id', 'fields', 'filter', 'orderBy', 'returnAll', 'limit', 'data', 'query', 'variables', 'operationName', 'output', 'splitPath', 'options'],
+			...['matchOn', 'groupBy', 'values', 'asyncOperation', 'arguments', 'resultFields'],
+		]);
 		const triggerAllowed = new Set(['recordType', 'event', 'fields', 'filter', 'pollTimes']);
 		expect(Object.keys(wf).sort()).toEqual(Object.values(ids).sort());
 		for (const w of Object.values(wf)) {

@@ -17,6 +17,7 @@ import {
 import { forEachItem, showFor, valueAt } from '../common/items';
 import { readLimit, readPageSize, readRecordType, readSageLiteral, readString, readTimeout } from '../common/parameters';
 import type { OperationContext } from '../common/types';
+import { customDataOption } from '../common/custom-data';
 
 export const description: INodeProperties[] = showFor('record', ['getMany'], [
 	recordTypeLocator,
@@ -39,7 +40,7 @@ export const description: INodeProperties[] = showFor('record', ['getMany'], [
 		description: 'Sort order: field names with +1 (ascending) or -1 (descending)',
 	},
 	fieldsProperty,
-	optionsCollection([pageSizeOption, timeoutOption]),
+	optionsCollection([customDataOption, pageSizeOption, timeoutOption]),
 ]);
 
 type RecordPage = Page<IDataObject> & { diagnoses: Diagnosis[] };
