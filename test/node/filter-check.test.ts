@@ -3,10 +3,12 @@
  * a misspelt property or operator costs no request and comes with the names it was likely
  * meant to be. What the schema cannot decide still goes to Sage, whose answer stands.
  */
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
 import { NODE_NAME, errorOf, outputOf, recordType, runNode, useNodeEnv } from './fixture';
 
 const env = useNodeEnv({ seed: { customers: 60, items: 12, salesOrders: 20 } });
-const getMany = (type: string, parameters: Record<string, unknown>) => ({ resource: 'record', operation: 'getMany', recordType: recordType(type), returnAll: true, ...parameters });
+const getMany = (type: string, parameters: INodeParameters): INodeParameters => ({ resource: 'record', operation: 'getMany', recordType: recordType(type), returnAll: true, ...parameters });
 const CUSTOMER = 'xtremMasterData.customer';
 
 beforeAll(async () => {
@@ -15,7 +17,7 @@ beforeAll(async () => {
 });
 
 /** Runs Get Many and gives back its error and every GraphQL request it made. */
-async function refused(parameters: Record<string, unknown>, input?: Record<string, unknown>[]) {
+async function refused(parameters: INodeParameters, input?: IDataObject[]) {
 	env.sim.clearGraphqlLog();
 	const result = await runNode(env, parameters, { input });
 	return { error: errorOf(result), requests: env.sim.graphqlLog(), result };
@@ -115,7 +117,7 @@ describe('valid filters still reach Sage and give its records', () => {
 		for (const line of store().list('xtremSales.salesOrderLine')) lineCount.set(String(line.document), (lineCount.get(String(line.document)) ?? 0) + 1);
 		const want = store()
 			.list('xtremSales.salesOrder')
-			.filter((order) => frenchCustomers.has(order.soldToCustomer as string) && (lineCount.get(order._id) ?? 0) >= 2);
+			.filter((order) => frenchCustomers.has(order.soldToCustomer as string) && (lineCount.get(String(order._id)) ?? 0) >= 2);
 		expect(want.length).toBeGreaterThan(0);
 		expect(items.map((item) => item.json._id).sort()).toEqual(want.map((order) => order._id).sort());
 	});
