@@ -248,7 +248,7 @@ async function install(paths, log) {
 	if (fs.existsSync(stepDone('n8n')) && fs.existsSync(paths.n8nBin)) {
 		log.line(`[2/${steps}] n8n@${N8N_VERSION}: already in ${paths.n8nPrefix}`);
 	} else {
-		log.line(`[2/${steps}] installing n8n@${N8N_VERSION} with Node.js ${nodeVersion} (npm install --ignore-scripts; ~2-3 min)`);
+		log.line(`[2/${steps}] installing n8n@${N8N_VERSION} with Node.js ${nodeVersion} (npm install --ignore-scripts; ~3.5 min on 2 cores, more under load)`);
 		fs.rmSync(paths.n8nPrefix, { recursive: true, force: true });
 		fs.rmSync(stepDone('rebuild'), { force: true });
 		fs.mkdirSync(paths.n8nPrefix, { recursive: true });
@@ -343,7 +343,7 @@ async function ensureN8n(options = {}) {
 		if (options.force) {
 			for (const f of fs.readdirSync(cacheDir)) if (f.startsWith('.step-') || f === MARKER) fs.rmSync(path.join(cacheDir, f));
 		}
-		log.line(`provisioning n8n ${N8N_VERSION} in ${cacheDir} (first run: ~3-5 min, ~3 GB)`);
+		log.line(`provisioning n8n ${N8N_VERSION} in ${cacheDir} (first run: ~5 min on 2 cores, ~3 GB)`);
 		await install(paths, log);
 		log.line(`done in ${fmt(Date.now() - log.started)}: ${paths.nodeBin} ${paths.n8nBin}`);
 		return result();

@@ -217,7 +217,8 @@ async function main() {
 	const inst = await n8nLib.prepareInstance({ folder, keep: true, port: opts.port, credentials: [examples.simulatorCredential(sim)], quiet: true });
 	const workflows = examples.loadExamples(opts.examples || undefined);
 	say('bringing the example workflows in step with the repository');
-	const plan = await startFolder.syncExamples({ n8n: inst.n8n, cliEnv: inst.cliEnv, folder, examples: workflows, activatable: examples.activatableIds(workflows) });
+	const activatable = examples.activatableIds(workflows);
+	const plan = await startFolder.syncExamples({ n8n: inst.n8n, cliEnv: inst.cliEnv, folder, examples: workflows, activatable, empty: !existed });
 	reportExamples(plan);
 
 	await runN8n(inst, opts, path.join(folder, 'n8n.log'));

@@ -96,11 +96,12 @@ async function storedWorkflows(n8n, env) {
  * Brings the folder's examples in step with the repository (see planExamples) and records
  * what was imported. A published example is unpublished before it is imported again (n8n's
  * import refuses to replace an active workflow) and published after, as on a first start.
- * Resolves the plan, for the caller to report.
+ * Resolves the plan, for the caller to report. `empty`: the folder's database is new, so the
+ * export that finds what it holds (one n8n CLI run, 5-10 s) is skipped.
  */
-async function syncExamples({ n8n, cliEnv, folder, examples, activatable }) {
-	const manifest = readManifest(folder);
-	const stored = await storedWorkflows(n8n, await cliEnv());
+async function syncExamples({ n8n, cliEnv, folder, examples, activatable, empty = false }) {
+	const manifest = empty ? {} : readManifest(folder);
+	const stored = empty ? {} : await storedWorkflows(n8n, await cliEnv());
 	const plan = planExamples(examples, stored, manifest);
 	const ids = plan.imports.map((i) => i.workflow.id);
 	if (ids.length) {
