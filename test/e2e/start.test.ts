@@ -52,55 +52,105 @@ function changeExampleFile(dir: string, id: string, change: (wf: Record<string, 
 
 const exampleCount = (): number => examplesLib.loadExamples().length;
 
+/** The test's own folders, port and `npm start` process, shared by its steps. */
+const ctx: { root: string; folder: string; examplesDir: string; port: number; runs: number; running?: StartProcess } = { root: '', folder: '', examplesDir: '', port: 0, runs: 0 };
+
+/** scripts/start.js until its banner; the simulator's secret it prints goes to the secret guard. */
+async function npmStart(...args: string[]): Promise<{ proc: StartProcess; output: string; base: string }> {
+	ctx.runs++;
+	const proc: StartProcess = processes.startProcess('npm start', process.execPath, [START_SCRIPT, '--skip-build', '--folder', ctx.folder, '--examples', ctx.examplesDir, '--port', String(ctx.port), ...args], {
+		cwd: n8nLib.REPO_ROOT,
+		env: process.env as Record<string, string>,
+		logFile: path.join(ctx.root, `npm-start-${ctx.runs}.log`),
+	});
+	ctx.running = proc;
+	await proc.waitForOutput(READY, START_TIMEOUT);
+	const secret = /client secret (\S+)/.exec(proc.output())?.[1];
+	expect(secret).toBeTruthy();
+	// Printed on purpose (the simulator's throwaway value); n8n's log and answers must not hold it.
+	secretGuard().registerSecret(secret!);
+	return { proc, output: proc.output(), base: `http://127.0.0.1:${ctx.port}` };
+}
+
+/** Ctrl-C's SIGTERM twin: n8n and the simulator stop, the script exits 0; n8n's log goes to the guard. */
+async function stop(proc: StartProcess): Promise<void> {
+	const info = (await proc.stop(45000)) as { code: number | null; signal: string | null };
+	ctx.running = undefined;
+	expect(info).toEqual({ code: 0, signal: null });
+	observe(fs.readFileSync(path.join(ctx.folder, 'n8n.log'), 'utf8'), `n8n log of npm start run ${ctx.runs}`);
+}
+
+/** The Record Type list of the "pick a record type" example, as the editor asks for it when you type "cust". */
+async function expectRecordTypeSearch(session: Session): Promise<void> {
+	const getCustomer = (await workflow(session, ids.getCustomer)).data!.nodes.find((n) => n.name === 'Get Customer')!;
+	const search = await session.request('POST', '/rest/dynamic-node-parameters/resource-locator-results', {
+		path: 'parameters.recordType',
+		nodeTypeAndVersion: { name: 'n8n-nodes-sage-erp.sageErp', version: 1 },
+		currentNodeParameters: getCustomer.parameters,
+		methodName: 'searchRecordTypes',
+		filter: 'cust',
+		credentials: { sageErpApi: examplesLib.CREDENTIAL_REF },
+		workflowId: ids.getCustomer,
+	});
+	observe(search.body, 'record type search');
+	expect([search.status, (search.body as { data?: { results?: unknown[] } }).data?.results]).toEqual([200, [{ name: 'xtremMasterData.customer', value: 'xtremMasterData.customer' }]]);
+}
+
+/**
+ * What a user does in the editor: a workflow of their own, one example renamed (n8n keeps its
+ * versionId), another given a new ID to read (n8n gives it a new versionId). Resolves the new workflow's id.
+ */
+async function workAsTheUser(session: Session): Promise<string> {
+	const mine = await session.request('POST', '/rest/workflows', {
+		name: 'My own workflow',
+		nodes: [{ id: 'b0000000-0000-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }],
+		connections: {},
+		settings: { executionOrder: 'v1' },
+		active: false,
+	});
+	expect(mine.status).toBe(200);
+	const mineId = (mine.body as { data: { id: string } }).data.id;
+
+	// Each is saved as the editor saves it: PATCH with the whole workflow and its versionId.
+	const renamed = (await workflow(session, ids.customersChanged)).data!;
+	expect((await session.request('PATCH', `/rest/workflows/${ids.customersChanged}`, { ...renamed, name: 'Customers changed (my version)' })).status).toBe(200);
+	const changed = (await workflow(session, ids.getCustomer)).data!;
+	changed.nodes.find((n) => n.name === 'Get Customer')!.parameters.id = '#US001';
+	expect((await session.request('PATCH', `/rest/workflows/${ids.getCustomer}`, changed)).status).toBe(200);
+	const after = (await workflow(session, ids.getCustomer)).data!;
+	expect(after.versionId).not.toBe(changed.versionId);
+	return mineId;
+}
+
+/** The CRM webhook example creates an order with this run's simulator. */
+async function expectWebhookOrder(base: string, reference: string): Promise<void> {
+	const order = await fetch(`${base}/webhook/${examplesLib.WEBHOOK_PATH}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(examplesLib.sampleOrder(reference)),
+	});
+	const answer = (await order.json()) as { number?: string; customerReference?: string };
+	observe(answer, `webhook answer for ${reference}`);
+	expect([order.status, answer.customerReference, typeof answer.number]).toEqual([200, reference, 'string']);
+}
+
 describeE2e('npm start keeps the n8n user folder between runs', () => {
-	let root: string;
-	let folder: string;
-	let examplesDir: string;
-	let port: number;
-	let runs = 0;
-	let running: StartProcess | undefined;
-
-	/** scripts/start.js until its banner; the simulator's secret it prints goes to the secret guard. */
-	async function npmStart(...args: string[]): Promise<{ proc: StartProcess; output: string; base: string }> {
-		runs++;
-		const proc: StartProcess = processes.startProcess('npm start', process.execPath, [START_SCRIPT, '--skip-build', '--folder', folder, '--examples', examplesDir, '--port', String(port), ...args], {
-			cwd: n8nLib.REPO_ROOT,
-			env: process.env as Record<string, string>,
-			logFile: path.join(root, `npm-start-${runs}.log`),
-		});
-		running = proc;
-		await proc.waitForOutput(READY, START_TIMEOUT);
-		const secret = /client secret (\S+)/.exec(proc.output())?.[1];
-		expect(secret).toBeTruthy();
-		// Printed on purpose (the simulator's throwaway value); n8n's log and answers must not hold it.
-		secretGuard().registerSecret(secret!);
-		return { proc, output: proc.output(), base: `http://127.0.0.1:${port}` };
-	}
-
-	/** Ctrl-C's SIGTERM twin: n8n and the simulator stop, the script exits 0; n8n's log goes to the guard. */
-	async function stop(proc: StartProcess): Promise<void> {
-		const info = (await proc.stop(45000)) as { code: number | null; signal: string | null };
-		running = undefined;
-		expect(info).toEqual({ code: 0, signal: null });
-		observe(fs.readFileSync(path.join(folder, 'n8n.log'), 'utf8'), `n8n log of npm start run ${runs}`);
-	}
-
 	beforeAll(async () => {
 		assertBuilt();
 		fs.mkdirSync(n8nLib.WORK_ROOT, { recursive: true });
-		root = fs.mkdtempSync(path.join(n8nLib.WORK_ROOT as string, 'npm-start-'));
-		folder = path.join(root, 'user-folder');
-		examplesDir = path.join(root, 'examples');
-		fs.mkdirSync(examplesDir);
+		ctx.root = fs.mkdtempSync(path.join(n8nLib.WORK_ROOT as string, 'npm-start-'));
+		ctx.folder = path.join(ctx.root, 'user-folder');
+		ctx.examplesDir = path.join(ctx.root, 'examples');
+		fs.mkdirSync(ctx.examplesDir);
 		for (const f of fs.readdirSync(examplesLib.EXAMPLES_DIR).filter((f: string) => f.endsWith('.json'))) {
-			fs.copyFileSync(path.join(examplesLib.EXAMPLES_DIR, f), path.join(examplesDir, f));
+			fs.copyFileSync(path.join(examplesLib.EXAMPLES_DIR, f), path.join(ctx.examplesDir, f));
 		}
-		port = await freePortPair();
+		ctx.port = await freePortPair();
 	}, PROVISION_TIMEOUT);
 
 	afterAll(async () => {
-		if (running) await running.stop(45000);
-		if (root) n8nLib.removeUserFolder(root);
+		if (ctx.running) await ctx.running.stop(45000);
+		if (ctx.root) n8nLib.removeUserFolder(ctx.root);
 	}, 60000);
 
 	test('a workflow made through the REST API and an edited example survive a restart; a changed example is imported again where untouched', async () => {
@@ -108,67 +158,35 @@ describeE2e('npm start keeps the n8n user folder between runs', () => {
 		expect(first.output.match(/example imported \(new\)/g)).toHaveLength(exampleCount());
 		const session: Session = await n8nLib.login(first.base);
 
-		// The Record Type list of the "pick a record type" example, as the editor asks for it when you type "cust".
-		const getCustomer = (await workflow(session, ids.getCustomer)).data!.nodes.find((n) => n.name === 'Get Customer')!;
-		const search = await session.request('POST', '/rest/dynamic-node-parameters/resource-locator-results', {
-			path: 'parameters.recordType',
-			nodeTypeAndVersion: { name: 'n8n-nodes-sage-erp.sageErp', version: 1 },
-			currentNodeParameters: getCustomer.parameters,
-			methodName: 'searchRecordTypes',
-			filter: 'cust',
-			credentials: { sageErpApi: examplesLib.CREDENTIAL_REF },
-			workflowId: ids.getCustomer,
-		});
-		observe(search.body, 'record type search');
-		expect([search.status, (search.body as { data?: { results?: unknown[] } }).data?.results]).toEqual([200, [{ name: 'xtremMasterData.customer', value: 'xtremMasterData.customer' }]]);
+		await expectRecordTypeSearch(session);
 
-		const mine = await session.request('POST', '/rest/workflows', {
-			name: 'My own workflow',
-			nodes: [{ id: 'b0000000-0000-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }],
-			connections: {},
-			settings: { executionOrder: 'v1' },
-			active: false,
-		});
-		expect(mine.status).toBe(200);
-		const mineId = (mine.body as { data: { id: string } }).data.id;
-
-		// The user renames an example and changes its Order By, then saves (the editor's PATCH).
-		const edited = (await workflow(session, ids.customersChanged)).data!;
-		const getMany = edited.nodes.find((n) => n.parameters.operation === 'getMany')!;
-		getMany.parameters.orderBy = '{name:+1}';
-		const saved = await session.request('PATCH', `/rest/workflows/${ids.customersChanged}`, { ...edited, name: 'Customers changed (my version)' });
-		expect(saved.status).toBe(200);
+		const mineId = await workAsTheUser(session);
 		const crmBefore = (await workflow(session, ids.crmWebhook)).data!;
 		await stop(first.proc);
 
-		// Meanwhile the repository changes the example the user edited, and one the user did not.
-		changeExampleFile(examplesDir, ids.customersChanged, (wf) => (wf.name = 'Sage ERP example: customers changed (repository v2)'));
-		changeExampleFile(examplesDir, ids.graphqlPagination, (wf) => (wf.name = 'Sage ERP example: raw GraphQL query with pagination (repository v2)'));
+		// Meanwhile the repository changes the two examples the user edited, and one the user did not.
+		changeExampleFile(ctx.examplesDir, ids.customersChanged, (wf) => (wf.name = 'Sage ERP example: customers changed (repository v2)'));
+		changeExampleFile(ctx.examplesDir, ids.getCustomer, (wf) => (wf.name = 'Sage ERP example: get one record (repository v2)'));
+		changeExampleFile(ctx.examplesDir, ids.graphqlPagination, (wf) => (wf.name = 'Sage ERP example: raw GraphQL query with pagination (repository v2)'));
 
 		const second = await npmStart();
 		expect(second.output).toMatch(/reusing the kept n8n user folder/);
 		expect(second.output.match(/example imported/g)).toHaveLength(1);
 		expect(second.output).toMatch(/example imported \(changed in the repository\): Sage ERP example: raw GraphQL query with pagination \(repository v2\)/);
 		expect(second.output).toMatch(/example kept as you edited it in n8n: "Sage ERP example: customers changed \(repository v2\)"/);
-		expect(second.output).toMatch(new RegExp(`examples unchanged since they were imported: ${exampleCount() - 2}\\b`));
+		expect(second.output).toMatch(/example kept as you edited it in n8n: "Sage ERP example: get one record \(repository v2\)"/);
+		expect(second.output).toMatch(new RegExp(`examples unchanged since they were imported: ${exampleCount() - 3}\\b`));
 		const again: Session = await n8nLib.login(second.base);
 
 		expect((await workflow(again, mineId)).data?.name).toBe('My own workflow');
-		const kept = (await workflow(again, ids.customersChanged)).data!;
-		expect(kept.name).toBe('Customers changed (my version)');
-		expect(kept.nodes.find((n) => n.parameters.operation === 'getMany')!.parameters.orderBy).toBe('{name:+1}');
+		expect((await workflow(again, ids.customersChanged)).data?.name).toBe('Customers changed (my version)');
+		const kept = (await workflow(again, ids.getCustomer)).data!;
+		expect([kept.name, kept.nodes.find((n) => n.name === 'Get Customer')!.parameters.id]).toEqual(['Sage ERP example: pick a record type and get one record', '#US001']);
 		expect((await workflow(again, ids.graphqlPagination)).data?.name).toBe('Sage ERP example: raw GraphQL query with pagination (repository v2)');
 		// Not imported again: same version, still published, and its webhook answers with this run's simulator.
 		const crmAfter = (await workflow(again, ids.crmWebhook)).data!;
 		expect([crmAfter.versionId, crmAfter.active]).toEqual([crmBefore.versionId, true]);
-		const order = await fetch(`${second.base}/webhook/${examplesLib.WEBHOOK_PATH}`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify(examplesLib.sampleOrder('E2E-RESTART')),
-		});
-		const answer = (await order.json()) as { number?: string; customerReference?: string };
-		observe(answer, 'webhook answer after the restart');
-		expect([order.status, answer.customerReference, typeof answer.number]).toEqual([200, 'E2E-RESTART', 'string']);
+		await expectWebhookOrder(second.base, 'E2E-RESTART');
 		await stop(second.proc);
 	}, 3 * START_TIMEOUT);
 
@@ -180,7 +198,7 @@ describeE2e('npm start keeps the n8n user folder between runs', () => {
 		const list = await session.request('GET', '/rest/workflows');
 		const names = ((list.body as { data: { name: string }[] }).data ?? []).map((w) => w.name).sort();
 		expect(names).toEqual(
-			(examplesLib.loadExamples(examplesDir) as { name: string }[]).map((w) => w.name).sort(),
+			(examplesLib.loadExamples(ctx.examplesDir) as { name: string }[]).map((w) => w.name).sort(),
 		);
 		expect((await workflow(session, ids.customersChanged)).data?.name).toBe('Sage ERP example: customers changed (repository v2)');
 		await stop(fresh.proc);
