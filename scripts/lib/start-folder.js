@@ -129,11 +129,20 @@ function lockFolder(folder) {
 	fs.mkdirSync(folder, { recursive: true });
 	const file = path.join(folder, LOCK);
 	const owner = Number(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : NaN);
-	if (owner && owner !== process.pid && pidAlive(owner)) {
+	if (owner && owner !== process.pid && pidAlive(owner) && looksLikeNode(owner)) {
 		throw new Error(`another npm start (pid ${owner}) uses ${folder}: stop it first, or use \`npm start -- --folder <other folder>\``);
 	}
 	fs.writeFileSync(file, String(process.pid));
 	return () => fs.rmSync(file, { force: true });
+}
+
+/** A pid left by a killed run may since belong to another program: on Linux, ask /proc what runs there. */
+function looksLikeNode(pid) {
+	try {
+		return /node/.test(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+	} catch {
+		return true;
+	}
 }
 
 function pidAlive(pid) {

@@ -6,7 +6,7 @@ const CREATE = (id: string) => `mutation { xtremMasterData { customer { create(d
 const PING = '{ xtremMasterData { currency { query(first: 1) { totalCount } } } }';
 
 /** Sends and reads the whole answer; a broken connection becomes 'error'. */
-async function attempt(url: string, token: string, query: string, timeoutMs = 2000): Promise<{ status: number; text: string; headers: Headers } | 'error'> {
+async function attempt(url: string, token: string, query: string, timeoutMs = 60_000): Promise<{ status: number; text: string; headers: Headers } | 'error'> {
 	try {
 		const res = await fetch(url, {
 			method: 'POST',
