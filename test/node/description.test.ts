@@ -75,6 +75,16 @@ test('the node loads as sageErp with the contract’s resources, operations and 
 	]);
 });
 
+test('a new node picks its Record Type From List (n8n\'s guideline for a resource locator), in the node and the trigger', () => {
+	for (const type of [SAGE_NODE, `${SAGE_NODE}Trigger`]) {
+		const node = env.pkg.nodeDescriptions.find((candidate) => candidate.name === type);
+		const recordTypes = node?.properties.filter((property) => property.name === 'recordType') ?? [];
+		expect({ type, defaults: recordTypes.map((property) => property.default) }).toEqual({ type, defaults: recordTypes.map(() => ({ mode: 'list', value: '' })) });
+		expect(recordTypes.length).toBeGreaterThan(0);
+		expect(recordTypes.every((property) => property.modes?.[0]?.name === 'list')).toBe(true);
+	}
+});
+
 test('the codex gives categories and documentation', () => {
 	const codex = description().codex;
 	expect(codex?.categories).toEqual(expect.arrayContaining(['Finance & Accounting']));

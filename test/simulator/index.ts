@@ -53,6 +53,8 @@ export interface SimStoreAccess {
 	insert(recordType: string, data: Record<string, unknown>): Record<string, unknown>;
 	update(recordType: string, id: string | number, patch: Record<string, unknown>): Record<string, unknown>;
 	remove(recordType: string, id: string | number): boolean;
+	/** Full-table scans `query` made so far (a (filter, orderBy) not in the cache): a count that shows paging cost, where a timing would vary with load. */
+	scans(): number;
 }
 
 export interface FaultsHandle {
@@ -138,6 +140,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			insert: (rt, data) => toView(nodeDef(rt), insertDirect(store, nodeDef(rt), data)),
 			update: (rt, id, patch) => toView(nodeDef(rt), updateDirect(store, nodeDef(rt), toId(id), patch)),
 			remove: (rt, id) => store.removeRecord(nodeDef(rt).recordType, toId(id)),
+			scans: () => store.scans,
 		};
 	};
 
