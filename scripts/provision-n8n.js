@@ -27,6 +27,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawn, spawnSync } = require('child_process');
+const { pidAlive } = require('./lib/processes');
 
 const VERSIONS_FILE = path.join(__dirname, 'n8n-versions.json');
 const VERSIONS = readVersionsFile();
@@ -240,14 +241,6 @@ function sleep(ms) {
 	return new Promise((r) => setTimeout(r, ms));
 }
 
-function pidAlive(pid) {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (err) {
-		return err.code === 'EPERM';
-	}
-}
 
 /** mkdir-based lock, so two processes never install into the same folder at once. */
 async function acquireLock(paths, log) {

@@ -15,6 +15,7 @@ const os = require('os');
 const path = require('path');
 const crypto = require('crypto');
 const n8nLib = require('./n8n');
+const { pidAlive } = require('./processes');
 
 const MANIFEST = 'sage-erp-examples.json';
 const LOCK = 'npm-start.pid';
@@ -145,13 +146,5 @@ function looksLikeNode(pid) {
 	}
 }
 
-function pidAlive(pid) {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (err) {
-		return err.code === 'EPERM';
-	}
-}
 
 module.exports = { MANIFEST, defaultStartFolder, exampleHash, planExamples, storedWorkflows, syncExamples, isStartFolder, lockFolder };
