@@ -1,4 +1,5 @@
 import { SageAuthError, SageNetworkError, SageResponseError, SageThrottledError, type GraphQLErrorEntry } from './errors';
+import { downloadTarget, readDownload, type DownloadRequest, type DownloadedFile } from './download';
 import { send, type HttpResponse, type Transport } from './http';
 import { tokenManager } from './process-wide';
 import type { SageCredentials, TokenManager, TokenRequestContext, TokenSession } from './tokens';
@@ -61,11 +62,38 @@ export class SageClient {
 	}
 
 	async execute(request: GraphQLRequest): Promise<GraphQLResult> {
-		let session = await this.session(request.signal);
-		let response = await this.post(session, request);
-		// A 401 hands back the token another request renewed meanwhile, if any: that one may be
-		// dead too by now (revoked, expired) when this request waited out a Retry-After, so a
-		// second 401 renews once more, this time for this request. 401 means nothing was run.
+		return readGraphQLResponse(await this.authorized(request.signal, (session) => this.post(session, request)));
+	}
+
+	/** A file that Sage's answer names, with the same bearer token; only from the GraphQL URL's origin (download.ts). */
+	async download(request: DownloadRequest): Promise<DownloadedFile> {
+		let target: URL | undefined;
+		const response = await this.authorized(request.signal, (session) => {
+			target = downloadTarget(request.url, session.graphqlUrl);
+			return send(this.options.transport, {
+				url: target.href,
+				method: 'GET',
+				headers: { authorization: `Bearer ${session.accessToken}`, accept: '*/*' },
+				purpose: 'the file download',
+				retry: 'idempotent',
+				timeoutMs: request.timeoutMs,
+				signal: request.signal,
+				maxResponseBytes: this.options.maxResponseBytes,
+				binary: true,
+			});
+		});
+		return readDownload(response, target!);
+	}
+
+	/**
+	 * Sends with the current access token. A 401 hands back the token another request renewed
+	 * meanwhile, if any: that one may be dead too by now (revoked, expired) when this request
+	 * waited out a Retry-After, so a second 401 renews once more, this time for this request.
+	 * 401 means nothing was run.
+	 */
+	private async authorized(signal: AbortSignal | undefined, sendWith: (session: TokenSession) => Promise<HttpResponse>): Promise<HttpResponse> {
+		let session = await this.session(signal);
+		let response = await sendWith(session);
 		for (let renewals = 0; response.status === 401; renewals++) {
 			if (renewals === 2) {
 				throw new SageAuthError('Sage refused a freshly renewed access token (HTTP 401).', {
@@ -73,10 +101,10 @@ export class SageClient {
 					hint: 'Check that the app registration still has access to the tenant in the Sage ERP API credential.',
 				});
 			}
-			session = await this.tokens.renewAfterUnauthorized(this.credentials, session, this.tokenContext(request.signal));
-			response = await this.post(session, request);
+			session = await this.tokens.renewAfterUnauthorized(this.credentials, session, this.tokenContext(signal));
+			response = await sendWith(session);
 		}
-		return readGraphQLResponse(response);
+		return response;
 	}
 
 	private session(signal?: AbortSignal): Promise<TokenSession> {

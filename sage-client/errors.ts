@@ -17,7 +17,8 @@ export type SageErrorCode =
 	| 'SAGE_GRAPHQL'
 	| 'SAGE_OUTCOME_UNKNOWN'
 	| 'SAGE_ABORTED'
-	| 'SAGE_REFUSED';
+	| 'SAGE_REFUSED'
+	| 'SAGE_OPERATION_FAILED';
 
 export interface SageErrorDetails {
 	hint?: string;
@@ -102,6 +103,17 @@ export class SageResponseError extends SageError {
 export class SageRefusedError extends SageError {
 	constructor(message: string, details: SageErrorDetails = {}) {
 		super('SAGE_REFUSED', message, details);
+	}
+}
+
+/** An asynchronous operation (start -> track) that Sage reports as failed. */
+export class SageOperationFailedError extends SageError {
+	readonly trackingId: string;
+	readonly status: string;
+	constructor(message: string, details: SageErrorDetails & { trackingId: string; status: string }) {
+		super('SAGE_OPERATION_FAILED', message, details);
+		this.trackingId = details.trackingId;
+		this.status = details.status;
 	}
 }
 

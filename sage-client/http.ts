@@ -33,6 +33,8 @@ export interface HttpRequest {
 	timeoutMs?: number;
 	signal?: AbortSignal;
 	maxResponseBytes?: number;
+	/** The body is a file: the port hands it over as bytes. */
+	binary?: boolean;
 }
 
 export interface HttpResponse extends WireResponse {
@@ -109,7 +111,8 @@ async function attemptOnce(port: SendPort, req: HttpRequest, attempt: number): P
 	const either = eitherSignal([req.signal, deadline]);
 	let answer: WireResponse;
 	try {
-		answer = await port({ url: req.url, method: req.method, headers: req.headers ?? {}, body: req.body, timeoutMs, signal: either.signal });
+		const wire = { url: req.url, method: req.method, headers: req.headers ?? {}, body: req.body, timeoutMs, signal: either.signal };
+		answer = await port(req.binary ? { ...wire, binary: true } : wire);
 	} catch (error) {
 		if (deadline.aborted && !req.signal?.aborted) throw new TimeoutFailure(timeoutMs, answerStarted(error), error);
 		throw error;
@@ -117,12 +120,12 @@ async function attemptOnce(port: SendPort, req: HttpRequest, attempt: number): P
 		either.release();
 	}
 	const maxBytes = req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-	if (answer.body.length > maxBytes) {
+	if ((answer.bytes?.byteLength ?? answer.body.length) > maxBytes) {
 		throw new SageResponseError(`The answer to ${req.purpose} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB; it was not read.`, {
 			hint: 'Ask for fewer records per page (Options > Page Size) or fewer fields.',
 		});
 	}
-	return { status: answer.status, headers: answer.headers, body: answer.body, attempts: attempt };
+	return { status: answer.status, headers: answer.headers, body: answer.body, bytes: answer.bytes, attempts: attempt };
 }
 
 class TimeoutFailure extends Error {

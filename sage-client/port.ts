@@ -13,12 +13,17 @@ export interface WireRequest {
 	timeoutMs: number;
 	/** Fires when the caller stops waiting or the deadline passes: abort the request then. */
 	signal: AbortSignal;
+	/** A file download: answer the body as bytes (`bytes`), not text. */
+	binary?: boolean;
 }
 
 export interface WireResponse {
 	status: number;
 	headers: Record<string, string | string[] | undefined>;
+	/** The body as text; empty when the request asked for `binary`. */
 	body: string;
+	/** The body as it came, when the request asked for `binary`. */
+	bytes?: Uint8Array;
 }
 
 /**

@@ -27,6 +27,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawn, spawnSync } = require('child_process');
+const { pidAlive } = require('./lib/processes');
 
 const VERSIONS_FILE = path.join(__dirname, 'n8n-versions.json');
 const VERSIONS = readVersionsFile();
@@ -42,7 +43,8 @@ const MIN_FREE_BYTES = 3 * 1024 ** 3;
  * 2.41.1 2m41s and 1.123.81 1m53s once that cache held most packages. npm rebuild (sqlite3
  * compiles) 71-87 s. Whole first run 3m11s (1.123.81) to 5m33s (2.40.7, cold).
  */
-const ESTIMATES = { node: '~10 s', n8n: { 1: '~2-3 min', 2: '~3-4 min' }, rebuild: '~1.5 min', total: '~3-6 min, 2-3 GB' };
+// Measured on 2 cores (more under load): n8n 1.123 took 3m11s in all, 2.41 4m10s, 2.40 about 5 min.
+const ESTIMATES = { node: '~10 s', n8n: { 1: '~2-3 min', 2: '~3.5 min' }, rebuild: '~1.5 min', total: '~3-5 min on 2 cores, 2-3 GB' };
 
 /** scripts/n8n-versions.json: the default version and the matrix, so nothing has to search the registry. */
 function readVersionsFile() {
@@ -240,14 +242,6 @@ function sleep(ms) {
 	return new Promise((r) => setTimeout(r, ms));
 }
 
-function pidAlive(pid) {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (err) {
-		return err.code === 'EPERM';
-	}
-}
 
 /** mkdir-based lock, so two processes never install into the same folder at once. */
 async function acquireLock(paths, log) {

@@ -35,6 +35,8 @@ class FakeApi {
 	];
 	seenTokens: string[] = [];
 	slowMs = 0;
+	/** Slow /echo answers given so far: a run that timed out ends before any. */
+	slowAnswered = 0;
 	private readonly pending = new Set<NodeJS.Timeout>();
 	private server!: Server;
 	baseUrl = '';
@@ -76,6 +78,7 @@ class FakeApi {
 				await new Promise<void>((resolve) => {
 					const t = setTimeout(() => {
 						this.pending.delete(t);
+						this.slowAnswered++;
 						resolve();
 					}, this.slowMs);
 					this.pending.add(t);
@@ -300,9 +303,11 @@ describe('in-process n8n engine harness', () => {
 	test('a run can time out', async () => {
 		const engine = newEngine();
 		api.slowMs = 1500;
-		const started = Date.now();
+		const answeredBefore = api.slowAnswered;
 		const result = await engine.run({ nodes: [{ name: 'Fixture', type: FIXTURE, parameters: {} }], timeoutMs: 200 });
-		expect(Date.now() - started).toBeLessThan(1400);
+		// An order, not a duration: the run ended before the slow answer came (a 200 ms timer
+		// always fires before a 1500 ms one set after it, however loaded the machine).
+		expect(api.slowAnswered).toBe(answeredBefore);
 		expect(result.status).toBe('canceled');
 		expect(result.error?.name).toBe('TimeoutExecutionCancelledError');
 	});

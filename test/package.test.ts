@@ -32,11 +32,20 @@ describe('the published package', () => {
 		for (const entry of [...manifest.n8n.credentials, ...manifest.n8n.nodes]) expect(files).toContain(entry);
 	});
 
-	it('bundles undici and graphql instead of requiring them at run time', () => {
+	it('requires nothing at run time but n8n-workflow and node:crypto: no HTTP stack, no other built-in', () => {
 		const bundle = readFileSync(path.join(ROOT, 'dist', 'sage-erp.js'), 'utf8');
 		const required = [...bundle.matchAll(/require\("([^".][^"]*)"\)/g)].map((match) => match[1]);
-		const external = required.filter((name) => !name.startsWith('node:') && !isBuiltin(name));
-		expect([...new Set(external)]).toEqual(['n8n-workflow']);
+		expect([...new Set(required)].sort()).toEqual(['n8n-workflow', 'node:crypto']);
+	});
+
+	it('holds no third-party code but the graphql-js modules it uses, whose licence ships along', () => {
+		const bundle = readFileSync(path.join(ROOT, 'dist', 'sage-erp.js'), 'utf8');
+		const packages = new Set([...bundle.matchAll(/^\/\/ node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)].map((match) => match[1]));
+		expect([...packages]).toEqual(['graphql']);
+		const graphqlModules = new Set([...bundle.matchAll(/^\/\/ node_modules\/graphql\/(\S+)/gm)].map((match) => match[1]));
+		// Only what is used: graphql-js has about 130 modules; execution and subscriptions are not needed.
+		expect([...graphqlModules].some((name) => name.startsWith('subscription/'))).toBe(false);
+		expect(readFileSync(path.join(ROOT, 'dist', 'licenses', 'graphql-js.LICENSE'), 'utf8')).toContain('MIT License');
 	});
 
 	it('exports every class n8n loads, each from the one shared bundle', () => {
@@ -58,7 +67,3 @@ function loadCommonJs(file: string): Record<string, unknown> {
 	return createRequire(__filename)(file) as Record<string, unknown>;
 }
 
-function isBuiltin(name: string): boolean {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	return (require('node:module') as { builtinModules: string[] }).builtinModules.includes(name);
-}

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription, NodeConnectionTypes } from 'n8n-workflow';
 
+import * as asyncOperation from './actions/asyncOperation/AsyncOperation.resource';
 import * as graphql from './actions/graphql/Graphql.resource';
 import * as record from './actions/record/Record.resource';
 import { router } from './actions/router';
@@ -17,7 +18,7 @@ export class SageErp implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
-			'={{ ({ get: "Get", getMany: "Get Many", create: "Create", update: "Update", delete: "Delete", query: "GraphQL Query", mutation: "GraphQL Mutation" })[$parameter["operation"]] + ($parameter["resource"] === "record" ? ": " + ($parameter["recordType"].value || $parameter["recordType"] || "") : "") }}',
+			'={{ ({ get: "Get", getMany: "Get Many", create: "Create", update: "Update", delete: "Delete", upsert: "Create or Update", updateMany: "Update Many", aggregate: "Aggregate", query: "GraphQL Query", mutation: "GraphQL Mutation", startAndWait: "Start and Wait" })[$parameter["operation"]] + ($parameter["resource"] === "record" ? ": " + ($parameter["recordType"].value || $parameter["recordType"] || "") : "") + ($parameter["resource"] === "asyncOperation" ? ": " + ($parameter["asyncOperation"].value || $parameter["asyncOperation"] || "") : "") }}',
 		description: 'Read and write records of Sage’s cloud ERP (Sage Distribution and Manufacturing Operations) through its GraphQL API',
 		defaults: { name: 'Sage ERP' },
 		usableAsTool: true,
@@ -31,13 +32,15 @@ export class SageErp implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Record', value: 'record', description: 'Get, create, update or delete records of a record type' },
+					{ name: 'Record', value: 'record', description: 'Get, create, update, delete or aggregate records of a record type' },
 					{ name: 'GraphQL', value: 'graphql', description: 'Run your own GraphQL query or mutation' },
+					{ name: 'Asynchronous Operation', value: 'asyncOperation', description: 'Start a long-running operation, such as a report PDF, and wait for its result' },
 				],
 				default: 'record',
 			},
 			...record.description,
 			...graphql.description,
+			...asyncOperation.description,
 		],
 	};
 

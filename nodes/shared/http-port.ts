@@ -28,7 +28,9 @@ export function n8nPort(context: HttpHelpers): SendPort {
 		} catch (error) {
 			throw describeFailure(error);
 		}
-		return { status: response.statusCode, headers: response.headers ?? {}, body: bodyText(response.body) };
+		const headers = response.headers ?? {};
+		if (request.binary) return { status: response.statusCode, headers, body: '', bytes: bodyBytes(response.body) };
+		return { status: response.statusCode, headers, body: bodyText(response.body) };
 	};
 }
 
@@ -46,6 +48,13 @@ function toOptions(request: WireRequest): IHttpRequestOptions {
 		timeout: request.timeoutMs,
 		abortSignal: request.signal,
 	};
+}
+
+/** A file as n8n's helper hands it over (an ArrayBuffer, since the port asks for one). */
+function bodyBytes(body: unknown): Uint8Array {
+	if (body instanceof ArrayBuffer) return new Uint8Array(body);
+	if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+	return new TextEncoder().encode(bodyText(body));
 }
 
 function bodyText(body: unknown): string {

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, ILoadOptionsFunctions, IPollFunctions } from 'n
 
 import { SageClient, type GraphQLRequest, type GraphQLResult } from '../../sage-client/client';
 import { toSageCredentials } from '../../sage-client/credential-session';
+import type { DownloadedFile } from '../../sage-client/download';
 import { schemaCache } from '../../sage-client/process-wide';
 import type { SageSchema } from '../../sage-client/schema';
 import { n8nTransport } from './transport';
@@ -36,6 +37,11 @@ export class SageSession {
 
 	async execute(request: Omit<GraphQLRequest, 'signal'>): Promise<GraphQLResult> {
 		return await this.client.execute({ ...request, signal: this.signal });
+	}
+
+	/** A file an answer names, with this execution's token and cancel signal (only from the GraphQL URL's host). */
+	async download(url: string, timeoutMs?: number): Promise<DownloadedFile> {
+		return await this.client.download({ url, timeoutMs, signal: this.signal });
 	}
 
 	async schema(timeoutMs?: number): Promise<SageSchema> {

@@ -6,3 +6,7 @@ export * from './record-documents';
 export * from './user-documents';
 export * from './cursor-connection';
 export * from './merge-mutations';
+export * from './aggregate-documents';
+export * from './async-documents';
+export * from './bulk-documents';
+export * from './upsert-documents';

@@ -96,14 +96,13 @@ const CONNECTION_ARGUMENTS = ['filter', 'orderBy', 'first', 'after'] as const;
  * `query SageErpGetMany($filter: String, ...) { pkg { node { query(filter: $filter, ...)
  * { pageInfo { endCursor hasNextPage } edges { node { ...fields } } } } } }`
  */
-export function buildQueryDocument(schema: SageSchema, info: RecordTypeInfo, fields: string | undefined): QueryDocument {
+export function buildQueryDocument(schema: SageSchema, info: RecordTypeInfo, fields: string | undefined, operationName = 'SageErpGetMany'): QueryDocument {
 	const selection = recordSelection(info, fields);
 	const present = CONNECTION_ARGUMENTS.map((name) => info.queryField.args.find((arg) => arg.name === name)).filter(
 		(arg) => arg !== undefined,
 	);
 	const declarations = present.map((arg) => `$${arg.name}: ${String(arg.type)}`).join(', ');
 	const callArguments = present.map((arg) => `${arg.name}: $${arg.name}`).join(', ');
-	const operationName = 'SageErpGetMany';
 	const text =
 		`query ${operationName}${declarations ? `(${declarations})` : ''} { ${info.packageName} { ${info.nodeName} { ` +
 		`query${callArguments ? `(${callArguments})` : ''} { pageInfo { endCursor hasNextPage } edges { node ${selection} } } } } }`;

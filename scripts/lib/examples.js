@@ -11,19 +11,22 @@ const CREDENTIAL_REF = Object.freeze({ id: 'sageErpSimulator', name: 'Sage ERP (
 const EXAMPLE_IDS = Object.freeze({
 	crmWebhook: 'sageErpExCrmOrdr',
 	customersChanged: 'sageErpExCustChg',
+	getCustomer: 'sageErpExGetCust',
 	graphqlPagination: 'sageErpExGqlPage',
 	newSalesOrderTrigger: 'sageErpExNewOrdr',
+	crmContactUpsert: 'sageErpExCrmCust',
+	reportPdfEmail: 'sageErpExRptMail',
 });
 
 const WEBHOOK_PATH = 'crm-sales-order';
 
-/** Every examples/*.json, parsed, sorted by file name. */
-function loadExamples() {
+/** Every examples/*.json (or `dir`/*.json), parsed, sorted by file name. */
+function loadExamples(dir = EXAMPLES_DIR) {
 	return fs
-		.readdirSync(EXAMPLES_DIR)
+		.readdirSync(dir)
 		.filter((f) => f.endsWith('.json'))
 		.sort()
-		.map((f) => ({ file: f, ...JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, f), 'utf8')) }))
+		.map((f) => ({ file: f, ...JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) }))
 		.map(({ file, ...workflow }) => Object.defineProperty(workflow, 'file', { value: file, enumerable: false }));
 }
 

@@ -30,13 +30,14 @@ const WORK_ROOT = path.join(REPO_ROOT, '.n8n-e2e');
  * A new, empty user folder with this package installed as a community package:
  *   <folder>/.n8n/nodes/package.json                 lists it under dependencies
  *   <folder>/.n8n/nodes/node_modules/<package name>  symlink to the checkout (its dist/ is what n8n loads)
- * options: { folder (exact path, wiped first) | root (parent folder, default .n8n-e2e/) + name (prefix), packageDir }
+ * options: { folder (exact path, wiped first unless keep) | root (parent folder, default .n8n-e2e/) + name (prefix),
+ *            keep (reuse what `folder` holds: its database, workflows and credentials), packageDir }
  */
 function createUserFolder(options = {}) {
 	let userFolder;
 	if (options.folder) {
 		userFolder = path.resolve(options.folder);
-		fs.rmSync(userFolder, { recursive: true, force: true });
+		if (!options.keep) fs.rmSync(userFolder, { recursive: true, force: true });
 		fs.mkdirSync(userFolder, { recursive: true });
 	} else {
 		const root = options.root || WORK_ROOT;
@@ -341,7 +342,7 @@ async function login(baseUrl, owner = DEFAULT_OWNER) {
  * Everything up to a ready-to-start user folder: provisions n8n, creates the folder with the
  * package installed, imports credentials and workflows, publishes `activate` ids.
  * Resolves { n8n, userFolder, env(options) -> env for a process on this folder, timings }.
- * options: { folder | root + name, version (default $SAGE_ERP_N8N_VERSION or 2.40.7), credentials, workflows, activate, port, owner, quiet,
+ * options: { folder | root + name, keep (see createUserFolder), version (default $SAGE_ERP_N8N_VERSION or 2.40.7), credentials, workflows, activate, port, owner, quiet,
  *            env (variables for every n8n process on this folder, e.g. a Postgres database's DB_*) }
  */
 async function prepareInstance(options = {}) {
@@ -349,7 +350,7 @@ async function prepareInstance(options = {}) {
 	let t = Date.now();
 	const n8n = await ensureN8n({ version: options.version, quiet: options.quiet });
 	timings.provision = Date.now() - t;
-	const userFolder = createUserFolder({ folder: options.folder, root: options.root, name: options.name });
+	const userFolder = createUserFolder({ folder: options.folder, keep: options.keep, root: options.root, name: options.name });
 	const port = options.port || (await freePort());
 	const owner = options.owner || DEFAULT_OWNER;
 	const ownerVars = ownerEnv(n8n, owner);

@@ -226,4 +226,14 @@ async function waitUntil(fn, { timeout = 60000, interval = 250, what = 'conditio
 	}
 }
 
-module.exports = { startProcess, runCommand, stopAll, freePort, waitUntil, sleep, lastLines, which };
+/** Whether a process with this pid still runs (EPERM: it runs, as another user). */
+function pidAlive(pid) {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (err) {
+		return err.code === 'EPERM';
+	}
+}
+
+module.exports = { startProcess, runCommand, stopAll, freePort, waitUntil, sleep, lastLines, which, pidAlive };

@@ -11,9 +11,13 @@ import {
 	expectEachOrderCreatedOnce,
 	itemsOf,
 	n8nLib,
+	N8nProcess,
 	observe,
+	openSuite,
 	ordersWithPrefix,
+	packageLoadError,
 	processes,
+	startMain,
 	Suite,
 	webhookBurst,
 } from './harness';
@@ -201,4 +205,19 @@ export async function checkTriggerEmitsEachOrderOnce(suite: Suite, baseUrl: stri
 	for (const item of all.filter((i) => wanted.has(String(i._id)))) {
 		expect(item).toEqual(expect.objectContaining({ number: expect.any(String), customerReference: expect.stringMatching(reference) }));
 	}
+}
+
+/**
+ * A suite whose n8n runs (`n8n start`) with every example imported and the activatable ones
+ * active, the webhook answering, the package loaded and every workflow activated.
+ */
+export async function openStartedSuite(name: string): Promise<{ suite: Suite; main: N8nProcess }> {
+	const workflows = Object.values(examples());
+	const suite = await openSuite(name, { workflows, activate: examplesLib.activatableIds(workflows) });
+	const main = await startMain(suite);
+	await n8nLib.waitForWebhook(main.baseUrl, examplesLib.WEBHOOK_PATH);
+	const output = main.output();
+	expect(packageLoadError(output)).toBeNull();
+	expect(output).not.toMatch(/Workflow cannot run on this instance|could not be activated|problem activating/i);
+	return { suite, main };
 }

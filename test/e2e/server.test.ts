@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { checkCredentialTestFailsWithWrongSecret, checkCredentialTestPasses, checkTriggerEmitsEachOrderOnce, checkWebhookBurst } from './checks';
-import { describeE2e, examples, examplesLib, n8nLib, N8nProcess, observe, openSuite, packageLoadError, PROVISION_TIMEOUT, startMain, Suite } from './harness';
+import { checkCredentialTestFailsWithWrongSecret, checkCredentialTestPasses, checkTriggerEmitsEachOrderOnce, checkWebhookBurst, openStartedSuite } from './checks';
+import { describeE2e, examples, examplesLib, n8nLib, N8nProcess, observe, PROVISION_TIMEOUT, Suite } from './harness';
 
 const BURST = 50;
 const CHROMIUM = process.env.SAGE_ERP_CHROMIUM || '/usr/bin/chromium';
@@ -19,13 +19,7 @@ describeE2e('the package in `n8n start`', () => {
 	const wf = examples();
 
 	beforeAll(async () => {
-		const workflows = Object.values(wf);
-		suite = await openSuite('server', { workflows, activate: examplesLib.activatableIds(workflows) });
-		main = await startMain(suite);
-		await n8nLib.waitForWebhook(main.baseUrl, examplesLib.WEBHOOK_PATH);
-		const output = main.output();
-		expect(packageLoadError(output)).toBeNull();
-		expect(output).not.toMatch(/Workflow cannot run on this instance|could not be activated|problem activating/i);
+		({ suite, main } = await openStartedSuite('server'));
 	}, PROVISION_TIMEOUT);
 
 	afterAll(async () => {

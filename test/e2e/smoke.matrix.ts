@@ -17,20 +17,17 @@ import {
 	checkWebhookBurst,
 	HTTP_WORKFLOW_ID,
 	importExamplesAndHttpRequest,
+	openStartedSuite,
 } from './checks';
 import {
 	describeE2e,
-	examples,
-	examplesLib,
 	execute,
 	N8N_MAJOR,
 	N8N_VERSION,
 	n8nLib,
 	N8nProcess,
 	openSuite,
-	packageLoadError,
 	PROVISION_TIMEOUT,
-	startMain,
 	Suite,
 	testOnVersion,
 } from './harness';
@@ -85,13 +82,7 @@ describeE2e(`smoke on n8n ${N8N_VERSION}: the package in \`n8n start\``, () => {
 	let main: N8nProcess;
 
 	beforeAll(async () => {
-		const workflows = Object.values(examples());
-		suite = await openSuite('smoke-start', { workflows, activate: examplesLib.activatableIds(workflows) });
-		main = await startMain(suite);
-		await n8nLib.waitForWebhook(main.baseUrl, examplesLib.WEBHOOK_PATH);
-		const output = main.output();
-		expect(packageLoadError(output)).toBeNull();
-		expect(output).not.toMatch(/Workflow cannot run on this instance|could not be activated|problem activating/i);
+		({ suite, main } = await openStartedSuite('smoke-start'));
 	}, PROVISION_TIMEOUT);
 
 	afterAll(async () => {

@@ -40,6 +40,7 @@ export function undiciPort(dispatcher?: Dispatcher): SendPort {
 			throw new PortFailure('no answer', { code: failureCode(error) ?? 'UNKNOWN', cause: error });
 		}
 		try {
+			if (req.binary) return { status: answer.statusCode, headers: answer.headers, body: '', bytes: new Uint8Array(await answer.body.arrayBuffer()) };
 			return { status: answer.statusCode, headers: answer.headers, body: await answer.body.text() };
 		} catch (error) {
 			throw new PortFailure('answer lost midway', { code: failureCode(error) ?? 'UNKNOWN', answerStarted: true, cause: error });

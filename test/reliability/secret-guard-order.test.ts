@@ -46,4 +46,4 @@ test('a token registered by a fixture’s afterAll still fails the file it leake
 	} finally {
 		rmSync(directory, { recursive: true, force: true });
 	}
-}, 60_000);
+});

@@ -34,4 +34,5 @@ test(`${OPERATIONS} operations under random 429/503/resets, token revocations an
 	expect(figures.faultsInjected.reset).toBeGreaterThan(0);
 	expect(figures.tokensRevoked).toBeGreaterThan(0);
 	expect(figures.clockJumps).toBeGreaterThan(0);
-}, Math.max(120_000, OPERATIONS * 100));
+	// A hang guard sized to the work (it took 49 s at load 15 and over 150 s at load 17): never a speed check.
+}, Math.max(10 * 60_000, OPERATIONS * 400));

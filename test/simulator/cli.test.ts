@@ -15,7 +15,8 @@ function startCli(args: string[]): Promise<{ child: ChildProcess; out: () => str
 	child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
 	child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
 	return new Promise((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error('CLI did not start in time')), 30_000);
+		// A hang guard (a CLI that never prints), generous for a busy machine: never a speed check.
+		const timer = setTimeout(() => reject(new Error('CLI did not start within 5 minutes')), 5 * 60_000);
 		const onData = (): void => {
 			if (!out.includes('curl')) return;
 			clearTimeout(timer);
@@ -61,7 +62,7 @@ test('the CLI answers a token exchange, a renewal and introspection over real HT
 	}
 	expect(await exited(child)).toBe(0);
 	expect(out()).toContain('SIGTERM: stopping the simulator');
-}, 60_000);
+});
 
 test('the CLI refuses a bad option value', async () => {
 	const child = spawn(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', 'test/simulator/cli.ts', '--customers', 'many'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -69,4 +70,4 @@ test('the CLI refuses a bad option value', async () => {
 	child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
 	expect(await exited(child)).toBe(2);
 	expect(err).toContain("--customers expects a non-negative integer, got 'many'");
-}, 60_000);
+});

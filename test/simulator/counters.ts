@@ -29,6 +29,8 @@ export interface Counters {
 	/** Mutations applied (only those that took effect). */
 	mutations: MutationCounts;
 	mutationsByType: Record<string, MutationCounts>;
+	/** Mutations refused with an error (a business rule, a duplicate key...): tried, not applied. */
+	mutationsRefused: MutationCounts;
 	/** Injected faults by kind: '429', '500', '502', '503', '504', reset, hang, oversize, latency. */
 	faultsInjected: Record<string, number>;
 }
@@ -44,6 +46,7 @@ export function emptyCounters(): Counters {
 		graphqlUnauthorized: 0,
 		mutations: { create: 0, update: 0, delete: 0 },
 		mutationsByType: {},
+		mutationsRefused: { create: 0, update: 0, delete: 0 },
 		faultsInjected: {},
 	};
 }

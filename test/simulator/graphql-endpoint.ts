@@ -63,7 +63,7 @@ export function logRequest(tenant: Tenant, body: ParsedBody): void {
 	if (tenant.log.length > GRAPHQL_LOG_SIZE) tenant.log.splice(0, tenant.log.length - GRAPHQL_LOG_SIZE);
 }
 
-export function runGraphql(tenant: Tenant, parsed: ParsedBody): HttpReply {
+export function runGraphql(tenant: Tenant, parsed: ParsedBody, origin?: string): HttpReply {
 	if (!parsed.ok) return json(400, { errors: [{ message: 'Invalid JSON body.' }] });
 	const body = parsed.value;
 	if (!body || typeof body !== 'object' || Array.isArray(body)) return json(400, { errors: [{ message: 'The body must be a JSON object {query, variables?, operationName?}.' }] });
@@ -77,7 +77,7 @@ export function runGraphql(tenant: Tenant, parsed: ParsedBody): HttpReply {
 	const prepared = prepare(query);
 	if (!prepared.doc) return json(400, { errors: prepared.errors });
 
-	const ctx: GqlContext = { store: tenant.store, counters: tenant.counters, diagnoses: [] };
+	const ctx: GqlContext = { store: tenant.store, counters: tenant.counters, diagnoses: [], origin };
 	const result = execute({
 		schema: getSchema(),
 		document: prepared.doc,

@@ -7,6 +7,7 @@
  *   await sim.stop();
  */
 import { randomBytes } from 'node:crypto';
+import { ReportsHandle, reportsHandle } from './async-report';
 import { SimClock } from './clock';
 import { Counters, emptyCounters, snapshotCounters } from './counters';
 import { FaultConfig } from './faults';
@@ -17,6 +18,8 @@ import { SimHttpServer } from './server';
 import { GraphqlLogEntry, SimState, TokenEndpointMode } from './state';
 import { ClientRegistration, ExpiryStyle, GraphqlUrlKey, TokenAnswerStyle, TokenApi } from './token-api';
 
+export type { ReportsHandle };
+export { REPORT_DONE_MS, REPORT_QUEUED_MS } from './async-report';
 export type { Counters, FaultConfig, SeedSizes, ExpiryStyle, GraphqlUrlKey, TokenAnswerStyle, TokenEndpointMode, GraphqlLogEntry, ClientRegistration };
 export { ACCESS_PREFIX, REFRESH_PREFIX } from './token-api';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, buildSdl } from './schema';
@@ -50,6 +53,8 @@ export interface SimStoreAccess {
 	insert(recordType: string, data: Record<string, unknown>): Record<string, unknown>;
 	update(recordType: string, id: string | number, patch: Record<string, unknown>): Record<string, unknown>;
 	remove(recordType: string, id: string | number): boolean;
+	/** Full-table scans `query` made so far (a (filter, orderBy) not in the cache): a count that shows paging cost, where a timing would vary with load. */
+	scans(): number;
 }
 
 export interface FaultsHandle {
@@ -76,6 +81,8 @@ export interface Simulator {
 	issuedTokens(): string[];
 	tokenEndpointMode(mode: TokenEndpointMode): void;
 	store(tenantId?: string): SimStoreAccess;
+	/** Asynchronous report jobs (async-report.ts): what was started, and the status words used. */
+	reports(tenantId?: string): ReportsHandle;
 	graphqlLog(tenantId?: string): GraphqlLogEntry[];
 	clearGraphqlLog(tenantId?: string): void;
 	/** Client connections open right now, idle keep-alive ones included (every tenant). */
@@ -133,6 +140,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			insert: (rt, data) => toView(nodeDef(rt), insertDirect(store, nodeDef(rt), data)),
 			update: (rt, id, patch) => toView(nodeDef(rt), updateDirect(store, nodeDef(rt), toId(id), patch)),
 			remove: (rt, id) => store.removeRecord(nodeDef(rt).recordType, toId(id)),
+			scans: () => store.scans,
 		};
 	};
 
@@ -164,6 +172,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			state.tokenMode = mode;
 		},
 		store: storeAccess,
+		reports: (tid) => reportsHandle(state.tenant(tid).store),
 		graphqlLog: (tid) => state.tenant(tid).log.map((e) => ({ ...e })),
 		clearGraphqlLog: (tid) => {
 			state.tenant(tid).log.length = 0;

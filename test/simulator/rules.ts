@@ -86,13 +86,13 @@ function checkCustomData(def: NodeDef, value: unknown): string {
 	return value;
 }
 
-interface Converted {
+export interface Converted {
 	values: Record<string, unknown>;
 	collections: Map<PropDef, unknown[]>;
 }
 
 /** Converts a whole input object. `_id` and `_action` are locators, not values. */
-function convertInput(store: TenantStore, def: NodeDef, data: Record<string, unknown>, allowReadOnly = false): Converted {
+export function convertInput(store: TenantStore, def: NodeDef, data: Record<string, unknown>, allowReadOnly = false): Converted {
 	const values: Record<string, unknown> = {};
 	const collections = new Map<PropDef, unknown[]>();
 	for (const [key, value] of Object.entries(data)) {
@@ -155,23 +155,42 @@ function checkRules(def: NodeDef, rec: Record<string, unknown>, warn: Warn): voi
 	}
 }
 
-interface LinePlan {
+export interface LinePlan {
 	action: 'create' | 'update' | 'delete';
 	id?: number;
 	values: Record<string, unknown>;
 	index: number;
 }
 
+/**
+ * A line's `_action`: given, or inferred as Xtrem does for vital collections: a negative
+ * `_id` ("-1") is a new line, a positive one an existing line, no `_id` a new line. A new
+ * line never takes an existing line's `_id`, and two new lines never share one.
+ */
+function lineAction(data: Record<string, unknown>, where: string, newIds: Set<string>): LinePlan['action'] {
+	const id = data._id === undefined || data._id === null ? undefined : String(data._id);
+	if (id !== undefined && !/^-?\d+$/.test(id)) throw new BusinessError(`${where}invalid _id '${id}': an integer, negative for a new line.`, 'invalid-value');
+	const negative = id !== undefined && id.startsWith('-');
+	const action = (data._action ?? (id === undefined || negative ? 'create' : 'update')) as string;
+	if (action !== 'create' && action !== 'update' && action !== 'delete')
+		throw new BusinessError(`${where}_action must be create, update or delete.`, 'invalid-value');
+	if (action === 'create' && id !== undefined) {
+		if (!negative) throw new BusinessError(`${where}a new line takes a negative _id (e.g. "-1"), not '${id}'.`, 'invalid-value');
+		if (newIds.has(id)) throw new BusinessError(`${where}the _id '${id}' is given to two new lines.`, 'invalid-value');
+		newIds.add(id);
+	}
+	return action as LinePlan['action'];
+}
+
 /** Validates every line before anything is written, so an order is written whole or not at all. */
 function planLines(store: TenantStore, orderId: number | null, lines: unknown[], warn: Warn): LinePlan[] {
 	const lineDef = nodeDef(SALES_ORDER_LINE);
+	const newIds = new Set<string>();
 	return lines.map((raw, index) => {
 		const where = `lines[${index}]: `;
 		if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new BusinessError(`${where}expected an object.`, 'invalid-value');
 		const data = raw as Record<string, unknown>;
-		const action = (data._action ?? (data._id !== undefined && data._id !== null ? 'update' : 'create')) as string;
-		if (action !== 'create' && action !== 'update' && action !== 'delete')
-			throw new BusinessError(`${where}_action must be create, update or delete.`, 'invalid-value');
+		const action = lineAction(data, where, newIds);
 		let id: number | undefined;
 		let existing: Rec | undefined;
 		if (action !== 'create') {
@@ -253,19 +272,31 @@ export function locate(store: TenantStore, def: NodeDef, idText: unknown, data?:
 	return rec;
 }
 
-/** update(data): data holds `_id` (or the natural key) and the properties to change. */
-export function updateRecord(store: TenantStore, def: NodeDef, data: Record<string, unknown>, warn: Warn): Rec {
-	const rec = locate(store, def, data._id, data);
-	const { values, collections } = convertInput(store, def, data);
+/**
+ * Every check an update of `rec` with `values` must pass, before anything is written; the
+ * line plans to apply after it. A refusal tied to the record itself (a closed order, a rule
+ * on its merged values) is a BusinessError with the code 'business-rule-error'.
+ */
+export function checkUpdate(store: TenantStore, def: NodeDef, rec: Rec, converted: Converted, warn: Warn): LinePlan[] {
+	const { values, collections } = converted;
 	for (const [k] of Object.entries(values)) if (def.propMap.get(k)?.createOnly) throw new BusinessError(`${def.typeName}.${k}: cannot be changed.`, 'invalid-value');
+	if (def.recordType === SALES_ORDER && rec.status === 'closed') throw new BusinessError(`The sales order ${String(rec.number)} is closed: it cannot be changed.`);
 	const merged = { ...rec, ...values };
 	checkRequired(def, merged);
 	if (def.recordType === CUSTOMER) checkRules(def, merged, 'email' in values ? warn : () => undefined);
 	const linesProp = def.propMap.get('lines');
 	const plans = linesProp && collections.has(linesProp) ? planLines(store, rec._id, collections.get(linesProp)!, warn) : [];
-	if (def.recordType === SALES_ORDER && plans.length && (rec.status === 'shipped' || rec.status === 'closed'))
+	if (def.recordType === SALES_ORDER && plans.length && rec.status === 'shipped')
 		throw new BusinessError('The lines of a shipped or closed sales order cannot be changed.');
-	const updated = wrapDuplicate(() => store.updateRecord(def.recordType, rec._id, values));
+	return plans;
+}
+
+/** update(data): data holds `_id` (or the natural key) and the properties to change. */
+export function updateRecord(store: TenantStore, def: NodeDef, data: Record<string, unknown>, warn: Warn): Rec {
+	const rec = locate(store, def, data._id, data);
+	const converted = convertInput(store, def, data);
+	const plans = checkUpdate(store, def, rec, converted, warn);
+	const updated = wrapDuplicate(() => store.updateRecord(def.recordType, rec._id, converted.values));
 	applyLines(store, rec._id, plans);
 	return updated;
 }

@@ -24,6 +24,8 @@ import { Counters, MutationKind, countMutation } from './counters';
 import { Comparable, FilterError, SortKey, compareKeys } from './filter';
 import { NODES, NodeDef, PACKAGES, PropDef, Rec, nodeDef } from './model';
 import { BusinessError, Diagnosis, createRecord, deleteRecord, updateRecord } from './rules';
+import { asyncReportSdl, wireAsyncReports } from './async-report';
+import { wireBulkUpdate } from './bulk-update';
 import { QueryResult, TenantStore, roundDecimal } from './store';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -33,6 +35,8 @@ export interface GqlContext {
 	store: TenantStore;
 	counters: Counters;
 	diagnoses: Diagnosis[];
+	/** `http://host:port` the request came to, for absolute URLs in answers (report downloads). */
+	origin?: string;
 }
 
 // ------------------------------------------------------------ SDL
@@ -107,11 +111,11 @@ export function buildSdl(): string {
 	for (const d of NODES) for (const p of d.props) if (p.kind === 'enum') enums.set(p.enumType!, p.enumValues!);
 	for (const [name, values] of enums) out.push(`enum ${name} {\n  ${values.join('\n  ')}\n}`);
 	out.push('type PageInfo {\n  startCursor: String\n  endCursor: String\n  hasPreviousPage: Boolean!\n  hasNextPage: Boolean!\n}');
-	out.push('type Decimal_AggregateValues {\n  min: Decimal\n  max: Decimal\n  sum: String\n  avg: String\n  distinctCount: Int\n}');
-	out.push('type Int_AggregateValues {\n  min: Int\n  max: Int\n  sum: String\n  avg: String\n  distinctCount: Int\n}');
-	out.push('type String_AggregateValues {\n  min: String\n  max: String\n  distinctCount: Int\n}');
-	out.push('type Boolean_AggregateValues {\n  min: Boolean\n  max: Boolean\n  distinctCount: Int\n}');
-	out.push('type Date_AggregateValues {\n  min: Date\n  max: Date\n  distinctCount: Int\n}');
+	out.push('type Decimal_AggregateValues {\n  min: Decimal\n  max: Decimal\n  sum: String\n  avg: String\n  count: Int\n  distinctCount: Int\n}');
+	out.push('type Int_AggregateValues {\n  min: Int\n  max: Int\n  sum: String\n  avg: String\n  count: Int\n  distinctCount: Int\n}');
+	out.push('type String_AggregateValues {\n  min: String\n  max: String\n  count: Int\n  distinctCount: Int\n}');
+	out.push('type Boolean_AggregateValues {\n  min: Boolean\n  max: Boolean\n  count: Int\n  distinctCount: Int\n}');
+	out.push('type Date_AggregateValues {\n  min: Date\n  max: Date\n  count: Int\n  distinctCount: Int\n}');
 
 	for (const d of NODES) {
 		const t = d.typeName;
@@ -132,7 +136,8 @@ export function buildSdl(): string {
 		const inputs = d.props.map((p) => [p.name, inputType(p)]).filter(([, ty]) => ty) as [string, string][];
 		const extra = d.recordType === 'xtremSales.salesOrderLine' ? '  _action: String\n' : '';
 		out.push(`input ${t}_Input {\n  _id: String\n${extra}${inputs.map(([n, ty]) => `  ${n}: ${ty}`).join('\n')}\n}`);
-		if (d.mutable) out.push(`type ${t}_Mutation {\n  create(data: ${t}_Input!): ${t}\n  update(data: ${t}_Input!): ${t}\n  delete(_id: String!): Int\n}`);
+		if (d.mutable)
+			out.push(`type ${t}_Mutation {\n  create(data: ${t}_Input!): ${t}\n  update(data: ${t}_Input!): ${t}\n  delete(_id: String!): Int\n  bulkUpdate(filter: String, data: ${t}_Input!): Boolean\n}`);
 	}
 	for (const pkg of PACKAGES) {
 		const nodes = NODES.filter((d) => d.pkg === pkg);
@@ -143,6 +148,7 @@ export function buildSdl(): string {
 	out.push(`type Query {\n${PACKAGES.map((p) => `  ${p}: ${typeCap(p)}_Query`).join('\n')}\n}`);
 	const mutPkgs = PACKAGES.filter((p) => NODES.some((d) => d.pkg === p && d.mutable));
 	out.push(`type Mutation {\n${mutPkgs.map((p) => `  ${p}: ${typeCap(p)}_Mutation`).join('\n')}\n}`);
+	out.push(asyncReportSdl());
 	return out.join('\n\n') + '\n';
 }
 
@@ -270,6 +276,7 @@ function aggregate(src: AggregateSource, prop: PropDef): Record<string, unknown>
 		max: fmt(max),
 		sum: numeric && count ? formatDecimal(sum) : null,
 		avg: numeric && count ? formatDecimal(sum / count) : null,
+		count,
 		distinctCount: distinct.size,
 	};
 }
@@ -483,6 +490,7 @@ function wireResolvers(schema: GraphQLSchema): void {
 					ctx.diagnoses.push(...pending); // warnings only for what was applied
 					return out;
 				} catch (e) {
+					ctx.counters.mutationsRefused[kind]++;
 					return gqlError(e);
 				}
 			};
@@ -538,6 +546,8 @@ export function getSchema(): GraphQLSchema {
 	const schema = buildSchema(buildSdl());
 	wireScalars(schema);
 	wireResolvers(schema);
+	wireBulkUpdate(schema);
+	wireAsyncReports(schema);
 	cached = schema;
 	return schema;
 }

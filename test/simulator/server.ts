@@ -8,12 +8,14 @@
  *   POST   /v1/token/renew           renewal (Bearer refresh token)
  *   DELETE /v1/token                 invalidation (x-tokens header)
  *   POST   /v1/fwd/<tenant>/api      GraphQL (Bearer access token)
+ *   GET    /v1/fwd/<tenant>/download/<key>   a report file (Bearer access token)
  *   GET    /__admin/counters[?tenantId=]   POST /__admin/faults | revoke | clock | reset | token-mode
  */
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { countFault, snapshotCounters, emptyCounters } from './counters';
 import { FaultConfig } from './faults';
+import { downloadReport } from './async-report';
 import { logRequest, parseBody, runGraphql } from './graphql-endpoint';
 import { SimState, Tenant, TokenEndpointMode } from './state';
 import { TokenApi, TokenReply } from './token-api';
@@ -146,10 +148,24 @@ export class SimHttpServer {
 					tenant.counters.graphqlUnauthorized++;
 					return { status: 401, body: jsonErr('unauthorized', auth.reason) };
 				}
-				return runGraphql(tenant, body);
+				return runGraphql(tenant, body, `http://${req.headers.host ?? `127.0.0.1:${this.port}`}`);
 			});
 		}
+		const download = /^\/v1\/fwd\/([^/]+)\/download\/([^/]+)$/.exec(path);
+		if (download) return this.download(method, decodeURIComponent(download[1]), decodeURIComponent(download[2]), req, res);
 		return send(res, 404, jsonErr('not_found', `No route for ${method} ${path}.`));
+	}
+
+	/** A report file (async-report.ts): the same bearer token as GraphQL, 401 without it. */
+	private download(method: string, tenantId: string, key: string, req: IncomingMessage, res: ServerResponse): void {
+		const tenant = this.state.tenants.get(tenantId);
+		if (!tenant) return send(res, 404, jsonErr('not_found', `Unknown tenant '${tenantId}'.`));
+		if (method !== 'GET') return send(res, 405, jsonErr('method_not_allowed', 'Use GET.'), { allow: 'GET' });
+		const auth = this.state.tokens.checkAccess(req.headers.authorization, tenant.id);
+		if (!auth.ok) return send(res, 401, jsonErr('unauthorized', auth.reason));
+		const file = downloadReport(tenant.store, key);
+		res.writeHead(file.status, { ...file.headers, 'content-length': file.body.length });
+		res.end(file.body);
 	}
 
 	// ------------------------------------------------------------ token API

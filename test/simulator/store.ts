@@ -37,6 +37,8 @@ export class TenantStore implements RecordSource {
 	/** `${parentType}.${collection}` -> parent _id -> child ids (in _id order). */
 	private childIndex = new Map<string, Map<number, number[]>>();
 	private queryCache = new Map<string, QueryResult>();
+	/** Times `query` filtered and sorted a whole table (cache misses). */
+	scans = 0;
 	/** Next sales order number (SO000001...). */
 	orderNumberSeq = 1;
 
@@ -239,6 +241,7 @@ export class TenantStore implements RecordSource {
 		const cacheKey = `${recordType}\u0001${filter ?? ''}\u0001${orderBy ?? ''}`;
 		const hit = this.queryCache.get(cacheKey);
 		if (hit) return hit;
+		this.scans++;
 		const predicate = compileFilter(recordType, filter, this);
 		const sortKeys = compileOrderBy(recordType, orderBy, this);
 		const recs: Rec[] = [];

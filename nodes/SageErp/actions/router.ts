@@ -4,6 +4,8 @@ import { DiagnosisReport } from './common/diagnoses';
 import { toNodeError } from '../../shared/errors';
 import { SageSession } from '../../shared/session';
 import type { OperationExecute } from './common/types';
+import * as asyncOperation from './asyncOperation/AsyncOperation.resource';
+import { customDataOutput } from './common/custom-data';
 import * as graphql from './graphql/Graphql.resource';
 import * as record from './record/Record.resource';
 
@@ -15,10 +17,16 @@ const operations: Record<string, Record<string, OperationExecute>> = {
 		create: record.create.execute,
 		update: record.update.execute,
 		delete: record.delete.execute,
+		upsert: record.upsert.execute,
+		updateMany: record.updateMany.execute,
+		aggregate: record.aggregate.execute,
 	},
 	graphql: {
 		query: graphql.query.execute,
 		mutation: graphql.mutation.execute,
+	},
+	asyncOperation: {
+		startAndWait: asyncOperation.startAndWait.execute,
 	},
 };
 
@@ -34,7 +42,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const session = await SageSession.open(this);
 	const diagnoses = new DiagnosisReport(this);
 	try {
-		return [await execute.call(this, items, { session, diagnoses })];
+		const output = await execute.call(this, items, { session, diagnoses });
+		return [resource === 'record' ? customDataOutput(this, operation, output) : output];
 	} catch (error) {
 		throw diagnoses.attachTo(toNodeError(this.getNode(), error));
 	} finally {

@@ -6,12 +6,13 @@ import { fieldsProperty, idProperty, recordTypeLocator, timeoutOption, optionsCo
 import { forEachItem, recordItem, showFor, valueAt } from '../common/items';
 import { readRecordType, readRequiredString, readString, readTimeout } from '../common/parameters';
 import type { OperationContext } from '../common/types';
+import { customDataOption } from '../common/custom-data';
 
 export const description: INodeProperties[] = showFor('record', ['get'], [
 	recordTypeLocator,
 	idProperty,
 	fieldsProperty,
-	optionsCollection([timeoutOption]),
+	optionsCollection([customDataOption, timeoutOption]),
 ]);
 
 /** One record per input item, read by `_id` or natural key. */

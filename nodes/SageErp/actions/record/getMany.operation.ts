@@ -1,8 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { Diagnosis } from '../../../../sage-client/client';
+import type { RecordTypeInfo } from '../../../../sage-client/schema';
 import { buildQueryDocument, requireRecordType, type QueryDocument } from '../../../../sage-client/documents';
 import { SageDocumentError, SageAnswerError, SageResponseError } from '../../../../sage-client/errors';
+import { checkFilter, checkOrderBy } from '../../../../sage-client/filter-check';
 import { connectionPage, followCursor, type Page } from '../../../../sage-client/paginate';
 import { diagnosesForItem } from '../common/diagnoses';
 import {
@@ -17,6 +19,7 @@ import {
 import { forEachItem, showFor, valueAt } from '../common/items';
 import { readLimit, readPageSize, readRecordType, readSageLiteral, readString, readTimeout } from '../common/parameters';
 import type { OperationContext } from '../common/types';
+import { customDataOption } from '../common/custom-data';
 
 export const description: INodeProperties[] = showFor('record', ['getMany'], [
 	recordTypeLocator,
@@ -39,7 +42,7 @@ export const description: INodeProperties[] = showFor('record', ['getMany'], [
 		description: 'Sort order: field names with +1 (ascending) or -1 (descending)',
 	},
 	fieldsProperty,
-	optionsCollection([pageSizeOption, timeoutOption]),
+	optionsCollection([customDataOption, pageSizeOption, timeoutOption]),
 ]);
 
 type RecordPage = Page<IDataObject> & { diagnoses: Diagnosis[] };
@@ -50,7 +53,9 @@ export async function execute(
 	items: INodeExecutionData[],
 	{ session, diagnoses }: OperationContext,
 ): Promise<INodeExecutionData[]> {
-	const documents = new Map<string, QueryDocument>();
+	const documents = new Map<string, { document: QueryDocument; info: RecordTypeInfo }>();
+	// Checked once per distinct text: a filter shared by a thousand items is parsed once.
+	const checked = new Set<string>();
 	return await forEachItem(this, items, async (itemIndex, output) => {
 		const recordType = readRecordType(this, itemIndex);
 		const fields = readString(this, 'fields', itemIndex);
@@ -61,13 +66,14 @@ export async function execute(
 		const timeoutMs = readTimeout(this, itemIndex);
 
 		const key = `${recordType}\n${fields}`;
-		let document = documents.get(key);
-		if (!document) {
+		let built = documents.get(key);
+		if (!built) {
 			const schema = await session.schema(timeoutMs);
-			document = buildQueryDocument(schema, requireRecordType(schema, recordType), fields);
-			documents.set(key, document);
+			const info = requireRecordType(schema, recordType);
+			built = { document: buildQueryDocument(schema, info, fields), info };
+			documents.set(key, built);
 		}
-		const queryDocument = document;
+		const queryDocument = built.document;
 		for (const [name, label, value] of [
 			['filter', 'Filter', filter],
 			['orderBy', 'Order By', orderBy],
@@ -76,6 +82,7 @@ export async function execute(
 				throw new SageDocumentError(`The record type ${recordType} takes no ${label}.`, `Leave ${label} empty for this record type.`, label);
 			}
 		}
+		checkAgainstSchema(built.info, filter, orderBy, checked);
 
 		const fetchPage = async ({ first, after }: { first: number; after: string | undefined }): Promise<RecordPage> => {
 			// Every user value travels as a variable: the document text never changes between pages.
@@ -108,4 +115,18 @@ export async function execute(
 			}
 		}
 	});
+}
+
+/** Filter and Order By against the schema (after expressions were evaluated), before any request. */
+function checkAgainstSchema(info: RecordTypeInfo, filter: string | undefined, orderBy: string | undefined, checked: Set<string>): void {
+	const filterKey = `${info.recordType}\nfilter\n${filter}`;
+	if (filter !== undefined && !checked.has(filterKey)) {
+		checkFilter(info, filter);
+		checked.add(filterKey);
+	}
+	const orderKey = `${info.recordType}\norderBy\n${orderBy}`;
+	if (orderBy !== undefined && !checked.has(orderKey)) {
+		checkOrderBy(info, orderBy);
+		checked.add(orderKey);
+	}
 }

@@ -12,6 +12,8 @@ import { readJsonObject, readRecordType, readRequiredString, readString } from '
 import type { OperationContext, OperationExecute } from '../common/types';
 import { namedInRefusal, refusedAsAWhole, reword, splitAnswer } from './mutation-answers';
 import { RECOVERED_MARK, verifyLostAnswer } from './verify-lost';
+import { withLinesNamed } from './lines';
+import { customDataInput } from '../common/custom-data';
 
 /**
  * Create, update and delete, one record per input item, Batch Size records per request,
@@ -65,11 +67,11 @@ function recordMutationPlan(context: IExecuteFunctions, kind: RecordMutationKind
 			if (error instanceof SageOutcomeUnknownError && kind !== 'update') return await lostAnswer(session, kind, batch, error, sentAt);
 			return batch.map(() => ({ ok: false, error: requestFailure(error, batch) }));
 		}
-		if (!refusedAsAWhole(result)) return splitAnswer(result, document, kind, batch, diagnoses);
-		const failure = (_: number, own: unknown): Outcome => ({
-			ok: false,
-			error: new SageAnswerError((own as typeof result.errors | undefined) ?? result.errors.map((entry) => reword(entry, kind))),
-		});
+		if (!refusedAsAWhole(result)) return withLinesNamed(splitAnswer(result, document, kind, batch, diagnoses), inputsOf(batch));
+		const failure = (index: number, own: unknown): Outcome => {
+			const error = new SageAnswerError((own as typeof result.errors | undefined) ?? result.errors.map((entry) => reword(entry, kind)));
+			return withLinesNamed([{ ok: false, error }], [batch[index].input])[0];
+		};
 		return await resendWithoutNamed(batch, namedInRefusal(result, kind, batch.length), failure, send);
 	};
 	return {
@@ -83,6 +85,9 @@ function recordMutationPlan(context: IExecuteFunctions, kind: RecordMutationKind
 		send,
 	};
 }
+
+/** Each member's Data (or ID), for naming the lines errors are about. */
+const inputsOf = (batch: RecordMember[]): unknown[] => batch.map((member) => member.input);
 
 /** The answer was lost: each record is looked up in Sage, never sent again (see verify-lost.ts). */
 async function lostAnswer(
@@ -116,7 +121,7 @@ function readMember(
 		return { ...base, fields: '', input: id, id };
 	}
 	const fields = readString(context, 'fields', itemIndex);
-	const data = readJsonObject(context, 'data', 'Data', itemIndex, { emptyAllowed: false });
+	const data = customDataInput(context, readJsonObject(context, 'data', 'Data', itemIndex, { emptyAllowed: false }), itemIndex);
 	if (kind === 'create') return { ...base, fields, input: data };
 	const id = readRequiredString(context, 'id', 'ID', itemIndex, ID_HINT);
 	if (data._id !== undefined && data._id !== null && String(data._id) !== id) {

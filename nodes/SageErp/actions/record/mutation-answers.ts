@@ -14,27 +14,29 @@ export interface AnsweredMember {
 
 /**
  * One aliased mutation per member (`m0: create(...) m1: create(...)`): each alias's result,
- * or the errors whose path names it, goes to its own member; warnings likewise.
+ * or the errors whose path names it, goes to its own member; warnings likewise. `kind` is
+ * the one kind of every alias, or each alias's own (Create or Update mixes them).
  */
 export function splitAnswer(
 	result: GraphQLResult,
 	document: MutationDocument,
-	kind: RecordMutationKind,
+	kinds: RecordMutationKind | readonly RecordMutationKind[],
 	batch: AnsweredMember[],
 	diagnoses: DiagnosisReport,
 ): Outcome[] {
+	const kind = (alias: string): RecordMutationKind => (typeof kinds === 'string' ? kinds : kinds[document.aliases.indexOf(alias)]);
 	const container = valueAt(result.data, document.path);
 	const ownErrors = new Map<string, GraphQLErrorEntry[]>();
 	const generalErrors: GraphQLErrorEntry[] = [];
 	for (const entry of result.errors) {
 		const alias = aliasOf(entry.path, document);
-		if (alias) ownErrors.set(alias, [...(ownErrors.get(alias) ?? []), rewritePath(entry, document, kind)]);
+		if (alias) ownErrors.set(alias, [...(ownErrors.get(alias) ?? []), rewritePath(entry, document, kind(alias))]);
 		else generalErrors.push(entry);
 	}
 	const ownDiagnoses = new Map<string, Diagnosis[]>();
 	for (const diagnosis of result.diagnoses) {
 		const alias = aliasOf(diagnosis.path, document);
-		const rewritten = rewritePath(diagnosis, document, kind);
+		const rewritten = alias ? rewritePath(diagnosis, document, kind(alias)) : diagnosis;
 		if (alias) {
 			ownDiagnoses.set(alias, [...(ownDiagnoses.get(alias) ?? []), rewritten]);
 			diagnoses.note([rewritten], batch[document.aliases.indexOf(alias)].itemIndex);
@@ -48,7 +50,7 @@ export function splitAnswer(
 		const own = ownErrors.get(alias);
 		const itemDiagnoses = ownDiagnoses.get(alias) ?? [];
 		if (own) return { ok: false, error: new SageAnswerError(own, value ?? null, itemDiagnoses) };
-		if (value !== null && value !== undefined) return memberResult(kind, member, value, itemDiagnoses);
+		if (value !== null && value !== undefined) return memberResult(kind(alias), member, value, itemDiagnoses);
 		if (generalErrors.length) return { ok: false, error: new SageAnswerError(generalErrors, null, itemDiagnoses) };
 		return { ok: false, error: new SageResponseError('Sage answered without a result or an error for this record.') };
 	});

@@ -1,0 +1,238 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * `npm run capture`: the README's moving picture, docs/sage-erp-get-many.gif. A real `n8n start`
+ * with this package and the simulator, driven by headless Chromium (playwright-core, as the
+ * e2e screenshot is): add the Sage ERP node after a Manual Trigger, choose Get Many, pick the
+ * Record Type from the list, set Limit, Filter and Fields, execute the step and show the items,
+ * then misspell the filter and show it refused with the right name suggested. Each
+ * step is a frame; ImageMagick (Debian's `imagemagick`) or ffmpeg turns them into the GIF.
+ *
+ * Options: --out <gif, default docs/sage-erp-get-many.gif>  --frames <folder to keep the PNG frames in>
+ * Needs: npm run build, Debian's chromium and imagemagick (or ffmpeg); $SAGE_ERP_CHROMIUM overrides the browser.
+ */
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { spawnSync } = require('child_process');
+const n8nLib = require('./lib/n8n');
+const examples = require('./lib/examples');
+const { startSimulator } = require('./lib/simulator');
+const { stopAll, which } = require('./lib/processes');
+
+const CHROMIUM = process.env.SAGE_ERP_CHROMIUM || '/usr/bin/chromium';
+const WORKFLOW_ID = 'sageErpCaptureGM';
+const VIEWPORT = { width: 1280, height: 760 };
+
+const say = (msg) => process.stdout.write(`[capture] ${msg}\n`);
+
+function parseArgs(argv) {
+	const opts = { out: path.join(n8nLib.REPO_ROOT, 'docs', 'sage-erp-get-many.gif'), frames: null };
+	for (let i = 0; i < argv.length; i++) {
+		if (argv[i] === '--out') opts.out = path.resolve(argv[++i]);
+		else if (argv[i] === '--frames') opts.frames = path.resolve(argv[++i]);
+		else throw new Error(`unknown option ${argv[i]} (options: --out <gif> --frames <folder>)`);
+	}
+	return opts;
+}
+
+/** The real ImageMagick `convert` (some machines put a stand-in first on PATH), else null. */
+function imageMagick() {
+	for (const candidate of [which('magick'), which('convert'), '/usr/bin/convert'].filter(Boolean)) {
+		const res = spawnSync(candidate, ['-version'], { encoding: 'utf8' });
+		if (res.status === 0 && /^Version: ImageMagick/m.test(res.stdout)) return candidate;
+	}
+	return null;
+}
+
+/** The workflow the capture starts from: only a Manual Trigger, as a new workflow has. */
+function startingWorkflow() {
+	return {
+		id: WORKFLOW_ID,
+		name: 'Customers from Sage ERP',
+		active: false,
+		nodes: [{ id: 'd0000000-0000-4000-8000-000000000001', name: "When clicking 'Execute workflow'", type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }],
+		connections: {},
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
+}
+
+/** Frames numbered in order, each shown for `hold` hundredths of a second in the GIF. */
+function framer(page, dir) {
+	const frames = [];
+	return {
+		frames,
+		async shot(hold = 60) {
+			const file = path.join(dir, `frame-${String(frames.length).padStart(3, '0')}.png`);
+			await page.screenshot({ path: file });
+			frames.push({ file, hold });
+		},
+	};
+}
+
+async function signIn(page, baseUrl, owner) {
+	await page.goto(`${baseUrl}/signin`);
+	await page.locator('input[name="emailOrLdapLoginId"], input[type="email"]').first().fill(owner.email);
+	await page.locator('input[type="password"]').first().fill(owner.password);
+	await page.locator('button[type="submit"], [data-test-id="form-submit-button"]').first().click();
+	await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+}
+
+/**
+ * Types like a person, a frame every few characters, then leaves the field: the editor saves a
+ * parameter a moment after the last key, so executing at once would run with what it had saved.
+ */
+async function typeSlowly(page, locator, text, frame, { leave = true } = {}) {
+	await locator.click();
+	for (let i = 0; i < text.length; i += 4) {
+		await locator.pressSequentially(text.slice(i, i + 4), { delay: 20 });
+		await frame.shot(20);
+	}
+	if (!leave) return;
+	await locator.press('Tab');
+	await page.waitForTimeout(400);
+}
+
+/** Canvas → node creator → Sage ERP → Get many records: the node's panel opens. */
+async function addGetMany(page, frame) {
+	await page.locator('[data-test-id="canvas-handle-plus"]').first().click();
+	const search = page.locator('[data-test-id="node-creator-search-bar"] input, input[data-test-id="node-creator-search-bar"]').first();
+	await search.waitFor();
+	await frame.shot();
+	await typeSlowly(page, search, 'Sage ERP', frame, { leave: false });
+	await page.locator('[data-test-id="node-creator"]').getByText('Sage ERP', { exact: true }).first().waitFor();
+	await frame.shot(100);
+	// n8n lists the node and its trigger as one entry, whose actions come next.
+	await page.locator('[data-test-id="node-creator"]').getByText('Sage ERP', { exact: true }).first().click();
+	await page.getByText('Get many records', { exact: true }).first().waitFor();
+	await page.waitForTimeout(600); // the actions panel slides in
+	await frame.shot(120);
+	await page.getByText('Get many records', { exact: true }).first().click();
+	await page.locator('[data-test-id="ndv"]').waitFor({ state: 'visible' });
+	await page.waitForTimeout(800); // the panel's parameters and the credential settle
+	await frame.shot(120);
+}
+
+/** Record Type from the list (searched), Limit and Fields. */
+async function fillParameters(page, frame) {
+	const ndv = page.locator('[data-test-id="ndv"]');
+	await ndv.locator('[data-test-id="resource-locator-recordType"] [data-test-id="rlc-input"]').first().click();
+	const listSearch = page.locator('input[data-test-id="rlc-search"], [data-test-id="rlc-search"] input').first();
+	await listSearch.waitFor();
+	// The list comes from the tenant's schema: wait for it, not for the skeleton before it.
+	await page.locator('[data-test-id="rlc-item"]').first().waitFor();
+	await frame.shot(100);
+	await typeSlowly(page, listSearch, 'customer', frame, { leave: false });
+	// Each keystroke asks n8n, which asks the node's list search: wait for the answer.
+	const customer = page.locator('[data-test-id="rlc-item"]').filter({ hasText: 'xtremMasterData.customer' }).first();
+	await customer.waitFor();
+	await page.waitForTimeout(300);
+	await frame.shot(120);
+	await customer.click();
+	await frame.shot(100);
+	const limit = ndv.locator('[data-test-id="parameter-input-limit"] input').first();
+	await limit.fill('');
+	await typeSlowly(page, limit, '5', frame);
+	const filter = ndv.locator('[data-test-id="parameter-input-filter"] input, [data-test-id="parameter-input-filter"] textarea').first();
+	await typeSlowly(page, filter, '{isActive:true}', frame);
+	const fields = ndv.locator('[data-test-id="parameter-input-fields"] input, [data-test-id="parameter-input-fields"] textarea').first();
+	await typeSlowly(page, fields, '_id id name city creditLimit', frame);
+	await frame.shot(100);
+}
+
+/** Execute step, then the items in the output panel's table. */
+async function executeAndShow(page, frame) {
+	const ndv = page.locator('[data-test-id="ndv"]');
+	await ndv.locator('[data-test-id="node-execute-button"]').first().click();
+	const output = page.locator('[data-test-id="output-panel"]');
+	await output.getByText('Juniper Group').first().waitFor({ timeout: 30000 });
+	await page.waitForTimeout(500);
+	await frame.shot(400);
+}
+
+/** A typo in Filter: refused before anything is sent, with the name it was meant to be. */
+async function showTypo(page, frame) {
+	const ndv = page.locator('[data-test-id="ndv"]');
+	const filter = ndv.locator('[data-test-id="parameter-input-filter"] input, [data-test-id="parameter-input-filter"] textarea').first();
+	await filter.fill('');
+	await typeSlowly(page, filter, '{isActiv:true}', frame);
+	await ndv.locator('[data-test-id="node-execute-button"]').first().click();
+	await page.locator('[data-test-id="output-panel"]').getByText("Did you mean 'isActive'?", { exact: false }).first().waitFor({ timeout: 30000 });
+	await page.waitForTimeout(500);
+	await frame.shot(400);
+}
+
+/**
+ * The frames as one GIF, small enough for a README: 64 colours without dithering (the editor
+ * is flat colour, and dithering noise defeats the compression), each frame storing only the
+ * pixels that changed since the one before.
+ */
+function toGif(frames, out) {
+	const convert = imageMagick();
+	if (!convert) throw new Error('ImageMagick is missing (apt-get install -y imagemagick)');
+	const args = ['-loop', '0'];
+	for (const { file, hold } of frames) args.push('-delay', String(hold), file);
+	args.push('+dither', '-colors', '64', '-fuzz', '1%', '-layers', 'OptimizeTransparency', out);
+	const res = spawnSync(convert, args, { encoding: 'utf8' });
+	if (res.status !== 0) throw new Error(`${convert} failed: ${res.stderr}`);
+}
+
+async function capture(opts, baseUrl, owner, dir) {
+	const playwright = require('playwright-core');
+	const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'sage-erp-capture-chromium-'));
+	const context = await playwright.chromium.launchPersistentContext(profile, {
+		executablePath: CHROMIUM,
+		headless: true,
+		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+		viewport: VIEWPORT,
+		deviceScaleFactor: 1,
+	});
+	try {
+		const page = context.pages()[0] ?? (await context.newPage());
+		page.setDefaultTimeout(30000);
+		await signIn(page, baseUrl, owner);
+		await page.goto(`${baseUrl}/workflow/${WORKFLOW_ID}`);
+		await page.locator('[data-test-id="canvas-node"]').first().waitFor();
+		await page.waitForTimeout(1000);
+		const frame = framer(page, dir);
+		await frame.shot(100);
+		await addGetMany(page, frame);
+		await fillParameters(page, frame);
+		await executeAndShow(page, frame);
+		await showTypo(page, frame);
+		return frame.frames;
+	} finally {
+		await context.close();
+		fs.rmSync(profile, { recursive: true, force: true });
+	}
+}
+
+async function main() {
+	const opts = parseArgs(process.argv.slice(2));
+	if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+	if (!imageMagick()) throw new Error('ImageMagick is missing: apt-get install -y imagemagick');
+	const dir = opts.frames || fs.mkdtempSync(path.join(os.tmpdir(), 'sage-erp-capture-'));
+	fs.mkdirSync(dir, { recursive: true });
+	const sim = await startSimulator({ port: 0 });
+	let inst;
+	try {
+		inst = await n8nLib.prepareInstance({ name: 'capture', credentials: [examples.simulatorCredential(sim)], workflows: [startingWorkflow()], quiet: true });
+		say(`starting n8n in ${path.relative(process.cwd(), inst.userFolder)}`);
+		const n8n = await n8nLib.startN8n(inst.n8n, inst.env({}, { brokerPort: await require('./lib/processes').freePort() }), { logFile: path.join(inst.userFolder, 'n8n.log') });
+		const frames = await capture(opts, n8n.baseUrl, inst.owner, dir);
+		fs.mkdirSync(path.dirname(opts.out), { recursive: true });
+		toGif(frames, opts.out);
+		say(`${frames.length} frames -> ${path.relative(process.cwd(), opts.out)} (${(fs.statSync(opts.out).size / 1024).toFixed(0)} KB)`);
+	} finally {
+		await stopAll();
+		await sim.stop();
+		if (inst) n8nLib.removeUserFolder(inst.userFolder);
+		if (!opts.frames) fs.rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+main().catch((err) => {
+	process.stderr.write(`[capture] FAILED: ${err.stack || err.message}\n`);
+	stopAll().finally(() => process.exit(1));
+});
