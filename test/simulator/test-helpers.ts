@@ -9,7 +9,7 @@ export interface HttpResult {
 }
 
 export async function http(method: string, url: string, init: { headers?: Record<string, string>; body?: string } = {}): Promise<HttpResult> {
-	const res = await fetch(url, { method, headers: init.headers, body: init.body });
+	const res = await fetchOnce(url, { method, headers: init.headers, body: init.body });
 	const text = await res.text();
 	let json: unknown = undefined;
 	try {
@@ -18,6 +18,21 @@ export async function http(method: string, url: string, init: { headers?: Record
 		json = undefined;
 	}
 	return { status: res.status, headers: res.headers, text, json };
+}
+
+/**
+ * fetch, sent again once when a pooled keep-alive socket turns out closed by the server
+ * (its idle timeout won the race, as it can on a loaded machine): the simulator tests check
+ * the simulator, not fetch's connection reuse.
+ */
+async function fetchOnce(url: string, init: RequestInit): Promise<Response> {
+	try {
+		return await fetch(url, init);
+	} catch (error) {
+		const code = (error as { cause?: { code?: string } }).cause?.code;
+		if (code !== 'ECONNRESET' && code !== 'UND_ERR_SOCKET') throw error;
+		return await fetch(url, init);
+	}
 }
 
 export function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
