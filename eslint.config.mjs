@@ -18,7 +18,10 @@ export default [
 	},
 	// Where n8n's scanner applies these rules: the node and credential sources and package.json.
 	// Its tarball leg then checks the bundle, the Sage client included, for globals and imports.
-	{ ...n8nCommunityNodesPlugin.configs.recommended, files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'] },
+	{
+		...n8nCommunityNodesPlugin.configs.recommended,
+		files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'],
+	},
 	{
 		// The Sage client knows nothing about n8n (docs/architecture.md): it is handed a port
 		// to send through, and the nodes turn its coded errors into n8n errors at their edge.
@@ -28,15 +31,31 @@ export default [
 				'error',
 				{
 					patterns: [
-						{ group: ['n8n-*', '@n8n/*', '**/nodes/**', '**/credentials/**'], message: 'The Sage client stays n8n-free: hand it what it needs through its options.' },
+						{
+							group: ['n8n-*', '@n8n/*', '**/nodes/**', '**/credentials/**'],
+							message: 'The Sage client stays n8n-free: hand it what it needs through its options.',
+						},
 					],
 				},
 			],
 			'no-restricted-globals': [
 				'error',
-				...['process', 'global', 'globalThis', '__dirname', '__filename', 'setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate'].map(
-					(name) => ({ name, message: 'n8n’s verification forbids this global in a community package.' }),
-				),
+				...[
+					'process',
+					'global',
+					'globalThis',
+					'__dirname',
+					'__filename',
+					'setTimeout',
+					'setInterval',
+					'setImmediate',
+					'clearTimeout',
+					'clearInterval',
+					'clearImmediate',
+				].map((name) => ({
+					name,
+					message: 'n8n’s verification forbids this global in a community package.',
+				})),
 			],
 		},
 	},

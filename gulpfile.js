@@ -53,15 +53,24 @@ function licences(done) {
 function entryFiles(done) {
 	for (const [file, className] of Object.entries(ENTRY_FILES)) {
 		const target = path.join(DIST, file);
-		const relative = path.relative(path.dirname(target), path.join(DIST, BUNDLE)).split(path.sep).join('/');
+		const relative = path
+			.relative(path.dirname(target), path.join(DIST, BUNDLE))
+			.split(path.sep)
+			.join('/');
 		fs.mkdirSync(path.dirname(target), { recursive: true });
-		fs.writeFileSync(target, `'use strict';\nexports.${className} = require('./${relative}').${className};\n`);
+		fs.writeFileSync(
+			target,
+			`'use strict';\nexports.${className} = require('./${relative}').${className};\n`,
+		);
 	}
 	done();
 }
 
 function assets() {
-	return src(['nodes/**/*.{svg,png,json}', 'credentials/**/*.{svg,png}'], { base: '.', encoding: false }).pipe(dest(DIST));
+	return src(['nodes/**/*.{svg,png,json}', 'credentials/**/*.{svg,png}'], {
+		base: '.',
+		encoding: false,
+	}).pipe(dest(DIST));
 }
 
 exports.build = series(clean, bundle, entryFiles, assets, licences);

@@ -29,11 +29,18 @@ const NEEDS_N8N = { webhook: true, getmany: false, creates: true, scaling: false
 const REPO_ROOT = path.resolve(__dirname, '..');
 
 const started = Date.now();
-const log = (msg) => process.stdout.write(`[bench ${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${msg}\n`);
+const log = (msg) =>
+	process.stdout.write(
+		`[bench ${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${msg}\n`,
+	);
 
 function git(args) {
 	try {
-		return execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+		return execFileSync('git', args, {
+			cwd: REPO_ROOT,
+			encoding: 'utf8',
+			stdio: ['ignore', 'pipe', 'ignore'],
+		}).trim();
 	} catch {
 		return null;
 	}
@@ -51,28 +58,44 @@ function tenantsFor(config) {
 	const t = [];
 	const s = config.scenarios;
 	if (s.includes('webhook')) t.push({ id: SCENARIOS.webhook.TENANT });
-	if (s.includes('getmany')) t.push({ id: SCENARIOS.getmany.TENANT, seed: { customers: config.getmany.records } });
+	if (s.includes('getmany'))
+		t.push({ id: SCENARIOS.getmany.TENANT, seed: { customers: config.getmany.records } });
 	if (s.includes('creates')) t.push({ id: SCENARIOS.creates.TENANT });
-	if (s.includes('scaling')) for (const n of config.scaling.records) t.push({ id: SCENARIOS.scaling.tenantFor(n), seed: { customers: n } });
+	if (s.includes('scaling'))
+		for (const n of config.scaling.records)
+			t.push({ id: SCENARIOS.scaling.tenantFor(n), seed: { customers: n } });
 	return t;
 }
 
 async function main() {
 	const opts = parseArgs(process.argv.slice(2));
 	if (opts.help) {
-		process.stdout.write(fs.readFileSync(path.join(__dirname, 'lib', 'config.js'), 'utf8').split('*/')[0].replace(/^'use strict';\n\/\*\*?/, '').replace(/^ \* ?/gm, ''));
+		process.stdout.write(
+			fs
+				.readFileSync(path.join(__dirname, 'lib', 'config.js'), 'utf8')
+				.split('*/')[0]
+				.replace(/^'use strict';\n\/\*\*?/, '')
+				.replace(/^ \* ?/gm, ''),
+		);
 		return 0;
 	}
 	const config = buildConfig(opts);
-	log(`scenarios ${config.scenarios.join(', ')}; latencies ${config.latencies.join('/')} ms; size factor ${config.sizeFactor}; ${config.runs} run(s)`);
+	log(
+		`scenarios ${config.scenarios.join(', ')}; latencies ${config.latencies.join('/')} ms; size factor ${config.sizeFactor}; ${config.runs} run(s)`,
+	);
 
 	const packageDir = rn.snapshotPackage();
 	snapshot = packageDir;
-	if (!packageDir) log('the package is not built (npm run build): measuring everything but our node');
-	const needN8n = !config.inProcessOnly && config.scenarios.some((s) => NEEDS_N8N[s] || s === 'getmany');
+	if (!packageDir)
+		log('the package is not built (npm run build): measuring everything but our node');
+	const needN8n =
+		!config.inProcessOnly && config.scenarios.some((s) => NEEDS_N8N[s] || s === 'getmany');
 	const n8n = needN8n ? await ensureN8n({ quiet: true }) : null;
 	let n8nNode = null;
-	if (n8n) n8nNode = execFileSync(n8n.nodeBin, ['--version'], { encoding: 'utf8' }).trim().replace(/^v/, '');
+	if (n8n)
+		n8nNode = execFileSync(n8n.nodeBin, ['--version'], { encoding: 'utf8' })
+			.trim()
+			.replace(/^v/, '');
 
 	const results = {
 		meta: {
@@ -91,8 +114,10 @@ async function main() {
 			node: process.versions.node,
 			n8nVersion: rn.n8nVersion,
 			n8nNode,
-			n8nCoreHarness: JSON.parse(fs.readFileSync(require.resolve('n8n-core/package.json'), 'utf8')).version,
-			packageVersion: JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).version,
+			n8nCoreHarness: JSON.parse(fs.readFileSync(require.resolve('n8n-core/package.json'), 'utf8'))
+				.version,
+			packageVersion: JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'))
+				.version,
 			commit: git(['rev-parse', '--short', 'HEAD']),
 			dirty: (git(['status', '--porcelain', '--untracked-files=no']) || '') !== '',
 			packageBuilt: !!packageDir,
@@ -117,10 +142,18 @@ async function main() {
 			const t0 = Date.now();
 			log(`${name}: start`);
 			try {
-				results.scenarios[name] = await SCENARIOS[name].run({ config, sim, packageDir, log, n8nNodeBin: n8n?.nodeBin });
+				results.scenarios[name] = await SCENARIOS[name].run({
+					config,
+					sim,
+					packageDir,
+					log,
+					n8nNodeBin: n8n?.nodeBin,
+				});
 			} catch (err) {
 				failed = true;
-				results.scenarios[name] = { error: String(err && err.message ? err.message : err).slice(0, 4000) };
+				results.scenarios[name] = {
+					error: String(err && err.message ? err.message : err).slice(0, 4000),
+				};
 				log(`${name}: FAILED ${err && err.stack ? err.stack : err}`);
 			}
 			results.meta.scenarioSeconds[name] = (Date.now() - t0) / 1000;
@@ -145,9 +178,13 @@ async function main() {
 	process.stdout.write('\nTargets\n');
 	for (const t of results.targets) {
 		const mark = t.pass === true ? 'PASS' : t.pass === false ? 'MISS' : 'n/a ';
-		process.stdout.write(`  ${mark}  ${t.target}${t.latencyMs === null ? '' : ` @${t.latencyMs} ms`}: ${fmt(t.value)} (threshold ${fmt(t.threshold)}) ${t.detail}\n`);
+		process.stdout.write(
+			`  ${mark}  ${t.target}${t.latencyMs === null ? '' : ` @${t.latencyMs} ms`}: ${fmt(t.value)} (threshold ${fmt(t.threshold)}) ${t.detail}\n`,
+		);
 	}
-	process.stdout.write(`\nWrote ${path.relative(process.cwd(), path.join(config.out, 'RESULTS.md')) || 'RESULTS.md'} and results.json in ${fmt(results.meta.durationSeconds)} s\n`);
+	process.stdout.write(
+		`\nWrote ${path.relative(process.cwd(), path.join(config.out, 'RESULTS.md')) || 'RESULTS.md'} and results.json in ${fmt(results.meta.durationSeconds)} s\n`,
+	);
 	return failed ? 1 : 0;
 }
 

@@ -29,7 +29,10 @@ export class SageErpApi implements ICredentialType {
 
 	displayName = 'Sage ERP API';
 
-	icon = { light: 'file:../nodes/SageErp/sageErp.svg', dark: 'file:../nodes/SageErp/sageErp.dark.svg' } as const;
+	icon = {
+		light: 'file:../nodes/SageErp/sageErp.svg',
+		dark: 'file:../nodes/SageErp/sageErp.dark.svg',
+	} as const;
 
 	documentationUrl = 'https://github.com/n8n-nodes-sage-erp/n8n-nodes-sage-erp#credential';
 
@@ -40,7 +43,8 @@ export class SageErpApi implements ICredentialType {
 			type: 'string',
 			default: 'https://api.erp.sage.com/v1/token',
 			required: true,
-			description: 'Sage’s token endpoint. Regional hosts such as https://api.eu.erp.sage.com/v1/token go here.',
+			description:
+				'Sage’s token endpoint. Regional hosts such as https://api.eu.erp.sage.com/v1/token go here.',
 		},
 		{
 			displayName: 'Client ID',
@@ -80,7 +84,8 @@ export class SageErpApi implements ICredentialType {
 				{
 					name: 'OAuth2 Client Credentials',
 					value: 'oauth2',
-					description: 'Form-encoded grant_type=client_credentials with scope=tenantid:&lt;tenant&gt;',
+					description:
+						'Form-encoded grant_type=client_credentials with scope=tenantid:&lt;tenant&gt;',
 				},
 			],
 			default: 'json',
@@ -107,16 +112,25 @@ export class SageErpApi implements ICredentialType {
 		},
 	];
 
-	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+	async preAuthentication(
+		this: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+	): Promise<IDataObject> {
 		return await exchangeForCredential(credentials, n8nTransport(this, credentials));
 	}
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
 		if (requestOptions.url === TEST_PLACEHOLDER) {
 			const { url, headers, body } = credentialTestRequest(credentials);
 			return { ...requestOptions, url, headers, body, json: false };
 		}
-		const headers = { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.accessToken ?? '')}` };
+		const headers = {
+			...requestOptions.headers,
+			Authorization: `Bearer ${String(credentials.accessToken ?? '')}`,
+		};
 		return { ...requestOptions, headers };
 	}
 
@@ -125,11 +139,19 @@ export class SageErpApi implements ICredentialType {
 		rules: [
 			{
 				type: 'responseCode',
-				properties: { value: 401, message: 'Sage refused these credentials (HTTP 401). Check the Client ID and Client Secret of the Sage ERP API credential.' },
+				properties: {
+					value: 401,
+					message:
+						'Sage refused these credentials (HTTP 401). Check the Client ID and Client Secret of the Sage ERP API credential.',
+				},
 			},
 			{
 				type: 'responseCode',
-				properties: { value: 403, message: 'Sage refused access (HTTP 403). Check the Tenant ID, and that the app is authorised for that tenant.' },
+				properties: {
+					value: 403,
+					message:
+						'Sage refused access (HTTP 403). Check the Tenant ID, and that the app is authorised for that tenant.',
+				},
 			},
 		],
 	};

@@ -53,7 +53,9 @@ export function requireAsyncOperation(schema: SageSchema, name: string): AsyncOp
 	const info = all.find((candidate) => candidate.name === wanted);
 	if (info) return info;
 	const last = wanted.split('.').pop()?.toLowerCase() ?? '';
-	const similar = all.filter((candidate) => candidate.operationName.toLowerCase() === last).map((candidate) => candidate.name);
+	const similar = all
+		.filter((candidate) => candidate.operationName.toLowerCase() === last)
+		.map((candidate) => candidate.name);
 	throw new SageDocumentError(
 		`The asynchronous operation "${wanted}" does not exist in this Sage tenant.`,
 		similar.length
@@ -67,28 +69,49 @@ function discover(schema: GraphQLSchema): AsyncOperationInfo[] {
 	const mutationRoot = schema.getMutationType();
 	if (!mutationRoot) return [];
 	const operations: AsyncOperationInfo[] = [];
-	for (const [packageName, nodeName, operationName, operationField] of pathsOfDepthThree(mutationRoot)) {
+	for (const [packageName, nodeName, operationName, operationField] of pathsOfDepthThree(
+		mutationRoot,
+	)) {
 		const start = objectField(operationField, 'start');
 		if (!start || !objectField(start, 'trackingId')) continue;
 		const trackAt = (root: GraphQLObjectType | null | undefined) => {
-			const operation = root && objectField(objectField(objectField(root.getFields()[packageName], nodeName), operationName), 'track');
-			return operation && operation.args.length >= 1 && objectField(operation, 'status') ? operation : undefined;
+			const operation =
+				root &&
+				objectField(
+					objectField(objectField(root.getFields()[packageName], nodeName), operationName),
+					'track',
+				);
+			return operation && operation.args.length >= 1 && objectField(operation, 'status')
+				? operation
+				: undefined;
 		};
 		const fromQuery = trackAt(schema.getQueryType());
 		const track = fromQuery ?? trackAt(mutationRoot);
 		if (!track) continue;
 		const tracking = getNamedType(track.type) as GraphQLObjectType;
 		const name = `${packageName}.${nodeName}.${operationName}`;
-		operations.push({ name, packageName, nodeName, operationName, start, track, trackRoot: fromQuery ? 'query' : 'mutation', tracking });
+		operations.push({
+			name,
+			packageName,
+			nodeName,
+			operationName,
+			start,
+			track,
+			trackRoot: fromQuery ? 'query' : 'mutation',
+			tracking,
+		});
 	}
 	return operations.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** root -> package -> node -> operation, each step a field answering an object. */
-function* pathsOfDepthThree(root: GraphQLObjectType): Generator<[string, string, string, AnyField]> {
+function* pathsOfDepthThree(
+	root: GraphQLObjectType,
+): Generator<[string, string, string, AnyField]> {
 	for (const packageField of Object.values(root.getFields())) {
 		for (const nodeField of objectFields(packageField)) {
-			for (const operationField of objectFields(nodeField)) yield [packageField.name, nodeField.name, operationField.name, operationField];
+			for (const operationField of objectFields(nodeField))
+				yield [packageField.name, nodeField.name, operationField.name, operationField];
 		}
 	}
 }
@@ -105,12 +128,21 @@ function objectField(field: AnyField | undefined, name: string): AnyField | unde
 /** The argument `track` takes the tracking ID in: `trackingId`, else its only required one, else its first. */
 export function trackingArgument(info: AsyncOperationInfo) {
 	const args = info.track.args;
-	return args.find((arg) => arg.name === 'trackingId') ?? args.find((arg) => isNonNullType(arg.type)) ?? args[0];
+	return (
+		args.find((arg) => arg.name === 'trackingId') ??
+		args.find((arg) => isNonNullType(arg.type)) ??
+		args[0]
+	);
 }
 
 /** The scalar fields `track` answers besides `result` (status, errorMessage, ...), in schema order. */
 export function trackingScalars(info: AsyncOperationInfo): string[] {
 	return Object.values(info.tracking.getFields())
-		.filter((field) => field.name !== 'result' && isLeafType(getNamedType(field.type)) && !field.args.some((arg) => isNonNullType(arg.type)))
+		.filter(
+			(field) =>
+				field.name !== 'result' &&
+				isLeafType(getNamedType(field.type)) &&
+				!field.args.some((arg) => isNonNullType(arg.type)),
+		)
 		.map((field) => field.name);
 }

@@ -11,9 +11,51 @@ import { wait } from './wait';
 export type StatusKind = 'success' | 'failure' | 'running' | 'unknown';
 
 // Compared lower-case with everything but letters dropped: "In Progress", "in_progress" and "inProgress" are one word.
-const SUCCESS = new Set(['success', 'succeeded', 'successful', 'done', 'completed', 'complete', 'finished', 'ok', 'ready', 'available']);
-const FAILURE = new Set(['error', 'errors', 'failed', 'failure', 'aborted', 'cancelled', 'canceled', 'stopped', 'interrupted', 'rejected', 'expired', 'timeout', 'timedout', 'killed']);
-const RUNNING = new Set(['pending', 'running', 'inprogress', 'queued', 'new', 'started', 'starting', 'submitted', 'waiting', 'processing', 'scheduled', 'created', 'accepted', 'initialized', 'executing']);
+const SUCCESS = new Set([
+	'success',
+	'succeeded',
+	'successful',
+	'done',
+	'completed',
+	'complete',
+	'finished',
+	'ok',
+	'ready',
+	'available',
+]);
+const FAILURE = new Set([
+	'error',
+	'errors',
+	'failed',
+	'failure',
+	'aborted',
+	'cancelled',
+	'canceled',
+	'stopped',
+	'interrupted',
+	'rejected',
+	'expired',
+	'timeout',
+	'timedout',
+	'killed',
+]);
+const RUNNING = new Set([
+	'pending',
+	'running',
+	'inprogress',
+	'queued',
+	'new',
+	'started',
+	'starting',
+	'submitted',
+	'waiting',
+	'processing',
+	'scheduled',
+	'created',
+	'accepted',
+	'initialized',
+	'executing',
+]);
 
 export function statusKind(status: string): StatusKind {
 	const word = status.toLowerCase().replace(/[^a-z]/g, '');
@@ -35,14 +77,18 @@ export interface TrackOptions {
 }
 
 /** Polls (after each interval) until a status of success, which gives the tracking answer; failure and the time limit throw. */
-export async function trackUntilDone(poll: () => Promise<Record<string, unknown>>, options: TrackOptions): Promise<Record<string, unknown>> {
+export async function trackUntilDone(
+	poll: () => Promise<Record<string, unknown>>,
+	options: TrackOptions,
+): Promise<Record<string, unknown>> {
 	const now = options.now ?? Date.now;
 	const startedAt = now();
 	for (;;) {
 		const remaining = options.timeLimitMs - (now() - startedAt);
 		await wait(Math.max(0, Math.min(options.intervalMs, remaining)), options.signal);
 		const tracking = await poll();
-		const status = tracking.status === undefined || tracking.status === null ? '' : String(tracking.status);
+		const status =
+			tracking.status === undefined || tracking.status === null ? '' : String(tracking.status);
 		const kind = statusKind(status);
 		if (kind === 'success') return tracking;
 		if (kind === 'failure') throw failed(options, status, tracking);
@@ -50,7 +96,11 @@ export async function trackUntilDone(poll: () => Promise<Record<string, unknown>
 	}
 }
 
-function failed(options: TrackOptions, status: string, tracking: Record<string, unknown>): SageOperationFailedError {
+function failed(
+	options: TrackOptions,
+	status: string,
+	tracking: Record<string, unknown>,
+): SageOperationFailedError {
 	const said = ['errorMessage', 'message', 'error', 'errorText', 'reason']
 		.map((key) => tracking[key])
 		.find((value): value is string => typeof value === 'string' && value.trim() !== '');
@@ -67,7 +117,8 @@ function failed(options: TrackOptions, status: string, tracking: Record<string, 
 function timedOut(options: TrackOptions, status: string, kind: StatusKind): SageTimeoutError {
 	const seconds = Math.round(options.timeLimitMs / 100) / 10;
 	const last = status ? `"${status}"` : 'empty';
-	const known = kind === 'unknown' && status ? ', a word the node does not know as finished or failed' : '';
+	const known =
+		kind === 'unknown' && status ? ', a word the node does not know as finished or failed' : '';
 	return new SageTimeoutError(
 		`Sage's asynchronous operation ${options.name} had not finished after ${seconds} s (Options > Time Limit): its last status was ${last}${known}. Tracking ID: ${options.trackingId}.`,
 		{ hint: 'Raise Options > Time Limit; the operation may still finish in Sage.' },

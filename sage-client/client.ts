@@ -1,5 +1,16 @@
-import { SageAuthError, SageNetworkError, SageResponseError, SageThrottledError, type GraphQLErrorEntry } from './errors';
-import { downloadTarget, readDownload, type DownloadRequest, type DownloadedFile } from './download';
+import {
+	SageAuthError,
+	SageNetworkError,
+	SageResponseError,
+	SageThrottledError,
+	type GraphQLErrorEntry,
+} from './errors';
+import {
+	downloadTarget,
+	readDownload,
+	type DownloadRequest,
+	type DownloadedFile,
+} from './download';
 import { send, type HttpResponse, type Transport } from './http';
 import { tokenManager } from './process-wide';
 import type { SageCredentials, TokenManager, TokenRequestContext, TokenSession } from './tokens';
@@ -62,7 +73,9 @@ export class SageClient {
 	}
 
 	async execute(request: GraphQLRequest): Promise<GraphQLResult> {
-		return readGraphQLResponse(await this.authorized(request.signal, (session) => this.post(session, request)));
+		return readGraphQLResponse(
+			await this.authorized(request.signal, (session) => this.post(session, request)),
+		);
 	}
 
 	/** A file that Sage's answer names, with the same bearer token; only from the GraphQL URL's origin (download.ts). */
@@ -91,7 +104,10 @@ export class SageClient {
 	 * waited out a Retry-After, so a second 401 renews once more, this time for this request.
 	 * 401 means nothing was run.
 	 */
-	private async authorized(signal: AbortSignal | undefined, sendWith: (session: TokenSession) => Promise<HttpResponse>): Promise<HttpResponse> {
+	private async authorized(
+		signal: AbortSignal | undefined,
+		sendWith: (session: TokenSession) => Promise<HttpResponse>,
+	): Promise<HttpResponse> {
 		let session = await this.session(signal);
 		let response = await sendWith(session);
 		for (let renewals = 0; response.status === 401; renewals++) {
@@ -101,7 +117,11 @@ export class SageClient {
 					hint: 'Check that the app registration still has access to the tenant in the Sage ERP API credential.',
 				});
 			}
-			session = await this.tokens.renewAfterUnauthorized(this.credentials, session, this.tokenContext(signal));
+			session = await this.tokens.renewAfterUnauthorized(
+				this.credentials,
+				session,
+				this.tokenContext(signal),
+			);
 			response = await sendWith(session);
 		}
 		return response;
@@ -117,7 +137,8 @@ export class SageClient {
 
 	private post(session: TokenSession, request: GraphQLRequest): Promise<HttpResponse> {
 		const body: Record<string, unknown> = { query: request.query };
-		if (request.variables && Object.keys(request.variables).length) body.variables = request.variables;
+		if (request.variables && Object.keys(request.variables).length)
+			body.variables = request.variables;
 		if (request.operationName) body.operationName = request.operationName;
 		return send(this.options.transport, {
 			url: session.graphqlUrl,
@@ -142,19 +163,27 @@ function readGraphQLResponse(response: HttpResponse): GraphQLResult {
 	let parsed: Record<string, unknown> | undefined;
 	try {
 		const value: unknown = JSON.parse(response.body);
-		if (value && typeof value === 'object' && !Array.isArray(value)) parsed = value as Record<string, unknown>;
+		if (value && typeof value === 'object' && !Array.isArray(value))
+			parsed = value as Record<string, unknown>;
 	} catch {
 		parsed = undefined;
 	}
 	const errors = Array.isArray(parsed?.errors) ? (parsed.errors as GraphQLErrorEntry[]) : [];
 	// Sage answers business-rule failures with 200, and GraphQL validation errors may come with 400.
 	if (parsed && (status === 200 || (status >= 400 && status < 500 && errors.length))) {
-		const data = parsed.data && typeof parsed.data === 'object' ? (parsed.data as Record<string, unknown>) : null;
+		const data =
+			parsed.data && typeof parsed.data === 'object'
+				? (parsed.data as Record<string, unknown>)
+				: null;
 		if (!data && !errors.length) {
-			throw new SageResponseError('Sage answered without data and without errors.', { httpStatus: status });
+			throw new SageResponseError('Sage answered without data and without errors.', {
+				httpStatus: status,
+			});
 		}
 		const extensions = parsed.extensions as { diagnoses?: unknown } | undefined;
-		const diagnoses = Array.isArray(extensions?.diagnoses) ? (extensions.diagnoses as Diagnosis[]) : [];
+		const diagnoses = Array.isArray(extensions?.diagnoses)
+			? (extensions.diagnoses as Diagnosis[])
+			: [];
 		return { data, errors, diagnoses };
 	}
 	if (status === 403) {
@@ -164,22 +193,33 @@ function readGraphQLResponse(response: HttpResponse): GraphQLResult {
 		});
 	}
 	if (status === 429) {
-		throw new SageThrottledError(`Sage kept limiting requests (HTTP 429) after ${response.attempts} attempts.`, {
-			httpStatus: status,
-			hint: 'Sage is limiting requests; run the workflow again later or lower its pace.',
-		});
+		throw new SageThrottledError(
+			`Sage kept limiting requests (HTTP 429) after ${response.attempts} attempts.`,
+			{
+				httpStatus: status,
+				hint: 'Sage is limiting requests; run the workflow again later or lower its pace.',
+			},
+		);
 	}
 	if (status >= 500) {
-		throw new SageNetworkError(`Sage answered HTTP ${status} after ${response.attempts} attempt(s).`, {
-			httpStatus: status,
-			hint:
-				status === 503
-					? 'Sage was unavailable and did not run the request; run it again later.'
-					: 'Sage may be unavailable; try again later.',
-		});
+		throw new SageNetworkError(
+			`Sage answered HTTP ${status} after ${response.attempts} attempt(s).`,
+			{
+				httpStatus: status,
+				hint:
+					status === 503
+						? 'Sage was unavailable and did not run the request; run it again later.'
+						: 'Sage may be unavailable; try again later.',
+			},
+		);
 	}
 	if (status === 200) {
-		throw new SageResponseError('The GraphQL URL answered with something that is not GraphQL JSON.', { httpStatus: status });
+		throw new SageResponseError(
+			'The GraphQL URL answered with something that is not GraphQL JSON.',
+			{ httpStatus: status },
+		);
 	}
-	throw new SageResponseError(`Sage answered HTTP ${status} to the GraphQL request.`, { httpStatus: status });
+	throw new SageResponseError(`Sage answered HTTP ${status} to the GraphQL request.`, {
+		httpStatus: status,
+	});
 }

@@ -1,7 +1,12 @@
 import { SageError } from './errors';
 import type { Transport } from './http';
 import { tokenManager } from './process-wide';
-import { checkCredentials, credentialFingerprint, exchangeRequest, type SageCredentials } from './tokens';
+import {
+	checkCredentials,
+	credentialFingerprint,
+	exchangeRequest,
+	type SageCredentials,
+} from './tokens';
 
 /** The `sageErpApi` credential's data as n8n hands it over. */
 export type CredentialData = Record<string, unknown>;
@@ -29,9 +34,17 @@ export async function exchangeForCredential(
 	const stored = typeof data.accessToken === 'string' ? data.accessToken : '';
 	try {
 		const session = stored
-			? await manager.renewAfterUnauthorized(credentials, { accessToken: stored, graphqlUrl: String(data.graphqlUrl ?? '') }, { transport })
+			? await manager.renewAfterUnauthorized(
+					credentials,
+					{ accessToken: stored, graphqlUrl: String(data.graphqlUrl ?? '') },
+					{ transport },
+				)
 			: await manager.getSession(credentials, { transport });
-		return { accessToken: session.accessToken, graphqlUrl: session.graphqlUrl, issuedFor: credentialFingerprint(credentials) };
+		return {
+			accessToken: session.accessToken,
+			graphqlUrl: session.graphqlUrl,
+			issuedFor: credentialFingerprint(credentials),
+		};
 	} catch (error) {
 		// n8n shows only `code` when an error has one: hand it the sentence instead.
 		throw new Error(explain(error));
@@ -40,7 +53,8 @@ export async function exchangeForCredential(
 
 /** The message and what to do next, in one sentence pair for places that show only a message. */
 export function explain(error: unknown): string {
-	if (error instanceof SageError) return error.hint ? `${error.message} ${error.hint}` : error.message;
+	if (error instanceof SageError)
+		return error.hint ? `${error.message} ${error.hint}` : error.message;
 	return 'The connection to Sage failed for an unexpected reason.';
 }
 
@@ -51,14 +65,31 @@ export function explain(error: unknown): string {
  * ask the tenant's GraphQL URL for `__typename` with it; otherwise run the token exchange
  * of the values in the form, which is what the Test must prove.
  */
-export function credentialTestRequest(data: CredentialData): { url: string; headers: Record<string, string>; body: string } {
+export function credentialTestRequest(data: CredentialData): {
+	url: string;
+	headers: Record<string, string>;
+	body: string;
+} {
 	const credentials = toSageCredentials(data);
 	const stored = typeof data.accessToken === 'string' ? data.accessToken : '';
 	const issuedFor = typeof data.issuedFor === 'string' ? data.issuedFor : '';
-	if (stored && typeof data.graphqlUrl === 'string' && data.graphqlUrl && issuedFor === credentialFingerprint(credentials)) {
-		const headers = { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${stored}` };
+	if (
+		stored &&
+		typeof data.graphqlUrl === 'string' &&
+		data.graphqlUrl &&
+		issuedFor === credentialFingerprint(credentials)
+	) {
+		const headers = {
+			'content-type': 'application/json',
+			accept: 'application/json',
+			authorization: `Bearer ${stored}`,
+		};
 		return { url: data.graphqlUrl, headers, body: JSON.stringify({ query: '{ __typename }' }) };
 	}
 	const exchange = exchangeRequest(checkCredentials(credentials));
-	return { url: checkCredentials(credentials).tokenUrl, headers: { ...exchange.headers, accept: 'application/json' }, body: exchange.body };
+	return {
+		url: checkCredentials(credentials).tokenUrl,
+		headers: { ...exchange.headers, accept: 'application/json' },
+		body: exchange.body,
+	};
 }

@@ -35,7 +35,9 @@ export function downloadTarget(link: string, graphqlUrl: string): URL {
 	if (target.origin !== api.origin) {
 		throw new SageRefusedError(
 			`Sage named a file on ${target.origin}, not on the host of its GraphQL URL (${api.origin}); the access token is sent only there, so the file was not downloaded.`,
-			{ hint: 'Turn off Options > Download File to get the link in the output, and fetch it in a way you trust for that host.' },
+			{
+				hint: 'Turn off Options > Download File to get the link in the output, and fetch it in a way you trust for that host.',
+			},
 		);
 	}
 	return target;
@@ -49,7 +51,8 @@ export function readDownload(response: HttpResponse, target: URL): DownloadedFil
 		return {
 			bytes: response.bytes ?? new TextEncoder().encode(response.body),
 			mimeType: type || undefined,
-			fileName: fileNameOf(headerText(response.headers['content-disposition'])) ?? lastSegment(target),
+			fileName:
+				fileNameOf(headerText(response.headers['content-disposition'])) ?? lastSegment(target),
 		};
 	}
 	if (status === 403) {
@@ -59,18 +62,26 @@ export function readDownload(response: HttpResponse, target: URL): DownloadedFil
 		});
 	}
 	if (status === 404 || status === 410) {
-		throw new SageResponseError(`Sage has no file at the link it gave (HTTP ${status}); the link may have expired.`, {
-			httpStatus: status,
-			hint: 'Run the operation again to get a new link.',
-		});
+		throw new SageResponseError(
+			`Sage has no file at the link it gave (HTTP ${status}); the link may have expired.`,
+			{
+				httpStatus: status,
+				hint: 'Run the operation again to get a new link.',
+			},
+		);
 	}
 	if (status === 429 || status >= 500) {
-		throw new SageNetworkError(`Sage answered HTTP ${status} to the file download after ${response.attempts} attempt(s).`, {
-			httpStatus: status,
-			hint: 'Sage may be busy or unavailable; try again later.',
-		});
+		throw new SageNetworkError(
+			`Sage answered HTTP ${status} to the file download after ${response.attempts} attempt(s).`,
+			{
+				httpStatus: status,
+				hint: 'Sage may be busy or unavailable; try again later.',
+			},
+		);
 	}
-	throw new SageResponseError(`Sage answered HTTP ${status} to the file download.`, { httpStatus: status });
+	throw new SageResponseError(`Sage answered HTTP ${status} to the file download.`, {
+		httpStatus: status,
+	});
 }
 
 /** `attachment; filename="report.pdf"` or `filename*=UTF-8''r%C3%A9sum%C3%A9.pdf` -> the name. */

@@ -32,7 +32,10 @@ export class SageError extends Error {
 	readonly httpStatus?: number;
 
 	constructor(code: SageErrorCode, message: string, details: SageErrorDetails = {}) {
-		super(scrub(message), details.cause === undefined ? undefined : { cause: safeCause(details.cause) });
+		super(
+			scrub(message),
+			details.cause === undefined ? undefined : { cause: safeCause(details.cause) },
+		);
 		this.name = new.target.name;
 		this.code = code;
 		this.hint = details.hint === undefined ? undefined : scrub(details.hint);
@@ -137,7 +140,10 @@ export class SageOutcomeUnknownError extends SageError {
 	 * then Sage had finished running the request, and a lookup shows its final effect.
 	 */
 	readonly answerStarted: boolean;
-	constructor(message: string, details: SageErrorDetails & { reason?: string; answerStarted?: boolean } = {}) {
+	constructor(
+		message: string,
+		details: SageErrorDetails & { reason?: string; answerStarted?: boolean } = {},
+	) {
 		super('SAGE_OUTCOME_UNKNOWN', message, details);
 		this.reason = details.reason;
 		this.answerStarted = details.answerStarted ?? false;
@@ -165,7 +171,8 @@ export function describeGraphQLErrors(errors: GraphQLErrorEntry[]): string {
 	if (errors.length === 0) return 'Sage returned an error without a message.';
 	return errors
 		.map((entry) => {
-			const message = typeof entry.message === 'string' && entry.message ? entry.message : 'Unknown error';
+			const message =
+				typeof entry.message === 'string' && entry.message ? entry.message : 'Unknown error';
 			return entry.path && entry.path.length ? `${message} (at ${entry.path.join('.')})` : message;
 		})
 		.join('; ');

@@ -1,4 +1,10 @@
-import { getNamedType, isLeafType, isObjectType, type GraphQLField, type GraphQLObjectType } from 'graphql';
+import {
+	getNamedType,
+	isLeafType,
+	isObjectType,
+	type GraphQLField,
+	type GraphQLObjectType,
+} from 'graphql';
 
 import { SageDocumentError } from './errors';
 import { connectionNodeType, type RecordTypeInfo } from './schema';
@@ -83,7 +89,11 @@ export function tokenize(text: string): Token[] {
 			const name = number ? null : NAME.exec(rest);
 			const match = number ?? name;
 			if (!match) throw new FilterSyntaxError(`unexpected '${c}'`, i);
-			tokens.push(number ? { type: 'number', text: match[0], value: Number(match[0]), pos: i } : { type: 'name', text: match[0], pos: i });
+			tokens.push(
+				number
+					? { type: 'number', text: match[0], value: Number(match[0]), pos: i }
+					: { type: 'name', text: match[0], pos: i },
+			);
 			i += match[0].length;
 		}
 	}
@@ -129,7 +139,10 @@ class LiteralParser {
 
 	private unexpected(): FilterSyntaxError {
 		const token = this.peek();
-		return new FilterSyntaxError(token.type === 'end' ? 'unexpected end' : `unexpected '${token.text}'`, token.pos);
+		return new FilterSyntaxError(
+			token.type === 'end' ? 'unexpected end' : `unexpected '${token.text}'`,
+			token.pos,
+		);
 	}
 
 	private value(): Literal {
@@ -174,7 +187,11 @@ class LiteralParser {
 			this.next++;
 			if (!this.is(':')) throw this.unexpected();
 			this.next++;
-			return { key: key.type === 'string' ? String(key.value) : key.text, pos: key.pos, value: this.value() };
+			return {
+				key: key.type === 'string' ? String(key.value) : key.text,
+				pos: key.pos,
+				value: this.value(),
+			};
 		});
 		return { kind: 'object', pos, entries };
 	}
@@ -189,23 +206,33 @@ export function parseSageLiteral(text: string): Literal {
 
 /** Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`. */
 function editDistance(a: string, b: string): number {
-	const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+	const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [
+		i,
+		...new Array<number>(b.length).fill(0),
+	]);
 	for (let j = 1; j <= b.length; j++) rows[0][j] = j;
 	for (let i = 1; i <= a.length; i++) {
 		for (let j = 1; j <= b.length; j++) {
 			const cost = a[i - 1] === b[j - 1] ? 0 : 1;
 			rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
-			if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
+			if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+				rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
 		}
 	}
 	return rows[a.length][b.length];
 }
 
 /** The candidates nearest to `wrong` (case aside), at most three, when any is near enough to be a typo. */
-export function closestNames(wrong: string, candidates: readonly string[], variants: readonly string[] = [wrong]): string[] {
+export function closestNames(
+	wrong: string,
+	candidates: readonly string[],
+	variants: readonly string[] = [wrong],
+): string[] {
 	const scored = candidates.map((name) => ({
 		name,
-		distance: Math.min(...variants.map((variant) => editDistance(variant.toLowerCase(), name.toLowerCase()))),
+		distance: Math.min(
+			...variants.map((variant) => editDistance(variant.toLowerCase(), name.toLowerCase())),
+		),
 	}));
 	const nearEnough = Math.max(1, Math.floor(wrong.length / 3));
 	const best = Math.min(nearEnough + 1, ...scored.map((s) => s.distance));
@@ -224,7 +251,21 @@ function didYouMean(names: string[]): string {
 // ---------------------------------------------------------------- the check
 
 /** Operators that compare one property's value. */
-const COMPARISONS = ['_eq', '_ne', '_gt', '_gte', '_lt', '_lte', '_in', '_nin', '_regex', '_options', '_not', '_and', '_or'];
+const COMPARISONS = [
+	'_eq',
+	'_ne',
+	'_gt',
+	'_gte',
+	'_lt',
+	'_lte',
+	'_in',
+	'_nin',
+	'_regex',
+	'_options',
+	'_not',
+	'_and',
+	'_or',
+];
 /** Every operator Sage's syntax knows, wherever it goes (collections count children with _atLeast, _atMost, _none). */
 const OPERATORS: ReadonlySet<string> = new Set([...COMPARISONS, '_atLeast', '_atMost', '_none']);
 const COMBINATIONS = ['_and', '_or', '_not'];
@@ -257,7 +298,9 @@ function kindOf(field: AnyField): PropertyKind {
 }
 
 function listed(names: string[]): string {
-	return names.length > LISTED_NAMES ? `${names.slice(0, LISTED_NAMES).join(', ')}, ...` : names.join(', ');
+	return names.length > LISTED_NAMES
+		? `${names.slice(0, LISTED_NAMES).join(', ')}, ...`
+		: names.join(', ');
 }
 
 function unknownProperty(key: string, type: GraphQLObjectType, place: Place): SageDocumentError {
@@ -266,7 +309,11 @@ function unknownProperty(key: string, type: GraphQLObjectType, place: Place): Sa
 	const what = canBeOperator ? 'property or operator' : 'property';
 	const of = place.path.length ? ` of ${place.path.join('.')} (${type.name})` : '';
 	// Inside a reference an operator may compare the reference itself ({currency:{_eq:'#EUR'}}).
-	const operators = !canBeOperator ? [] : place.path.length ? COMPARISONS.filter((name) => name !== '_options') : COMBINATIONS;
+	const operators = !canBeOperator
+		? []
+		: place.path.length
+			? COMPARISONS.filter((name) => name !== '_options')
+			: COMBINATIONS;
 	const suggestions = closestNames(key, [...names, ...operators]);
 	return new SageDocumentError(
 		`Unknown ${what} '${key}'${of} in ${place.label} on ${place.recordType}.${didYouMean(suggestions)}`,
@@ -288,7 +335,8 @@ const deeper = (place: Place, key: string): Place => ({ ...place, path: [...plac
 
 /** A filter on records of `type`: an object of properties and combinations, or an array of them (AND). */
 function checkRecordFilter(type: GraphQLObjectType, literal: Literal, place: Place): void {
-	if (literal.kind === 'array') for (const item of literal.items) checkRecordFilter(type, item, place);
+	if (literal.kind === 'array')
+		for (const item of literal.items) checkRecordFilter(type, item, place);
 	if (literal.kind !== 'object') return;
 	for (const { key, value } of literal.entries) {
 		const field = type.getFields()[key];
@@ -311,7 +359,8 @@ function checkComparison(literal: Literal, place: Place): void {
 	if (literal.kind !== 'object') return;
 	for (const { key, value } of literal.entries) {
 		if (key === '_not') checkComparison(value, place);
-		else if ((key === '_and' || key === '_or') && value.kind === 'array') for (const item of value.items) checkComparison(item, place);
+		else if ((key === '_and' || key === '_or') && value.kind === 'array')
+			for (const item of value.items) checkComparison(item, place);
 		else if (!OPERATORS.has(key)) throw unknownOperator(key, place);
 	}
 }
@@ -323,7 +372,8 @@ function checkOrder(type: GraphQLObjectType, literal: Literal, place: Place): vo
 		const field = type.getFields()[key];
 		if (!field) throw unknownProperty(key, type, place);
 		const kind = kindOf(field);
-		if (value.kind === 'object' && kind.kind === 'reference') checkOrder(kind.target, value, deeper(place, key));
+		if (value.kind === 'object' && kind.kind === 'reference')
+			checkOrder(kind.target, value, deeper(place, key));
 	}
 }
 
@@ -340,11 +390,21 @@ function parsedOrNothing(text: string): Literal | undefined {
 /** Refuses, before any request, a Filter naming a property or operator the schema does not have. */
 export function checkFilter(info: RecordTypeInfo, text: string): void {
 	const literal = parsedOrNothing(text);
-	if (literal) checkRecordFilter(info.recordObject, literal, { label: 'Filter', recordType: info.recordType, path: [] });
+	if (literal)
+		checkRecordFilter(info.recordObject, literal, {
+			label: 'Filter',
+			recordType: info.recordType,
+			path: [],
+		});
 }
 
 /** Refuses, before any request, an Order By naming a property the schema does not have. */
 export function checkOrderBy(info: RecordTypeInfo, text: string): void {
 	const literal = parsedOrNothing(text);
-	if (literal) checkOrder(info.recordObject, literal, { label: 'Order By', recordType: info.recordType, path: [] });
+	if (literal)
+		checkOrder(info.recordObject, literal, {
+			label: 'Order By',
+			recordType: info.recordType,
+			path: [],
+		});
 }

@@ -8,7 +8,13 @@ import {
 	SageThrottledError,
 	SageTimeoutError,
 } from './errors';
-import { REFUSED_BY_POLICY, answerStarted, failureCode, type SendPort, type WireResponse } from './port';
+import {
+	REFUSED_BY_POLICY,
+	answerStarted,
+	failureCode,
+	type SendPort,
+	type WireResponse,
+} from './port';
 import { eitherSignal, wait } from './wait';
 
 /**
@@ -66,7 +72,14 @@ export interface Transport {
 }
 
 // Connection errors that happen before a single byte of the request left this machine.
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NOT_SENT_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'UND_ERR_CONNECT_TIMEOUT',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+]);
 
 export async function send(transport: Transport, req: HttpRequest): Promise<HttpResponse> {
 	const policy = transport.retry ?? DEFAULT_RETRY_POLICY;
@@ -88,44 +101,69 @@ export async function send(transport: Transport, req: HttpRequest): Promise<Http
 		const delay = retryWait(response, req.retry, attempt, policy);
 		if (delay === undefined || last) return response;
 		if (delay > policy.maxRetryAfterMs) {
-			throw new SageThrottledError(`Sage asked to wait ${Math.ceil(delay / 1000)} s before ${req.purpose} (HTTP ${response.status}).`, {
-				httpStatus: response.status,
-				retryAfterMs: delay,
-				hint: 'Sage is limiting requests; run the workflow again later or lower its pace.',
-			});
+			throw new SageThrottledError(
+				`Sage asked to wait ${Math.ceil(delay / 1000)} s before ${req.purpose} (HTTP ${response.status}).`,
+				{
+					httpStatus: response.status,
+					retryAfterMs: delay,
+					hint: 'Sage is limiting requests; run the workflow again later or lower its pace.',
+				},
+			);
 		}
 		await wait(delay, req.signal);
 	}
 }
 
-type AttemptOutcome = { kind: 'response'; response: HttpResponse } | { kind: 'failure'; failure: ClassifiedFailure };
+type AttemptOutcome =
+	{ kind: 'response'; response: HttpResponse } | { kind: 'failure'; failure: ClassifiedFailure };
 
 interface ClassifiedFailure {
 	error: SageError;
 	retryable: boolean;
 }
 
-async function attemptOnce(port: SendPort, req: HttpRequest, attempt: number): Promise<HttpResponse> {
+async function attemptOnce(
+	port: SendPort,
+	req: HttpRequest,
+	attempt: number,
+): Promise<HttpResponse> {
 	const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 	const deadline = AbortSignal.timeout(timeoutMs);
 	const either = eitherSignal([req.signal, deadline]);
 	let answer: WireResponse;
 	try {
-		const wire = { url: req.url, method: req.method, headers: req.headers ?? {}, body: req.body, timeoutMs, signal: either.signal };
+		const wire = {
+			url: req.url,
+			method: req.method,
+			headers: req.headers ?? {},
+			body: req.body,
+			timeoutMs,
+			signal: either.signal,
+		};
 		answer = await port(req.binary ? { ...wire, binary: true } : wire);
 	} catch (error) {
-		if (deadline.aborted && !req.signal?.aborted) throw new TimeoutFailure(timeoutMs, answerStarted(error), error);
+		if (deadline.aborted && !req.signal?.aborted)
+			throw new TimeoutFailure(timeoutMs, answerStarted(error), error);
 		throw error;
 	} finally {
 		either.release();
 	}
 	const maxBytes = req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
 	if ((answer.bytes?.byteLength ?? answer.body.length) > maxBytes) {
-		throw new SageResponseError(`The answer to ${req.purpose} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB; it was not read.`, {
-			hint: 'Ask for fewer records per page (Options > Page Size) or fewer fields.',
-		});
+		throw new SageResponseError(
+			`The answer to ${req.purpose} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB; it was not read.`,
+			{
+				hint: 'Ask for fewer records per page (Options > Page Size) or fewer fields.',
+			},
+		);
 	}
-	return { status: answer.status, headers: answer.headers, body: answer.body, bytes: answer.bytes, attempts: attempt };
+	return {
+		status: answer.status,
+		headers: answer.headers,
+		body: answer.body,
+		bytes: answer.bytes,
+		attempts: attempt,
+	};
 }
 
 class TimeoutFailure extends Error {
@@ -142,12 +180,23 @@ function classifyFailure(error: unknown, req: HttpRequest): ClassifiedFailure {
 	if (error instanceof SageError) return { error, retryable: false };
 	if (error instanceof TimeoutFailure) {
 		if (req.retry === 'mutation') {
-			return { error: outcomeUnknown(req, `no answer within ${error.timeoutMs} ms`, error.afterHeaders, error), retryable: false };
+			return {
+				error: outcomeUnknown(
+					req,
+					`no answer within ${error.timeoutMs} ms`,
+					error.afterHeaders,
+					error,
+				),
+				retryable: false,
+			};
 		}
-		const timeoutError = new SageTimeoutError(`Sage gave no complete answer to ${req.purpose} within ${error.timeoutMs} ms.`, {
-			hint: 'Raise Options > Timeout, or ask for fewer records per page.',
-			cause: error,
-		});
+		const timeoutError = new SageTimeoutError(
+			`Sage gave no complete answer to ${req.purpose} within ${error.timeoutMs} ms.`,
+			{
+				hint: 'Raise Options > Timeout, or ask for fewer records per page.',
+				cause: error,
+			},
+		);
 		return { error: timeoutError, retryable: false };
 	}
 	const code = failureCode(error) ?? 'unknown error';
@@ -155,12 +204,18 @@ function classifyFailure(error: unknown, req: HttpRequest): ClassifiedFailure {
 	const started = answerStarted(error);
 	const notSent = NOT_SENT_CODES.has(code) && !started;
 	if (req.retry === 'mutation' && !notSent) {
-		return { error: outcomeUnknown(req, `the connection failed (${inWords(code)})`, started, error), retryable: false };
+		return {
+			error: outcomeUnknown(req, `the connection failed (${inWords(code)})`, started, error),
+			retryable: false,
+		};
 	}
-	const networkError = new SageNetworkError(`Could not complete ${req.purpose}: ${safeHost(req.url)} failed (${inWords(code)}).`, {
-		hint: 'Check the URL, the network, and the proxy settings of n8n.',
-		cause: error,
-	});
+	const networkError = new SageNetworkError(
+		`Could not complete ${req.purpose}: ${safeHost(req.url)} failed (${inWords(code)}).`,
+		{
+			hint: 'Check the URL, the network, and the proxy settings of n8n.',
+			cause: error,
+		},
+	);
 	return { error: networkError, retryable: req.retry !== 'none' };
 }
 
@@ -168,25 +223,45 @@ function refusedByPolicy(error: unknown, req: HttpRequest): SageRefusedError {
 	const said = error instanceof Error ? error.message.replace(/\.$/, '') : 'refused';
 	const description = (error as { description?: unknown }).description;
 	return new SageRefusedError(`n8n did not send ${req.purpose} to ${safeHost(req.url)}: ${said}.`, {
-		hint: typeof description === 'string' ? description : 'Ask your n8n administrator which hosts n8n may reach.',
+		hint:
+			typeof description === 'string'
+				? description
+				: 'Ask your n8n administrator which hosts n8n may reach.',
 		cause: error,
 	});
 }
 
-function outcomeUnknown(req: HttpRequest, what: string, started: boolean, cause: unknown): SageOutcomeUnknownError {
+function outcomeUnknown(
+	req: HttpRequest,
+	what: string,
+	started: boolean,
+	cause: unknown,
+): SageOutcomeUnknownError {
 	return new SageOutcomeUnknownError(
 		`The answer to ${req.purpose} was lost after it was sent: ${what}. Sage may or may not have applied it, so it was not sent again.`,
-		{ hint: 'Check in Sage whether the record exists before running this item again.', reason: what, answerStarted: started, cause },
+		{
+			hint: 'Check in Sage whether the record exists before running this item again.',
+			reason: what,
+			answerStarted: started,
+			cause,
+		},
 	);
 }
 
 /** How long to wait before retrying this response, or undefined when it must not be retried. */
-function retryWait(response: HttpResponse, mode: RetryMode, attempt: number, policy: RetryPolicy): number | undefined {
+function retryWait(
+	response: HttpResponse,
+	mode: RetryMode,
+	attempt: number,
+	policy: RetryPolicy,
+): number | undefined {
 	if (mode === 'none') return undefined;
 	const { status } = response;
-	if (status === 429) return retryAfterMs(response.headers['retry-after']) ?? backoff(attempt, policy);
+	if (status === 429)
+		return retryAfterMs(response.headers['retry-after']) ?? backoff(attempt, policy);
 	if (mode === 'mutation') return undefined;
-	if (status === 503) return retryAfterMs(response.headers['retry-after']) ?? backoff(attempt, policy);
+	if (status === 503)
+		return retryAfterMs(response.headers['retry-after']) ?? backoff(attempt, policy);
 	if (status === 502 || status === 504) return backoff(attempt, policy);
 	return undefined;
 }

@@ -34,7 +34,8 @@ export async function* followCursor<T, P extends Page<T> = Page<T>>(
 	options: FollowCursorOptions,
 ): AsyncGenerator<P, void, undefined> {
 	const { pageSize, limit } = options;
-	if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
+	if (!Number.isInteger(pageSize) || pageSize < 1)
+		throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
 	if (limit !== undefined && limit <= 0) return;
 	let after = options.after;
 	let delivered = 0;
@@ -53,9 +54,12 @@ export async function* followCursor<T, P extends Page<T> = Page<T>>(
 			});
 		}
 		if (seenCursors.has(next)) {
-			throw new SageResponseError('Sage reported more pages but returned the same page again; the paging was stopped.', {
-				hint: 'Add an Order By on a unique field (e.g. {_id:+1}) so that pages are stable.',
-			});
+			throw new SageResponseError(
+				'Sage reported more pages but returned the same page again; the paging was stopped.',
+				{
+					hint: 'Add an Order By on a unique field (e.g. {_id:+1}) so that pages are stable.',
+				},
+			);
 		}
 		seenCursors.add(next);
 		after = next;
@@ -65,7 +69,13 @@ export async function* followCursor<T, P extends Page<T> = Page<T>>(
 /** A Relay connection's nodes and page info: `{ pageInfo { endCursor hasNextPage } edges { node } }`. */
 export function connectionPage<T = Record<string, unknown>>(
 	connection: unknown,
-	keys: { pageInfo?: string; endCursor?: string; hasNextPage?: string; edges?: string; node?: string } = {},
+	keys: {
+		pageInfo?: string;
+		endCursor?: string;
+		hasNextPage?: string;
+		edges?: string;
+		node?: string;
+	} = {},
 ): Page<T> {
 	const value = isObject(connection) ? connection : {};
 	const pageInfo = value[keys.pageInfo ?? 'pageInfo'];
@@ -73,7 +83,9 @@ export function connectionPage<T = Record<string, unknown>>(
 	const edges = value[keys.edges ?? 'edges'];
 	const nodeKey = keys.node ?? 'node';
 	const nodes = Array.isArray(edges)
-		? edges.filter((edge) => isObject(edge)).map((edge) => (edge as Record<string, unknown>)[nodeKey] as T)
+		? edges
+				.filter((edge) => isObject(edge))
+				.map((edge) => (edge as Record<string, unknown>)[nodeKey] as T)
 		: [];
 	const endCursor = info[keys.endCursor ?? 'endCursor'];
 	return {

@@ -41,7 +41,10 @@ export class PortFailure extends Error {
 	/** What the HTTP stack said to do about it (n8n's policy errors carry one). */
 	readonly description?: string;
 
-	constructor(message: string, details: { code: string; answerStarted?: boolean; cause?: unknown; description?: string }) {
+	constructor(
+		message: string,
+		details: { code: string; answerStarted?: boolean; cause?: unknown; description?: string },
+	) {
 		super(message, { cause: details.cause });
 		this.name = 'PortFailure';
 		this.code = details.code;

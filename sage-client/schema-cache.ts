@@ -35,8 +35,10 @@ export class SchemaCache {
 	async load(client: GraphQLExecutor, options: LoadSchemaOptions = {}): Promise<SageSchema> {
 		const key = `${await client.graphqlUrl(options.signal)}#${client.tenantId ?? ''}`;
 		const existing = this.entries.get(key);
-		const fresh = existing && (!existing.settled || this.now() - existing.settled.fetchedAt < this.maxAgeMs);
-		if (existing && fresh && !existing.request.abandoned) return await existing.request.join(options.signal);
+		const fresh =
+			existing && (!existing.settled || this.now() - existing.settled.fetchedAt < this.maxAgeMs);
+		if (existing && fresh && !existing.request.abandoned)
+			return await existing.request.join(options.signal);
 		const entry: CacheEntry = {
 			request: new SharedRequest((signal) =>
 				fetchSchema(client, { timeoutMs: options.timeoutMs, signal }, this.now()).then(

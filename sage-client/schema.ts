@@ -66,7 +66,9 @@ export class SageSchema {
 	}
 
 	private index(): Map<string, RecordTypeInfo> {
-		this.byName ??= new Map(discoverRecordTypes(this.schema).map((info) => [info.recordType, info]));
+		this.byName ??= new Map(
+			discoverRecordTypes(this.schema).map((info) => [info.recordType, info]),
+		);
 		return this.byName;
 	}
 }
@@ -141,7 +143,10 @@ export function scalarFieldNames(type: GraphQLObjectType): string[] {
 
 /** An argument of a field by name, or the field's only argument when the name differs. */
 export function argumentOf(field: AnyField, preferred: string): GraphQLArgument | undefined {
-	return field.args.find((arg) => arg.name === preferred) ?? (field.args.length === 1 ? field.args[0] : undefined);
+	return (
+		field.args.find((arg) => arg.name === preferred) ??
+		(field.args.length === 1 ? field.args[0] : undefined)
+	);
 }
 
 /** One introspection request: the whole schema, as `SageSchema`. */
@@ -164,7 +169,9 @@ export async function fetchSchema(
 	}
 	const data = result.data as unknown as IntrospectionQuery | null;
 	if (!data?.__schema) {
-		throw new SageResponseError('Sage answered the schema request (introspection) without a schema.');
+		throw new SageResponseError(
+			'Sage answered the schema request (introspection) without a schema.',
+		);
 	}
 	return new SageSchema(buildClientSchema(data, { assumeValid: true }), fetchedAt);
 }

@@ -85,7 +85,10 @@ export class TokenManager {
 	 * A live access token for these credentials: the cached one, a renewed one, or a new
 	 * exchange. `group` identifies the n8n credential (its id) across edits.
 	 */
-	async getSession(credentials: SageCredentials, context: TokenRequestContext): Promise<TokenSession> {
+	async getSession(
+		credentials: SageCredentials,
+		context: TokenRequestContext,
+	): Promise<TokenSession> {
 		const entry = this.entryFor(credentials, context);
 		const tokens = entry.tokens;
 		if (tokens && tokens.accessExpiresAt - this.marginMs > this.now()) return toSession(tokens);
@@ -96,9 +99,14 @@ export class TokenManager {
 	 * Sage answered 401 to `rejected`: renew once (shared with every concurrent caller that
 	 * saw the same token) and hand back the new session.
 	 */
-	async renewAfterUnauthorized(credentials: SageCredentials, rejected: TokenSession, context: TokenRequestContext): Promise<TokenSession> {
+	async renewAfterUnauthorized(
+		credentials: SageCredentials,
+		rejected: TokenSession,
+		context: TokenRequestContext,
+	): Promise<TokenSession> {
 		const entry = this.entryFor(credentials, context);
-		if (entry.tokens && entry.tokens.accessToken !== rejected.accessToken) return toSession(entry.tokens);
+		if (entry.tokens && entry.tokens.accessToken !== rejected.accessToken)
+			return toSession(entry.tokens);
 		if (entry.tokens) entry.tokens.accessExpiresAt = 0;
 		return toSession(await this.refresh(entry, entry.tokens, context.signal));
 	}
@@ -134,7 +142,11 @@ export class TokenManager {
 		return entry;
 	}
 
-	private refresh(entry: Entry, stale: IssuedTokens | undefined, signal?: AbortSignal): Promise<IssuedTokens> {
+	private refresh(
+		entry: Entry,
+		stale: IssuedTokens | undefined,
+		signal?: AbortSignal,
+	): Promise<IssuedTokens> {
 		let inflight = entry.inflight;
 		if (!inflight || inflight.abandoned) {
 			const started = new SharedRequest((shared) =>
@@ -153,8 +165,15 @@ export class TokenManager {
 		return inflight.join(signal);
 	}
 
-	private async renewOrExchange(entry: Entry, stale: IssuedTokens | undefined, signal: AbortSignal): Promise<IssuedTokens> {
-		const canRenew = stale?.refreshToken && stale.refreshUrl && stale.refreshExpiresAt - this.marginMs > this.now();
+	private async renewOrExchange(
+		entry: Entry,
+		stale: IssuedTokens | undefined,
+		signal: AbortSignal,
+	): Promise<IssuedTokens> {
+		const canRenew =
+			stale?.refreshToken &&
+			stale.refreshUrl &&
+			stale.refreshExpiresAt - this.marginMs > this.now();
 		if (canRenew) {
 			try {
 				return await this.renew(entry, stale, signal);
@@ -188,7 +207,11 @@ export class TokenManager {
 		return this.accept(response, 'exchange', credentials);
 	}
 
-	private async renew(entry: Entry, stale: IssuedTokens, signal: AbortSignal): Promise<IssuedTokens> {
+	private async renew(
+		entry: Entry,
+		stale: IssuedTokens,
+		signal: AbortSignal,
+	): Promise<IssuedTokens> {
 		const response = await send(entry.transport, {
 			url: checkSecureUrl(stale.refreshUrl, 'token renewal URL', CREDENTIAL_HINT).toString(),
 			method: 'POST',
@@ -202,9 +225,17 @@ export class TokenManager {
 		return this.accept(response, 'renewal', entry.credentials);
 	}
 
-	private accept(response: HttpResponse, step: 'exchange' | 'renewal', credentials: SageCredentials): IssuedTokens {
+	private accept(
+		response: HttpResponse,
+		step: 'exchange' | 'renewal',
+		credentials: SageCredentials,
+	): IssuedTokens {
 		if (response.status >= 200 && response.status < 300) {
-			const tokens = readTokenResponse(response.body, headerText(response.headers['content-type']), this.now());
+			const tokens = readTokenResponse(
+				response.body,
+				headerText(response.headers['content-type']),
+				this.now(),
+			);
 			rememberSecret(tokens.accessToken);
 			rememberSecret(tokens.refreshToken);
 			return tokens;
@@ -215,7 +246,12 @@ export class TokenManager {
 	private sweepExpired(): void {
 		const now = this.now();
 		for (const entry of this.entries.values()) {
-			if (entry.tokens && !entry.inflight && entry.tokens.refreshExpiresAt <= now && entry.tokens.accessExpiresAt <= now) {
+			if (
+				entry.tokens &&
+				!entry.inflight &&
+				entry.tokens.refreshExpiresAt <= now &&
+				entry.tokens.accessExpiresAt <= now
+			) {
 				this.drop(entry);
 			}
 		}
@@ -230,7 +266,8 @@ export class TokenManager {
 		const now = this.now();
 		const parts: string[] = [];
 		if (tokens.accessExpiresAt > now) parts.push(`accessToken=${tokens.accessToken}`);
-		if (tokens.refreshToken && tokens.refreshExpiresAt > now) parts.push(`refreshToken=${tokens.refreshToken}`);
+		if (tokens.refreshToken && tokens.refreshExpiresAt > now)
+			parts.push(`refreshToken=${tokens.refreshToken}`);
 		if (!parts.length) return;
 		const pending = send(entry.transport, {
 			url: tokens.invalidateUrl,
@@ -263,10 +300,17 @@ export function checkCredentials(credentials: SageCredentials): SageCredentials 
 	for (const [field, label] of required) {
 		const value = credentials[field];
 		if (typeof value !== 'string' || value.trim() === '') {
-			throw new SageConfigError(`The ${label} of the Sage ERP API credential is empty.`, `Fill in the ${label} in the credential.`);
+			throw new SageConfigError(
+				`The ${label} of the Sage ERP API credential is empty.`,
+				`Fill in the ${label} in the credential.`,
+			);
 		}
 	}
-	const tokenUrl = checkSecureUrl(credentials.tokenUrl, 'Token URL', 'Check the Token URL of the Sage ERP API credential.').toString();
+	const tokenUrl = checkSecureUrl(
+		credentials.tokenUrl,
+		'Token URL',
+		'Check the Token URL of the Sage ERP API credential.',
+	).toString();
 	rememberSecret(credentials.clientSecret);
 	return {
 		tokenUrl,
@@ -278,12 +322,24 @@ export function checkCredentials(credentials: SageCredentials): SageCredentials 
 }
 
 function entryKey(credentials: SageCredentials): string {
-	const fingerprint = createHash('sha256').update(credentials.clientSecret).digest('hex').slice(0, 16);
-	return [credentials.tokenUrl, credentials.tenantId, credentials.clientId, credentials.requestFormat, fingerprint].join('|');
+	const fingerprint = createHash('sha256')
+		.update(credentials.clientSecret)
+		.digest('hex')
+		.slice(0, 16);
+	return [
+		credentials.tokenUrl,
+		credentials.tenantId,
+		credentials.clientId,
+		credentials.requestFormat,
+		fingerprint,
+	].join('|');
 }
 
 /** The body of the token exchange, in the credential's Request Format. */
-export function exchangeRequest(credentials: SageCredentials): { headers: Record<string, string>; body: string } {
+export function exchangeRequest(credentials: SageCredentials): {
+	headers: Record<string, string>;
+	body: string;
+} {
 	if (credentials.requestFormat === 'oauth2') {
 		const form = new URLSearchParams({
 			grant_type: 'client_credentials',
@@ -291,9 +347,16 @@ export function exchangeRequest(credentials: SageCredentials): { headers: Record
 			client_secret: credentials.clientSecret,
 			scope: `tenantid:${credentials.tenantId}`,
 		});
-		return { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() };
+		return {
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: form.toString(),
+		};
 	}
-	const body = JSON.stringify({ clientId: credentials.clientId, clientSecret: credentials.clientSecret, tenantId: credentials.tenantId });
+	const body = JSON.stringify({
+		clientId: credentials.clientId,
+		clientSecret: credentials.clientSecret,
+		tenantId: credentials.tenantId,
+	});
 	return { headers: { 'content-type': 'application/json' }, body };
 }
 
@@ -302,34 +365,56 @@ export function exchangeRequest(credentials: SageCredentials): { headers: Record
  * proves nothing about values edited since (the credential's Test uses this).
  */
 export function credentialFingerprint(credentials: SageCredentials): string {
-	return createHash('sha256').update(entryKey(checkCredentials(credentials))).digest('hex').slice(0, 32);
+	return createHash('sha256')
+		.update(entryKey(checkCredentials(credentials)))
+		.digest('hex')
+		.slice(0, 32);
 }
 
-function tokenError(response: HttpResponse, step: 'exchange' | 'renewal', credentials: SageCredentials): SageError {
+function tokenError(
+	response: HttpResponse,
+	step: 'exchange' | 'renewal',
+	credentials: SageCredentials,
+): SageError {
 	const status = response.status;
 	const what = step === 'exchange' ? 'the token exchange' : 'the token renewal';
 	if (status === 401) {
 		return step === 'exchange'
-			? new SageAuthError('Sage refused the Client ID or Client Secret (HTTP 401).', { httpStatus: status, hint: CREDENTIAL_HINT })
+			? new SageAuthError('Sage refused the Client ID or Client Secret (HTTP 401).', {
+					httpStatus: status,
+					hint: CREDENTIAL_HINT,
+				})
 			: new SageAuthError('Sage refused the refresh token (HTTP 401).', { httpStatus: status });
 	}
 	if (status === 403) {
-		return new SageAuthError(`Sage refused access to tenant "${credentials.tenantId}" (HTTP 403).`, {
-			httpStatus: status,
-			hint: 'Check the Tenant ID of the Sage ERP API credential, and that the app is authorised for that tenant.',
-		});
+		return new SageAuthError(
+			`Sage refused access to tenant "${credentials.tenantId}" (HTTP 403).`,
+			{
+				httpStatus: status,
+				hint: 'Check the Tenant ID of the Sage ERP API credential, and that the app is authorised for that tenant.',
+			},
+		);
 	}
 	if (status === 429) {
-		return new SageThrottledError(`Sage kept limiting ${what} (HTTP 429) after ${response.attempts} attempts.`, { httpStatus: status });
+		return new SageThrottledError(
+			`Sage kept limiting ${what} (HTTP 429) after ${response.attempts} attempts.`,
+			{ httpStatus: status },
+		);
 	}
 	if (status === 404 || status === 405) {
-		return new SageResponseError(`The Token URL does not offer Sage's token API (HTTP ${status}).`, {
-			httpStatus: status,
-			hint: 'Check the Token URL of the Sage ERP API credential.',
-		});
+		return new SageResponseError(
+			`The Token URL does not offer Sage's token API (HTTP ${status}).`,
+			{
+				httpStatus: status,
+				hint: 'Check the Token URL of the Sage ERP API credential.',
+			},
+		);
 	}
-	return new SageNetworkError(`Sage answered ${what} with HTTP ${status} after ${response.attempts} attempts.`, {
-		httpStatus: status,
-		hint: 'Sage may be unavailable; try again later.',
-	});
+	return new SageNetworkError(
+		`Sage answered ${what} with HTTP ${status} after ${response.attempts} attempts.`,
+		{
+			httpStatus: status,
+			hint: 'Sage may be unavailable; try again later.',
+		},
+	);
 }

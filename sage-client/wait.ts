@@ -26,7 +26,10 @@ export function wait(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** A signal that fires when any of `sources` fires; `release()` detaches it once the work is done. */
-export function eitherSignal(sources: Array<AbortSignal | undefined>): { signal: AbortSignal; release(): void } {
+export function eitherSignal(sources: Array<AbortSignal | undefined>): {
+	signal: AbortSignal;
+	release(): void;
+} {
 	const controller = new AbortController();
 	const present = sources.filter((source): source is AbortSignal => source !== undefined);
 	const fire = () => controller.abort();

@@ -20,7 +20,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 // checkout it lives in.
 const SCAN_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(SCAN_DIR);
-const SCANNER = path.join(SCAN_DIR, 'node_modules', '@n8n', 'scan-community-package', 'scanner', 'scanner.mjs');
+const SCANNER = path.join(
+	SCAN_DIR,
+	'node_modules',
+	'@n8n',
+	'scan-community-package',
+	'scanner',
+	'scanner.mjs',
+);
 // The same patterns the scanner's analyzePackageByName() gives the tarball leg.
 const TARBALL_PATTERNS = ['**/*.js', 'package.json'];
 const WIN = process.platform === 'win32';
@@ -29,9 +36,15 @@ class CannotScan extends Error {}
 
 function run(command, args, options = {}) {
 	// The child's stdout goes to our stderr so that stdout holds the report alone.
-	const result = spawnSync(command, args, { cwd: ROOT, stdio: ['ignore', 2, 2], shell: WIN, ...options });
+	const result = spawnSync(command, args, {
+		cwd: ROOT,
+		stdio: ['ignore', 2, 2],
+		shell: WIN,
+		...options,
+	});
 	if (result.error) throw new CannotScan(`${command} ${args.join(' ')}: ${result.error.message}`);
-	if (result.status !== 0) throw new CannotScan(`${command} ${args.join(' ')} exited with ${result.status}`);
+	if (result.status !== 0)
+		throw new CannotScan(`${command} ${args.join(' ')} exited with ${result.status}`);
 	return result;
 }
 
@@ -66,12 +79,18 @@ async function loadScanner() {
 
 /** The source leg's input: every file git tracks, or would track (new, not ignored), as it is on disk. */
 function copySourceTree(target) {
-	const listed = spawnSync('git', ['-C', ROOT, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
-		encoding: 'buffer',
-		maxBuffer: 64 * 1024 * 1024,
-	});
+	const listed = spawnSync(
+		'git',
+		['-C', ROOT, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+		{
+			encoding: 'buffer',
+			maxBuffer: 64 * 1024 * 1024,
+		},
+	);
 	if (listed.error || listed.status !== 0) {
-		throw new CannotScan(`cannot list the checkout's files with git: ${listed.error?.message ?? listed.stderr}`);
+		throw new CannotScan(
+			`cannot list the checkout's files with git: ${listed.error?.message ?? listed.stderr}`,
+		);
 	}
 	const files = listed.stdout.toString('utf8').split('\0').filter(Boolean);
 	for (const file of files) {
@@ -98,8 +117,11 @@ function packTarball(workDir, target, build) {
 	run('tar', ['-xzf', path.join(packDir, tarball), '-C', target, '--strip-components=1']);
 	// Without the built files the tarball leg would pass on next to nothing.
 	const { n8n = {} } = JSON.parse(fs.readFileSync(path.join(target, 'package.json'), 'utf8'));
-	const missing = [...(n8n.nodes ?? []), ...(n8n.credentials ?? [])].filter((file) => !fs.existsSync(path.join(target, file)));
-	if (missing.length > 0) throw new CannotScan(`the tarball lacks ${missing.join(', ')}: build first (npm run build)`);
+	const missing = [...(n8n.nodes ?? []), ...(n8n.credentials ?? [])].filter(
+		(file) => !fs.existsSync(path.join(target, file)),
+	);
+	if (missing.length > 0)
+		throw new CannotScan(`the tarball lacks ${missing.join(', ')}: build first (npm run build)`);
 	return target;
 }
 
@@ -121,7 +143,9 @@ function flatten(results, dir) {
 		})),
 	);
 	// ESLint returns files in no fixed order; a stable report can be compared between runs.
-	return messages.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+	return messages.sort(
+		(a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column,
+	);
 }
 
 // The scanner's report is coloured; its summary line is read without the colour codes.
@@ -144,7 +168,10 @@ async function scanLeg(scanner, name, dir, patterns) {
 	if (reported !== null && reported !== errors.length) {
 		const text = `the scanner reported ${reported} error(s) but ${errors.length} were recorded: ${outcome.details}`;
 		errors.push({ file: '-', line: 0, column: 0, rule: 'scanner', message: text });
-	} else if ((!outcome.passed && errors.length === 0) || outcome.message === 'No files found to analyze') {
+	} else if (
+		(!outcome.passed && errors.length === 0) ||
+		outcome.message === 'No files found to analyze'
+	) {
 		// The scanner fails a leg on its own too (a crash, or nothing to lint: then nothing
 		// was checked); that counts as an error even when ESLint reported none.
 		const text = [outcome.message, outcome.details].filter(Boolean).join(' ');
@@ -153,7 +180,9 @@ async function scanLeg(scanner, name, dir, patterns) {
 	console.log(`== ${name} leg (${patterns.join(', ')})`);
 	for (const error of errors) console.log(toLine(error));
 	for (const warning of warnings) console.log(`${toLine(warning)} (warning)`);
-	console.log(`${name} leg: ${errors.length} error(s), ${warnings.length} warning(s)${summariseRules(errors)}`);
+	console.log(
+		`${name} leg: ${errors.length} error(s), ${warnings.length} warning(s)${summariseRules(errors)}`,
+	);
 	console.log('');
 	return errors.length;
 }
@@ -184,7 +213,11 @@ async function main() {
 		const sourceErrors = await scanLeg(scanner, 'source', source, scanner.SOURCE_FILE_PATTERNS);
 		const tarballErrors = await scanLeg(scanner, 'tarball', tarball, TARBALL_PATTERNS);
 		const total = sourceErrors + tarballErrors;
-		console.log(total === 0 ? 'scan: passed (0 errors)' : `scan: FAILED, ${total} error(s) (source ${sourceErrors}, tarball ${tarballErrors})`);
+		console.log(
+			total === 0
+				? 'scan: passed (0 errors)'
+				: `scan: FAILED, ${total} error(s) (source ${sourceErrors}, tarball ${tarballErrors})`,
+		);
 		return total === 0 ? 0 : 1;
 	} finally {
 		removeWorkDir();

@@ -51,7 +51,16 @@ function startingWorkflow() {
 		id: WORKFLOW_ID,
 		name: 'Customers from Sage ERP',
 		active: false,
-		nodes: [{ id: 'd0000000-0000-4000-8000-000000000001', name: "When clicking 'Execute workflow'", type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }],
+		nodes: [
+			{
+				id: 'd0000000-0000-4000-8000-000000000001',
+				name: "When clicking 'Execute workflow'",
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+		],
 		connections: {},
 		settings: { executionOrder: 'v1' },
 		pinData: {},
@@ -73,7 +82,10 @@ function framer(page, dir) {
 
 async function signIn(page, baseUrl, owner) {
 	await page.goto(`${baseUrl}/signin`);
-	await page.locator('input[name="emailOrLdapLoginId"], input[type="email"]').first().fill(owner.email);
+	await page
+		.locator('input[name="emailOrLdapLoginId"], input[type="email"]')
+		.first()
+		.fill(owner.email);
 	await page.locator('input[type="password"]').first().fill(owner.password);
 	await page.locator('button[type="submit"], [data-test-id="form-submit-button"]').first().click();
 	await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
@@ -97,14 +109,26 @@ async function typeSlowly(page, locator, text, frame, { leave = true } = {}) {
 /** Canvas → node creator → Sage ERP → Get many records: the node's panel opens. */
 async function addGetMany(page, frame) {
 	await page.locator('[data-test-id="canvas-handle-plus"]').first().click();
-	const search = page.locator('[data-test-id="node-creator-search-bar"] input, input[data-test-id="node-creator-search-bar"]').first();
+	const search = page
+		.locator(
+			'[data-test-id="node-creator-search-bar"] input, input[data-test-id="node-creator-search-bar"]',
+		)
+		.first();
 	await search.waitFor();
 	await frame.shot();
 	await typeSlowly(page, search, 'Sage ERP', frame, { leave: false });
-	await page.locator('[data-test-id="node-creator"]').getByText('Sage ERP', { exact: true }).first().waitFor();
+	await page
+		.locator('[data-test-id="node-creator"]')
+		.getByText('Sage ERP', { exact: true })
+		.first()
+		.waitFor();
 	await frame.shot(100);
 	// n8n lists the node and its trigger as one entry, whose actions come next.
-	await page.locator('[data-test-id="node-creator"]').getByText('Sage ERP', { exact: true }).first().click();
+	await page
+		.locator('[data-test-id="node-creator"]')
+		.getByText('Sage ERP', { exact: true })
+		.first()
+		.click();
 	await page.getByText('Get many records', { exact: true }).first().waitFor();
 	await page.waitForTimeout(600); // the actions panel slides in
 	await frame.shot(120);
@@ -117,15 +141,23 @@ async function addGetMany(page, frame) {
 /** Record Type from the list (searched), Limit and Fields. */
 async function fillParameters(page, frame) {
 	const ndv = page.locator('[data-test-id="ndv"]');
-	await ndv.locator('[data-test-id="resource-locator-recordType"] [data-test-id="rlc-input"]').first().click();
-	const listSearch = page.locator('input[data-test-id="rlc-search"], [data-test-id="rlc-search"] input').first();
+	await ndv
+		.locator('[data-test-id="resource-locator-recordType"] [data-test-id="rlc-input"]')
+		.first()
+		.click();
+	const listSearch = page
+		.locator('input[data-test-id="rlc-search"], [data-test-id="rlc-search"] input')
+		.first();
 	await listSearch.waitFor();
 	// The list comes from the tenant's schema: wait for it, not for the skeleton before it.
 	await page.locator('[data-test-id="rlc-item"]').first().waitFor();
 	await frame.shot(100);
 	await typeSlowly(page, listSearch, 'customer', frame, { leave: false });
 	// Each keystroke asks n8n, which asks the node's list search: wait for the answer.
-	const customer = page.locator('[data-test-id="rlc-item"]').filter({ hasText: 'xtremMasterData.customer' }).first();
+	const customer = page
+		.locator('[data-test-id="rlc-item"]')
+		.filter({ hasText: 'xtremMasterData.customer' })
+		.first();
 	await customer.waitFor();
 	await page.waitForTimeout(300);
 	await frame.shot(120);
@@ -134,9 +166,17 @@ async function fillParameters(page, frame) {
 	const limit = ndv.locator('[data-test-id="parameter-input-limit"] input').first();
 	await limit.fill('');
 	await typeSlowly(page, limit, '5', frame);
-	const filter = ndv.locator('[data-test-id="parameter-input-filter"] input, [data-test-id="parameter-input-filter"] textarea').first();
+	const filter = ndv
+		.locator(
+			'[data-test-id="parameter-input-filter"] input, [data-test-id="parameter-input-filter"] textarea',
+		)
+		.first();
 	await typeSlowly(page, filter, '{isActive:true}', frame);
-	const fields = ndv.locator('[data-test-id="parameter-input-fields"] input, [data-test-id="parameter-input-fields"] textarea').first();
+	const fields = ndv
+		.locator(
+			'[data-test-id="parameter-input-fields"] input, [data-test-id="parameter-input-fields"] textarea',
+		)
+		.first();
 	await typeSlowly(page, fields, '_id id name city creditLimit', frame);
 	await frame.shot(100);
 }
@@ -154,11 +194,19 @@ async function executeAndShow(page, frame) {
 /** A typo in Filter: refused before anything is sent, with the name it was meant to be. */
 async function showTypo(page, frame) {
 	const ndv = page.locator('[data-test-id="ndv"]');
-	const filter = ndv.locator('[data-test-id="parameter-input-filter"] input, [data-test-id="parameter-input-filter"] textarea').first();
+	const filter = ndv
+		.locator(
+			'[data-test-id="parameter-input-filter"] input, [data-test-id="parameter-input-filter"] textarea',
+		)
+		.first();
 	await filter.fill('');
 	await typeSlowly(page, filter, '{isActiv:true}', frame);
 	await ndv.locator('[data-test-id="node-execute-button"]').first().click();
-	await page.locator('[data-test-id="output-panel"]').getByText("Did you mean 'isActive'?", { exact: false }).first().waitFor({ timeout: 30000 });
+	await page
+		.locator('[data-test-id="output-panel"]')
+		.getByText("Did you mean 'isActive'?", { exact: false })
+		.first()
+		.waitFor({ timeout: 30000 });
 	await page.waitForTimeout(500);
 	await frame.shot(400);
 }
@@ -184,7 +232,16 @@ async function capture(opts, baseUrl, owner, dir) {
 	const context = await playwright.chromium.launchPersistentContext(profile, {
 		executablePath: CHROMIUM,
 		headless: true,
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+		args: [
+			'--headless',
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+		],
 		viewport: VIEWPORT,
 		deviceScaleFactor: 1,
 	});
@@ -210,20 +267,32 @@ async function capture(opts, baseUrl, owner, dir) {
 
 async function main() {
 	const opts = parseArgs(process.argv.slice(2));
-	if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+	if (!fs.existsSync(CHROMIUM))
+		throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
 	if (!imageMagick()) throw new Error('ImageMagick is missing: apt-get install -y imagemagick');
 	const dir = opts.frames || fs.mkdtempSync(path.join(os.tmpdir(), 'sage-erp-capture-'));
 	fs.mkdirSync(dir, { recursive: true });
 	const sim = await startSimulator({ port: 0 });
 	let inst;
 	try {
-		inst = await n8nLib.prepareInstance({ name: 'capture', credentials: [examples.simulatorCredential(sim)], workflows: [startingWorkflow()], quiet: true });
+		inst = await n8nLib.prepareInstance({
+			name: 'capture',
+			credentials: [examples.simulatorCredential(sim)],
+			workflows: [startingWorkflow()],
+			quiet: true,
+		});
 		say(`starting n8n in ${path.relative(process.cwd(), inst.userFolder)}`);
-		const n8n = await n8nLib.startN8n(inst.n8n, inst.env({}, { brokerPort: await require('./lib/processes').freePort() }), { logFile: path.join(inst.userFolder, 'n8n.log') });
+		const n8n = await n8nLib.startN8n(
+			inst.n8n,
+			inst.env({}, { brokerPort: await require('./lib/processes').freePort() }),
+			{ logFile: path.join(inst.userFolder, 'n8n.log') },
+		);
 		const frames = await capture(opts, n8n.baseUrl, inst.owner, dir);
 		fs.mkdirSync(path.dirname(opts.out), { recursive: true });
 		toGif(frames, opts.out);
-		say(`${frames.length} frames -> ${path.relative(process.cwd(), opts.out)} (${(fs.statSync(opts.out).size / 1024).toFixed(0)} KB)`);
+		say(
+			`${frames.length} frames -> ${path.relative(process.cwd(), opts.out)} (${(fs.statSync(opts.out).size / 1024).toFixed(0)} KB)`,
+		);
 	} finally {
 		await stopAll();
 		await sim.stop();

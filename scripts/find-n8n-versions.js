@@ -30,8 +30,14 @@ function compareVersions(a, b) {
 
 /** Every released (not pre-release) version of n8n, oldest first: one registry look-up. */
 function releasedVersions() {
-	const res = spawnSync('npm', ['view', 'n8n', 'versions', '--json'], { encoding: 'utf8', timeout: 120000 });
-	if (res.status !== 0) throw new Error(`npm view n8n versions failed: ${(res.stderr || res.stdout).trim().slice(-500)}`);
+	const res = spawnSync('npm', ['view', 'n8n', 'versions', '--json'], {
+		encoding: 'utf8',
+		timeout: 120000,
+	});
+	if (res.status !== 0)
+		throw new Error(
+			`npm view n8n versions failed: ${(res.stderr || res.stdout).trim().slice(-500)}`,
+		);
 	return JSON.parse(res.stdout)
 		.filter((v) => /^\d+\.\d+\.\d+$/.test(v))
 		.sort(compareVersions);
@@ -52,9 +58,15 @@ function lastOneX(versions) {
 async function resolves(version, log) {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), `sage-erp-resolve-n8n-${version}-`));
 	try {
-		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(provision.installManifest(version), null, 2));
+		fs.writeFileSync(
+			path.join(dir, 'package.json'),
+			JSON.stringify(provision.installManifest(version), null, 2),
+		);
 		const args = ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'];
-		await provision.run(log, `resolving n8n@${version}`, 'npm', args, { cwd: dir, env: { ...process.env, npm_config_update_notifier: 'false' } });
+		await provision.run(log, `resolving n8n@${version}`, 'npm', args, {
+			cwd: dir,
+			env: { ...process.env, npm_config_update_notifier: 'false' },
+		});
 		return { ok: true };
 	} catch (err) {
 		const reason = provision.explainInstallFailure(version, err.output);
@@ -80,16 +92,21 @@ async function newestTwoX(versions, log, maxTries) {
 		log.line(`n8n ${version}: refused: ${res.reason}`);
 		refused[version] = res.reason;
 	}
-	throw new Error(`none of the ${Math.min(maxTries, candidates.length)} newest n8n 2.x resolves here: ${JSON.stringify(refused, null, 2)}`);
+	throw new Error(
+		`none of the ${Math.min(maxTries, candidates.length)} newest n8n 2.x resolves here: ${JSON.stringify(refused, null, 2)}`,
+	);
 }
 
 function parseArgs(argv) {
 	const opts = { dryRun: false, maxTries: MAX_TRIES_DEFAULT };
 	for (let i = 0; i < argv.length; i++) {
 		if (argv[i] === '--dry-run') opts.dryRun = true;
-		else if (argv[i] === '--max-tries' && /^\d+$/.test(argv[i + 1] || '')) opts.maxTries = Number(argv[++i]);
+		else if (argv[i] === '--max-tries' && /^\d+$/.test(argv[i + 1] || ''))
+			opts.maxTries = Number(argv[++i]);
 		else {
-			process.stderr.write('usage: node scripts/find-n8n-versions.js [--dry-run] [--max-tries <n>]\n');
+			process.stderr.write(
+				'usage: node scripts/find-n8n-versions.js [--dry-run] [--max-tries <n>]\n',
+			);
 			process.exit(2);
 		}
 	}
@@ -118,11 +135,14 @@ async function main() {
 		},
 	};
 	// Notes of versions that left the matrix would only mislead.
-	for (const v of Object.keys(record.notes)) if (/^\d+\.\d+\.\d+$/.test(v) && !record.matrix.includes(v)) delete record.notes[v];
+	for (const v of Object.keys(record.notes))
+		if (/^\d+\.\d+\.\d+$/.test(v) && !record.matrix.includes(v)) delete record.notes[v];
 	const text = `${JSON.stringify(record, null, 2)}\n`;
 	if (opts.dryRun) process.stdout.write(text);
 	else fs.writeFileSync(provision.VERSIONS_FILE, text);
-	log.line(`matrix: ${record.matrix.join(', ')}${opts.dryRun ? ' (dry run: not written)' : ` written to scripts/${path.basename(provision.VERSIONS_FILE)}`}`);
+	log.line(
+		`matrix: ${record.matrix.join(', ')}${opts.dryRun ? ' (dry run: not written)' : ` written to scripts/${path.basename(provision.VERSIONS_FILE)}`}`,
+	);
 }
 
 if (require.main === module) {

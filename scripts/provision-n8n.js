@@ -44,7 +44,12 @@ const MIN_FREE_BYTES = 3 * 1024 ** 3;
  * compiles) 71-87 s. Whole first run 3m11s (1.123.81) to 5m33s (2.40.7, cold).
  */
 // Measured on 2 cores (more under load): n8n 1.123 took 3m11s in all, 2.41 4m10s, 2.40 about 5 min.
-const ESTIMATES = { node: '~10 s', n8n: { 1: '~2-3 min', 2: '~3.5 min' }, rebuild: '~1.5 min', total: '~3-5 min on 2 cores, 2-3 GB' };
+const ESTIMATES = {
+	node: '~10 s',
+	n8n: { 1: '~2-3 min', 2: '~3.5 min' },
+	rebuild: '~1.5 min',
+	total: '~3-5 min on 2 cores, 2-3 GB',
+};
 
 /** scripts/n8n-versions.json: the default version and the matrix, so nothing has to search the registry. */
 function readVersionsFile() {
@@ -62,7 +67,9 @@ class ProvisionError extends Error {}
 function resolveVersion(version) {
 	const v = String(version || process.env.SAGE_ERP_N8N_VERSION || N8N_VERSION).trim();
 	if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(v)) {
-		throw new ProvisionError(`"${v}" is not an exact n8n version (e.g. 2.40.7): ranges and tags are refused so that a cache holds one known version`);
+		throw new ProvisionError(
+			`"${v}" is not an exact n8n version (e.g. 2.40.7): ranges and tags are refused so that a cache holds one known version`,
+		);
 	}
 	return v;
 }
@@ -72,14 +79,26 @@ const majorOf = (version) => Number(version.split('.')[0]);
 function defaultCacheDir(version) {
 	const v = resolveVersion(version);
 	if (process.env.SAGE_ERP_N8N_CACHE) return path.resolve(process.env.SAGE_ERP_N8N_CACHE);
-	const root = process.env.SAGE_ERP_N8N_CACHE_ROOT || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'n8n-nodes-sage-erp');
+	const root =
+		process.env.SAGE_ERP_N8N_CACHE_ROOT ||
+		path.join(
+			process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'),
+			'n8n-nodes-sage-erp',
+		);
 	return path.join(path.resolve(root), `n8n-${v}`);
 }
 
 /** Paths inside a cache folder; nothing is checked. */
 function layout(cacheDir = defaultCacheDir()) {
 	const platformPackage = `node-${process.platform}-${process.arch}`;
-	const nodeDir = path.join(cacheDir, 'node24', 'node_modules', 'node', 'node_modules', platformPackage);
+	const nodeDir = path.join(
+		cacheDir,
+		'node24',
+		'node_modules',
+		'node',
+		'node_modules',
+		platformPackage,
+	);
 	const n8nPrefix = path.join(cacheDir, 'n8n');
 	return {
 		cacheDir,
@@ -113,7 +132,12 @@ function readMarker(paths, version) {
  */
 function refuseOtherVersion(paths, version) {
 	const marker = readMarkerFile(paths);
-	if (marker && marker.n8nVersion && marker.n8nVersion !== version && process.env.SAGE_ERP_N8N_CACHE) {
+	if (
+		marker &&
+		marker.n8nVersion &&
+		marker.n8nVersion !== version &&
+		process.env.SAGE_ERP_N8N_CACHE
+	) {
 		throw new ProvisionError(
 			`${paths.cacheDir} (SAGE_ERP_N8N_CACHE) holds n8n ${marker.n8nVersion}, not ${version}: ` +
 				'unset SAGE_ERP_N8N_CACHE (every version gets its own folder) or point it at another folder',
@@ -126,7 +150,15 @@ function provisionedN8n(cacheDir, version) {
 	const v = resolveVersion(version);
 	const dir = cacheDir || defaultCacheDir(v);
 	const paths = layout(dir);
-	return readMarker(paths, v) ? { nodeBin: paths.nodeBin, n8nBin: paths.n8nBin, cacheDir: dir, nodeDir: paths.nodeDir, version: v } : null;
+	return readMarker(paths, v)
+		? {
+				nodeBin: paths.nodeBin,
+				n8nBin: paths.n8nBin,
+				cacheDir: dir,
+				nodeDir: paths.nodeDir,
+				version: v,
+			}
+		: null;
 }
 
 function makeLogger(quiet, label = 'provision-n8n') {
@@ -142,7 +174,9 @@ function makeLogger(quiet, label = 'provision-n8n') {
 
 function fmt(ms) {
 	const s = Math.round(ms / 1000);
-	return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${(ms / 1000).toFixed(1)}s`;
+	return s >= 60
+		? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`
+		: `${(ms / 1000).toFixed(1)}s`;
 }
 
 function which(cmd, envPath = process.env.PATH) {
@@ -165,9 +199,12 @@ function checkPrerequisites(paths) {
 	// sqlite3 compiles from source against Node.js 24 (node-gyp): it needs python3, make and a C++ compiler.
 	if (!which('python3')) missing.push('python3 (Debian: apt-get install -y python3)');
 	if (!which('make')) missing.push('make (Debian: apt-get install -y build-essential)');
-	if (!which('g++') && !which('c++')) missing.push('g++ (Debian: apt-get install -y build-essential)');
+	if (!which('g++') && !which('c++'))
+		missing.push('g++ (Debian: apt-get install -y build-essential)');
 	if (missing.length) {
-		throw new ProvisionError(`cannot provision n8n, missing on this machine:\n  - ${missing.join('\n  - ')}`);
+		throw new ProvisionError(
+			`cannot provision n8n, missing on this machine:\n  - ${missing.join('\n  - ')}`,
+		);
 	}
 	if (process.platform !== 'linux' && process.platform !== 'darwin') {
 		throw new ProvisionError(`unsupported platform ${process.platform}: the recipe is for Linux`);
@@ -197,7 +234,10 @@ function run(log, label, cmd, args, opts) {
 		};
 		child.stdout.on('data', keep);
 		child.stderr.on('data', keep);
-		const heartbeat = setInterval(() => log.line(`  ... ${label}: still running (${fmt(Date.now() - t0)})`), 30000);
+		const heartbeat = setInterval(
+			() => log.line(`  ... ${label}: still running (${fmt(Date.now() - t0)})`),
+			30000,
+		);
 		child.on('error', (err) => {
 			clearInterval(heartbeat);
 			reject(new ProvisionError(`${label}: cannot run ${cmd}: ${err.message}`));
@@ -227,21 +267,25 @@ function explainInstallFailure(version, output = '', subject = `n8n ${version}`)
 	const notarget = text.match(/No matching version found for (\S+?)\.?\s*$/m);
 	if (notarget) return `${subject} cannot be installed here: ${notarget[1]} is not in the registry`;
 	const notInRegistry = text.match(/'([^']+)' is not in this registry/);
-	if (notInRegistry) return `${subject} cannot be installed here: ${notInRegistry[1]} is not in the registry`;
+	if (notInRegistry)
+		return `${subject} cannot be installed here: ${notInRegistry[1]} is not in the registry`;
 	const notFound = text.match(/404 Not Found - GET (\S+)/);
 	if (notFound) {
-		const name = decodeURIComponent(notFound[1].replace(/^https?:\/\/[^/]+\//, '')).replace(/\/-\/.*$/, '');
+		const name = decodeURIComponent(notFound[1].replace(/^https?:\/\/[^/]+\//, '')).replace(
+			/\/-\/.*$/,
+			'',
+		);
 		return `${subject} cannot be installed here: ${name} is not in the registry`;
 	}
 	const network = text.match(/request to (https?:\/\/([^/\s]+)\S*) failed, reason: ([^\n]+)/);
-	if (network) return `${subject} cannot be installed here: a dependency is downloaded from ${network[1]}, and ${network[2]} cannot be reached (${network[3].trim()})`;
+	if (network)
+		return `${subject} cannot be installed here: a dependency is downloaded from ${network[1]}, and ${network[2]} cannot be reached (${network[3].trim()})`;
 	return null;
 }
 
 function sleep(ms) {
 	return new Promise((r) => setTimeout(r, ms));
 }
-
 
 /** mkdir-based lock, so two processes never install into the same folder at once. */
 async function acquireLock(paths, log) {
@@ -267,7 +311,9 @@ async function acquireLock(paths, log) {
 				continue;
 			}
 			if (!announced || Date.now() - announced > 30000) {
-				log.line(`another process (pid ${owner || '?'}) is provisioning ${paths.cacheDir}; waiting for it`);
+				log.line(
+					`another process (pid ${owner || '?'}) is provisioning ${paths.cacheDir}; waiting for it`,
+				);
 				announced = Date.now();
 			}
 			await sleep(1000);
@@ -295,15 +341,26 @@ async function installNode(paths, log) {
 	if (fs.existsSync(stepDone(paths, 'node')) && fs.existsSync(paths.nodeBin)) {
 		log.line(`[1/${STEPS}] Node.js ${NODE_RANGE}: already in ${path.dirname(paths.nodeDir)}`);
 	} else {
-		log.line(`[1/${STEPS}] installing Node.js ${NODE_RANGE} (npm install node@${NODE_RANGE}; ${ESTIMATES.node})`);
+		log.line(
+			`[1/${STEPS}] installing Node.js ${NODE_RANGE} (npm install node@${NODE_RANGE}; ${ESTIMATES.node})`,
+		);
 		const dir = path.join(paths.cacheDir, 'node24');
 		fs.rmSync(dir, { recursive: true, force: true });
 		fs.mkdirSync(dir, { recursive: true });
-		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'sage-erp-node24', private: true }, null, 2));
-		await run(log, `npm install node@${NODE_RANGE}`, 'npm', ['install', '--no-save', '--no-package-lock', `node@${NODE_RANGE}`], {
-			cwd: dir,
-			env: { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false' },
-		});
+		fs.writeFileSync(
+			path.join(dir, 'package.json'),
+			JSON.stringify({ name: 'sage-erp-node24', private: true }, null, 2),
+		);
+		await run(
+			log,
+			`npm install node@${NODE_RANGE}`,
+			'npm',
+			['install', '--no-save', '--no-package-lock', `node@${NODE_RANGE}`],
+			{
+				cwd: dir,
+				env: { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false' },
+			},
+		);
 		if (!fs.existsSync(paths.nodeBin)) {
 			throw new ProvisionError(
 				`npm install node@${NODE_RANGE} finished but ${paths.nodeBin} is missing ` +
@@ -314,7 +371,8 @@ async function installNode(paths, log) {
 		log.line(`[1/${STEPS}] Node.js ready in ${fmt(Date.now() - t)}`);
 	}
 	const nodeVersion = spawnSync(paths.nodeBin, ['--version'], { encoding: 'utf8' }).stdout.trim();
-	if (!/^v2[4-9]\./.test(nodeVersion)) throw new ProvisionError(`${paths.nodeBin} reports ${nodeVersion || 'nothing'}, expected v24`);
+	if (!/^v2[4-9]\./.test(nodeVersion))
+		throw new ProvisionError(`${paths.nodeBin} reports ${nodeVersion || 'nothing'}, expected v24`);
 	return nodeVersion;
 }
 
@@ -336,15 +394,25 @@ async function installN8nPackage(paths, log, version, nodeVersion, env) {
 		return;
 	}
 	const manifest = installManifest(version);
-	const overrides = manifest.overrides ? ` with overrides ${JSON.stringify(manifest.overrides)}` : '';
+	const overrides = manifest.overrides
+		? ` with overrides ${JSON.stringify(manifest.overrides)}`
+		: '';
 	const estimate = ESTIMATES.n8n[majorOf(version)] || ESTIMATES.n8n[2];
-	log.line(`[2/${STEPS}] installing n8n@${version}${overrides} with Node.js ${nodeVersion} (npm install --ignore-scripts; ${estimate})`);
+	log.line(
+		`[2/${STEPS}] installing n8n@${version}${overrides} with Node.js ${nodeVersion} (npm install --ignore-scripts; ${estimate})`,
+	);
 	fs.rmSync(paths.n8nPrefix, { recursive: true, force: true });
 	fs.rmSync(stepDone(paths, 'rebuild'), { force: true });
 	fs.mkdirSync(paths.n8nPrefix, { recursive: true });
 	fs.writeFileSync(path.join(paths.n8nPrefix, 'package.json'), JSON.stringify(manifest, null, 2));
 	try {
-		await run(log, `npm install n8n@${version}`, 'npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: paths.n8nPrefix, env });
+		await run(
+			log,
+			`npm install n8n@${version}`,
+			'npm',
+			['install', '--ignore-scripts', '--no-audit', '--no-fund'],
+			{ cwd: paths.n8nPrefix, env },
+		);
 	} catch (err) {
 		const why = explainInstallFailure(version, err.output);
 		if (!why) throw err;
@@ -354,7 +422,8 @@ async function installN8nPackage(paths, log, version, nodeVersion, env) {
 		refused.refused = true;
 		throw refused;
 	}
-	if (!fs.existsSync(paths.n8nBin)) throw new ProvisionError(`npm install finished but ${paths.n8nBin} is missing`);
+	if (!fs.existsSync(paths.n8nBin))
+		throw new ProvisionError(`npm install finished but ${paths.n8nBin} is missing`);
 	fs.writeFileSync(stepDone(paths, 'n8n'), new Date().toISOString());
 	log.line(`[2/${STEPS}] n8n installed in ${fmt(Date.now() - t)}`);
 }
@@ -366,8 +435,13 @@ async function rebuildNative(paths, log, nodeVersion, env) {
 		log.line(`[3/${STEPS}] sqlite3 and isolated-vm: already built`);
 		return;
 	}
-	log.line(`[3/${STEPS}] building sqlite3 and isolated-vm for Node.js ${nodeVersion} (npm rebuild; ${ESTIMATES.rebuild})`);
-	await run(log, 'npm rebuild sqlite3 isolated-vm', 'npm', ['rebuild', 'sqlite3', 'isolated-vm'], { cwd: paths.n8nPrefix, env });
+	log.line(
+		`[3/${STEPS}] building sqlite3 and isolated-vm for Node.js ${nodeVersion} (npm rebuild; ${ESTIMATES.rebuild})`,
+	);
+	await run(log, 'npm rebuild sqlite3 isolated-vm', 'npm', ['rebuild', 'sqlite3', 'isolated-vm'], {
+		cwd: paths.n8nPrefix,
+		env,
+	});
 	fs.writeFileSync(stepDone(paths, 'rebuild'), new Date().toISOString());
 	log.line(`[3/${STEPS}] native modules built in ${fmt(Date.now() - t)}`);
 }
@@ -387,12 +461,21 @@ async function smokeTest(paths, log, version, env) {
 		fs.rmSync(smokeHome, { recursive: true, force: true });
 	}
 	const reported = (out.match(/\b\d+\.\d+\.\d+\b/g) || []).pop();
-	if (reported !== version) throw new ProvisionError(`n8n --version printed ${JSON.stringify(out.trim())}, expected ${version}`);
+	if (reported !== version)
+		throw new ProvisionError(
+			`n8n --version printed ${JSON.stringify(out.trim())}, expected ${version}`,
+		);
 	// A failed rebuild shows only when n8n opens its database: load them now.
-	await run(log, 'loading sqlite3 and isolated-vm', paths.nodeBin, ['-e', "require('sqlite3'); require('isolated-vm');"], {
-		cwd: path.join(paths.n8nPrefix, 'node_modules', 'n8n'),
-		env,
-	});
+	await run(
+		log,
+		'loading sqlite3 and isolated-vm',
+		paths.nodeBin,
+		['-e', "require('sqlite3'); require('isolated-vm');"],
+		{
+			cwd: path.join(paths.n8nPrefix, 'node_modules', 'n8n'),
+			env,
+		},
+	);
 	log.line(`[4/${STEPS}] n8n ${reported} runs (${fmt(Date.now() - t)})`);
 }
 
@@ -417,7 +500,10 @@ async function install(paths, log, version) {
 
 /** `n8n --version` of a provisioned cache: milliseconds, and catches a cache broken since its marker. */
 function quickSmoke(paths, version) {
-	const res = spawnSync(paths.nodeBin, [paths.n8nBin, '--version'], { encoding: 'utf8', timeout: 30000 });
+	const res = spawnSync(paths.nodeBin, [paths.n8nBin, '--version'], {
+		encoding: 'utf8',
+		timeout: 30000,
+	});
 	return res.status === 0 && res.stdout.trim().endsWith(version);
 }
 
@@ -430,7 +516,13 @@ async function ensureN8n(options = {}) {
 	const cacheDir = options.cacheDir ? path.resolve(options.cacheDir) : defaultCacheDir(version);
 	const paths = layout(cacheDir);
 	const log = makeLogger(options.quiet);
-	const result = () => ({ nodeBin: paths.nodeBin, n8nBin: paths.n8nBin, cacheDir, nodeDir: paths.nodeDir, version });
+	const result = () => ({
+		nodeBin: paths.nodeBin,
+		n8nBin: paths.n8nBin,
+		cacheDir,
+		nodeDir: paths.nodeDir,
+		version,
+	});
 
 	if (!options.force && readMarker(paths, version)) {
 		if (quickSmoke(paths, version)) {
@@ -449,9 +541,12 @@ async function ensureN8n(options = {}) {
 			return result();
 		}
 		if (options.force) {
-			for (const f of fs.readdirSync(cacheDir)) if (f.startsWith('.step-') || f === MARKER) fs.rmSync(path.join(cacheDir, f));
+			for (const f of fs.readdirSync(cacheDir))
+				if (f.startsWith('.step-') || f === MARKER) fs.rmSync(path.join(cacheDir, f));
 		}
-		log.line(`provisioning n8n ${version} in ${cacheDir} (first run: ${ESTIMATES.total} on 2 cores)`);
+		log.line(
+			`provisioning n8n ${version} in ${cacheDir} (first run: ${ESTIMATES.total} on 2 cores)`,
+		);
 		await install(paths, log, version);
 		log.line(`done in ${fmt(Date.now() - log.started)}: ${paths.nodeBin} ${paths.n8nBin}`);
 		return result();
@@ -477,7 +572,8 @@ module.exports = {
 	ProvisionError,
 };
 
-const USAGE = 'usage: node scripts/provision-n8n.js [--version <v>] [--matrix] [--force] [--quiet] [--print]\n';
+const USAGE =
+	'usage: node scripts/provision-n8n.js [--version <v>] [--matrix] [--force] [--quiet] [--print]\n';
 
 function parseCli(argv) {
 	const opts = { versions: [], force: false, quiet: false, print: false };
@@ -511,7 +607,9 @@ async function main() {
 
 if (require.main === module) {
 	main().catch((err) => {
-		process.stderr.write(`\n[provision-n8n] FAILED: ${err instanceof ProvisionError ? err.message : err.stack}\n`);
+		process.stderr.write(
+			`\n[provision-n8n] FAILED: ${err instanceof ProvisionError ? err.message : err.stack}\n`,
+		);
 		process.exit(1);
 	});
 }

@@ -55,7 +55,11 @@ const report = path.join(reportDir, 'figures.json');
 const env = { ...process.env, SOAK_OPERATIONS: String(options.operations), SOAK_REPORT: report };
 if (options.seed !== undefined) env.SOAK_SEED = String(options.seed);
 const jest = require.resolve('jest/bin/jest', { paths: [ROOT] });
-const run = spawnSync(process.execPath, [jest, '--runTestsByPath', 'test/reliability/soak.test.ts', '--ci'], { cwd: ROOT, stdio: 'inherit', env });
+const run = spawnSync(
+	process.execPath,
+	[jest, '--runTestsByPath', 'test/reliability/soak.test.ts', '--ci'],
+	{ cwd: ROOT, stdio: 'inherit', env },
+);
 
 if (fs.existsSync(report)) {
 	const { text } = JSON.parse(fs.readFileSync(report, 'utf8'));

@@ -32,12 +32,24 @@ const { stopAll } = require('./lib/processes');
 const startFolder = require('./lib/start-folder');
 
 const started = Date.now();
-const say = (msg) => process.stdout.write(`[start ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${msg}\n`);
+const say = (msg) =>
+	process.stdout.write(
+		`[start ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${msg}\n`,
+	);
 
-const USAGE = 'usage: npm start -- [--fresh] [--folder <path>] [--port 5678] [--sim-port 0] [--skip-build] [--verbose]\n';
+const USAGE =
+	'usage: npm start -- [--fresh] [--folder <path>] [--port 5678] [--sim-port 0] [--skip-build] [--verbose]\n';
 
 function parseArgs(argv) {
-	const opts = { port: Number(process.env.N8N_PORT) || 5678, simPort: 0, build: true, verbose: false, fresh: false, folder: null, examples: null };
+	const opts = {
+		port: Number(process.env.N8N_PORT) || 5678,
+		simPort: 0,
+		build: true,
+		verbose: false,
+		fresh: false,
+		folder: null,
+		examples: null,
+	};
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i];
 		const next = () => {
@@ -83,7 +95,9 @@ function build() {
 		const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 		const child = spawn(npm, ['run', 'build'], { cwd: n8nLib.REPO_ROOT, stdio: 'inherit' });
 		child.on('error', reject);
-		child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`npm run build failed (exit code ${code})`))));
+		child.on('close', (code) =>
+			code === 0 ? resolve() : reject(new Error(`npm run build failed (exit code ${code})`)),
+		);
 	});
 }
 
@@ -115,7 +129,8 @@ async function shutdown(reason, code = 0) {
 function openFolder(opts) {
 	const folder = opts.folder || startFolder.defaultStartFolder();
 	if (opts.fresh && fs.existsSync(folder)) {
-		if (!startFolder.isStartFolder(folder)) fail(`--fresh: ${folder} does not look like a folder npm start made; not deleting it`);
+		if (!startFolder.isStartFolder(folder))
+			fail(`--fresh: ${folder} does not look like a folder npm start made; not deleting it`);
 		say(`--fresh: deleting the kept n8n user folder ${folder}`);
 		fs.rmSync(folder, { recursive: true, force: true });
 	}
@@ -130,27 +145,40 @@ function openFolder(opts) {
 /** Says what happened to each example: imported (and why), unchanged, or kept as the user edited it. */
 function reportExamples(plan) {
 	for (const { workflow, why } of plan.imports) say(`example imported (${why}): ${workflow.name}`);
-	if (plan.unchanged.length) say(`examples unchanged since they were imported: ${plan.unchanged.length}`);
+	if (plan.unchanged.length)
+		say(`examples unchanged since they were imported: ${plan.unchanged.length}`);
 	for (const workflow of plan.edited) {
-		say(`example kept as you edited it in n8n: "${workflow.name}" (examples/${workflow.file} differs; \`npm start -- --fresh\` or deleting the workflow in n8n brings the repository's)`);
+		say(
+			`example kept as you edited it in n8n: "${workflow.name}" (examples/${workflow.file} differs; \`npm start -- --fresh\` or deleting the workflow in n8n brings the repository's)`,
+		);
 	}
 }
 
 /** n8n on the prepared folder, once it is ready; warns about a package n8n could not load or an example it could not activate. */
 async function runN8n(inst, opts, logFile) {
 	say(`starting n8n ${inst.n8n.version} (log: ${logFile})`);
-	const n8n = (state.n8n = await n8nLib.startN8n(inst.n8n, inst.env({}, { brokerPort: opts.port + 1 }), {
-		logFile,
-		echo: opts.verbose ? process.stdout : undefined,
-	}));
-	n8n.exited.then((info) => shutdown(`n8n exited unexpectedly (${info.signal || `code ${info.code}`}); see ${logFile}`, 1));
+	const n8n = (state.n8n = await n8nLib.startN8n(
+		inst.n8n,
+		inst.env({}, { brokerPort: opts.port + 1 }),
+		{
+			logFile,
+			echo: opts.verbose ? process.stdout : undefined,
+		},
+	));
+	n8n.exited.then((info) =>
+		shutdown(`n8n exited unexpectedly (${info.signal || `code ${info.code}`}); see ${logFile}`, 1),
+	);
 	if (!n8n.output().match(/Failed to load package "n8n-nodes-sage-erp"/)) {
 		say('waiting for n8n to activate the webhook and trigger examples');
-		await n8nLib.waitForWebhook(n8n.baseUrl, examples.WEBHOOK_PATH, { timeout: 60000 }).catch((err) => say(`WARNING: ${err.message}`));
+		await n8nLib
+			.waitForWebhook(n8n.baseUrl, examples.WEBHOOK_PATH, { timeout: 60000 })
+			.catch((err) => say(`WARNING: ${err.message}`));
 	}
 	const loadError = n8n.output().match(/Failed to load package "n8n-nodes-sage-erp"[\s\S]{0,300}/);
 	if (loadError) say(`WARNING: n8n could not load this package:\n${loadError[0]}`);
-	const notActive = n8n.output().match(/Workflow cannot run on this instance[^\n]*|could not be activated[^\n]*/g);
+	const notActive = n8n
+		.output()
+		.match(/Workflow cannot run on this instance[^\n]*|could not be activated[^\n]*/g);
 	if (notActive) say(`WARNING: ${[...new Set(notActive)].join('\n         ')}`);
 	return n8n;
 }
@@ -191,8 +219,14 @@ function banner({ opts, inst, sim, folder, workflows }) {
 
 async function main() {
 	const opts = parseArgs(process.argv.slice(2));
-	if (!(await portIsFree(opts.port))) fail(`port ${opts.port} is in use: stop what runs there or use \`npm start -- --port <other>\``);
-	if (!(await portIsFree(opts.port + 1))) fail(`port ${opts.port + 1} (n8n's task runner broker) is in use: use \`npm start -- --port <other>\``);
+	if (!(await portIsFree(opts.port)))
+		fail(
+			`port ${opts.port} is in use: stop what runs there or use \`npm start -- --port <other>\``,
+		);
+	if (!(await portIsFree(opts.port + 1)))
+		fail(
+			`port ${opts.port + 1} (n8n's task runner broker) is in use: use \`npm start -- --port <other>\``,
+		);
 
 	process.on('SIGINT', () => shutdown('SIGINT'));
 	process.on('SIGTERM', () => shutdown('SIGTERM'));
@@ -202,8 +236,13 @@ async function main() {
 		await build();
 	}
 	const manifest = JSON.parse(fs.readFileSync(path.join(n8nLib.REPO_ROOT, 'package.json'), 'utf8'));
-	const missing = [...(manifest.n8n?.nodes || []), ...(manifest.n8n?.credentials || [])].filter((f) => !fs.existsSync(path.join(n8nLib.REPO_ROOT, f)));
-	if (missing.length) say(`WARNING: the build did not produce ${missing.join(', ')}: n8n will not find the Sage ERP nodes`);
+	const missing = [...(manifest.n8n?.nodes || []), ...(manifest.n8n?.credentials || [])].filter(
+		(f) => !fs.existsSync(path.join(n8nLib.REPO_ROOT, f)),
+	);
+	if (missing.length)
+		say(
+			`WARNING: the build did not produce ${missing.join(', ')}: n8n will not find the Sage ERP nodes`,
+		);
 
 	say('provisioning n8n (cached after the first run)');
 	await ensureN8n();
@@ -214,11 +253,24 @@ async function main() {
 
 	const { folder, existed } = openFolder(opts);
 	say(`${existed ? 'reusing the kept' : 'creating the'} n8n user folder ${folder}`);
-	const inst = await n8nLib.prepareInstance({ folder, keep: true, port: opts.port, credentials: [examples.simulatorCredential(sim)], quiet: true });
+	const inst = await n8nLib.prepareInstance({
+		folder,
+		keep: true,
+		port: opts.port,
+		credentials: [examples.simulatorCredential(sim)],
+		quiet: true,
+	});
 	const workflows = examples.loadExamples(opts.examples || undefined);
 	say('bringing the example workflows in step with the repository');
 	const activatable = examples.activatableIds(workflows);
-	const plan = await startFolder.syncExamples({ n8n: inst.n8n, cliEnv: inst.cliEnv, folder, examples: workflows, activatable, empty: !existed });
+	const plan = await startFolder.syncExamples({
+		n8n: inst.n8n,
+		cliEnv: inst.cliEnv,
+		folder,
+		examples: workflows,
+		activatable,
+		empty: !existed,
+	});
 	reportExamples(plan);
 
 	await runN8n(inst, opts, path.join(folder, 'n8n.log'));

@@ -45,9 +45,19 @@ function jestEnv(version) {
 /** Runs jest on the smoke file; resolves { code, report } (report: jest's --json output, or null). */
 function runJest(version) {
 	const reportFile = path.join(os.tmpdir(), `sage-erp-matrix-${process.pid}-${version}.json`);
-	const args = [JEST, '-c', path.join(ROOT, 'jest.matrix.config.js'), '--json', `--outputFile=${reportFile}`];
+	const args = [
+		JEST,
+		'-c',
+		path.join(ROOT, 'jest.matrix.config.js'),
+		'--json',
+		`--outputFile=${reportFile}`,
+	];
 	return new Promise((resolve) => {
-		const child = spawn(process.execPath, args, { cwd: ROOT, env: jestEnv(version), stdio: 'inherit' });
+		const child = spawn(process.execPath, args, {
+			cwd: ROOT,
+			env: jestEnv(version),
+			stdio: 'inherit',
+		});
 		child.on('close', (code) => {
 			let report = null;
 			try {
@@ -67,9 +77,13 @@ function summarise(report) {
 	return {
 		passed: tests.filter((t) => t.status === 'passed').length,
 		failed: tests.filter((t) => t.status === 'failed').length,
-		skipped: tests.filter((t) => t.status === 'pending' || t.status === 'skipped').map((t) => t.title),
+		skipped: tests
+			.filter((t) => t.status === 'pending' || t.status === 'skipped')
+			.map((t) => t.title),
 		failures: tests.filter((t) => t.status === 'failed').map((t) => t.fullName),
-		suiteErrors: (report?.testResults ?? []).filter((f) => f.status === 'failed' && !(f.assertionResults ?? []).length).map((f) => f.message.slice(0, 2000)),
+		suiteErrors: (report?.testResults ?? [])
+			.filter((f) => f.status === 'failed' && !(f.assertionResults ?? []).length)
+			.map((f) => f.message.slice(0, 2000)),
 	};
 }
 
@@ -79,7 +93,9 @@ async function runVersion(version) {
 	const row = { version, node: null, provisionSeconds: 0, testSeconds: 0, result: 'failed' };
 	try {
 		const n8n = await provision.ensureN8n({ version });
-		row.node = JSON.parse(fs.readFileSync(path.join(n8n.cacheDir, '.provisioned.json'), 'utf8')).nodeVersion;
+		row.node = JSON.parse(
+			fs.readFileSync(path.join(n8n.cacheDir, '.provisioned.json'), 'utf8'),
+		).nodeVersion;
 	} catch (err) {
 		row.provisionSeconds = Math.round((Date.now() - started) / 1000);
 		row.error = err.message;
@@ -98,8 +114,13 @@ async function runVersion(version) {
 function printSummary(rows, seconds) {
 	const out = [`\nn8n version matrix (${(seconds / 60).toFixed(1)} min in all):`];
 	for (const r of rows) {
-		const counts = r.passed === undefined ? '' : `: ${r.passed} passed, ${r.failed} failed, ${r.skipped.length} skipped`;
-		out.push(`  n8n ${r.version} on Node.js ${r.node || '?'}: ${r.result}${counts} (provision ${r.provisionSeconds} s, tests ${r.testSeconds} s)`);
+		const counts =
+			r.passed === undefined
+				? ''
+				: `: ${r.passed} passed, ${r.failed} failed, ${r.skipped.length} skipped`;
+		out.push(
+			`  n8n ${r.version} on Node.js ${r.node || '?'}: ${r.result}${counts} (provision ${r.provisionSeconds} s, tests ${r.testSeconds} s)`,
+		);
 		for (const s of r.skipped || []) out.push(`      skipped: ${s}`);
 		for (const f of r.failures || []) out.push(`      FAILED: ${f}`);
 		for (const e of r.suiteErrors || []) out.push(`      SUITE ERROR: ${e.split('\n')[0]}`);
@@ -113,14 +134,24 @@ async function main() {
 	const started = Date.now();
 	const rows = [];
 	for (const version of versions) {
-		process.stdout.write(`\n=== n8n ${version}: provisioning (cached after the first run), then the smoke subset ===\n`);
+		process.stdout.write(
+			`\n=== n8n ${version}: provisioning (cached after the first run), then the smoke subset ===\n`,
+		);
 		rows.push(await runVersion(version));
 	}
 	const seconds = Math.round((Date.now() - started) / 1000);
 	printSummary(rows, seconds);
 	fs.mkdirSync(WORK_ROOT, { recursive: true });
-	const record = { ranAt: new Date().toISOString(), cores: os.cpus().length, seconds, versions: rows };
-	fs.writeFileSync(path.join(WORK_ROOT, 'matrix-results.json'), `${JSON.stringify(record, null, 2)}\n`);
+	const record = {
+		ranAt: new Date().toISOString(),
+		cores: os.cpus().length,
+		seconds,
+		versions: rows,
+	};
+	fs.writeFileSync(
+		path.join(WORK_ROOT, 'matrix-results.json'),
+		`${JSON.stringify(record, null, 2)}\n`,
+	);
 	process.exit(rows.every((r) => r.result === 'passed') ? 0 : 1);
 }
 

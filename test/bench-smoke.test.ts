@@ -28,13 +28,19 @@ function runBench(args: string[], timeoutMs: number): Promise<BenchRun> {
 	return new Promise((resolve, reject) => {
 		const env: NodeJS.ProcessEnv = { ...process.env };
 		for (const k of Object.keys(env)) if (k.startsWith('BENCH_')) delete env[k];
-		const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bench', 'run.js'), ...args, '--out', outDir], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(
+			process.execPath,
+			[path.join(REPO_ROOT, 'bench', 'run.js'), ...args, '--out', outDir],
+			{ cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
+		);
 		let output = '';
 		child.stdout.on('data', (c) => (output += c));
 		child.stderr.on('data', (c) => (output += c));
 		const timer = setTimeout(() => {
 			child.kill('SIGTERM');
-			reject(new Error(`bench/run.js did not finish within ${timeoutMs} ms:\n${output.slice(-4000)}`));
+			reject(
+				new Error(`bench/run.js did not finish within ${timeoutMs} ms:\n${output.slice(-4000)}`),
+			);
 		}, timeoutMs);
 		child.on('close', (code) => {
 			clearTimeout(timer);
@@ -43,11 +49,14 @@ function runBench(args: string[], timeoutMs: number): Promise<BenchRun> {
 	});
 }
 
-type Json = Record<string, any>;  
+type Json = Record<string, any>;
 
 function readResults(run: BenchRun): { results: Json; markdown: string } {
-	if (run.code !== 0) throw new Error(`bench/run.js exited with ${run.code}:\n${run.output.slice(-6000)}`);
-	const results = JSON.parse(fs.readFileSync(path.join(run.outDir, 'results.json'), 'utf8')) as Json;
+	if (run.code !== 0)
+		throw new Error(`bench/run.js exited with ${run.code}:\n${run.output.slice(-6000)}`);
+	const results = JSON.parse(
+		fs.readFileSync(path.join(run.outDir, 'results.json'), 'utf8'),
+	) as Json;
 	const markdown = fs.readFileSync(path.join(run.outDir, 'RESULTS.md'), 'utf8');
 	return { results, markdown };
 }
@@ -79,14 +88,19 @@ function expectGetManyShape(getmany: Json, built: boolean, withN8n: boolean) {
 	const subjects = Object.keys(getmany.subjects);
 	expect(subjects).toContain('rawNode20');
 	if (built) expect(subjects).toContain('oursHarness');
-	if (withN8n) expect(subjects).toEqual(expect.arrayContaining(['rawNode24', 'httpN8n', ...(built ? ['oursN8n'] : [])]));
+	if (withN8n)
+		expect(subjects).toEqual(
+			expect.arrayContaining(['rawNode24', 'httpN8n', ...(built ? ['oursN8n'] : [])]),
+		);
 	for (const latency of Object.values(getmany.latencies) as Json[]) {
 		for (const s of subjects) {
 			expect(isNumber(latency.subjects[s].recordsPerSecond)).toBe(true);
 			expect(latency.subjects[s].records).toBe(getmany.records);
 			expect(isNumber(latency.subjects[s].maxRssMb)).toBe(true);
 		}
-		expect(Object.keys(latency.ratios)).toEqual(expect.arrayContaining(['oursHarnessVsRaw', 'oursN8nVsRaw', 'oursN8nVsHttp']));
+		expect(Object.keys(latency.ratios)).toEqual(
+			expect.arrayContaining(['oursHarnessVsRaw', 'oursN8nVsRaw', 'oursN8nVsHttp']),
+		);
 	}
 }
 
@@ -111,17 +125,33 @@ describe('benchmarks (bench/run.js) at a tiny size', () => {
 	}
 
 	it(
-		SKIP_N8N ? 'runs the in-process scenarios and writes RESULTS.md and results.json (real n8n skipped: SAGE_ERP_SKIP_E2E=1)' : 'runs every scenario, real n8n included, and writes RESULTS.md and results.json',
+		SKIP_N8N
+			? 'runs the in-process scenarios and writes RESULTS.md and results.json (real n8n skipped: SAGE_ERP_SKIP_E2E=1)'
+			: 'runs every scenario, real n8n included, and writes RESULTS.md and results.json',
 		async () => {
-			if (SKIP_N8N) process.stdout.write('[bench-smoke] real-n8n scenarios SKIPPED: SAGE_ERP_SKIP_E2E=1\n');
-			const args = ['--size', '0.002', '--runs', '1', '--latencies', '0', ...(SKIP_N8N ? ['--in-process-only'] : [])];
+			if (SKIP_N8N)
+				process.stdout.write('[bench-smoke] real-n8n scenarios SKIPPED: SAGE_ERP_SKIP_E2E=1\n');
+			const args = [
+				'--size',
+				'0.002',
+				'--runs',
+				'1',
+				'--latencies',
+				'0',
+				...(SKIP_N8N ? ['--in-process-only'] : []),
+			];
 			// A bound on a run that hangs, not a speed check: three n8n processes start on a shared 2-core machine.
 			const run = await runBench(args, 15 * 60 * 1000);
 			try {
 				const { results, markdown } = readResults(run);
 				expect(results.meta.packageBuilt).toBe(built);
 				expect(results.meta.latencies).toEqual([0]);
-				expect(Object.keys(results.scenarios).sort()).toEqual(['creates', 'getmany', 'scaling', 'webhook']);
+				expect(Object.keys(results.scenarios).sort()).toEqual([
+					'creates',
+					'getmany',
+					'scaling',
+					'webhook',
+				]);
 				expectTargetsShape(results, markdown, run);
 				expectGetManyShape(results.scenarios.getmany, built, !SKIP_N8N);
 				expectScalingShape(results.scenarios.scaling, built);
@@ -148,20 +178,33 @@ describe('benchmarks (bench/run.js) at a tiny size', () => {
 						}
 					}
 					// The chain exchanges a token per execution (that is what it is compared for).
-					expect(latency.subjects.chain.concurrent.exchanges).toBe(latency.subjects.chain.concurrent.calls);
+					expect(latency.subjects.chain.concurrent.exchanges).toBe(
+						latency.subjects.chain.concurrent.calls,
+					);
 				}
 				expect(markdown).toContain('## 1. Webhook executions in one n8n process');
 
 				expect(creates.error).toBeUndefined();
-				expect(Object.keys(creates.subjects)).toEqual(expect.arrayContaining(['graphql', ...(built ? ['oursB1', 'oursB50'] : [])]));
+				expect(Object.keys(creates.subjects)).toEqual(
+					expect.arrayContaining(['graphql', ...(built ? ['oursB1', 'oursB50'] : [])]),
+				);
 				for (const latency of Object.values(creates.latencies) as Json[]) {
-					for (const s of Object.keys(creates.subjects)) expect(isNumber(latency.subjects[s].createsPerSecond)).toBe(true);
+					for (const s of Object.keys(creates.subjects))
+						expect(isNumber(latency.subjects[s].createsPerSecond)).toBe(true);
 				}
 				expect(markdown).toContain('## 3. Creates');
 				if (built) {
 					const ids = results.targets.map((t: Json) => t.id);
 					expect(ids).toEqual(
-						expect.arrayContaining(['tokenExchangesOurs', 'webhookSequentialP50', 'webhookConcurrentVsFloor', 'webhookConcurrentVsChain', 'getManyVsRawInProcess', 'getManyVsRawN8n', 'batchCreatesVsGraphql']),
+						expect.arrayContaining([
+							'tokenExchangesOurs',
+							'webhookSequentialP50',
+							'webhookConcurrentVsFloor',
+							'webhookConcurrentVsChain',
+							'getManyVsRawInProcess',
+							'getManyVsRawN8n',
+							'batchCreatesVsGraphql',
+						]),
 					);
 				}
 			} finally {

@@ -84,7 +84,11 @@ class FakeApi {
 					this.pending.add(t);
 				});
 			}
-			return send(200, { i: Number(url.searchParams.get('i')), label: url.searchParams.get('label'), tenant });
+			return send(200, {
+				i: Number(url.searchParams.get('i')),
+				label: url.searchParams.get('label'),
+				tenant,
+			});
 		}
 		if (url.pathname === '/ping') {
 			if (tenant === 'forbidden') return send(403, { error: 'forbidden' });
@@ -106,7 +110,9 @@ describe('in-process n8n engine harness', () => {
 	const credentialData = () => ({ baseUrl: api.baseUrl, clientSecret: GOOD_SECRET, tenant: 't1' });
 	const newEngine = () =>
 		new TestEngine(pkg, {
-			credentials: { fixtureApi: { id: 'cred-1', name: 'Fixture account', data: credentialData() } },
+			credentials: {
+				fixtureApi: { id: 'cred-1', name: 'Fixture account', data: credentialData() },
+			},
 		});
 
 	beforeAll(async () => {
@@ -132,7 +138,9 @@ describe('in-process n8n engine harness', () => {
 		expect(pkg.nodeTypeNames.sort()).toEqual([FIXTURE, FIXTURE_FAIL, FIXTURE_TRIGGER].sort());
 		const fixtureDescription = pkg.nodeDescriptions.find((d) => d.name === FIXTURE)!;
 		expect(fixtureDescription.codex).toMatchObject({ categories: ['Development'] });
-		expect(fixtureDescription.iconUrl).toBe(`icons/${FIXTURE_PACKAGE_NAME}/dist/nodes/Fixture/fixture.svg`);
+		expect(fixtureDescription.iconUrl).toBe(
+			`icons/${FIXTURE_PACKAGE_NAME}/dist/nodes/Fixture/fixture.svg`,
+		);
 		expect(fixtureDescription.communityNodePackageVersion).toBe('0.0.1');
 		// The loader adds the polling schedule to polling nodes.
 		const trigger = pkg.nodeDescriptions.find((d) => d.name === FIXTURE_TRIGGER)!;
@@ -140,7 +148,9 @@ describe('in-process n8n engine harness', () => {
 		const credential = pkg.credentialDescriptions.find((c) => c.name === 'fixtureApi')!;
 		expect(credential.supportedNodes?.sort()).toEqual([FIXTURE, FIXTURE_TRIGGER].sort());
 		expect(pkg.nodeTypes.getByNameAndVersion(FIXTURE, 1).description.name).toBe('fixture');
-		expect(() => pkg.nodeTypes.getByName('n8n-nodes-other.fixture')).toThrow(/Unrecognized node type/);
+		expect(() => pkg.nodeTypes.getByName('n8n-nodes-other.fixture')).toThrow(
+			/Unrecognized node type/,
+		);
 	});
 
 	test('runs input items through a node with credentials; pairedItem, hints and logs', async () => {
@@ -162,23 +172,39 @@ describe('in-process n8n engine harness', () => {
 		expect(result.raw.data.resultData.runData.Fixture[0].source).toEqual([
 			{ previousNode: INPUT_NODE_NAME, previousNodeOutput: 0, previousNodeRun: 0 },
 		]);
-		expect(result.hints('Fixture')).toEqual([{ message: 'Processed 3 item(s)', location: 'outputPane' }]);
+		expect(result.hints('Fixture')).toEqual([
+			{ message: 'Processed 3 item(s)', location: 'outputPane' },
+		]);
 		// this.logger (DI Logger) and LoggerProxy (WorkflowExecute) both land in engine.logs.
-		expect(engine.logs).toContainEqual({ level: 'info', message: 'Fixture processed items', meta: { count: 3 } });
-		expect(engine.logs.some((l) => l.level === 'debug' && l.message === 'Workflow execution started')).toBe(true);
+		expect(engine.logs).toContainEqual({
+			level: 'info',
+			message: 'Fixture processed items',
+			meta: { count: 3 },
+		});
+		expect(
+			engine.logs.some((l) => l.level === 'debug' && l.message === 'Workflow execution started'),
+		).toBe(true);
 		// The default typeVersion is the newest one.
 		expect(result.raw.data.executionData?.nodeExecutionStack).toEqual([]);
 	});
 
 	test('preAuthentication runs once, is stored on the credential, and is reused across runs', async () => {
 		const engine = newEngine();
-		const first = await engine.run({ nodes: [{ name: 'Fixture', type: FIXTURE, parameters: {} }], input: [{}, {}] });
+		const first = await engine.run({
+			nodes: [{ name: 'Fixture', type: FIXTURE, parameters: {} }],
+			input: [{}, {}],
+		});
 		expect(first.error).toBeUndefined();
 		expect(api.tokenCalls).toBe(1);
-		expect(engine.getCredential('fixtureApi')).toMatchObject({ ...credentialData(), sessionToken: 'tok-1' });
+		expect(engine.getCredential('fixtureApi')).toMatchObject({
+			...credentialData(),
+			sessionToken: 'tok-1',
+		});
 		expect(engine.credentialUpdates.filter((u) => u.via === 'updateCredentials')).toHaveLength(1);
 
-		const second = await engine.run({ nodes: [{ name: 'Fixture', type: FIXTURE, parameters: {} }] });
+		const second = await engine.run({
+			nodes: [{ name: 'Fixture', type: FIXTURE, parameters: {} }],
+		});
 		expect(second.error).toBeUndefined();
 		expect(api.tokenCalls).toBe(1);
 		expect(api.seenTokens).toEqual(['tok-1', 'tok-1', 'tok-1']);
@@ -196,7 +222,10 @@ describe('in-process n8n engine harness', () => {
 		expect(api.tokenCalls).toBe(1);
 		api.validTokens.clear(); // the API forgets the token
 
-		const result = await engine.run({ nodes: [{ name: 'Fixture', type: FIXTURE, parameters: {} }], input: [{}, {}] });
+		const result = await engine.run({
+			nodes: [{ name: 'Fixture', type: FIXTURE, parameters: {} }],
+			input: [{}, {}],
+		});
 		expect(result.error).toBeUndefined();
 		expect(result.items('Fixture')).toHaveLength(2);
 		expect(api.tokenCalls).toBe(2);
@@ -207,7 +236,9 @@ describe('in-process n8n engine harness', () => {
 	test('a failing preAuthentication fails the node with a NodeApiError and leaks no secret', async () => {
 		const engine = newEngine();
 		engine.setCredential('fixtureApi', { ...credentialData(), clientSecret: BAD_SECRET });
-		const result = await engine.run({ nodes: [{ name: 'Fixture', type: FIXTURE, parameters: {} }] });
+		const result = await engine.run({
+			nodes: [{ name: 'Fixture', type: FIXTURE, parameters: {} }],
+		});
 		expect(result.status).toBe('error');
 		// n8n-core wraps whatever preAuthentication throws in a NodeApiError, keeping its message.
 		expect(result.error).toMatchObject({
@@ -224,15 +255,27 @@ describe('in-process n8n engine harness', () => {
 		const engine = newEngine();
 		const input = [{}, { fail: 'operation' }, { fail: 'api' }, {}];
 
-		const stopped = await engine.run({ nodes: [{ name: 'Fail', type: FIXTURE_FAIL, parameters: {} }], input });
+		const stopped = await engine.run({
+			nodes: [{ name: 'Fail', type: FIXTURE_FAIL, parameters: {} }],
+			input,
+		});
 		expect(stopped.status).toBe('error');
-		expect(stopped.error).toMatchObject({ name: 'NodeOperationError', message: 'Bad input in item 1' });
+		expect(stopped.error).toMatchObject({
+			name: 'NodeOperationError',
+			message: 'Bad input in item 1',
+		});
 		expect(stopped.error?.description).toBe('field "fail"');
 		expect(stopped.nodeError('Fail')?.message).toBe('Bad input in item 1');
 		expect(() => stopped.items('Fail')).toThrow(/failed/);
 
-		for (const settings of [{ onError: 'continueRegularOutput' as const }, { continueOnFail: true }]) {
-			const result = await engine.run({ nodes: [{ name: 'Fail', type: FIXTURE_FAIL, parameters: {}, ...settings }], input });
+		for (const settings of [
+			{ onError: 'continueRegularOutput' as const },
+			{ continueOnFail: true },
+		]) {
+			const result = await engine.run({
+				nodes: [{ name: 'Fail', type: FIXTURE_FAIL, parameters: {}, ...settings }],
+				input,
+			});
 			expect(result.error).toBeUndefined();
 			expect(result.items('Fail')).toEqual([
 				{ json: { ok: 0 }, pairedItem: { item: 0 } },
@@ -255,7 +298,10 @@ describe('in-process n8n engine harness', () => {
 		});
 		expect(whole.error).toBeUndefined();
 		expect(whole.status).toBe('success');
-		expect(whole.nodeError('Fail')).toMatchObject({ message: 'The whole node failed', description: 'on purpose' });
+		expect(whole.nodeError('Fail')).toMatchObject({
+			message: 'The whole node failed',
+			description: 'on purpose',
+		});
 		expect(whole.items('Fail').map((i) => i.json)).toEqual([{ a: 1 }]);
 		expect(whole.items('After')).toEqual([{ json: { ok: 0 }, pairedItem: { item: 0 } }]);
 		// n8n 2.11 quirk: when that node is the last one, the execution still ends as failed.
@@ -265,7 +311,9 @@ describe('in-process n8n engine harness', () => {
 		expect(last.items('Fail').map((i) => i.json)).toEqual([{ a: 1 }]);
 
 		// An empty required parameter: n8n refuses to start the workflow.
-		const issues = await engine.run({ nodes: [{ name: 'Fail', type: FIXTURE_FAIL, parameters: { requiredThing: '' } }] });
+		const issues = await engine.run({
+			nodes: [{ name: 'Fail', type: FIXTURE_FAIL, parameters: { requiredThing: '' } }],
+		});
 		expect(issues.error?.name).toBe('WorkflowHasIssuesError');
 		expect(issues.error?.description).toContain('requiredThing');
 	});
@@ -295,7 +343,9 @@ describe('in-process n8n engine harness', () => {
 		]);
 		expect(results.map((r) => r.items('Fixture').length)).toEqual([1, 2, 3]);
 		const counts = (e: TestEngine) =>
-			e.logs.filter((l) => l.message === 'Fixture processed items').map((l) => (l.meta as { count: number }).count);
+			e.logs
+				.filter((l) => l.message === 'Fixture processed items')
+				.map((l) => (l.meta as { count: number }).count);
 		expect(counts(a).sort()).toEqual([1, 3]);
 		expect(counts(b)).toEqual([2]);
 	});
@@ -304,7 +354,10 @@ describe('in-process n8n engine harness', () => {
 		const engine = newEngine();
 		api.slowMs = 1500;
 		const answeredBefore = api.slowAnswered;
-		const result = await engine.run({ nodes: [{ name: 'Fixture', type: FIXTURE, parameters: {} }], timeoutMs: 200 });
+		const result = await engine.run({
+			nodes: [{ name: 'Fixture', type: FIXTURE, parameters: {} }],
+			timeoutMs: 200,
+		});
 		// An order, not a duration: the run ended before the slow answer came (a 200 ms timer
 		// always fires before a 1500 ms one set after it, however loaded the machine).
 		expect(api.slowAnswered).toBe(answeredBefore);
@@ -318,11 +371,21 @@ describe('in-process n8n engine harness', () => {
 		const node = { name: 'Fixture Trigger', type: FIXTURE_TRIGGER, parameters: {} };
 
 		const first = await engine.poll({ node, staticData });
-		expect(first?.[0].map((i) => i.json)).toEqual([{ id: 1, name: 'first' }, { id: 2, name: 'second' }]);
+		expect(first?.[0].map((i) => i.json)).toEqual([
+			{ id: 1, name: 'first' },
+			{ id: 2, name: 'second' },
+		]);
 		// The engine's own budget: none before n8n 2.40 (null here), PollContext's 5 minutes from 2.40 on.
-		const ownBudget = (staticData as Record<string, { lastPoll: { budgetMs: unknown } }>)['node:Fixture Trigger'].lastPoll.budgetMs;
+		const ownBudget = (staticData as Record<string, { lastPoll: { budgetMs: unknown } }>)[
+			'node:Fixture Trigger'
+		].lastPoll.budgetMs;
 		expect([null, 300_000]).toContain(ownBudget);
-		expect(staticData).toEqual({ 'node:Fixture Trigger': { cursor: 2, lastPoll: { activation: 'activate', budgetMs: ownBudget } } });
+		expect(staticData).toEqual({
+			'node:Fixture Trigger': {
+				cursor: 2,
+				lastPoll: { activation: 'activate', budgetMs: ownBudget },
+			},
+		});
 
 		expect(await engine.poll({ node, staticData })).toBeNull();
 
@@ -330,7 +393,9 @@ describe('in-process n8n engine harness', () => {
 		// A budget as n8n's durable scheduler sets it reaches the node on every engine.
 		const third = await engine.poll({ node, staticData, budgetMs: 36_000 });
 		expect(third?.[0].map((i) => i.json)).toEqual([{ id: 3, name: 'third' }]);
-		expect(staticData).toMatchObject({ 'node:Fixture Trigger': { cursor: 3, lastPoll: { budgetMs: 36_000 } } });
+		expect(staticData).toMatchObject({
+			'node:Fixture Trigger': { cursor: 3, lastPoll: { budgetMs: 36_000 } },
+		});
 		expect(api.tokenCalls).toBe(1); // the trigger's credential went through preAuthentication once
 	});
 
@@ -364,13 +429,18 @@ describe('in-process n8n engine harness', () => {
 			engine.testCredential('fixtureApi', { ...credentialData(), tenant: 'forbidden' }),
 		).resolves.toEqual({
 			status: 'Error',
-			message: executionErrorsKeepCause() ? 'This tenant is not allowed' : 'Forbidden - perhaps check your credentials?',
+			message: executionErrorsKeepCause()
+				? 'This tenant is not allowed'
+				: 'Forbidden - perhaps check your credentials?',
 		});
 
 		// What preAuthentication throws reaches the user as is.
 		await expect(
 			engine.testCredential('fixtureApi', { ...credentialData(), clientSecret: BAD_SECRET }),
-		).resolves.toEqual({ status: 'Error', message: 'The token endpoint refused the client secret' });
+		).resolves.toEqual({
+			status: 'Error',
+			message: 'The token endpoint refused the client secret',
+		});
 
 		// A stale token in the data: 401, then preAuthentication as "expired", then OK.
 		api.tokenCalls = 0;

@@ -12,13 +12,26 @@ const REPO_NODE_MODULES = path.resolve(__dirname, '..', '..', 'node_modules');
  */
 async function runJsonChild(nodeBin, script, args, { timeout = 600000 } = {}) {
 	const env = { ...process.env, NODE_PATH: REPO_NODE_MODULES, NODE_OPTIONS: '' };
-	for (const k of Object.keys(env)) if (k.startsWith('npm_') || k === 'JEST_WORKER_ID') delete env[k];
-	const res = await runCommand(nodeBin, ['--expose-gc', '--max-old-space-size=4096', path.join(__dirname, script), JSON.stringify(args)], {
-		env,
-		timeout,
-		allowFailure: true,
-	});
-	if (res.code !== 0) throw new Error(`${script} failed (exit ${res.code ?? res.signal}):\n${res.stderr.slice(-3000)}`);
+	for (const k of Object.keys(env))
+		if (k.startsWith('npm_') || k === 'JEST_WORKER_ID') delete env[k];
+	const res = await runCommand(
+		nodeBin,
+		[
+			'--expose-gc',
+			'--max-old-space-size=4096',
+			path.join(__dirname, script),
+			JSON.stringify(args),
+		],
+		{
+			env,
+			timeout,
+			allowFailure: true,
+		},
+	);
+	if (res.code !== 0)
+		throw new Error(
+			`${script} failed (exit ${res.code ?? res.signal}):\n${res.stderr.slice(-3000)}`,
+		);
 	const line = res.stdout.trim().split('\n').pop();
 	return JSON.parse(line);
 }

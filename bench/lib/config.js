@@ -45,9 +45,13 @@ function parseArgs(argv, env = process.env) {
 		else throw new Error(`unknown option ${a} (try --help)`);
 	}
 	if (opts.size !== null && !(opts.size > 0)) throw new Error('--size expects a positive number');
-	if (opts.runs !== null && !(Number.isInteger(opts.runs) && opts.runs > 0)) throw new Error('--runs expects a positive integer');
-	if (opts.latencies && opts.latencies.some((l) => !(Number.isInteger(l) && l >= 0))) throw new Error('--latencies expects integers >= 0');
-	for (const s of opts.only || []) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario '${s}' (${SCENARIOS.join(', ')})`);
+	if (opts.runs !== null && !(Number.isInteger(opts.runs) && opts.runs > 0))
+		throw new Error('--runs expects a positive integer');
+	if (opts.latencies && opts.latencies.some((l) => !(Number.isInteger(l) && l >= 0)))
+		throw new Error('--latencies expects integers >= 0');
+	for (const s of opts.only || [])
+		if (!SCENARIOS.includes(s))
+			throw new Error(`unknown scenario '${s}' (${SCENARIOS.join(', ')})`);
 	return opts;
 }
 

@@ -30,7 +30,8 @@ function originOf(url, functionName) {
 		const m = url.match(/node_modules[\\/]((?:@n8n[\\/][^\\/]+)|n8n[^\\/]*)[\\/]/);
 		return `n8n: ${m[1]}`;
 	}
-	if (/node_modules[\\/]([^\\/]+)/.test(url)) return `dependency: ${url.match(/node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/)[1]}`;
+	if (/node_modules[\\/]([^\\/]+)/.test(url))
+		return `dependency: ${url.match(/node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/)[1]}`;
 	return 'other';
 }
 
@@ -47,8 +48,16 @@ function shortFile(url) {
  */
 function load(profileFile, window) {
 	const profile = JSON.parse(fs.readFileSync(profileFile, 'utf8'));
-	const usPerSample = profile.samples.length ? (profile.endTime - profile.startTime) / profile.samples.length : 0;
-	if (!window) return { profile, samples: profile.samples, usPerSample, totalUs: profile.endTime - profile.startTime };
+	const usPerSample = profile.samples.length
+		? (profile.endTime - profile.startTime) / profile.samples.length
+		: 0;
+	if (!window)
+		return {
+			profile,
+			samples: profile.samples,
+			usPerSample,
+			totalUs: profile.endTime - profile.startTime,
+		};
 	const samples = [];
 	let t = profile.startTime;
 	profile.samples.forEach((id, i) => {
@@ -76,7 +85,8 @@ function summarize(profileFile, { bundleFile, top = 25, window } = {}) {
 		let where = url ? `${shortFile(url)}:${lineNumber + 1}` : '';
 		if (map && url.includes(BUNDLE)) {
 			const entry = map.findEntry(lineNumber, columnNumber);
-			if (entry && entry.originalSource) where = `${entry.originalSource.replace(/^(\.\.\/)+/, '')}:${entry.originalLine + 1}`;
+			if (entry && entry.originalSource)
+				where = `${entry.originalSource.replace(/^(\.\.\/)+/, '')}:${entry.originalLine + 1}`;
 		}
 		const key = `${functionName || '(anonymous)'} ${where}`;
 		const f = fns.get(key) || { name: functionName || '(anonymous)', where, origin, samples: 0 };
@@ -85,15 +95,23 @@ function summarize(profileFile, { bundleFile, top = 25, window } = {}) {
 	}
 	const busy = samples.length - (origins.get('(idle)') || 0);
 	const toMs = (samples) => (samples * usPerSample) / 1000;
-	const list = [...fns.values()].filter((f) => f.origin !== '(idle)').sort((a, b) => b.samples - a.samples);
+	const list = [...fns.values()]
+		.filter((f) => f.origin !== '(idle)')
+		.sort((a, b) => b.samples - a.samples);
 	return {
 		totalMs: totalUs / 1000,
 		busyMs: toMs(busy),
 		origins: [...origins.entries()]
 			.filter(([o]) => o !== '(idle)')
 			.sort((a, b) => b[1] - a[1])
-			.map(([origin, samples]) => ({ origin, ms: toMs(samples), share: busy ? samples / busy : 0 })),
-		top: list.slice(0, top).map((f) => ({ ...f, ms: toMs(f.samples), share: busy ? f.samples / busy : 0 })),
+			.map(([origin, samples]) => ({
+				origin,
+				ms: toMs(samples),
+				share: busy ? samples / busy : 0,
+			})),
+		top: list
+			.slice(0, top)
+			.map((f) => ({ ...f, ms: toMs(f.samples), share: busy ? f.samples / busy : 0 })),
 		topOurs: list
 			.filter((f) => f.origin.startsWith('this package'))
 			.slice(0, top)
@@ -110,11 +128,15 @@ function inclusiveOurs(profileFile, { bundleFile, top = 25, window, all = false 
 	for (const n of profile.nodes) for (const c of n.children || []) parent.set(c, n.id);
 	const label = (node) => {
 		const { functionName, url, lineNumber, columnNumber } = node.callFrame;
-		if (!url.includes(BUNDLE)) return all && url ? `${functionName || '(anonymous)'} ${shortFile(url)}:${lineNumber + 1}` : null;
+		if (!url.includes(BUNDLE))
+			return all && url
+				? `${functionName || '(anonymous)'} ${shortFile(url)}:${lineNumber + 1}`
+				: null;
 		let where = `${shortFile(url)}:${lineNumber + 1}`;
 		if (map) {
 			const entry = map.findEntry(lineNumber, columnNumber);
-			if (entry && entry.originalSource) where = `${entry.originalSource.replace(/^(\.\.\/)+/, '')}:${entry.originalLine + 1}`;
+			if (entry && entry.originalSource)
+				where = `${entry.originalSource.replace(/^(\.\.\/)+/, '')}:${entry.originalLine + 1}`;
 		}
 		return `${functionName || '(anonymous)'} ${where}`;
 	};

@@ -9,7 +9,11 @@
  */
 const path = require('path');
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
-require('ts-node').register({ transpileOnly: true, project: path.join(REPO_ROOT, 'tsconfig.json'), compilerOptions: { module: 'commonjs' } });
+require('ts-node').register({
+	transpileOnly: true,
+	project: path.join(REPO_ROOT, 'tsconfig.json'),
+	compilerOptions: { module: 'commonjs' },
+});
 const { loadPackage, TestEngine } = require(path.join(REPO_ROOT, 'test', 'helpers', 'engine'));
 const { heapSampler } = require('./memory');
 const { sageGetManyNode } = require('./workflows');
@@ -31,7 +35,9 @@ async function runOnce(engine, parameters) {
 
 /** GraphQL requests the simulator has received for the tenant so far (its admin endpoint). */
 async function graphqlRequests(args) {
-	const res = await fetch(`${args.adminUrl}/counters?tenantId=${encodeURIComponent(args.credential.data.tenantId)}`);
+	const res = await fetch(
+		`${args.adminUrl}/counters?tenantId=${encodeURIComponent(args.credential.data.tenantId)}`,
+	);
 	return (await res.json()).graphqlRequests;
 }
 
@@ -46,8 +52,11 @@ async function main() {
 	const measured = await runOnce(engine, { returnAll: true, options: { pageSize: args.pageSize } });
 	const mem = memory.stop();
 	const requests = (await graphqlRequests(args)) - before;
-	if (args.expected !== undefined && measured.records !== args.expected) throw new Error(`read ${measured.records} records, expected ${args.expected}`);
-	process.stdout.write(`${JSON.stringify({ records: measured.records, requests, ms: measured.ms, nodeMs: measured.nodeMs, node: process.version, ...mem })}\n`);
+	if (args.expected !== undefined && measured.records !== args.expected)
+		throw new Error(`read ${measured.records} records, expected ${args.expected}`);
+	process.stdout.write(
+		`${JSON.stringify({ records: measured.records, requests, ms: measured.ms, nodeMs: measured.nodeMs, node: process.version, ...mem })}\n`,
+	);
 }
 
 main().then(

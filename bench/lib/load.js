@@ -14,7 +14,12 @@ function pool(origin, connections) {
 /** One POST of a JSON body; resolves { ms, status, body (parsed or text) }. */
 async function postJson(p, path, body) {
 	const t0 = performance.now();
-	const res = await p.request({ method: 'POST', path, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+	const res = await p.request({
+		method: 'POST',
+		path,
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+	});
 	const text = await res.body.text();
 	const ms = performance.now() - t0;
 	let parsed = text;

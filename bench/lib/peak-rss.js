@@ -16,7 +16,14 @@ if (dir) {
 	const stringify = JSON.stringify;
 	// `n8n execute` prints the run with JSON.stringify(run, null, 2); the first such call marks the end of the work.
 	JSON.stringify = function benchStringify(value, replacer, space) {
-		if (beforeOutput === null && space === 2 && value && typeof value === 'object' && value.data && value.data.resultData) {
+		if (
+			beforeOutput === null &&
+			space === 2 &&
+			value &&
+			typeof value === 'object' &&
+			value.data &&
+			value.data.resultData
+		) {
 			beforeOutput = process.resourceUsage().maxRSS;
 		}
 		return stringify.apply(this, arguments);
@@ -25,7 +32,12 @@ if (dir) {
 		try {
 			fs.writeFileSync(
 				path.join(dir, `peak-${process.pid}.json`),
-				stringify({ pid: process.pid, argv: process.argv.slice(2), maxRssKb: process.resourceUsage().maxRSS, maxRssBeforeOutputKb: beforeOutput }),
+				stringify({
+					pid: process.pid,
+					argv: process.argv.slice(2),
+					maxRssKb: process.resourceUsage().maxRSS,
+					maxRssBeforeOutputKb: beforeOutput,
+				}),
 			);
 		} catch {
 			/* measurement only */

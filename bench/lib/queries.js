@@ -2,7 +2,8 @@
 /** The GraphQL documents every subject of a comparison sends, so they all ask for the same thing. */
 
 /** Customer fields read by every Get Many subject (our node's `fields`, the raw loop, the HTTP Request node). */
-const CUSTOMER_FIELDS = '_id id name isActive email phone city creditLimit paymentTermDays _createStamp _updateStamp';
+const CUSTOMER_FIELDS =
+	'_id id name isActive email phone city creditLimit paymentTermDays _createStamp _updateStamp';
 
 /** One page of customers; `$after` is the cursor of the previous page (null for the first). */
 const CUSTOMER_PAGE_QUERY =
@@ -20,7 +21,19 @@ const ORDER_FIELDS = '_id number';
 
 /** The order a webhook call or a generated item carries (natural keys of the simulator's seed). */
 function sampleOrder(i) {
-	return { soldToCustomer: '#FR001', site: '#700', customerReference: `BENCH-${i}`, lines: [{ item: '#ITEM-1', quantity: 1 + (i % 9) }] };
+	return {
+		soldToCustomer: '#FR001',
+		site: '#700',
+		customerReference: `BENCH-${i}`,
+		lines: [{ item: '#ITEM-1', quantity: 1 + (i % 9) }],
+	};
 }
 
-module.exports = { CUSTOMER_FIELDS, CUSTOMER_PAGE_QUERY, customerConnection, CREATE_ORDER_MUTATION, ORDER_FIELDS, sampleOrder };
+module.exports = {
+	CUSTOMER_FIELDS,
+	CUSTOMER_PAGE_QUERY,
+	customerConnection,
+	CREATE_ORDER_MUTATION,
+	ORDER_FIELDS,
+	sampleOrder,
+};

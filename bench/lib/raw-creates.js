@@ -11,7 +11,10 @@ const { sampleOrder } = require('./queries');
 
 function batchDocument(size) {
 	const vars = Array.from({ length: size }, (_, i) => `$d${i}: SalesOrder_Input!`).join(', ');
-	const fields = Array.from({ length: size }, (_, i) => `m${i}: create(data: $d${i}) { _id number }`).join(' ');
+	const fields = Array.from(
+		{ length: size },
+		(_, i) => `m${i}: create(data: $d${i}) { _id number }`,
+	).join(' ');
 	return `mutation CreateOrders(${vars}) { xtremSales { salesOrder { ${fields} } } }`;
 }
 
@@ -21,17 +24,30 @@ async function main() {
 	const tokenRes = await request(args.tokenUrl, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ clientId: args.clientId, clientSecret: args.clientSecret, tenantId: args.tenantId }),
+		body: JSON.stringify({
+			clientId: args.clientId,
+			clientSecret: args.clientSecret,
+			tenantId: args.tenantId,
+		}),
 		dispatcher: agent,
 	});
 	const token = await tokenRes.body.json();
-	const headers = { 'content-type': 'application/json', authorization: `Bearer ${token.accessToken}` };
+	const headers = {
+		'content-type': 'application/json',
+		authorization: `Bearer ${token.accessToken}`,
+	};
 	const send = async (from, size) => {
 		const variables = {};
 		for (let i = 0; i < size; i++) variables[`d${i}`] = sampleOrder(from + i);
-		const res = await request(token.urls.graphQL, { method: 'POST', headers, body: JSON.stringify({ query: batchDocument(size), variables }), dispatcher: agent });
+		const res = await request(token.urls.graphQL, {
+			method: 'POST',
+			headers,
+			body: JSON.stringify({ query: batchDocument(size), variables }),
+			dispatcher: agent,
+		});
 		const body = await res.body.json();
-		if (res.statusCode !== 200 || body.errors) throw new Error(`HTTP ${res.statusCode} ${JSON.stringify(body.errors ?? '').slice(0, 300)}`);
+		if (res.statusCode !== 200 || body.errors)
+			throw new Error(`HTTP ${res.statusCode} ${JSON.stringify(body.errors ?? '').slice(0, 300)}`);
 		return Object.keys(body.data.xtremSales.salesOrder).length;
 	};
 	await send(0, 1); // warm-up, not counted
@@ -45,7 +61,9 @@ async function main() {
 	const ms = performance.now() - t0;
 	await agent.close();
 	if (created !== args.count) throw new Error(`created ${created}, expected ${args.count}`);
-	process.stdout.write(`${JSON.stringify({ creates: created, requests, ms, node: process.version })}\n`);
+	process.stdout.write(
+		`${JSON.stringify({ creates: created, requests, ms, node: process.version })}\n`,
+	);
 }
 
 main().catch((err) => {

@@ -14,7 +14,11 @@ async function exchange(args, agent) {
 	const res = await request(args.tokenUrl, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ clientId: args.clientId, clientSecret: args.clientSecret, tenantId: args.tenantId }),
+		body: JSON.stringify({
+			clientId: args.clientId,
+			clientSecret: args.clientSecret,
+			tenantId: args.tenantId,
+		}),
 		dispatcher: agent,
 	});
 	if (res.statusCode !== 200) throw new Error(`token exchange answered ${res.statusCode}`);
@@ -23,7 +27,10 @@ async function exchange(args, agent) {
 
 /** GraphQL requests the simulator has received for the tenant so far (its admin endpoint). */
 async function graphqlRequests(args, agent) {
-	const res = await request(`${args.adminUrl}/counters?tenantId=${encodeURIComponent(args.tenantId)}`, { dispatcher: agent });
+	const res = await request(
+		`${args.adminUrl}/counters?tenantId=${encodeURIComponent(args.tenantId)}`,
+		{ dispatcher: agent },
+	);
 	return (await res.body.json()).graphqlRequests;
 }
 
@@ -35,7 +42,8 @@ async function page(token, agent, first, after) {
 		dispatcher: agent,
 	});
 	const body = await res.body.json();
-	if (res.statusCode !== 200 || body.errors) throw new Error(`HTTP ${res.statusCode} ${JSON.stringify(body.errors ?? '').slice(0, 300)}`);
+	if (res.statusCode !== 200 || body.errors)
+		throw new Error(`HTTP ${res.statusCode} ${JSON.stringify(body.errors ?? '').slice(0, 300)}`);
 	return customerConnection(body);
 }
 
@@ -64,9 +72,12 @@ async function main() {
 	const ms = performance.now() - t0;
 	const mem = memory.stop();
 	const requests = (await graphqlRequests(args, agent)) - before;
-	if (args.expected !== undefined && records.length !== args.expected) throw new Error(`read ${records.length} records, expected ${args.expected}`);
+	if (args.expected !== undefined && records.length !== args.expected)
+		throw new Error(`read ${records.length} records, expected ${args.expected}`);
 	await agent.close();
-	process.stdout.write(`${JSON.stringify({ records: records.length, pages, requests, ms, warm: !!args.warm, node: process.version, ...mem })}\n`);
+	process.stdout.write(
+		`${JSON.stringify({ records: records.length, pages, requests, ms, warm: !!args.warm, node: process.version, ...mem })}\n`,
+	);
 }
 
 main().catch((err) => {

@@ -37,7 +37,8 @@ function snapshotPackage() {
 		const from = path.join(REPO_ROOT, entry);
 		if (fs.existsSync(from)) fs.cpSync(from, path.join(dir, entry), { recursive: true });
 	}
-	if (!packageBuilt(dir)) throw new Error('the build changed while it was copied; run the benchmark again');
+	if (!packageBuilt(dir))
+		throw new Error('the build changed while it was copied; run the benchmark again');
 	return dir;
 }
 
@@ -51,16 +52,23 @@ async function prepareInstance(options) {
 	let t = Date.now();
 	const n8n = await ensureN8n({ quiet: true });
 	timings.provisionMs = Date.now() - t;
-	const userFolder = n8nLib.createUserFolder({ name: options.name || 'bench', packageDir: options.packageDir || REPO_ROOT });
+	const userFolder = n8nLib.createUserFolder({
+		name: options.name || 'bench',
+		packageDir: options.packageDir || REPO_ROOT,
+	});
 	userFolders.add(userFolder);
 	const port = await freePort();
 	const owner = n8nLib.ownerEnv(n8n);
-	const env = (extra = {}, brokerPort) => n8nLib.n8nEnv(n8n, userFolder, { port, brokerPort, extra: { ...owner, ...extra } });
+	const env = (extra = {}, brokerPort) =>
+		n8nLib.n8nEnv(n8n, userFolder, { port, brokerPort, extra: { ...owner, ...extra } });
 	const cliEnv = async (extra) => env(extra, await freePort());
 	t = Date.now();
-	if (options.credentials?.length) await n8nLib.importCredentials(n8n, await cliEnv(), options.credentials);
-	if (options.workflows?.length) await n8nLib.importWorkflows(n8n, await cliEnv(), options.workflows);
-	if (options.activate?.length) await n8nLib.publishWorkflows(n8n, await cliEnv(), options.activate);
+	if (options.credentials?.length)
+		await n8nLib.importCredentials(n8n, await cliEnv(), options.credentials);
+	if (options.workflows?.length)
+		await n8nLib.importWorkflows(n8n, await cliEnv(), options.workflows);
+	if (options.activate?.length)
+		await n8nLib.publishWorkflows(n8n, await cliEnv(), options.activate);
 	timings.importMs = Date.now() - t;
 	return { n8n, userFolder, port, env, cliEnv, timings };
 }
@@ -78,12 +86,30 @@ async function startMain(instance, logFile) {
 async function executeMeasured(instance, workflowId, { timeout = 600000 } = {}) {
 	const peakDir = fs.mkdtempSync(path.join(instance.userFolder, 'peak-'));
 	const env = await instance.cliEnv({ BENCH_PEAK_RSS_DIR: peakDir });
-	const args = ['--require', PEAK_PRELOAD, instance.n8n.n8nBin, 'execute', `--id=${workflowId}`, '--rawOutput'];
-	const res = await runToFile(instance.n8n.nodeBin, args, { cwd: instance.userFolder, env, timeout, outFile: path.join(peakDir, 'stdout.json') });
+	const args = [
+		'--require',
+		PEAK_PRELOAD,
+		instance.n8n.n8nBin,
+		'execute',
+		`--id=${workflowId}`,
+		'--rawOutput',
+	];
+	const res = await runToFile(instance.n8n.nodeBin, args, {
+		cwd: instance.userFolder,
+		env,
+		timeout,
+		outFile: path.join(peakDir, 'stdout.json'),
+	});
 	const run = parseRunOutput(res.stdout);
-	if (!run) throw new Error(`n8n execute of ${workflowId} printed no run (exit ${res.code}):\n${res.stderr.slice(-3000)}\n${res.stdout.slice(-2000)}`);
+	if (!run)
+		throw new Error(
+			`n8n execute of ${workflowId} printed no run (exit ${res.code}):\n${res.stderr.slice(-3000)}\n${res.stdout.slice(-2000)}`,
+		);
 	const error = run?.data?.resultData?.error;
-	if (error) throw new Error(`workflow ${workflowId} failed: ${error.message}${error.description ? ` (${error.description})` : ''}`);
+	if (error)
+		throw new Error(
+			`workflow ${workflowId} failed: ${error.message}${error.description ? ` (${error.description})` : ''}`,
+		);
 	const peaks = fs
 		.readdirSync(peakDir)
 		.filter((f) => f.startsWith('peak-'))
@@ -91,7 +117,13 @@ async function executeMeasured(instance, workflowId, { timeout = 600000 } = {}) 
 		.filter((p) => p.argv.includes('execute'));
 	fs.rmSync(peakDir, { recursive: true, force: true });
 	const peak = peaks[0] || {};
-	return { run, ms: res.ms, maxRssKb: peak.maxRssKb ?? null, maxRssBeforeOutputKb: peak.maxRssBeforeOutputKb ?? null, stdoutBytes: res.stdout.length };
+	return {
+		run,
+		ms: res.ms,
+		maxRssKb: peak.maxRssKb ?? null,
+		maxRssBeforeOutputKb: peak.maxRssBeforeOutputKb ?? null,
+		stdoutBytes: res.stdout.length,
+	};
 }
 
 const running = new Set();
@@ -142,7 +174,13 @@ function runToFile(command, args, { cwd, env, timeout, outFile }) {
 			} catch {
 				/* gone */
 			}
-			resolve({ code, signal, stdout: fs.readFileSync(outFile, 'utf8'), stderr, ms: Date.now() - started });
+			resolve({
+				code,
+				signal,
+				stdout: fs.readFileSync(outFile, 'utf8'),
+				stderr,
+				ms: Date.now() - started,
+			});
 		});
 	});
 }
@@ -187,4 +225,16 @@ function removeAllInstances() {
 	userFolders.clear();
 }
 
-module.exports = { runToFile, parseRunOutput, packageBuilt, snapshotPackage, prepareInstance, startMain, executeMeasured, nodeRun, removeInstance, removeAllInstances, n8nVersion: '2.40.7' };
+module.exports = {
+	runToFile,
+	parseRunOutput,
+	packageBuilt,
+	snapshotPackage,
+	prepareInstance,
+	startMain,
+	executeMeasured,
+	nodeRun,
+	removeInstance,
+	removeAllInstances,
+	n8nVersion: '2.40.7',
+};

@@ -17,7 +17,14 @@ function targetsSection(targets) {
 	if (!targets.length) return 'No target could be evaluated (see the scenarios below).';
 	return table(
 		['target', 'latency', 'value', 'threshold', 'result', 'detail'],
-		targets.map((t) => [t.target, t.latencyMs === null ? '—' : `${t.latencyMs} ms`, fmt(t.value), fmt(t.threshold), status(t.pass), t.detail]),
+		targets.map((t) => [
+			t.target,
+			t.latencyMs === null ? '—' : `${t.latencyMs} ms`,
+			fmt(t.value),
+			fmt(t.threshold),
+			status(t.pass),
+			t.detail,
+		]),
 	);
 }
 
@@ -30,7 +37,19 @@ function webhookSection(w) {
 		for (const s of w.subjects) {
 			const q = L.subjects[s].sequential;
 			const c = L.subjects[s].concurrent;
-			rows.push([`${l} ms`, s, fmt(q.p50), fmt(q.p95), fmt(c.perSecond), fmt(c.p50), fmt(c.p95), fmt(c.exchanges), fmt(c.n8nCpuMsPerCall), fmt(c.simCpuMsPerCall), q.errors + c.errors]);
+			rows.push([
+				`${l} ms`,
+				s,
+				fmt(q.p50),
+				fmt(q.p95),
+				fmt(c.perSecond),
+				fmt(c.p50),
+				fmt(c.p95),
+				fmt(c.exchanges),
+				fmt(c.n8nCpuMsPerCall),
+				fmt(c.simCpuMsPerCall),
+				q.errors + c.errors,
+			]);
 		}
 	}
 	const ratios = Object.entries(w.latencies).map(([l, L]) => {
@@ -43,16 +62,46 @@ function webhookSection(w) {
 			S.ours ? x(S.ours.concurrent.perSecond / S.floor.concurrent.perSecond) : 'n/a',
 			S.ours ? x(S.ours.concurrent.perSecond / S.chain.concurrent.perSecond) : 'n/a',
 			x(S.chain.concurrent.perSecond / S.floor.concurrent.perSecond),
-			S.ours && S.httpCred ? x(S.ours.concurrent.perSecond / S.httpCred.concurrent.perSecond) : 'n/a',
+			S.ours && S.httpCred
+				? x(S.ours.concurrent.perSecond / S.httpCred.concurrent.perSecond)
+				: 'n/a',
 			S.httpCred ? x(S.httpCred.concurrent.perSecond / S.floor.concurrent.perSecond) : 'n/a',
 		];
 	});
 	return [
 		`${w.runner}; ${w.config.sequentialCalls} calls one after another and ${w.config.concurrentCalls} calls at concurrency ${w.config.concurrency}, medians of ${w.config.runs} run(s) after ${w.config.warmupCalls} warm-up calls per subject and latency. floor = Webhook → No Operation; chain = Webhook → HTTP Request (token) → GraphQL node; httpCred = Webhook → HTTP Request with the Sage ERP API credential as predefined credential type (n8n's own credentialed node, posting the same mutation); ours = Webhook → Sage ERP create. CPU per execution (concurrent runs) is the n8n process's (all its threads) and the simulator's, which shares the same cores (in production that work is Sage's).`,
 		'',
-		table(['latency', 'subject', 'one-by-one p50 ms', 'one-by-one p95 ms', 'concurrent exec/s', 'concurrent p50 ms', 'concurrent p95 ms', 'token exchanges per concurrent run', 'n8n CPU ms / exec', 'simulator CPU ms / exec', 'errors'], rows),
+		table(
+			[
+				'latency',
+				'subject',
+				'one-by-one p50 ms',
+				'one-by-one p95 ms',
+				'concurrent exec/s',
+				'concurrent p50 ms',
+				'concurrent p95 ms',
+				'token exchanges per concurrent run',
+				'n8n CPU ms / exec',
+				'simulator CPU ms / exec',
+				'errors',
+			],
+			rows,
+		),
 		'',
-		table(['latency', 'one Sage round trip ms', 'ours − floor, p50 ms', 'chain − floor, p50 ms', 'ours / floor exec/s', 'ours / chain exec/s', 'chain / floor exec/s', 'ours / httpCred exec/s', 'httpCred / floor exec/s'], ratios),
+		table(
+			[
+				'latency',
+				'one Sage round trip ms',
+				'ours − floor, p50 ms',
+				'chain − floor, p50 ms',
+				'ours / floor exec/s',
+				'ours / chain exec/s',
+				'chain / floor exec/s',
+				'ours / httpCred exec/s',
+				'httpCred / floor exec/s',
+			],
+			ratios,
+		),
 		'',
 		`Token exchanges over the whole n8n process (${fmt(w.processSeconds)} s): ours ${w.exchangesPerProcess.ours ?? 'n/a'}, chain ${w.exchangesPerProcess.chain}, total ${w.exchangesPerProcess.total}.`,
 	].join('\n');
@@ -65,16 +114,52 @@ function getManySection(g) {
 	const rows = [];
 	for (const [l, L] of Object.entries(g.latencies)) {
 		for (const [s, v] of Object.entries(L.subjects)) {
-			rows.push([`${l} ms`, g.subjects[s].label, fmt(v.recordsPerSecond), fmt(v.ms), fmt(v.requests), mb(v.maxRssMb), fmt(v.heapBytesPerRecord), fmt(v.rssBytesPerRecord)]);
+			rows.push([
+				`${l} ms`,
+				g.subjects[s].label,
+				fmt(v.recordsPerSecond),
+				fmt(v.ms),
+				fmt(v.requests),
+				mb(v.maxRssMb),
+				fmt(v.heapBytesPerRecord),
+				fmt(v.rssBytesPerRecord),
+			]);
 		}
 	}
-	const ratios = Object.entries(g.latencies).map(([l, L]) => [`${l} ms`, x(L.ratios.oursHarnessVsRaw), x(L.ratios.oursN8nVsRaw), x(L.ratios.oursN8nVsHttp), x(L.ratios.httpN8nVsRaw)]);
+	const ratios = Object.entries(g.latencies).map(([l, L]) => [
+		`${l} ms`,
+		x(L.ratios.oursHarnessVsRaw),
+		x(L.ratios.oursN8nVsRaw),
+		x(L.ratios.oursN8nVsHttp),
+		x(L.ratios.httpN8nVsRaw),
+	]);
 	return [
 		`${g.records} customers, pages of ${g.pageSize} (the simulator's maximum), medians of the runs. Time: the node's executionTime in the run data (n8n's start-up excluded; the HTTP Request row adds its token node and Split Out) or the loop's own clock. "requests": GraphQL requests the simulator received for the read. Peak RSS: the whole process (n8n execute: up to the end of the execution, before the CLI prints the run). Heap B/record: the V8 heap's peak above its level before the read (in-process rows). RSS B/record: peak RSS above the RSS before the read (n8n rows: above an n8n execute of an empty workflow, ${mb((g.n8nBaselineRssKb || 0) / 1024)} MB).`,
 		'',
-		table(['latency', 'subject', 'records/s', 'ms', 'requests', 'peak RSS MB', 'heap B/record', 'RSS B/record'], rows),
+		table(
+			[
+				'latency',
+				'subject',
+				'records/s',
+				'ms',
+				'requests',
+				'peak RSS MB',
+				'heap B/record',
+				'RSS B/record',
+			],
+			rows,
+		),
 		'',
-		table(['latency', 'ours / raw (in-process)', 'ours / raw (real n8n)', 'ours / HTTP Request (real n8n)', 'HTTP Request / raw (real n8n)'], ratios),
+		table(
+			[
+				'latency',
+				'ours / raw (in-process)',
+				'ours / raw (real n8n)',
+				'ours / HTTP Request (real n8n)',
+				'HTTP Request / raw (real n8n)',
+			],
+			ratios,
+		),
 	].join('\n');
 }
 
@@ -84,15 +169,41 @@ function createsSection(c) {
 	if (c.skipped) return `Skipped: ${c.skipped}`;
 	const rows = [];
 	for (const [l, L] of Object.entries(c.latencies)) {
-		for (const [s, v] of Object.entries(L.subjects)) rows.push([`${l} ms`, c.subjects[s].label, fmt(v.items), fmt(v.createsPerSecond), fmt(v.ms), fmt(v.requests), fmt(v.exchanges)]);
+		for (const [s, v] of Object.entries(L.subjects))
+			rows.push([
+				`${l} ms`,
+				c.subjects[s].label,
+				fmt(v.items),
+				fmt(v.createsPerSecond),
+				fmt(v.ms),
+				fmt(v.requests),
+				fmt(v.exchanges),
+			]);
 	}
-	const ratios = Object.entries(c.latencies).map(([l, L]) => [`${l} ms`, x(L.ratios.oursB50VsGraphql), x(L.ratios.oursB1VsGraphql), x(L.ratios.oursB50VsB1), x(L.ratios.oursB50VsRawB50), x(L.ratios.graphqlVsRawB50 ? 10 * L.ratios.graphqlVsRawB50 : null)]);
+	const ratios = Object.entries(c.latencies).map(([l, L]) => [
+		`${l} ms`,
+		x(L.ratios.oursB50VsGraphql),
+		x(L.ratios.oursB1VsGraphql),
+		x(L.ratios.oursB50VsB1),
+		x(L.ratios.oursB50VsRawB50),
+		x(L.ratios.graphqlVsRawB50 ? 10 * L.ratios.graphqlVsRawB50 : null),
+	]);
 	return [
 		`${c.runner}; up to ${c.records} generated sales orders per run, medians of the runs. One-request-per-item subjects get fewer items at high latency (their rate does not depend on the count). Time: executionTime of the create node (the GraphQL chain: plus its token node). The server ceiling is a plain undici loop sending the same 50-create requests one after another: no client that sends one batch at a time can beat it.`,
 		'',
 		table(['latency', 'subject', 'items', 'creates/s', 'ms', 'requests', 'token exchanges'], rows),
 		'',
-		table(['latency', 'batch 50 / GraphQL node', 'batch 1 / GraphQL node', 'batch 50 / batch 1', 'batch 50 / server ceiling', "10× GraphQL node / server ceiling (above 1×: the 10× target exceeds what the server takes)"], ratios),
+		table(
+			[
+				'latency',
+				'batch 50 / GraphQL node',
+				'batch 1 / GraphQL node',
+				'batch 50 / batch 1',
+				'batch 50 / server ceiling',
+				'10× GraphQL node / server ceiling (above 1×: the 10× target exceeds what the server takes)',
+			],
+			ratios,
+		),
 	].join('\n');
 }
 
@@ -103,13 +214,35 @@ function scalingSection(sc) {
 	const rows = [];
 	for (const [l, L] of Object.entries(sc.latencies)) {
 		for (const [n, S] of Object.entries(L.sizes)) {
-			for (const [s, v] of Object.entries(S)) rows.push([`${l} ms`, n, sc.subjects[s].label, fmt(v.usPerRecord), fmt(v.recordsPerSecond), fmt(v.heapBytesPerRecord), fmt(v.rssBytesPerRecord), mb(v.maxRssMb)]);
+			for (const [s, v] of Object.entries(S))
+				rows.push([
+					`${l} ms`,
+					n,
+					sc.subjects[s].label,
+					fmt(v.usPerRecord),
+					fmt(v.recordsPerSecond),
+					fmt(v.heapBytesPerRecord),
+					fmt(v.rssBytesPerRecord),
+					mb(v.maxRssMb),
+				]);
 		}
 	}
 	return [
 		`Get Many of ${sc.sizes.join(', ')} customers, pages of ${sc.pageSize}, one process per measurement, medians of the runs.`,
 		'',
-		table(['latency', 'records', 'subject', 'µs / record', 'records/s', 'heap B/record (peak)', 'RSS B/record (peak)', 'peak RSS MB'], rows),
+		table(
+			[
+				'latency',
+				'records',
+				'subject',
+				'µs / record',
+				'records/s',
+				'heap B/record (peak)',
+				'RSS B/record (peak)',
+				'peak RSS MB',
+			],
+			rows,
+		),
 	].join('\n');
 }
 
@@ -118,7 +251,19 @@ function markdown(results) {
 	const sections = [
 		'# Benchmarks',
 		'',
-		`Generated by \`npm run bench\` (\`node bench/run.js${m.args.length ? ` ${m.args.join(' ')}` : ''}\`) on ${m.finishedAt ?? `${m.startedAt} (interrupted or still running)`}: ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, ${m.os}. Driver Node.js ${m.node}; real n8n ${m.n8nVersion} on Node.js ${m.n8nNode ?? 'n/a'}; in-process engine harness n8n-core ${m.n8nCoreHarness}. Package ${m.packageVersion} at ${m.commit}${m.dirty ? ' (with uncommitted changes)' : ''}${m.packageBuilt ? '' : ' — **the package was not built: rows of our node are missing**'}. Size factor ${m.sizeFactor}, ${m.runs} run(s) per measurement, injected latency per request ${m.latencies.join(' / ')} ms (simulator \`latencyMs\`, token API included). Whole run ${fmt(m.durationSeconds)} s (${Object.entries(m.scenarioSeconds).map(([k, v]) => `${k} ${fmt(v)} s`).join(', ')}). Load average (1 min) ${fmt(m.loadAverage.start)} at the start, ${Object.entries(m.loadAverage.scenarios).map(([k, v]) => `${fmt(v)} after ${k}`).join(', ')} (${m.cpus} CPUs: above ${m.cpus}, other work on the machine competed with the benchmark).`,
+		`Generated by \`npm run bench\` (\`node bench/run.js${m.args.length ? ` ${m.args.join(' ')}` : ''}\`) on ${m.finishedAt ?? `${m.startedAt} (interrupted or still running)`}: ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, ${m.os}. Driver Node.js ${m.node}; real n8n ${m.n8nVersion} on Node.js ${m.n8nNode ?? 'n/a'}; in-process engine harness n8n-core ${m.n8nCoreHarness}. Package ${m.packageVersion} at ${m.commit}${m.dirty ? ' (with uncommitted changes)' : ''}${m.packageBuilt ? '' : ' — **the package was not built: rows of our node are missing**'}. Size factor ${m.sizeFactor}, ${m.runs} run(s) per measurement, injected latency per request ${m.latencies.join(' / ')} ms (simulator \`latencyMs\`, token API included). Whole run ${fmt(m.durationSeconds)} s (${Object.entries(
+			m.scenarioSeconds,
+		)
+			.map(([k, v]) => `${k} ${fmt(v)} s`)
+			.join(
+				', ',
+			)}). Load average (1 min) ${fmt(m.loadAverage.start)} at the start, ${Object.entries(
+			m.loadAverage.scenarios,
+		)
+			.map(([k, v]) => `${fmt(v)} after ${k}`)
+			.join(
+				', ',
+			)} (${m.cpus} CPUs: above ${m.cpus}, other work on the machine competed with the benchmark).`,
 		'',
 		'## Targets',
 		'',
@@ -131,7 +276,11 @@ function markdown(results) {
 		['4. Cost as work grows (Get Many)', scalingSection(results.scenarios.scaling)],
 	];
 	for (const [title, body] of parts) if (body) sections.push('', `## ${title}`, '', body);
-	sections.push('', 'Everything measured, run by run: `results.json`. The simulator runs in its own process; all traffic stays on 127.0.0.1.', '');
+	sections.push(
+		'',
+		'Everything measured, run by run: `results.json`. The simulator runs in its own process; all traffic stays on 127.0.0.1.',
+		'',
+	);
 	return sections.join('\n');
 }
 

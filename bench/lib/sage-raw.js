@@ -8,7 +8,11 @@ async function exchangeToken(tokenUrl, client, dispatcher) {
 	const res = await request(tokenUrl, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ clientId: client.clientId, clientSecret: client.clientSecret, tenantId: client.tenantId }),
+		body: JSON.stringify({
+			clientId: client.clientId,
+			clientSecret: client.clientSecret,
+			tenantId: client.tenantId,
+		}),
 		dispatcher,
 	});
 	const body = await res.body.json();
@@ -29,12 +33,16 @@ async function createRoundTrip(tokenUrl, client, { samples = 10, warmup = 2 } = 
 			const t0 = performance.now();
 			const res = await request(token.urls.graphQL, {
 				method: 'POST',
-				headers: { 'content-type': 'application/json', authorization: `Bearer ${token.accessToken}` },
+				headers: {
+					'content-type': 'application/json',
+					authorization: `Bearer ${token.accessToken}`,
+				},
 				body: JSON.stringify({ query: CREATE_ORDER_MUTATION, variables: { data: sampleOrder(i) } }),
 				dispatcher: agent,
 			});
 			const body = await res.body.json();
-			if (res.statusCode !== 200 || body.errors) throw new Error(`create answered ${res.statusCode} ${JSON.stringify(body.errors ?? '')}`);
+			if (res.statusCode !== 200 || body.errors)
+				throw new Error(`create answered ${res.statusCode} ${JSON.stringify(body.errors ?? '')}`);
 			if (i >= warmup) times.push(performance.now() - t0);
 		}
 		return median(times);

@@ -16,11 +16,20 @@ const commands = {
 		const clients = { [sim.defaultTenantId]: { ...sim.client, graphqlUrl: sim.graphqlUrl() } };
 		for (const t of tenants) {
 			sim.addTenant(t.id, t.seed);
-			const client = { clientId: `bench-${t.id}`, clientSecret: `bench-${crypto.randomBytes(12).toString('base64url')}`, tenantId: t.id };
+			const client = {
+				clientId: `bench-${t.id}`,
+				clientSecret: `bench-${crypto.randomBytes(12).toString('base64url')}`,
+				tenantId: t.id,
+			};
 			sim.addClient(client);
 			clients[t.id] = { ...client, graphqlUrl: sim.graphqlUrl(t.id) };
 		}
-		return { baseUrl: sim.baseUrl, tokenUrl: sim.tokenUrl, defaultTenantId: sim.defaultTenantId, clients };
+		return {
+			baseUrl: sim.baseUrl,
+			tokenUrl: sim.tokenUrl,
+			defaultTenantId: sim.defaultTenantId,
+			clients,
+		};
 	},
 	counters({ tenantId }) {
 		return sim.counters(tenantId);
@@ -39,7 +48,11 @@ const commands = {
 	},
 	/** The last GraphQL requests of a tenant (query text shortened), to see what a subject sent. */
 	graphqlLog({ tenantId, clear }) {
-		const log = sim.graphqlLog(tenantId).map((e) => ({ operationName: e.operationName, query: String(e.query).replace(/\s+/g, ' ').slice(0, 160), variables: e.variables }));
+		const log = sim.graphqlLog(tenantId).map((e) => ({
+			operationName: e.operationName,
+			query: String(e.query).replace(/\s+/g, ' ').slice(0, 160),
+			variables: e.variables,
+		}));
 		if (clear) sim.clearGraphqlLog(tenantId);
 		return log;
 	},

@@ -28,7 +28,14 @@ function mean(values) {
 
 /** a / b, or null when either is missing or b is 0. */
 function ratio(a, b) {
-	if (typeof a !== 'number' || typeof b !== 'number' || !Number.isFinite(a) || !Number.isFinite(b) || b === 0) return null;
+	if (
+		typeof a !== 'number' ||
+		typeof b !== 'number' ||
+		!Number.isFinite(a) ||
+		!Number.isFinite(b) ||
+		b === 0
+	)
+		return null;
 	return a / b;
 }
 
@@ -48,7 +55,9 @@ function medianOfRuns(runs) {
 	if (!runs.length) return out;
 	for (const key of Object.keys(runs[0])) {
 		const values = runs.map((r) => r[key]);
-		out[key] = values.every((v) => typeof v === 'number' || v === null || v === undefined) ? median(values) : runs[0][key];
+		out[key] = values.every((v) => typeof v === 'number' || v === null || v === undefined)
+			? median(values)
+			: runs[0][key];
 	}
 	return out;
 }

@@ -8,7 +8,15 @@ const { ratio } = require('./stats');
 const TOKEN_LIFETIME_SECONDS = 900;
 
 function check(id, target, latencyMs, value, threshold, pass, detail) {
-	return { id, target, latencyMs, value: value ?? null, threshold: threshold ?? null, pass: pass === null || pass === undefined ? null : !!pass, detail: detail || '' };
+	return {
+		id,
+		target,
+		latencyMs,
+		value: value ?? null,
+		threshold: threshold ?? null,
+		pass: pass === null || pass === undefined ? null : !!pass,
+		detail: detail || '',
+	};
 }
 
 function webhookTargets(webhook) {
@@ -19,8 +27,13 @@ function webhookTargets(webhook) {
 
 	// 1. Token exchanges: ours once per process per token lifetime; the chain once per execution.
 	if (hasOurs) {
-		const lifetimes = Math.max(1, Math.ceil((webhook.processSeconds || 0) / TOKEN_LIFETIME_SECONDS));
-		const measuredRuns = latencies.flatMap((l) => ['sequential', 'concurrent'].map((k) => webhook.latencies[l].subjects.ours[k].exchanges));
+		const lifetimes = Math.max(
+			1,
+			Math.ceil((webhook.processSeconds || 0) / TOKEN_LIFETIME_SECONDS),
+		);
+		const measuredRuns = latencies.flatMap((l) =>
+			['sequential', 'concurrent'].map((k) => webhook.latencies[l].subjects.ours[k].exchanges),
+		);
 		const inRuns = measuredRuns.reduce((a, b) => a + (b || 0), 0);
 		const total = webhook.exchangesPerProcess.ours;
 		out.push(
@@ -39,7 +52,15 @@ function webhookTargets(webhook) {
 		const chain = webhook.latencies[l].subjects.chain?.concurrent;
 		if (chain)
 			out.push(
-				check('tokenExchangesChain', 'Token exchanges, the chain: 1 per execution (as users build it today)', l, chain.exchanges, chain.calls, chain.exchanges === chain.calls, `${chain.exchanges} exchanges for ${chain.calls} executions (median run)`),
+				check(
+					'tokenExchangesChain',
+					'Token exchanges, the chain: 1 per execution (as users build it today)',
+					l,
+					chain.exchanges,
+					chain.calls,
+					chain.exchanges === chain.calls,
+					`${chain.exchanges} exchanges for ${chain.calls} executions (median run)`,
+				),
 			);
 	}
 
@@ -69,12 +90,32 @@ function webhookTargets(webhook) {
 		const ours = S.ours.concurrent.perSecond;
 		const r = ratio(ours, S.floor.concurrent.perSecond);
 		const floorTarget = l <= 25 ? 0.95 : 0.9;
-		const vsHttpCred = S.httpCred ? `; n8n's HTTP Request node with the same credential ${fmt(S.httpCred.concurrent.perSecond)}/s` : '';
+		const vsHttpCred = S.httpCred
+			? `; n8n's HTTP Request node with the same credential ${fmt(S.httpCred.concurrent.perSecond)}/s`
+			: '';
 		out.push(
-			check('webhookConcurrentVsFloor', `Concurrent webhook throughput ≥ ${floorTarget}× floor`, l, r, floorTarget, r !== null && r >= floorTarget, `ours ${fmt(ours)}/s, floor ${fmt(S.floor.concurrent.perSecond)}/s${vsHttpCred}`),
+			check(
+				'webhookConcurrentVsFloor',
+				`Concurrent webhook throughput ≥ ${floorTarget}× floor`,
+				l,
+				r,
+				floorTarget,
+				r !== null && r >= floorTarget,
+				`ours ${fmt(ours)}/s, floor ${fmt(S.floor.concurrent.perSecond)}/s${vsHttpCred}`,
+			),
 		);
 		const rc = ratio(ours, S.chain.concurrent.perSecond);
-		out.push(check('webhookConcurrentVsChain', 'Concurrent webhook throughput above the chain', l, rc, 1, rc !== null && rc > 1, `ours ${fmt(ours)}/s, chain ${fmt(S.chain.concurrent.perSecond)}/s`));
+		out.push(
+			check(
+				'webhookConcurrentVsChain',
+				'Concurrent webhook throughput above the chain',
+				l,
+				rc,
+				1,
+				rc !== null && rc > 1,
+				`ours ${fmt(ours)}/s, chain ${fmt(S.chain.concurrent.perSecond)}/s`,
+			),
+		);
 	}
 	return out;
 }
@@ -84,12 +125,35 @@ function getManyTargets(getmany) {
 	if (!getmany || getmany.error || !getmany.latencies) return out;
 	for (const [l, L] of Object.entries(getmany.latencies)) {
 		const pairs = [
-			['getManyVsRawInProcess', 'Get Many ≥ 0.8× raw undici (in-process harness vs raw loop, Node.js 20)', L.ratios.oursHarnessVsRaw, 'oursHarness', 'rawNode20'],
-			['getManyVsRawN8n', 'Get Many ≥ 0.9× raw undici (real n8n execute vs raw loop, Node.js 24)', L.ratios.oursN8nVsRaw, 'oursN8n', 'rawNode24', 0.9],
+			[
+				'getManyVsRawInProcess',
+				'Get Many ≥ 0.8× raw undici (in-process harness vs raw loop, Node.js 20)',
+				L.ratios.oursHarnessVsRaw,
+				'oursHarness',
+				'rawNode20',
+			],
+			[
+				'getManyVsRawN8n',
+				'Get Many ≥ 0.9× raw undici (real n8n execute vs raw loop, Node.js 24)',
+				L.ratios.oursN8nVsRaw,
+				'oursN8n',
+				'rawNode24',
+				0.9,
+			],
 		];
 		for (const [id, target, r, a, b, least = 0.8] of pairs) {
 			if (r === null || r === undefined) continue;
-			out.push(check(id, target, Number(l), r, least, r >= least, `${fmt(L.subjects[a].recordsPerSecond)} vs ${fmt(L.subjects[b].recordsPerSecond)} records/s`));
+			out.push(
+				check(
+					id,
+					target,
+					Number(l),
+					r,
+					least,
+					r >= least,
+					`${fmt(L.subjects[a].recordsPerSecond)} vs ${fmt(L.subjects[b].recordsPerSecond)} records/s`,
+				),
+			);
 		}
 	}
 	return out;
@@ -102,7 +166,15 @@ function createsTargets(creates) {
 		const r = L.ratios.oursB50VsGraphql;
 		if (r === null || r === undefined) continue;
 		out.push(
-			check('batchCreatesVsGraphql', "Batch creates (batchSize 50) ≥ 20× n8n's GraphQL node", Number(l), r, 20, r >= 20, `${fmt(L.subjects.oursB50.createsPerSecond)} vs ${fmt(L.subjects.graphql.createsPerSecond)} creates/s`),
+			check(
+				'batchCreatesVsGraphql',
+				"Batch creates (batchSize 50) ≥ 20× n8n's GraphQL node",
+				Number(l),
+				r,
+				20,
+				r >= 20,
+				`${fmt(L.subjects.oursB50.createsPerSecond)} vs ${fmt(L.subjects.graphql.createsPerSecond)} creates/s`,
+			),
 		);
 	}
 	return out;
@@ -116,14 +188,27 @@ function scalingChecks(scaling) {
 		const g = L.growth.oursHarness;
 		const worst = Math.max(g.timePerRecordLargeVsMid ?? 0, g.heapPerRecordLargeVsMid ?? 0);
 		out.push(
-			check('getManyCostFlat', 'Get Many cost per record stays flat (largest vs middle size ≤ 1.5×, time and heap)', Number(l), worst, 1.5, worst <= 1.5, `time ×${fmt(g.timePerRecordLargeVsMid)}, heap ×${fmt(g.heapPerRecordLargeVsMid)}`),
+			check(
+				'getManyCostFlat',
+				'Get Many cost per record stays flat (largest vs middle size ≤ 1.5×, time and heap)',
+				Number(l),
+				worst,
+				1.5,
+				worst <= 1.5,
+				`time ×${fmt(g.timePerRecordLargeVsMid)}, heap ×${fmt(g.heapPerRecordLargeVsMid)}`,
+			),
 		);
 	}
 	return out;
 }
 
 function evaluateTargets(scenarios) {
-	return [...webhookTargets(scenarios.webhook), ...getManyTargets(scenarios.getmany), ...createsTargets(scenarios.creates), ...scalingChecks(scenarios.scaling)];
+	return [
+		...webhookTargets(scenarios.webhook),
+		...getManyTargets(scenarios.getmany),
+		...createsTargets(scenarios.creates),
+		...scalingChecks(scenarios.scaling),
+	];
 }
 
 function fmt(v) {

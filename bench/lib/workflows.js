@@ -13,12 +13,21 @@
  */
 const crypto = require('crypto');
 const { PACKAGE_NAME } = require('../../scripts/lib/n8n');
-const { CUSTOMER_FIELDS, CUSTOMER_PAGE_QUERY, CREATE_ORDER_MUTATION, ORDER_FIELDS } = require('./queries');
+const {
+	CUSTOMER_FIELDS,
+	CUSTOMER_PAGE_QUERY,
+	CREATE_ORDER_MUTATION,
+	ORDER_FIELDS,
+} = require('./queries');
 
 const SAGE_NODE = `${PACKAGE_NAME}.sageErp`;
 
 /** n8n ids are 16 characters; these spell what they are. */
-const id16 = (name) => `bench${name}`.replace(/[^A-Za-z0-9]/g, '').padEnd(16, '0').slice(0, 16);
+const id16 = (name) =>
+	`bench${name}`
+		.replace(/[^A-Za-z0-9]/g, '')
+		.padEnd(16, '0')
+		.slice(0, 16);
 
 /** A workflow from a list of nodes connected in a straight line. */
 function chain(name, nodes) {
@@ -26,9 +35,19 @@ function chain(name, nodes) {
 	nodes.forEach((node, i) => {
 		node.id = node.id || crypto.randomUUID();
 		node.position = [i * 220, 0];
-		if (i > 0) connections[nodes[i - 1].name] = { main: [[{ node: node.name, type: 'main', index: 0 }]] };
+		if (i > 0)
+			connections[nodes[i - 1].name] = { main: [[{ node: node.name, type: 'main', index: 0 }]] };
 	});
-	return { id: id16(name), name: `Benchmark: ${name}`, active: false, nodes, connections, settings: { executionOrder: 'v1' }, pinData: {}, tags: [] };
+	return {
+		id: id16(name),
+		name: `Benchmark: ${name}`,
+		active: false,
+		nodes,
+		connections,
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+		tags: [],
+	};
 }
 
 /** The sageErpApi credential of one simulator tenant, in `n8n import:credentials` form. */
@@ -38,7 +57,13 @@ function sageCredential(key, sim, tenantId) {
 		id: id16(`Cred${key}`),
 		name: `Sage ERP benchmark (${key})`,
 		type: 'sageErpApi',
-		data: { tokenUrl: sim.tokenUrl, clientId: c.clientId, clientSecret: c.clientSecret, tenantId: c.tenantId, requestFormat: 'json' },
+		data: {
+			tokenUrl: sim.tokenUrl,
+			clientId: c.clientId,
+			clientSecret: c.clientSecret,
+			tenantId: c.tenantId,
+			requestFormat: 'json',
+		},
 	};
 }
 
@@ -50,7 +75,13 @@ function webhookNode(path) {
 		type: 'n8n-nodes-base.webhook',
 		typeVersion: 2,
 		webhookId: crypto.randomUUID(),
-		parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'firstEntryJson', options: {} },
+		parameters: {
+			httpMethod: 'POST',
+			path,
+			responseMode: 'lastNode',
+			responseData: 'firstEntryJson',
+			options: {},
+		},
 	};
 }
 
@@ -67,7 +98,11 @@ function tokenNode(sim, tenantId) {
 			sendBody: true,
 			contentType: 'json',
 			specifyBody: 'json',
-			jsonBody: JSON.stringify({ clientId: c.clientId, clientSecret: c.clientSecret, tenantId: c.tenantId }),
+			jsonBody: JSON.stringify({
+				clientId: c.clientId,
+				clientSecret: c.clientSecret,
+				tenantId: c.tenantId,
+			}),
 			options: {},
 		},
 	};
@@ -84,7 +119,11 @@ function graphqlCreateNode(variablesExpression) {
 			requestFormat: 'json',
 			query: CREATE_ORDER_MUTATION,
 			variables: variablesExpression,
-			headerParametersUi: { parameter: [{ name: 'Authorization', value: "=Bearer {{ $('Get Token').first().json.accessToken }}" }] },
+			headerParametersUi: {
+				parameter: [
+					{ name: 'Authorization', value: "=Bearer {{ $('Get Token').first().json.accessToken }}" },
+				],
+			},
 		},
 	};
 }
@@ -108,14 +147,26 @@ function sageCreateNode(cred, options = {}) {
 
 // ------------------------------------------------------------------ 1. webhooks
 
-const WEBHOOK_PATHS = { floor: 'bench-floor', chain: 'bench-chain', httpCred: 'bench-http-cred', ours: 'bench-ours' };
+const WEBHOOK_PATHS = {
+	floor: 'bench-floor',
+	chain: 'bench-chain',
+	httpCred: 'bench-http-cred',
+	ours: 'bench-ours',
+};
 
 function webhookFloor() {
-	return chain('WebhookFloor', [webhookNode(WEBHOOK_PATHS.floor), { name: 'No Operation', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} }]);
+	return chain('WebhookFloor', [
+		webhookNode(WEBHOOK_PATHS.floor),
+		{ name: 'No Operation', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} },
+	]);
 }
 
 function webhookChain(sim, tenantId) {
-	return chain('WebhookChain', [webhookNode(WEBHOOK_PATHS.chain), tokenNode(sim, tenantId), graphqlCreateNode("={{ { \"data\": $('Webhook').item.json.body } }}")]);
+	return chain('WebhookChain', [
+		webhookNode(WEBHOOK_PATHS.chain),
+		tokenNode(sim, tenantId),
+		graphqlCreateNode('={{ { "data": $(\'Webhook\').item.json.body } }}'),
+	]);
 }
 
 /**
@@ -144,18 +195,31 @@ function webhookHttpCredential(sim, tenantId, cred) {
 }
 
 function webhookOurs(cred) {
-	return chain('WebhookOurs', [webhookNode(WEBHOOK_PATHS.ours), sageCreateNode(cred, { data: '={{ $json.body }}' })]);
+	return chain('WebhookOurs', [
+		webhookNode(WEBHOOK_PATHS.ours),
+		sageCreateNode(cred, { data: '={{ $json.body }}' }),
+	]);
 }
 
 // ------------------------------------------------------------------ 2. Get Many
 
-const manualTrigger = () => ({ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} });
+const manualTrigger = () => ({
+	name: 'Start',
+	type: 'n8n-nodes-base.manualTrigger',
+	typeVersion: 1,
+	parameters: {},
+});
 
 /**
  * `n8n execute` starts its task runner process and finishes booting while the workflow begins:
  * a short in-process wait lets the measured nodes run in a settled n8n, as in a long-running one.
  */
-const settle = () => ({ name: 'Settle', type: 'n8n-nodes-base.wait', typeVersion: 1.1, parameters: { resume: 'timeInterval', amount: 3, unit: 'seconds' } });
+const settle = () => ({
+	name: 'Settle',
+	type: 'n8n-nodes-base.wait',
+	typeVersion: 1.1,
+	parameters: { resume: 'timeInterval', amount: 3, unit: 'seconds' },
+});
 
 /** A Get Many of customers; without a credential reference for the in-process harness, which has its own. */
 function sageGetManyNode(name, cred, parameters) {
@@ -183,8 +247,15 @@ function getManyOurs(cred, pageSize) {
 	return chain('GetManyOurs', [
 		manualTrigger(),
 		settle(),
-		sageGetManyNode('Sage ERP Warm-up', cred, { returnAll: false, limit: 1, options: { pageSize: 1 } }),
-		{ ...sageGetManyNode('Sage ERP Get Many', cred, { returnAll: true, options: { pageSize } }), executeOnce: true },
+		sageGetManyNode('Sage ERP Warm-up', cred, {
+			returnAll: false,
+			limit: 1,
+			options: { pageSize: 1 },
+		}),
+		{
+			...sageGetManyNode('Sage ERP Get Many', cred, { returnAll: true, options: { pageSize } }),
+			executeOnce: true,
+		},
 	]);
 }
 
@@ -203,16 +274,29 @@ function getManyHttp(sim, tenantId, pageSize) {
 				method: 'POST',
 				url: '={{ $json.urls.graphQL }}',
 				sendHeaders: true,
-				headerParameters: { parameters: [{ name: 'Authorization', value: '=Bearer {{ $json.accessToken }}' }] },
+				headerParameters: {
+					parameters: [{ name: 'Authorization', value: '=Bearer {{ $json.accessToken }}' }],
+				},
 				sendBody: true,
 				contentType: 'json',
 				specifyBody: 'json',
-				jsonBody: JSON.stringify({ query: CUSTOMER_PAGE_QUERY, variables: { first: pageSize, after: null } }),
+				jsonBody: JSON.stringify({
+					query: CUSTOMER_PAGE_QUERY,
+					variables: { first: pageSize, after: null },
+				}),
 				options: {
 					pagination: {
 						pagination: {
 							paginationMode: 'updateAParameterInEachRequest',
-							parameters: { parameters: [{ type: 'body', name: 'variables', value: `={{ { "first": ${pageSize}, "after": ${connection}.pageInfo.endCursor } }}` }] },
+							parameters: {
+								parameters: [
+									{
+										type: 'body',
+										name: 'variables',
+										value: `={{ { "first": ${pageSize}, "after": ${connection}.pageInfo.endCursor } }}`,
+									},
+								],
+							},
 							paginationCompleteWhen: 'other',
 							completeExpression: `={{ !${connection}.pageInfo.hasNextPage }}`,
 						},
@@ -224,7 +308,11 @@ function getManyHttp(sim, tenantId, pageSize) {
 			name: 'Split Out Records',
 			type: 'n8n-nodes-base.splitOut',
 			typeVersion: 1,
-			parameters: { fieldToSplitOut: 'data.xtremMasterData.customer.query.edges', include: 'noOtherFields', options: {} },
+			parameters: {
+				fieldToSplitOut: 'data.xtremMasterData.customer.query.edges',
+				include: 'noOtherFields',
+				options: {},
+			},
 		},
 	]);
 }
@@ -245,11 +333,20 @@ function generateOrders(count) {
 }
 
 function createsOurs(cred, count, batchSize) {
-	return chain(`CreatesOursB${batchSize}`, [manualTrigger(), generateOrders(count), sageCreateNode(cred, { batchSize })]);
+	return chain(`CreatesOursB${batchSize}`, [
+		manualTrigger(),
+		generateOrders(count),
+		sageCreateNode(cred, { batchSize }),
+	]);
 }
 
 function createsGraphql(sim, tenantId, count) {
-	return chain('CreatesGraphql', [manualTrigger(), tokenNode(sim, tenantId), generateOrders(count), graphqlCreateNode('={{ { "data": $json } }}')]);
+	return chain('CreatesGraphql', [
+		manualTrigger(),
+		tokenNode(sim, tenantId),
+		generateOrders(count),
+		graphqlCreateNode('={{ { "data": $json } }}'),
+	]);
 }
 
 module.exports = {

@@ -23,16 +23,41 @@ const GRAPHQL_LOG_SIZE = 200;
 
 function credentialFor(sim, tenantId) {
 	const c = sim.client(tenantId);
-	return { id: wf.id16(`Cred${tenantId}`), name: `Sage ERP benchmark (${tenantId})`, data: { tokenUrl: sim.tokenUrl, clientId: c.clientId, clientSecret: c.clientSecret, tenantId: c.tenantId, requestFormat: 'json' } };
+	return {
+		id: wf.id16(`Cred${tenantId}`),
+		name: `Sage ERP benchmark (${tenantId})`,
+		data: {
+			tokenUrl: sim.tokenUrl,
+			clientId: c.clientId,
+			clientSecret: c.clientSecret,
+			tenantId: c.tenantId,
+			requestFormat: 'json',
+		},
+	};
 }
 
 /** One in-process measurement (raw loop or harness) in its own process. */
 async function inProcess(kind, nodeBin, { sim, tenantId, packageDir, pageSize, records, warm }) {
 	if (kind === 'raw') {
 		const c = sim.client(tenantId);
-		return runJsonChild(nodeBin, 'raw-getmany.js', { tokenUrl: sim.tokenUrl, adminUrl: `${sim.baseUrl}/__admin`, clientId: c.clientId, clientSecret: c.clientSecret, tenantId: c.tenantId, pageSize, expected: records, warm });
+		return runJsonChild(nodeBin, 'raw-getmany.js', {
+			tokenUrl: sim.tokenUrl,
+			adminUrl: `${sim.baseUrl}/__admin`,
+			clientId: c.clientId,
+			clientSecret: c.clientSecret,
+			tenantId: c.tenantId,
+			pageSize,
+			expected: records,
+			warm,
+		});
 	}
-	return runJsonChild(nodeBin, 'harness-getmany.js', { packageDir, adminUrl: `${sim.baseUrl}/__admin`, credential: credentialFor(sim, tenantId), pageSize, expected: records });
+	return runJsonChild(nodeBin, 'harness-getmany.js', {
+		packageDir,
+		adminUrl: `${sim.baseUrl}/__admin`,
+		credential: credentialFor(sim, tenantId),
+		pageSize,
+		expected: records,
+	});
 }
 
 /** Derived numbers of one measurement: records/s and memory per record. */
@@ -43,7 +68,8 @@ function derive(m) {
 		requests: m.requests ?? null,
 		maxRssMb: m.maxRssKb / 1024,
 		peakHeapMb: m.peakHeapKb != null ? m.peakHeapKb / 1024 : null,
-		heapBytesPerRecord: m.peakHeapKb != null ? ((m.peakHeapKb - m.heapBeforeKb) * 1024) / m.records : null,
+		heapBytesPerRecord:
+			m.peakHeapKb != null ? ((m.peakHeapKb - m.heapBeforeKb) * 1024) / m.records : null,
 		rssBytesPerRecord: m.baseRssKb != null ? ((m.maxRssKb - m.baseRssKb) * 1024) / m.records : null,
 		records: m.records,
 	};
@@ -56,10 +82,34 @@ async function run(ctx) {
 	const result = { records: c.records, pageSize: c.pageSize, subjects: {}, latencies: {} };
 	const subjects = {
 		rawNode20: { label: 'raw undici loop (Node.js 20, warm)', runner: 'child process' },
-		...(packageDir ? { oursHarness: { label: 'Sage ERP node, in-process engine harness (Node.js 20, warm)', runner: 'n8n-core 2.11 WorkflowExecute' } } : {}),
-		...(withN8n ? { rawNode24: { label: 'raw undici loop (Node.js 24, warm)', runner: 'child process' } } : {}),
-		...(withN8n && packageDir ? { oursN8n: { label: 'Sage ERP node in real n8n (n8n execute, warm)', runner: `n8n ${rn.n8nVersion}` } } : {}),
-		...(withN8n ? { httpN8n: { label: 'HTTP Request node + pagination (token node included), + Split Out (n8n execute)', runner: `n8n ${rn.n8nVersion}` } } : {}),
+		...(packageDir
+			? {
+					oursHarness: {
+						label: 'Sage ERP node, in-process engine harness (Node.js 20, warm)',
+						runner: 'n8n-core 2.11 WorkflowExecute',
+					},
+				}
+			: {}),
+		...(withN8n
+			? { rawNode24: { label: 'raw undici loop (Node.js 24, warm)', runner: 'child process' } }
+			: {}),
+		...(withN8n && packageDir
+			? {
+					oursN8n: {
+						label: 'Sage ERP node in real n8n (n8n execute, warm)',
+						runner: `n8n ${rn.n8nVersion}`,
+					},
+				}
+			: {}),
+		...(withN8n
+			? {
+					httpN8n: {
+						label:
+							'HTTP Request node + pagination (token node included), + Split Out (n8n execute)',
+						runner: `n8n ${rn.n8nVersion}`,
+					},
+				}
+			: {}),
 	};
 	result.subjects = subjects;
 
@@ -69,33 +119,68 @@ async function run(ctx) {
 		const cred = wf.sageCredential('GetMany', sim, TENANT);
 		workflows.httpN8n = wf.getManyHttp(sim, TENANT, c.pageSize);
 		if (packageDir) workflows.oursN8n = wf.getManyOurs(cred, c.pageSize);
-		workflows.baseline = { ...wf.getManyHttp(sim, TENANT, c.pageSize), id: wf.id16('GetManyBaseline'), name: 'Benchmark: n8n execute baseline' };
+		workflows.baseline = {
+			...wf.getManyHttp(sim, TENANT, c.pageSize),
+			id: wf.id16('GetManyBaseline'),
+			name: 'Benchmark: n8n execute baseline',
+		};
 		workflows.baseline.nodes = workflows.baseline.nodes.slice(0, 1);
 		workflows.baseline.connections = {};
 		log('getmany: preparing n8n');
-		instance = await rn.prepareInstance({ name: 'bench-getmany', packageDir: packageDir || undefined, credentials: packageDir ? [cred] : [], workflows: Object.values(workflows) });
+		instance = await rn.prepareInstance({
+			name: 'bench-getmany',
+			packageDir: packageDir || undefined,
+			credentials: packageDir ? [cred] : [],
+			workflows: Object.values(workflows),
+		});
 	}
 
 	/** Runs one subject once at the current latency; counts its GraphQL requests. */
 	const measure = async (subject) => {
 		const before = await sim.counters(TENANT);
 		let m;
-		if (subject === 'rawNode20') m = await inProcess('raw', process.execPath, { sim, tenantId: TENANT, pageSize: c.pageSize, records: c.records, warm: true });
-		else if (subject === 'oursHarness') m = await inProcess('harness', process.execPath, { sim, tenantId: TENANT, packageDir, pageSize: c.pageSize, records: c.records });
-		else if (subject === 'rawNode24') m = await inProcess('raw', n8nNodeBin, { sim, tenantId: TENANT, pageSize: c.pageSize, records: c.records, warm: true });
+		if (subject === 'rawNode20')
+			m = await inProcess('raw', process.execPath, {
+				sim,
+				tenantId: TENANT,
+				pageSize: c.pageSize,
+				records: c.records,
+				warm: true,
+			});
+		else if (subject === 'oursHarness')
+			m = await inProcess('harness', process.execPath, {
+				sim,
+				tenantId: TENANT,
+				packageDir,
+				pageSize: c.pageSize,
+				records: c.records,
+			});
+		else if (subject === 'rawNode24')
+			m = await inProcess('raw', n8nNodeBin, {
+				sim,
+				tenantId: TENANT,
+				pageSize: c.pageSize,
+				records: c.records,
+				warm: true,
+			});
 		else {
 			await sim.graphqlLog(TENANT, true);
 			const exec = await rn.executeMeasured(instance, workflows[subject].id);
-			const nodes = subject === 'oursN8n' ? ['Sage ERP Get Many'] : ['Get Token', 'HTTP Get Customers', 'Split Out Records'];
+			const nodes =
+				subject === 'oursN8n'
+					? ['Sage ERP Get Many']
+					: ['Get Token', 'HTTP Get Customers', 'Split Out Records'];
 			const times = nodes.map((n) => rn.nodeRun(exec.run, n));
 			const records = times[times.length - 1].items;
-			if (records !== c.records) throw new Error(`${subject} gave ${records} items, expected ${c.records}`);
+			if (records !== c.records)
+				throw new Error(`${subject} gave ${records} items, expected ${c.records}`);
 			m = {
 				records,
 				ms: times.reduce((a, t) => a + t.executionTime, 0),
 				maxRssKb: exec.maxRssBeforeOutputKb ?? exec.maxRssKb,
 				baseRssKb: result.n8nBaselineRssKb ?? null,
-				httpOnlyMs: subject === 'httpN8n' ? times[0].executionTime + times[1].executionTime : undefined,
+				httpOnlyMs:
+					subject === 'httpN8n' ? times[0].executionTime + times[1].executionTime : undefined,
 				commandMs: exec.ms,
 			};
 			// Requests of the measured read: from its first full page on (ours' untimed warm-up read comes before).
@@ -104,7 +189,8 @@ async function run(ctx) {
 			if (first >= 0 && log.length < GRAPHQL_LOG_SIZE) m.requests = log.length - first;
 		}
 		// In-process children count their measured read themselves (their warm-up is not part of it).
-		if (m.requests === undefined) m.requests = (await sim.counters(TENANT)).graphqlRequests - before.graphqlRequests;
+		if (m.requests === undefined)
+			m.requests = (await sim.counters(TENANT)).graphqlRequests - before.graphqlRequests;
 		return m;
 	};
 
@@ -112,7 +198,8 @@ async function run(ctx) {
 		if (instance) {
 			// Peak RSS of an `n8n execute` that does nothing: the part of every n8n peak that is n8n itself.
 			const base = [];
-			for (let r = 0; r < Math.max(1, Math.min(2, config.runs)); r++) base.push((await rn.executeMeasured(instance, workflows.baseline.id)).maxRssBeforeOutputKb);
+			for (let r = 0; r < Math.max(1, Math.min(2, config.runs)); r++)
+				base.push((await rn.executeMeasured(instance, workflows.baseline.id)).maxRssBeforeOutputKb);
 			result.n8nBaselineRssKb = Math.min(...base);
 		}
 		for (const latencyMs of config.latencies) {
@@ -122,18 +209,41 @@ async function run(ctx) {
 				const order = Object.keys(subjects);
 				for (const subject of order.map((_, i) => order[(i + r) % order.length])) {
 					const m = await measure(subject);
-					runs[subject].push({ ...derive(m), ...(m.httpOnlyMs !== undefined ? { httpOnlyRecordsPerSecond: (m.records / m.httpOnlyMs) * 1000 } : {}) });
+					runs[subject].push({
+						...derive(m),
+						...(m.httpOnlyMs !== undefined
+							? { httpOnlyRecordsPerSecond: (m.records / m.httpOnlyMs) * 1000 }
+							: {}),
+					});
 				}
 			}
-			const perSubject = Object.fromEntries(Object.entries(runs).map(([s, list]) => [s, { ...medianOfRuns(list), runs: list.length }]));
+			const perSubject = Object.fromEntries(
+				Object.entries(runs).map(([s, list]) => [s, { ...medianOfRuns(list), runs: list.length }]),
+			);
 			const ratios = {
-				oursHarnessVsRaw: ratio(perSubject.oursHarness?.recordsPerSecond, perSubject.rawNode20?.recordsPerSecond),
-				oursN8nVsRaw: ratio(perSubject.oursN8n?.recordsPerSecond, perSubject.rawNode24?.recordsPerSecond),
-				oursN8nVsHttp: ratio(perSubject.oursN8n?.recordsPerSecond, perSubject.httpN8n?.recordsPerSecond),
-				httpN8nVsRaw: ratio(perSubject.httpN8n?.recordsPerSecond, perSubject.rawNode24?.recordsPerSecond),
+				oursHarnessVsRaw: ratio(
+					perSubject.oursHarness?.recordsPerSecond,
+					perSubject.rawNode20?.recordsPerSecond,
+				),
+				oursN8nVsRaw: ratio(
+					perSubject.oursN8n?.recordsPerSecond,
+					perSubject.rawNode24?.recordsPerSecond,
+				),
+				oursN8nVsHttp: ratio(
+					perSubject.oursN8n?.recordsPerSecond,
+					perSubject.httpN8n?.recordsPerSecond,
+				),
+				httpN8nVsRaw: ratio(
+					perSubject.httpN8n?.recordsPerSecond,
+					perSubject.rawNode24?.recordsPerSecond,
+				),
 			};
 			result.latencies[latencyMs] = { subjects: perSubject, ratios };
-			log(`getmany @${latencyMs} ms: ${Object.entries(perSubject).map(([s, v]) => `${s} ${Math.round(v.recordsPerSecond)} rec/s`).join(', ')}`);
+			log(
+				`getmany @${latencyMs} ms: ${Object.entries(perSubject)
+					.map(([s, v]) => `${s} ${Math.round(v.recordsPerSecond)} rec/s`)
+					.join(', ')}`,
+			);
 		}
 	} finally {
 		rn.removeInstance(instance);

@@ -13,7 +13,12 @@ const tenantFor = (records) => `scale-${records}`;
 async function run(ctx) {
 	const { config, sim, packageDir, log } = ctx;
 	const c = config.scaling;
-	const subjects = { ...(packageDir ? { oursHarness: { label: 'Sage ERP node, in-process engine harness (Node.js 20, warm)' } } : {}), rawNode20: { label: 'raw undici loop (Node.js 20, warm), reference' } };
+	const subjects = {
+		...(packageDir
+			? { oursHarness: { label: 'Sage ERP node, in-process engine harness (Node.js 20, warm)' } }
+			: {}),
+		rawNode20: { label: 'raw undici loop (Node.js 20, warm), reference' },
+	};
 	const result = { sizes: c.records, pageSize: c.pageSize, subjects, latencies: {} };
 	for (const latencyMs of config.latencies) {
 		const perSize = {};
@@ -24,27 +29,55 @@ async function run(ctx) {
 			for (let r = 0; r < config.runs; r++) {
 				for (const subject of Object.keys(subjects)) {
 					const kind = subject === 'rawNode20' ? 'raw' : 'harness';
-					const m = await inProcess(kind, process.execPath, { sim, tenantId, packageDir, pageSize: c.pageSize, records, warm: true });
+					const m = await inProcess(kind, process.execPath, {
+						sim,
+						tenantId,
+						packageDir,
+						pageSize: c.pageSize,
+						records,
+						warm: true,
+					});
 					const d = derive(m);
 					runs[subject].push({ ...d, usPerRecord: (m.ms * 1000) / m.records });
 				}
 			}
-			perSize[records] = Object.fromEntries(Object.entries(runs).map(([s, list]) => [s, { ...medianOfRuns(list), runs: list.length }]));
+			perSize[records] = Object.fromEntries(
+				Object.entries(runs).map(([s, list]) => [s, { ...medianOfRuns(list), runs: list.length }]),
+			);
 		}
 		const [small, , large] = [c.records[0], c.records[1], c.records[c.records.length - 1]];
 		const mid = c.records[Math.floor(c.records.length / 2)];
 		const growth = {};
 		for (const subject of Object.keys(subjects)) {
 			growth[subject] = {
-				timePerRecordLargeVsMid: ratio(perSize[large][subject].usPerRecord, perSize[mid][subject].usPerRecord),
-				timePerRecordLargeVsSmall: ratio(perSize[large][subject].usPerRecord, perSize[small][subject].usPerRecord),
-				heapPerRecordLargeVsMid: ratio(perSize[large][subject].heapBytesPerRecord, perSize[mid][subject].heapBytesPerRecord),
+				timePerRecordLargeVsMid: ratio(
+					perSize[large][subject].usPerRecord,
+					perSize[mid][subject].usPerRecord,
+				),
+				timePerRecordLargeVsSmall: ratio(
+					perSize[large][subject].usPerRecord,
+					perSize[small][subject].usPerRecord,
+				),
+				heapPerRecordLargeVsMid: ratio(
+					perSize[large][subject].heapBytesPerRecord,
+					perSize[mid][subject].heapBytesPerRecord,
+				),
 			};
 		}
 		result.latencies[latencyMs] = { sizes: perSize, growth };
 		log(
 			`scaling @${latencyMs} ms: ` +
-				c.records.map((n) => `${n}: ${Object.entries(perSize[n]).map(([s, v]) => `${s} ${v.usPerRecord.toFixed(1)} µs/rec ${Math.round(v.heapBytesPerRecord)} B/rec`).join(' / ')}`).join('; '),
+				c.records
+					.map(
+						(n) =>
+							`${n}: ${Object.entries(perSize[n])
+								.map(
+									([s, v]) =>
+										`${s} ${v.usPerRecord.toFixed(1)} µs/rec ${Math.round(v.heapBytesPerRecord)} B/rec`,
+								)
+								.join(' / ')}`,
+					)
+					.join('; '),
 		);
 	}
 	return result;

@@ -25,7 +25,9 @@ const TENANT = 'webhook';
 function answerOk(subject, res) {
 	if (res.status !== 200) return false;
 	if (subject === 'floor') return true;
-	return /"number":"SO\d+"/.test(typeof res.body === 'string' ? res.body : JSON.stringify(res.body));
+	return /"number":"SO\d+"/.test(
+		typeof res.body === 'string' ? res.body : JSON.stringify(res.body),
+	);
 }
 
 /** Posts to each webhook until n8n has registered it (activation finishes after readiness). */
@@ -35,10 +37,14 @@ async function waitForWebhooks(p, subjects, timeoutMs = 60000) {
 		for (;;) {
 			const res = await postJson(p, `/webhook/${wf.WEBHOOK_PATHS[subject]}`, sampleOrder(0));
 			if (res.status !== 404) {
-				if (!answerOk(subject, res)) throw new Error(`webhook ${subject} answered ${res.status}: ${JSON.stringify(res.body).slice(0, 500)}`);
+				if (!answerOk(subject, res))
+					throw new Error(
+						`webhook ${subject} answered ${res.status}: ${JSON.stringify(res.body).slice(0, 500)}`,
+					);
 				break;
 			}
-			if (Date.now() > deadline) throw new Error(`webhook ${subject} was not registered within ${timeoutMs} ms`);
+			if (Date.now() > deadline)
+				throw new Error(`webhook ${subject} was not registered within ${timeoutMs} ms`);
 			await sleep(200);
 		}
 	}
@@ -49,7 +55,11 @@ async function run(ctx) {
 	const c = config.webhook;
 	const subjects = ['floor', 'chain', ...(packageDir ? ['httpCred', 'ours'] : [])];
 	const cred = wf.sageCredential('Webhook', sim, TENANT);
-	const workflows = [wf.webhookFloor(), wf.webhookChain(sim, TENANT), ...(packageDir ? [wf.webhookHttpCredential(sim, TENANT, cred), wf.webhookOurs(cred)] : [])];
+	const workflows = [
+		wf.webhookFloor(),
+		wf.webhookChain(sim, TENANT),
+		...(packageDir ? [wf.webhookHttpCredential(sim, TENANT, cred), wf.webhookOurs(cred)] : []),
+	];
 
 	log(`webhook: preparing n8n (${subjects.join(', ')})`);
 	const instance = await rn.prepareInstance({
@@ -59,7 +69,13 @@ async function run(ctx) {
 		workflows,
 		activate: workflows.map((w) => w.id),
 	});
-	const result = { runner: `real n8n ${rn.n8nVersion} (n8n start, one process)`, subjects, config: c, latencies: {}, exchangesPerProcess: {} };
+	const result = {
+		runner: `real n8n ${rn.n8nVersion} (n8n start, one process)`,
+		subjects,
+		config: c,
+		latencies: {},
+		exchangesPerProcess: {},
+	};
 	let main;
 	let p;
 	try {
@@ -80,7 +96,11 @@ async function run(ctx) {
 
 		const call = (subject) => async (i) => {
 			const res = await postJson(p, `/webhook/${wf.WEBHOOK_PATHS[subject]}`, sampleOrder(i));
-			return { ms: res.ms, ok: answerOk(subject, res), error: `HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 300)}` };
+			return {
+				ms: res.ms,
+				ok: answerOk(subject, res),
+				error: `HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`,
+			};
 		};
 		/** Runs `fn` and attributes the simulator's counters and n8n's CPU to the subject. */
 		const measured = async (subject, fn) => {
@@ -108,13 +128,20 @@ async function run(ctx) {
 		for (const latencyMs of config.latencies) {
 			await sim.latency(TENANT, latencyMs);
 			const sageRoundTripMs = await createRoundTrip(sim.tokenUrl, sim.client(TENANT));
-			for (const subject of subjects) await measured(subject, () => runLoad(c.warmupCalls, 1, call(subject)));
+			for (const subject of subjects)
+				await measured(subject, () => runLoad(c.warmupCalls, 1, call(subject)));
 			const runs = Object.fromEntries(subjects.map((s) => [s, { sequential: [], concurrent: [] }]));
 			for (let r = 0; r < c.runs; r++) {
 				// Rotate the order so no subject always runs right after another one.
 				const order = subjects.map((_, i) => subjects[(i + r) % subjects.length]);
-				for (const subject of order) runs[subject].sequential.push(await measured(subject, () => runLoad(c.sequentialCalls, 1, call(subject))));
-				for (const subject of order) runs[subject].concurrent.push(await measured(subject, () => runLoad(c.concurrentCalls, c.concurrency, call(subject))));
+				for (const subject of order)
+					runs[subject].sequential.push(
+						await measured(subject, () => runLoad(c.sequentialCalls, 1, call(subject))),
+					);
+				for (const subject of order)
+					runs[subject].concurrent.push(
+						await measured(subject, () => runLoad(c.concurrentCalls, c.concurrency, call(subject))),
+					);
 			}
 			const perSubject = {};
 			for (const subject of subjects) {
@@ -127,13 +154,20 @@ async function run(ctx) {
 			log(
 				`webhook @${latencyMs} ms: ` +
 					subjects
-						.map((s) => `${s} seq p50 ${fmt(perSubject[s].sequential.p50)} ms, conc ${fmt(perSubject[s].concurrent.perSecond)}/s (${perSubject[s].concurrent.exchanges} exch/run)`)
+						.map(
+							(s) =>
+								`${s} seq p50 ${fmt(perSubject[s].sequential.p50)} ms, conc ${fmt(perSubject[s].concurrent.perSecond)}/s (${perSubject[s].concurrent.exchanges} exch/run)`,
+						)
 						.join('; '),
 			);
 		}
 		const processEnd = await sim.counters(TENANT);
 		// Exchanges made while n8n registered the webhooks (first calls) count for the process too.
-		result.exchangesPerProcess = { ...exchangesBy, ourRenewals: renewalsBy.ours ?? 0, total: processEnd.exchanges - processStart.exchanges };
+		result.exchangesPerProcess = {
+			...exchangesBy,
+			ourRenewals: renewalsBy.ours ?? 0,
+			total: processEnd.exchanges - processStart.exchanges,
+		};
 		result.processSeconds = (Date.now() - mainStarted) / 1000;
 	} finally {
 		if (p) await p.close().catch(() => {});
@@ -145,9 +179,28 @@ async function run(ctx) {
 
 /** Medians over runs of the numbers that matter, plus the error count of all runs. */
 function summarize(runs) {
-	const m = medianOfRuns(runs.map((r) => ({ p50: r.p50, p95: r.p95, perSecond: r.perSecond, exchanges: r.exchanges, creates: r.creates, n8nCpuMsPerCall: r.n8nCpuMsPerCall, simCpuMsPerCall: r.simCpuMsPerCall })));
+	const m = medianOfRuns(
+		runs.map((r) => ({
+			p50: r.p50,
+			p95: r.p95,
+			perSecond: r.perSecond,
+			exchanges: r.exchanges,
+			creates: r.creates,
+			n8nCpuMsPerCall: r.n8nCpuMsPerCall,
+			simCpuMsPerCall: r.simCpuMsPerCall,
+		})),
+	);
 	const errors = runs.reduce((a, r) => a + r.errors, 0);
-	return { ...m, calls: runs[0]?.calls, concurrency: runs[0]?.concurrency, runs: runs.length, errors, firstError: runs.find((r) => r.firstError)?.firstError ?? null, perSecondRuns: runs.map((r) => r.perSecond), p50Runs: runs.map((r) => r.p50) };
+	return {
+		...m,
+		calls: runs[0]?.calls,
+		concurrency: runs[0]?.concurrency,
+		runs: runs.length,
+		errors,
+		firstError: runs.find((r) => r.firstError)?.firstError ?? null,
+		perSecondRuns: runs.map((r) => r.perSecond),
+		p50Runs: runs.map((r) => r.p50),
+	};
 }
 
 const fmt = (v) => (typeof v === 'number' ? (v >= 100 ? Math.round(v) : v.toPrecision(3)) : 'n/a');

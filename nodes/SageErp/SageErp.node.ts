@@ -1,4 +1,10 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription, NodeConnectionTypes } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	NodeConnectionTypes,
+} from 'n8n-workflow';
 
 import * as asyncOperation from './actions/asyncOperation/AsyncOperation.resource';
 import * as graphql from './actions/graphql/Graphql.resource';
@@ -19,7 +25,8 @@ export class SageErp implements INodeType {
 		version: 1,
 		subtitle:
 			'={{ ({ get: "Get", getMany: "Get Many", create: "Create", update: "Update", delete: "Delete", upsert: "Create or Update", updateMany: "Update Many", aggregate: "Aggregate", query: "GraphQL Query", mutation: "GraphQL Mutation", startAndWait: "Start and Wait" })[$parameter["operation"]] + ($parameter["resource"] === "record" ? ": " + ($parameter["recordType"].value || $parameter["recordType"] || "") : "") + ($parameter["resource"] === "asyncOperation" ? ": " + ($parameter["asyncOperation"].value || $parameter["asyncOperation"] || "") : "") }}',
-		description: 'Read and write records of Sage’s cloud ERP (Sage Distribution and Manufacturing Operations) through its GraphQL API',
+		description:
+			'Read and write records of Sage’s cloud ERP (Sage Distribution and Manufacturing Operations) through its GraphQL API',
 		defaults: { name: 'Sage ERP' },
 		usableAsTool: true,
 		inputs: [MAIN],
@@ -32,9 +39,22 @@ export class SageErp implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Record', value: 'record', description: 'Get, create, update, delete or aggregate records of a record type' },
-					{ name: 'GraphQL', value: 'graphql', description: 'Run your own GraphQL query or mutation' },
-					{ name: 'Asynchronous Operation', value: 'asyncOperation', description: 'Start a long-running operation, such as a report PDF, and wait for its result' },
+					{
+						name: 'Record',
+						value: 'record',
+						description: 'Get, create, update, delete or aggregate records of a record type',
+					},
+					{
+						name: 'GraphQL',
+						value: 'graphql',
+						description: 'Run your own GraphQL query or mutation',
+					},
+					{
+						name: 'Asynchronous Operation',
+						value: 'asyncOperation',
+						description:
+							'Start a long-running operation, such as a report PDF, and wait for its result',
+					},
 				],
 				default: 'record',
 			},

@@ -7,10 +7,21 @@ import type {
 	NodeConnectionTypes,
 } from 'n8n-workflow';
 
-import { fieldsProperty, pageSizeOption, recordTypeLocator, timeoutOption, optionsCollection } from '../shared/descriptions';
+import {
+	fieldsProperty,
+	pageSizeOption,
+	recordTypeLocator,
+	timeoutOption,
+	optionsCollection,
+} from '../shared/descriptions';
 import { listSearch } from '../shared/methods';
 import type { Diagnosis } from '../../sage-client/client';
-import { DEFAULT_PAGE_SIZE, SAGE_MAX_PAGE_SIZE, pageSizeProblem, timeoutProblem } from '../shared/limits';
+import {
+	DEFAULT_PAGE_SIZE,
+	SAGE_MAX_PAGE_SIZE,
+	pageSizeProblem,
+	timeoutProblem,
+} from '../shared/limits';
 import { scrub } from '../../sage-client/secrets';
 import { PollBudget } from './budget';
 import { RecordWatch, type ChangesRead, type WatchSettings } from './changes';
@@ -56,7 +67,8 @@ export class SageErpTrigger implements INodeType {
 					{
 						name: 'Record Created or Updated',
 						value: 'updated',
-						description: 'Each new record and each change of a record, once per change seen (by its _updateStamp)',
+						description:
+							'Each new record and each change of a record, once per change seen (by its _updateStamp)',
 					},
 				],
 				default: 'created',
@@ -72,21 +84,21 @@ export class SageErpTrigger implements INodeType {
 			},
 			fieldsProperty,
 			optionsCollection([
-					{
-						displayName: 'Lookback (Seconds)',
-						name: 'lookback',
-						type: 'number',
-						typeOptions: { minValue: 0, maxValue: MAX_LOOKBACK_SECONDS },
-						default: DEFAULT_LOOKBACK_SECONDS,
-						description:
-							'How far behind the newest stamp seen each poll looks again, so that records saved with a slightly older stamp (long transactions, clock differences between Sage’s servers) are not missed. Records already emitted are never emitted twice.',
-					},
-					{
-						...pageSizeOption,
-						description: `Records per request (at most ${SAGE_MAX_PAGE_SIZE}, Sage’s maximum). A poll reads every page, or, where n8n limits how long a poll may take, as many as fit; the next poll goes on from there.`,
-					},
-					timeoutOption,
-				]),
+				{
+					displayName: 'Lookback (Seconds)',
+					name: 'lookback',
+					type: 'number',
+					typeOptions: { minValue: 0, maxValue: MAX_LOOKBACK_SECONDS },
+					default: DEFAULT_LOOKBACK_SECONDS,
+					description:
+						'How far behind the newest stamp seen each poll looks again, so that records saved with a slightly older stamp (long transactions, clock differences between Sage’s servers) are not missed. Records already emitted are never emitted twice.',
+				},
+				{
+					...pageSizeOption,
+					description: `Records per request (at most ${SAGE_MAX_PAGE_SIZE}, Sage’s maximum). A poll reads every page, or, where n8n limits how long a poll may take, as many as fit; the next poll goes on from there.`,
+				},
+				timeoutOption,
+			]),
 		],
 	};
 
@@ -105,10 +117,13 @@ export class SageErpTrigger implements INodeType {
 			const { client } = await SageSession.open(this);
 			const onDiagnoses = (diagnoses: Diagnosis[]) => {
 				for (const diagnosis of diagnoses) {
-					this.logger.warn(`Sage ERP Trigger: Sage warned about ${settings.recordType}: ${scrub(String(diagnosis.message ?? ''))}`, {
-						severity: diagnosis.severity,
-						path: diagnosis.path?.join('.'),
-					});
+					this.logger.warn(
+						`Sage ERP Trigger: Sage warned about ${settings.recordType}: ${scrub(String(diagnosis.message ?? ''))}`,
+						{
+							severity: diagnosis.severity,
+							path: diagnosis.path?.join('.'),
+						},
+					);
 				}
 			};
 			const watch = await RecordWatch.open(client, { ...settings, onDiagnoses });
@@ -160,15 +175,18 @@ async function readChanges(
 ): Promise<IDataObject[]> {
 	const resume = state.resumePoint;
 	const floor = resume ? resume.floor : state.queryFloor;
-	const attempt = await watch.since(floor, { after: resume?.after, anotherPage: budget.pageCheck() }).then(
-		(read: ChangesRead) => ({ read }),
-		(error: unknown) => ({ error }),
-	);
+	const attempt = await watch
+		.since(floor, { after: resume?.after, anotherPage: budget.pageCheck() })
+		.then(
+			(read: ChangesRead) => ({ read }),
+			(error: unknown) => ({ error }),
+		);
 	if ('error' in attempt) {
 		// A cursor Sage no longer takes (kept across polls, maybe across a Sage upgrade) must not
 		// stop the trigger for good: the floor is a safe place to start again. Other errors go
 		// to poll(), which turns them into the node's error.
-		if (!resume || !isClientError(attempt.error) || attempt.error.code !== 'SAGE_GRAPHQL') throw attempt.error;
+		if (!resume || !isClientError(attempt.error) || attempt.error.code !== 'SAGE_GRAPHQL')
+			throw attempt.error;
 		onResumeRefused(attempt.error);
 		state.forgetResume();
 		return await readChanges(watch, state, budget, onResumeRefused);
@@ -186,15 +204,24 @@ async function readChanges(
 
 function readSettings(context: IPollFunctions): { settings: WatchSettings; lookbackMs: number } {
 	const node = context.getNode();
-	const recordTypeValue = context.getNodeParameter('recordType', '', { extractValue: true }) as unknown;
+	const recordTypeValue = context.getNodeParameter('recordType', '', {
+		extractValue: true,
+	}) as unknown;
 	const recordType = typeof recordTypeValue === 'string' ? recordTypeValue.trim() : '';
 	if (!recordType) {
-		throw settingError(node, 'Record Type is empty', 'Pick a record type from the list, or type it as package.node (e.g. xtremSales.salesOrder).');
+		throw settingError(
+			node,
+			'Record Type is empty',
+			'Pick a record type from the list, or type it as package.node (e.g. xtremSales.salesOrder).',
+		);
 	}
 
 	const event = context.getNodeParameter('event', 'created') as TriggerEvent;
 	if (event !== 'created' && event !== 'updated') {
-		throw settingError(node, `Trigger On must be "created" or "updated", not ${JSON.stringify(event)}`);
+		throw settingError(
+			node,
+			`Trigger On must be "created" or "updated", not ${JSON.stringify(event)}`,
+		);
 	}
 
 	const fieldsValue = context.getNodeParameter('fields', '') as unknown;
@@ -202,7 +229,11 @@ function readSettings(context: IPollFunctions): { settings: WatchSettings; lookb
 
 	const filter = readFilter(context);
 
-	const options = context.getNodeParameter('options', {}) as { pageSize?: unknown; timeout?: unknown; lookback?: unknown };
+	const options = context.getNodeParameter('options', {}) as {
+		pageSize?: unknown;
+		timeout?: unknown;
+		lookback?: unknown;
+	};
 	const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
 	const pageProblem = pageSizeProblem(pageSize, 'every page is still read.');
 	if (pageProblem) throw settingError(node, pageProblem.message, pageProblem.hint);
@@ -213,8 +244,16 @@ function readSettings(context: IPollFunctions): { settings: WatchSettings; lookb
 		timeoutMs = Math.round(options.timeout as number);
 	}
 	const lookback = options.lookback ?? DEFAULT_LOOKBACK_SECONDS;
-	if (typeof lookback !== 'number' || !Number.isFinite(lookback) || lookback < 0 || lookback > MAX_LOOKBACK_SECONDS) {
-		throw settingError(node, `Lookback must be a number of seconds from 0 to ${MAX_LOOKBACK_SECONDS}, not ${String(lookback)}`);
+	if (
+		typeof lookback !== 'number' ||
+		!Number.isFinite(lookback) ||
+		lookback < 0 ||
+		lookback > MAX_LOOKBACK_SECONDS
+	) {
+		throw settingError(
+			node,
+			`Lookback must be a number of seconds from 0 to ${MAX_LOOKBACK_SECONDS}, not ${String(lookback)}`,
+		);
 	}
 
 	return {
@@ -229,7 +268,8 @@ function readFilter(context: IPollFunctions): string | undefined {
 	if (value === undefined || value === null) return undefined;
 	let text: string;
 	if (typeof value === 'string') text = value.trim();
-	else if (typeof value === 'object' && !Array.isArray(value)) text = Object.keys(value).length ? JSON.stringify(value) : '';
+	else if (typeof value === 'object' && !Array.isArray(value))
+		text = Object.keys(value).length ? JSON.stringify(value) : '';
 	else text = String(value);
 	if (!text || /^\{\s*\}$/.test(text)) return undefined;
 	// The filter is nested inside the trigger's own {_and:[...]}: it must be one object.
@@ -237,7 +277,7 @@ function readFilter(context: IPollFunctions): string | undefined {
 		throw settingError(
 			context.getNode(),
 			`Filter must be a Sage filter object such as {isActive:true}, not ${JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text)}`,
-			'Write the filter in braces, with unquoted keys and single-quoted strings: {status:\'pending\'}. A JSON object works too.',
+			"Write the filter in braces, with unquoted keys and single-quoted strings: {status:'pending'}. A JSON object works too.",
 		);
 	}
 	return text;

@@ -1,7 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Diagnosis, SageClient } from '../../sage-client/client';
-import { buildQueryDocument, parseSelection, requireRecordType, type QueryDocument } from '../../sage-client/documents';
+import {
+	buildQueryDocument,
+	parseSelection,
+	requireRecordType,
+	type QueryDocument,
+} from '../../sage-client/documents';
 import { SageDocumentError, SageGraphQLError, SageResponseError } from '../../sage-client/errors';
 import { connectionPage, followCursor, type Page } from '../../sage-client/paginate';
 import { schemaCache } from '../../sage-client/process-wide';
@@ -88,7 +93,9 @@ export class RecordWatch {
 			`${ID_KEY}: _id ${STAMP_KEY}: ${stampField}${tracksTicks ? ` ${TICK_KEY}: _updateTick` : ''}`,
 		].join('\n');
 		const document = buildQueryDocument(schema, info, selection);
-		const missing = ['filter', 'orderBy', 'first', 'after'].filter((name) => !document.arguments.has(name));
+		const missing = ['filter', 'orderBy', 'first', 'after'].filter(
+			(name) => !document.arguments.has(name),
+		);
 		if (missing.length) {
 			throw new SageDocumentError(
 				`The record type ${info.recordType} cannot be queried with ${missing.join(', ')}, which the trigger needs.`,
@@ -105,13 +112,21 @@ export class RecordWatch {
 
 	/** The newest stamp of the record type, whatever the filter: Sage's "now". Null when it has no records. */
 	async newestStamp(): Promise<string | null> {
-		const { records } = await this.fetch({ filter: undefined, orderBy: `{${this.stampField}:-1,_id:-1}`, first: 1 });
+		const { records } = await this.fetch({
+			filter: undefined,
+			orderBy: `{${this.stampField}:-1,_id:-1}`,
+			first: 1,
+		});
 		return records.length ? records[0].version.stamp : null;
 	}
 
 	/** The most recently created (or changed) record that matches the filter; for "Fetch Test Event". */
 	async mostRecent(): Promise<FoundRecord | undefined> {
-		const { records } = await this.fetch({ filter: this.settings.filter, orderBy: `{${this.stampField}:-1,_id:-1}`, first: 1 });
+		const { records } = await this.fetch({
+			filter: this.settings.filter,
+			orderBy: `{${this.stampField}:-1,_id:-1}`,
+			first: 1,
+		});
 		return records[0];
 	}
 
@@ -125,10 +140,18 @@ export class RecordWatch {
 		return await this.fetch({ filter, orderBy: `{${this.stampField}:+1,_id:+1}`, ...limits });
 	}
 
-	private async fetch(query: { filter: string | undefined; orderBy: string; first?: number } & ReadLimits): Promise<ChangesRead> {
+	private async fetch(
+		query: { filter: string | undefined; orderBy: string; first?: number } & ReadLimits,
+	): Promise<ChangesRead> {
 		const { document } = this;
 		const found: FoundRecord[] = [];
-		const fetchPage = async ({ first, after }: { first: number; after: string | undefined }): Promise<Page<IDataObject>> => {
+		const fetchPage = async ({
+			first,
+			after,
+		}: {
+			first: number;
+			after: string | undefined;
+		}): Promise<Page<IDataObject>> => {
 			const variables: IDataObject = { orderBy: query.orderBy, first };
 			if (query.filter !== undefined) variables.filter = query.filter;
 			if (after !== undefined) variables.after = after;
@@ -148,17 +171,25 @@ export class RecordWatch {
 				});
 			}
 			let connection: unknown = result.data;
-			for (const key of document.path) connection = (connection as IDataObject | null | undefined)?.[key];
+			for (const key of document.path)
+				connection = (connection as IDataObject | null | undefined)?.[key];
 			if (typeof connection !== 'object' || connection === null) {
-				throw new SageResponseError(`Sage's answer holds no list of ${this.settings.recordType} records.`);
+				throw new SageResponseError(
+					`Sage's answer holds no list of ${this.settings.recordType} records.`,
+				);
 			}
 			return connectionPage<IDataObject>(connection);
 		};
 		const pageSize = query.first ?? this.settings.pageSize;
-		for await (const page of followCursor(fetchPage, { pageSize, limit: query.first, after: query.after })) {
+		for await (const page of followCursor(fetchPage, {
+			pageSize,
+			limit: query.first,
+			after: query.after,
+		})) {
 			for (const node of page.nodes) found.push(this.toFound(node));
 			// Leaving the loop stops followCursor before it asks for the next page.
-			if (page.hasNextPage && page.endCursor && query.anotherPage && !query.anotherPage()) return { records: found, next: page.endCursor };
+			if (page.hasNextPage && page.endCursor && query.anotherPage && !query.anotherPage())
+				return { records: found, next: page.endCursor };
 		}
 		return { records: found };
 	}
@@ -173,7 +204,8 @@ export class RecordWatch {
 		const version: RecordVersion = {
 			id: String(id),
 			stamp,
-			tick: this.tracksTicks && (typeof tick === 'number' || typeof tick === 'string') ? tick : null,
+			tick:
+				this.tracksTicks && (typeof tick === 'number' || typeof tick === 'string') ? tick : null,
 		};
 		return { json, version };
 	}
@@ -184,8 +216,15 @@ export class RecordWatch {
  * `_gte` (not `_gt`) so that records sharing the last stamp seen are asked for again; the
  * ones already emitted are skipped by the state.
  */
-export function stampFilter(filter: string | undefined, stampField: string, floor: string | null): string | undefined {
-	const condition = floor === null ? undefined : `{${stampField}:{_gte:'${floor.replace(/[\\']/g, (character) => `\\${character}`)}'}}`;
+export function stampFilter(
+	filter: string | undefined,
+	stampField: string,
+	floor: string | null,
+): string | undefined {
+	const condition =
+		floor === null
+			? undefined
+			: `{${stampField}:{_gte:'${floor.replace(/[\\']/g, (character) => `\\${character}`)}'}}`;
 	if (!filter) return condition;
 	if (!condition) return filter;
 	return `{_and:[${filter},${condition}]}`;

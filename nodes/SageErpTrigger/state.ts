@@ -96,7 +96,12 @@ export class PollState {
 	 * A first activation: the newest stamp Sage holds for the record type stands for "now"
 	 * (null when it has no records yet: then everything that appears is new).
 	 */
-	static start(recordType: string, event: TriggerEvent, newestStamp: string | null, lookbackMs: number): PollState {
+	static start(
+		recordType: string,
+		event: TriggerEvent,
+		newestStamp: string | null,
+		lookbackMs: number,
+	): PollState {
 		const state = new PollState(recordType, event, newestStamp, null);
 		state.floor = newestStamp === null ? null : windowStart(newestStamp, lookbackMs);
 		state.history = newestStamp;
@@ -104,20 +109,35 @@ export class PollState {
 	}
 
 	/** The state saved for this record type and event; undefined when there is none (or it was for another one). */
-	static restore(data: IDataObject, recordType: string, event: TriggerEvent): PollState | undefined {
+	static restore(
+		data: IDataObject,
+		recordType: string,
+		event: TriggerEvent,
+	): PollState | undefined {
 		const stored = data as Partial<StoredState>;
-		if (stored.version !== STATE_VERSION || stored.recordType !== recordType || stored.event !== event) return undefined;
+		if (
+			stored.version !== STATE_VERSION ||
+			stored.recordType !== recordType ||
+			stored.event !== event
+		)
+			return undefined;
 		const highWater = isStamp(stored.highWater) ? stored.highWater : null;
 		const floor = isStamp(stored.floor) ? stored.floor : null;
 		if (highWater !== null && floor === null) return undefined;
 		const state = new PollState(recordType, event, highWater, floor);
 		for (const [stamp, ids] of Object.entries(stored.seen ?? {})) {
 			if (!isStamp(stamp) || typeof ids !== 'object' || ids === null) continue;
-			for (const [id, tick] of Object.entries(ids)) state.seen.set(id, { stamp, tick: tick ?? null });
+			for (const [id, tick] of Object.entries(ids))
+				state.seen.set(id, { stamp, tick: tick ?? null });
 		}
 		// A damaged resume point is dropped: reading again from the floor loses nothing (see forgetResume).
 		const resume = stored.resume;
-		if (resume && typeof resume.after === 'string' && resume.after && (resume.floor === null || isStamp(resume.floor))) {
+		if (
+			resume &&
+			typeof resume.after === 'string' &&
+			resume.after &&
+			(resume.floor === null || isStamp(resume.floor))
+		) {
 			state.resume = { floor: resume.floor, after: resume.after };
 		}
 		state.history = isStamp(stored.history) ? stored.history : null;
@@ -242,7 +262,8 @@ export class PollState {
 	}
 
 	private forgetBelow(floor: string): void {
-		for (const [id, { stamp }] of this.seen) if (compareStamps(stamp, floor) < 0) this.seen.delete(id);
+		for (const [id, { stamp }] of this.seen)
+			if (compareStamps(stamp, floor) < 0) this.seen.delete(id);
 	}
 }
 

@@ -10,9 +10,13 @@ import { PortFailure, REFUSED_BY_POLICY, type SendPort } from '../../sage-client
  * URLs and the GraphQL URL the token answer names. Only "Specific Domains" restricts the
  * credential's own nodes; "None" blocks the generic HTTP Request and GraphQL nodes, as in n8n.
  */
-export function withAllowedDomains(send: SendPort, credentialData: Record<string, unknown>): SendPort {
+export function withAllowedDomains(
+	send: SendPort,
+	credentialData: Record<string, unknown>,
+): SendPort {
 	if (credentialData.allowedHttpRequestDomains !== 'domains') return send;
-	const allowedDomains = typeof credentialData.allowedDomains === 'string' ? credentialData.allowedDomains.trim() : '';
+	const allowedDomains =
+		typeof credentialData.allowedDomains === 'string' ? credentialData.allowedDomains.trim() : '';
 	return async (request) => {
 		const refusal = allowedDomains ? refusalOf(request.url, allowedDomains) : NO_DOMAINS;
 		if (refusal) throw new PortFailure(refusal, { code: REFUSED_BY_POLICY, description: HINT });
@@ -20,14 +24,17 @@ export function withAllowedDomains(send: SendPort, credentialData: Record<string
 	};
 }
 
-const HINT = 'Add the host to "Allowed Domains" in the Sage ERP API credential, or allow all domains there.';
-const NO_DOMAINS = 'No allowed domains specified. Configure allowed domains or change restriction setting';
+const HINT =
+	'Add the host to "Allowed Domains" in the Sage ERP API credential, or allow all domains there.';
+const NO_DOMAINS =
+	'No allowed domains specified. Configure allowed domains or change restriction setting';
 
 type AssertUrlAllowed = (options: { url: string; allowedDomains?: string }) => void;
 
 /** n8n's own check and message where n8n-workflow has it (2.x), the same rule otherwise. */
 function refusalOf(url: string, allowedDomains: string): string | undefined {
-	const assertUrlAllowed = (workflow as unknown as { assertUrlAllowed?: AssertUrlAllowed }).assertUrlAllowed;
+	const assertUrlAllowed = (workflow as unknown as { assertUrlAllowed?: AssertUrlAllowed })
+		.assertUrlAllowed;
 	if (typeof assertUrlAllowed === 'function') {
 		try {
 			assertUrlAllowed({ url, allowedDomains });
@@ -52,7 +59,11 @@ function hostAllowed(url: string, allowedDomains: string): boolean {
 		.split(',')
 		.map((domain) => domain.trim().toLowerCase().replace(/\.$/, ''))
 		.filter(Boolean)
-		.some((domain) => (domain.startsWith('*.') ? domain.length > 2 && host.endsWith(domain.slice(1)) : host === domain));
+		.some((domain) =>
+			domain.startsWith('*.')
+				? domain.length > 2 && host.endsWith(domain.slice(1))
+				: host === domain,
+		);
 }
 
 function hostOf(url: string): string {

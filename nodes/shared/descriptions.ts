@@ -10,7 +10,8 @@ export const recordTypeLocator: INodeProperties = {
 	type: 'resourceLocator',
 	default: { mode: 'list', value: '' },
 	required: true,
-	description: 'The kind of record, as package.node (e.g. xtremMasterData.customer), from the tenant’s schema',
+	description:
+		'The kind of record, as package.node (e.g. xtremMasterData.customer), from the tenant’s schema',
 	modes: [
 		{
 			displayName: 'From List',
@@ -47,7 +48,8 @@ export const idProperty: INodeProperties = {
 	default: '',
 	required: true,
 	placeholder: 'e.g. 599 or #FR001',
-	description: 'The record’s _id, or its natural key after a # (parts of a multi-part key joined with |)',
+	description:
+		'The record’s _id, or its natural key after a # (parts of a multi-part key joined with |)',
 };
 
 export const timeoutOption: INodeProperties = {
@@ -96,5 +98,12 @@ export const limitProperty: INodeProperties = {
 
 /** The "Options" collection every operation ends with; only its entries differ. */
 export function optionsCollection(options: INodeProperties[]): INodeProperties {
-	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add option', default: {}, options };
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options,
+	};
 }

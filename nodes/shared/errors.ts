@@ -40,11 +40,20 @@ function placed(message: string, place: ErrorPlace): string {
 }
 
 /** Bad input of one item: names the field and the item, nothing was sent. */
-export function inputError(node: INode, message: string, itemIndex: number, description?: string): NodeOperationError {
+export function inputError(
+	node: INode,
+	message: string,
+	itemIndex: number,
+	description?: string,
+): NodeOperationError {
 	return new NodeOperationError(node, placed(message, { itemIndex }), { itemIndex, description });
 }
 
-export function toNodeError(node: INode, error: unknown, place: ErrorPlace | number = {}): NodeError {
+export function toNodeError(
+	node: INode,
+	error: unknown,
+	place: ErrorPlace | number = {},
+): NodeError {
 	const where = typeof place === 'number' ? { itemIndex: place } : place;
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		if (where.itemIndex !== undefined) error.context.itemIndex ??= where.itemIndex;
@@ -58,7 +67,10 @@ export function toNodeError(node: INode, error: unknown, place: ErrorPlace | num
 	}
 	const message = placed(error.message, where);
 	if (NOT_SENT_CODES.has(error.code)) {
-		return new NodeOperationError(node, message, { itemIndex: where.itemIndex, description: error.hint });
+		return new NodeOperationError(node, message, {
+			itemIndex: where.itemIndex,
+			description: error.hint,
+		});
 	}
 	const response: JsonObject = { message, sageCode: error.code };
 	if (error.code === 'SAGE_GRAPHQL' && error.errors) response.errors = scrubbed(error.errors);
@@ -84,7 +96,11 @@ export function graphqlError(
 	const text = placed(message, { itemIndex });
 	const response: JsonObject = { message: text };
 	if (details.errors) response.errors = scrubbed(details.errors);
-	const apiError = new NodeApiError(node, response, { message: text, description: details.description, itemIndex });
+	const apiError = new NodeApiError(node, response, {
+		message: text,
+		description: details.description,
+		itemIndex,
+	});
 	apiError.message = text;
 	return apiError;
 }

@@ -1,6 +1,13 @@
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
-import { PortFailure, REFUSED_BY_POLICY, failureCode, type SendPort, type WireRequest, type WireResponse } from '../../sage-client/port';
+import {
+	PortFailure,
+	REFUSED_BY_POLICY,
+	failureCode,
+	type SendPort,
+	type WireRequest,
+	type WireResponse,
+} from '../../sage-client/port';
 
 /** What every n8n context that may call Sage offers: an execution, a poll, a list search, preAuthentication. */
 export interface HttpHelpers {
@@ -29,7 +36,8 @@ export function n8nPort(context: HttpHelpers): SendPort {
 			throw describeFailure(error);
 		}
 		const headers = response.headers ?? {};
-		if (request.binary) return { status: response.statusCode, headers, body: '', bytes: bodyBytes(response.body) };
+		if (request.binary)
+			return { status: response.statusCode, headers, body: '', bytes: bodyBytes(response.body) };
 		return { status: response.statusCode, headers, body: bodyText(response.body) };
 	};
 }
@@ -53,7 +61,8 @@ function toOptions(request: WireRequest): IHttpRequestOptions {
 /** A file as n8n's helper hands it over (an ArrayBuffer, since the port asks for one). */
 function bodyBytes(body: unknown): Uint8Array {
 	if (body instanceof ArrayBuffer) return new Uint8Array(body);
-	if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+	if (ArrayBuffer.isView(body))
+		return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
 	return new TextEncoder().encode(bodyText(body));
 }
 
@@ -61,7 +70,8 @@ function bodyText(body: unknown): string {
 	if (body === undefined || body === null) return '';
 	if (typeof body === 'string') return body;
 	if (body instanceof ArrayBuffer) return Buffer.from(body).toString('utf8');
-	if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+	if (ArrayBuffer.isView(body))
+		return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
 	return JSON.stringify(body);
 }
 
@@ -74,27 +84,48 @@ function describeFailure(error: unknown): PortFailure {
 	const code = failureCode(error);
 	const policy = policyRefusal(error);
 	if (policy && !isSocketCode(code)) {
-		return new PortFailure(policy.message, { code: REFUSED_BY_POLICY, cause: error, description: policy.description });
+		return new PortFailure(policy.message, {
+			code: REFUSED_BY_POLICY,
+			cause: error,
+			description: policy.description,
+		});
 	}
 	const started = typeof code === 'string' && ANSWER_STARTED_CODES.has(code);
 	const message = error instanceof Error ? error.message : String(error);
-	return new PortFailure(message, { code: code ?? 'UNKNOWN', answerStarted: started, cause: error });
+	return new PortFailure(message, {
+		code: code ?? 'UNKNOWN',
+		answerStarted: started,
+		cause: error,
+	});
 }
 
 function policyRefusal(error: unknown): { message: string; description?: string } | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-		const candidate = current as { name?: unknown; message?: unknown; description?: unknown; cause?: unknown };
-		const named = typeof candidate.name === 'string' && /^Ssrf|Domain|Blocked/i.test(candidate.name);
-		if (typeof candidate.message === 'string' && (named || typeof candidate.description === 'string')) {
-			return { message: candidate.message, description: typeof candidate.description === 'string' ? candidate.description : undefined };
+		const candidate = current as {
+			name?: unknown;
+			message?: unknown;
+			description?: unknown;
+			cause?: unknown;
+		};
+		const named =
+			typeof candidate.name === 'string' && /^Ssrf|Domain|Blocked/i.test(candidate.name);
+		if (
+			typeof candidate.message === 'string' &&
+			(named || typeof candidate.description === 'string')
+		) {
+			return {
+				message: candidate.message,
+				description: typeof candidate.description === 'string' ? candidate.description : undefined,
+			};
 		}
 		current = candidate.cause;
 	}
 	return undefined;
 }
 
-const isSocketCode = (code: string | undefined): boolean => typeof code === 'string' && /^E[A-Z]+$/.test(code);
+const isSocketCode = (code: string | undefined): boolean =>
+	typeof code === 'string' && /^E[A-Z]+$/.test(code);
 
 // axios reports an answer that broke off after its status line as ERR_BAD_RESPONSE.
 const ANSWER_STARTED_CODES = new Set(['ERR_BAD_RESPONSE']);

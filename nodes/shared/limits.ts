@@ -17,7 +17,9 @@ export interface Problem {
 /** What is wrong with Options > Page Size, if anything; `reassurance` says that no record is lost by a smaller page. */
 export function pageSizeProblem(value: unknown, reassurance: string): Problem | undefined {
 	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-		return { message: `Page Size must be a whole number from 1 to ${SAGE_MAX_PAGE_SIZE}, not ${String(value)}` };
+		return {
+			message: `Page Size must be a whole number from 1 to ${SAGE_MAX_PAGE_SIZE}, not ${String(value)}`,
+		};
 	}
 	if (value > SAGE_MAX_PAGE_SIZE) {
 		return {
@@ -38,8 +40,15 @@ export function timeoutProblem(value: unknown): Problem | undefined {
 
 /** What is wrong with Options > Batch Size, if anything. */
 export function batchSizeProblem(value: unknown): Problem | undefined {
-	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_BATCH_SIZE) {
-		return { message: `Batch Size must be a whole number from 1 to ${MAX_BATCH_SIZE}, not ${String(value)}` };
+	if (
+		typeof value !== 'number' ||
+		!Number.isInteger(value) ||
+		value < 1 ||
+		value > MAX_BATCH_SIZE
+	) {
+		return {
+			message: `Batch Size must be a whole number from 1 to ${MAX_BATCH_SIZE}, not ${String(value)}`,
+		};
 	}
 	return undefined;
 }

@@ -31,7 +31,8 @@ export class SageSession {
 			credentialGroup: context.getNode().credentials?.sageErpApi?.id ?? undefined,
 		});
 		// Not every n8n version (nor a list search or a poll) offers a cancel signal.
-		const signal = 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal?.() : undefined;
+		const signal =
+			'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal?.() : undefined;
 		return new SageSession(client, signal);
 	}
 

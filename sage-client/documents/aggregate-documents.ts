@@ -1,4 +1,14 @@
-import { Kind, getNamedType, isObjectType, isScalarType, parse, print, validate, type GraphQLNamedType, type GraphQLObjectType } from 'graphql';
+import {
+	Kind,
+	getNamedType,
+	isObjectType,
+	isScalarType,
+	parse,
+	print,
+	validate,
+	type GraphQLNamedType,
+	type GraphQLObjectType,
+} from 'graphql';
 
 import { SageDocumentError } from '../errors';
 import type { RecordTypeInfo, SageSchema } from '../schema';
@@ -31,38 +41,60 @@ const NUMERIC_AGGREGATIONS = new Set(['sum', 'avg', 'min', 'max']);
 
 /** Int, Float and decimal scalars: what Sage sums, and writes as strings to keep their precision. */
 export function isNumericType(type: GraphQLNamedType): boolean {
-	return isScalarType(type) && (type.name === 'Int' || type.name === 'Float' || /decimal|numeric|double|float/i.test(type.name));
+	return (
+		isScalarType(type) &&
+		(type.name === 'Int' ||
+			type.name === 'Float' ||
+			/decimal|numeric|double|float/i.test(type.name))
+	);
 }
 
-export function buildAggregateDocument(schema: SageSchema, info: RecordTypeInfo, groupBy: string, values: AggregateValue[]): AggregateDocument {
+export function buildAggregateDocument(
+	schema: SageSchema,
+	info: RecordTypeInfo,
+	groupBy: string,
+	values: AggregateValue[],
+): AggregateDocument {
 	const grouped = groupBy.trim() !== '';
-	const field = nodeOperationField(schema, info, 'query', grouped ? 'queryAggregate' : 'readAggregate');
+	const field = nodeOperationField(
+		schema,
+		info,
+		'query',
+		grouped ? 'queryAggregate' : 'readAggregate',
+	);
 	if (!field) {
 		throw new SageDocumentError(
 			`The record type ${info.recordType} has no ${grouped ? 'queryAggregate (aggregates per group)' : 'readAggregate'} in the API of this Sage tenant.`,
-			grouped ? 'Leave Group By empty for one total.' : 'Use Get Many and total the records yourself.',
+			grouped
+				? 'Leave Group By empty for one total.'
+				: 'Use Get Many and total the records yourself.',
 			'Record Type',
 		);
 	}
-	if (!grouped && !values.length) throw new SageDocumentError('Values is empty.', 'Add a value: a field and what to compute on it (e.g. creditLimit, Sum).', 'Values');
-	const aggregateType = grouped ? nodeValuesType(getNamedType(field.type)) : getNamedType(field.type);
+	if (!grouped && !values.length)
+		throw new SageDocumentError(
+			'Values is empty.',
+			'Add a value: a field and what to compute on it (e.g. creditLimit, Sum).',
+			'Values',
+		);
+	const aggregateType = grouped
+		? nodeValuesType(getNamedType(field.type))
+		: getNamedType(field.type);
 	const numericValues = new Set<string>();
-	const valueSelection = values.map((value) => selectValue(info, aggregateType, value, numericValues)).join(' ');
-	const present = ['filter', ...(grouped ? ['first', 'after'] : [])].map((name) => field.args.find((arg) => arg.name === name)).filter((arg) => arg !== undefined);
+	const valueSelection = values
+		.map((value) => selectValue(info, aggregateType, value, numericValues))
+		.join(' ');
+	const present = ['filter', ...(grouped ? ['first', 'after'] : [])]
+		.map((name) => field.args.find((arg) => arg.name === name))
+		.filter((arg) => arg !== undefined);
 	const declarations = present.map((arg) => `$${arg.name}: ${String(arg.type)}`).join(', ');
-	const call = present.length ? `(${present.map((arg) => `${arg.name}: $${arg.name}`).join(', ')})` : '';
+	const call = present.length
+		? `(${present.map((arg) => `${arg.name}: $${arg.name}`).join(', ')})`
+		: '';
 	const numericGroups = new Set<string>();
-	let body = `{ ${valueSelection} }`;
-	if (grouped) {
-		const group = parseSelection(groupBy, 'Group By');
-		for (const selection of group.selections) {
-			const named = selection.kind === Kind.FIELD ? info.recordObject.getFields()[selection.name.value] : undefined;
-			if (selection.kind === Kind.FIELD && !selection.selectionSet && named && isNumericType(getNamedType(named.type))) {
-				numericGroups.add(selection.alias?.value ?? selection.name.value);
-			}
-		}
-		body = `{ pageInfo { endCursor hasNextPage } edges { node { group ${print(group)}${valueSelection ? ` values { ${valueSelection} }` : ''} } } }`;
-	}
+	const body = grouped
+		? groupedBody(info, groupBy, valueSelection, numericGroups)
+		: `{ ${valueSelection} }`;
 	const operationName = 'SageErpAggregate';
 	const text = `query ${operationName}${declarations ? `(${declarations})` : ''} { ${info.packageName} { ${info.nodeName} { ${field.name}${call} ${body} } } }`;
 	const errors = validate(schema.schema, parse(text));
@@ -73,16 +105,30 @@ export function buildAggregateDocument(schema: SageSchema, info: RecordTypeInfo,
 			'Group By',
 		);
 	}
-	return { text, operationName, path: [info.packageName, info.nodeName, field.name], grouped, arguments: new Set(present.map((arg) => arg.name)), numericValues, numericGroups };
+	return {
+		text,
+		operationName,
+		path: [info.packageName, info.nodeName, field.name],
+		grouped,
+		arguments: new Set(present.map((arg) => arg.name)),
+		numericValues,
+		numericGroups,
+	};
 }
 
 /** `queryAggregate`'s connection -> edges -> node -> values: the type holding one entry per field. */
 function nodeValuesType(connection: GraphQLNamedType): GraphQLNamedType | undefined {
-	const step = (type: GraphQLNamedType | undefined, name: string) => (type && isObjectType(type) ? getNamedType(type.getFields()[name]?.type) : undefined);
+	const step = (type: GraphQLNamedType | undefined, name: string) =>
+		type && isObjectType(type) ? getNamedType(type.getFields()[name]?.type) : undefined;
 	return step(step(step(connection, 'edges'), 'node'), 'values');
 }
 
-function selectValue(info: RecordTypeInfo, aggregateType: GraphQLNamedType | undefined, value: AggregateValue, numeric: Set<string>): string {
+function selectValue(
+	info: RecordTypeInfo,
+	aggregateType: GraphQLNamedType | undefined,
+	value: AggregateValue,
+	numeric: Set<string>,
+): string {
 	const fields = aggregateType && isObjectType(aggregateType) ? aggregateType.getFields() : {};
 	const entry = fields[value.field];
 	const entryType = entry && getNamedType(entry.type);
@@ -93,7 +139,12 @@ function selectValue(info: RecordTypeInfo, aggregateType: GraphQLNamedType | und
 			'Values',
 		);
 	}
-	if (!value.aggregations.length) throw new SageDocumentError(`Values: pick what to compute on "${value.field}".`, 'Pick at least one aggregation, e.g. Sum.', 'Values');
+	if (!value.aggregations.length)
+		throw new SageDocumentError(
+			`Values: pick what to compute on "${value.field}".`,
+			'Pick at least one aggregation, e.g. Sum.',
+			'Values',
+		);
 	const offered = (entryType as GraphQLObjectType).getFields();
 	const missing = value.aggregations.filter((aggregation) => !offered[aggregation]);
 	if (missing.length) {
@@ -107,7 +158,31 @@ function selectValue(info: RecordTypeInfo, aggregateType: GraphQLNamedType | und
 	const numericSource = source !== undefined && isNumericType(getNamedType(source.type));
 	for (const aggregation of value.aggregations) {
 		const leaf = getNamedType(offered[aggregation].type);
-		if (NUMERIC_AGGREGATIONS.has(aggregation) && (numericSource || isNumericType(leaf)) && leaf.name !== 'Boolean') numeric.add(`${value.field}.${aggregation}`);
+		if (
+			NUMERIC_AGGREGATIONS.has(aggregation) &&
+			(numericSource || isNumericType(leaf)) &&
+			leaf.name !== 'Boolean'
+		)
+			numeric.add(`${value.field}.${aggregation}`);
 	}
 	return `${value.field} { ${[...new Set(value.aggregations)].join(' ')} }`;
+}
+
+/** The selection of `queryAggregate`: every page's groups and their values; numeric group keys noted. */
+function groupedBody(
+	info: RecordTypeInfo,
+	groupBy: string,
+	valueSelection: string,
+	numericGroups: Set<string>,
+): string {
+	const group = parseSelection(groupBy, 'Group By');
+	for (const selection of group.selections) {
+		if (selection.kind !== Kind.FIELD || selection.selectionSet) continue;
+		const named = info.recordObject.getFields()[selection.name.value];
+		if (named && isNumericType(getNamedType(named.type))) {
+			numericGroups.add(selection.alias?.value ?? selection.name.value);
+		}
+	}
+	const values = valueSelection ? ` values { ${valueSelection} }` : '';
+	return `{ pageInfo { endCursor hasNextPage } edges { node { group ${print(group)}${values} } } }`;
 }

@@ -1,4 +1,15 @@
-import { Kind, print, visit, type ASTVisitor, type FragmentSpreadNode, type VariableNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import {
+	Kind,
+	print,
+	visit,
+	type ASTVisitor,
+	type FragmentSpreadNode,
+	type VariableNode,
+	type FieldNode,
+	type FragmentDefinitionNode,
+	type OperationDefinitionNode,
+	type SelectionSetNode,
+} from 'graphql';
 
 import { CheckedOperation } from './user-documents';
 import { responseKey } from './cursor-connection';
@@ -20,7 +31,9 @@ export interface MergedMutation {
  * serially. Undefined when a member cannot be merged safely (fragments or directives at
  * its top level): the caller then sends the members one by one.
  */
-export function mergeMutations(members: Array<{ checked: CheckedOperation; variables: Record<string, unknown> }>): MergedMutation | undefined {
+export function mergeMutations(
+	members: Array<{ checked: CheckedOperation; variables: Record<string, unknown> }>,
+): MergedMutation | undefined {
 	const declarations: string[] = [];
 	const selections: string[] = [];
 	const fragmentTexts: string[] = [];
@@ -29,15 +42,25 @@ export function mergeMutations(members: Array<{ checked: CheckedOperation; varia
 	for (const [index, { checked, variables: memberVariables }] of members.entries()) {
 		const { operation } = checked;
 		if (operation.directives?.length) return undefined;
-		if (operation.selectionSet.selections.some((selection) => selection.kind !== Kind.FIELD)) return undefined;
+		if (operation.selectionSet.selections.some((selection) => selection.kind !== Kind.FIELD))
+			return undefined;
 		const prefix = `b${index}_`;
 		prefixes.push(prefix);
 		const renameVariable = (name: string) => `v${index}_${name}`;
 		const renameFragment = (name: string) => `f${index}_${name}`;
 		const renamer: ASTVisitor = {
-			Variable: (node: VariableNode) => ({ ...node, name: { ...node.name, value: renameVariable(node.name.value) } }),
-			FragmentSpread: (node: FragmentSpreadNode) => ({ ...node, name: { ...node.name, value: renameFragment(node.name.value) } }),
-			FragmentDefinition: (node: FragmentDefinitionNode) => ({ ...node, name: { ...node.name, value: renameFragment(node.name.value) } }),
+			Variable: (node: VariableNode) => ({
+				...node,
+				name: { ...node.name, value: renameVariable(node.name.value) },
+			}),
+			FragmentSpread: (node: FragmentSpreadNode) => ({
+				...node,
+				name: { ...node.name, value: renameFragment(node.name.value) },
+			}),
+			FragmentDefinition: (node: FragmentDefinitionNode) => ({
+				...node,
+				name: { ...node.name, value: renameFragment(node.name.value) },
+			}),
 		};
 		const renamed = visit(operation, renamer) as OperationDefinitionNode;
 		for (const definition of renamed.variableDefinitions ?? []) {
@@ -48,7 +71,10 @@ export function mergeMutations(members: Array<{ checked: CheckedOperation; varia
 			}
 		}
 		for (const selection of renamed.selectionSet.selections as FieldNode[]) {
-			const aliased: FieldNode = { ...selection, alias: { kind: Kind.NAME, value: `${prefix}${responseKey(selection)}` } };
+			const aliased: FieldNode = {
+				...selection,
+				alias: { kind: Kind.NAME, value: `${prefix}${responseKey(selection)}` },
+			};
 			selections.push(print(aliased));
 		}
 		for (const name of reachableFragments(checked)) {

@@ -13,7 +13,8 @@ export function nodeOperationField(
 	root: 'query' | 'mutation',
 	name: string,
 ): GraphQLField<unknown, unknown> | undefined {
-	const rootType = root === 'query' ? schema.schema.getQueryType() : schema.schema.getMutationType();
+	const rootType =
+		root === 'query' ? schema.schema.getQueryType() : schema.schema.getMutationType();
 	const packageType = rootType && getNamedType(rootType.getFields()[info.packageName]?.type);
 	if (!packageType || !isObjectType(packageType)) return undefined;
 	const nodeType = getNamedType(packageType.getFields()[info.nodeName]?.type);

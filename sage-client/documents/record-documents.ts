@@ -1,7 +1,21 @@
-import { Kind, getNamedType, isLeafType, parse, print, validate, type SelectionSetNode } from 'graphql';
+import {
+	Kind,
+	getNamedType,
+	isLeafType,
+	parse,
+	print,
+	validate,
+	type SelectionSetNode,
+} from 'graphql';
 
 import { SageDocumentError } from '../errors';
-import { argumentOf, scalarFieldNames, type RecordMutationKind, type RecordTypeInfo, type SageSchema } from '../schema';
+import {
+	argumentOf,
+	scalarFieldNames,
+	type RecordMutationKind,
+	type RecordTypeInfo,
+	type SageSchema,
+} from '../schema';
 import { stripPrefix, tryParse } from './user-documents';
 
 /**
@@ -13,7 +27,12 @@ import { stripPrefix, tryParse } from './user-documents';
 /** The record type's schema entry, or a clear error when the tenant has no such record type. */
 export function requireRecordType(schema: SageSchema, recordType: string): RecordTypeInfo {
 	const name = recordType.trim();
-	if (!name) throw new SageDocumentError('The Record Type is empty.', 'Pick a record type from the list.', 'Record Type');
+	if (!name)
+		throw new SageDocumentError(
+			'The Record Type is empty.',
+			'Pick a record type from the list.',
+			'Record Type',
+		);
 	const info = schema.recordType(name);
 	if (info) return info;
 	const nodeName = name.split('.').pop()?.toLowerCase() ?? '';
@@ -65,7 +84,11 @@ export function parseSelection(text: string, label: string): SelectionSetNode {
 		);
 	}
 	const [definition] = document.definitions;
-	if (document.definitions.length !== 1 || definition.kind !== Kind.OPERATION_DEFINITION || definition.name) {
+	if (
+		document.definitions.length !== 1 ||
+		definition.kind !== Kind.OPERATION_DEFINITION ||
+		definition.name
+	) {
 		throw new SageDocumentError(
 			`${label} must be a list of fields, not a GraphQL document.`,
 			'Write field names separated by spaces, with sub-fields in braces: _id name currency { id }',
@@ -96,11 +119,16 @@ const CONNECTION_ARGUMENTS = ['filter', 'orderBy', 'first', 'after'] as const;
  * `query SageErpGetMany($filter: String, ...) { pkg { node { query(filter: $filter, ...)
  * { pageInfo { endCursor hasNextPage } edges { node { ...fields } } } } } }`
  */
-export function buildQueryDocument(schema: SageSchema, info: RecordTypeInfo, fields: string | undefined, operationName = 'SageErpGetMany'): QueryDocument {
+export function buildQueryDocument(
+	schema: SageSchema,
+	info: RecordTypeInfo,
+	fields: string | undefined,
+	operationName = 'SageErpGetMany',
+): QueryDocument {
 	const selection = recordSelection(info, fields);
-	const present = CONNECTION_ARGUMENTS.map((name) => info.queryField.args.find((arg) => arg.name === name)).filter(
-		(arg) => arg !== undefined,
-	);
+	const present = CONNECTION_ARGUMENTS.map((name) =>
+		info.queryField.args.find((arg) => arg.name === name),
+	).filter((arg) => arg !== undefined);
 	const declarations = present.map((arg) => `$${arg.name}: ${String(arg.type)}`).join(', ');
 	const callArguments = present.map((arg) => `${arg.name}: $${arg.name}`).join(', ');
 	const text =
@@ -116,7 +144,11 @@ export function buildQueryDocument(schema: SageSchema, info: RecordTypeInfo, fie
 }
 
 /** `query SageErpGet($id: String!) { pkg { node { read(_id: $id) { ...fields } } } }` */
-export function buildReadDocument(schema: SageSchema, info: RecordTypeInfo, fields: string | undefined): BuiltDocument {
+export function buildReadDocument(
+	schema: SageSchema,
+	info: RecordTypeInfo,
+	fields: string | undefined,
+): BuiltDocument {
 	const readField = info.readField;
 	const idArgument = readField ? argumentOf(readField, '_id') : undefined;
 	if (!readField || !idArgument) {
@@ -170,9 +202,14 @@ export function buildMutationDocument(
 	const variableName = (index: number) => `d${index}`;
 	const aliases = Array.from({ length: count }, (_, index) => `m${index}`);
 	const operationName = `SageErp${kind[0].toUpperCase()}${kind.slice(1)}`;
-	const declarations = aliases.map((_, index) => `$${variableName(index)}: ${String(argument.type)}`).join(', ');
+	const declarations = aliases
+		.map((_, index) => `$${variableName(index)}: ${String(argument.type)}`)
+		.join(', ');
 	const calls = aliases
-		.map((alias, index) => `${alias}: ${field.name}(${argument.name}: $${variableName(index)})${selection}`)
+		.map(
+			(alias, index) =>
+				`${alias}: ${field.name}(${argument.name}: $${variableName(index)})${selection}`,
+		)
 		.join(' ');
 	const text = `mutation ${operationName}(${declarations}) { ${info.packageName} { ${info.nodeName} { ${calls} } } }`;
 	checkAgainstSchema(schema, text, 'Fields', info);
@@ -192,7 +229,12 @@ export function buildMutationDocument(
 const validDocuments = new WeakMap<SageSchema, Set<string>>();
 const MAX_REMEMBERED_DOCUMENTS = 500;
 
-function checkAgainstSchema(schema: SageSchema, text: string, label: string, info: RecordTypeInfo): void {
+function checkAgainstSchema(
+	schema: SageSchema,
+	text: string,
+	label: string,
+	info: RecordTypeInfo,
+): void {
 	let valid = validDocuments.get(schema);
 	if (valid?.has(text)) return;
 	const errors = validate(schema.schema, parse(text));

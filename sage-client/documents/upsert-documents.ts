@@ -13,22 +13,46 @@ export interface UpsertDocument extends MutationDocument {
  * `mutation SageErpUpsert($d0: Customer_Input!, $d1: Customer_Input!) { pkg { node { m0: create(data: $d0) {...} m1: update(data: $d1) {...} } } }`:
  * one alias per record, each applied on its own, as in record-documents.ts.
  */
-export function buildUpsertDocument(schema: SageSchema, info: RecordTypeInfo, kinds: Array<'create' | 'update'>, fields: string | undefined): UpsertDocument {
+export function buildUpsertDocument(
+	schema: SageSchema,
+	info: RecordTypeInfo,
+	kinds: Array<'create' | 'update'>,
+	fields: string | undefined,
+): UpsertDocument {
 	// Checks that both mutations exist and that Fields fits the record type.
 	for (const kind of new Set(kinds)) buildMutationDocument(schema, info, kind, 1, fields);
 	const argumentType = (kind: 'create' | 'update') => {
 		const argument = argumentOf(info.mutations[kind]!, 'data');
-		if (!argument) throw new SageDocumentError(`The record type ${info.recordType} cannot be ${kind}d through the API of this Sage tenant.`, undefined, 'Record Type');
+		if (!argument)
+			throw new SageDocumentError(
+				`The record type ${info.recordType} cannot be ${kind}d through the API of this Sage tenant.`,
+				undefined,
+				'Record Type',
+			);
 		return argument;
 	};
 	const selection = recordSelection(info, fields);
 	const aliases = kinds.map((_, index) => `m${index}`);
 	const variableName = (index: number) => `d${index}`;
-	const declarations = kinds.map((kind, index) => `$${variableName(index)}: ${String(argumentType(kind).type)}`).join(', ');
+	const declarations = kinds
+		.map((kind, index) => `$${variableName(index)}: ${String(argumentType(kind).type)}`)
+		.join(', ');
 	const calls = kinds
-		.map((kind, index) => `${aliases[index]}: ${info.mutations[kind]!.name}(${argumentType(kind).name}: $${variableName(index)}) ${selection}`)
+		.map(
+			(kind, index) =>
+				`${aliases[index]}: ${info.mutations[kind]!.name}(${argumentType(kind).name}: $${variableName(index)}) ${selection}`,
+		)
 		.join(' ');
 	const operationName = 'SageErpUpsert';
 	const text = `mutation ${operationName}(${declarations}) { ${info.packageName} { ${info.nodeName} { ${calls} } } }`;
-	return { text, operationName, path: [info.packageName, info.nodeName], aliases, variableName, argumentName: 'data', returnsRecord: true, kinds };
+	return {
+		text,
+		operationName,
+		path: [info.packageName, info.nodeName],
+		aliases,
+		variableName,
+		argumentName: 'data',
+		returnsRecord: true,
+		kinds,
+	};
 }

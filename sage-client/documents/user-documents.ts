@@ -1,4 +1,11 @@
-import { GraphQLError, Kind, parse, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import {
+	GraphQLError,
+	Kind,
+	parse,
+	type DocumentNode,
+	type FragmentDefinitionNode,
+	type OperationDefinitionNode,
+} from 'graphql';
 
 import { SageDocumentError } from '../errors';
 
@@ -24,7 +31,12 @@ export function checkOperationDocument(
 	operationName: string | undefined,
 	label: string,
 ): CheckedOperation {
-	if (!text.trim()) throw new SageDocumentError(`${label} is empty.`, `Write a GraphQL ${expected} document.`, label);
+	if (!text.trim())
+		throw new SageDocumentError(
+			`${label} is empty.`,
+			`Write a GraphQL ${expected} document.`,
+			label,
+		);
 	const { document, syntaxError } = tryParse(text);
 	if (syntaxError || !document) {
 		const location = syntaxError?.locations?.[0] ?? { line: 1, column: 1 };
@@ -36,15 +48,23 @@ export function checkOperationDocument(
 		);
 	}
 	const operations = document.definitions.filter(
-		(definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
+		(definition): definition is OperationDefinitionNode =>
+			definition.kind === Kind.OPERATION_DEFINITION,
 	);
 	const fragments = new Map(
 		document.definitions
-			.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
+			.filter(
+				(definition): definition is FragmentDefinitionNode =>
+					definition.kind === Kind.FRAGMENT_DEFINITION,
+			)
 			.map((fragment) => [fragment.name.value, fragment]),
 	);
 	if (!operations.length) {
-		throw new SageDocumentError(`${label} holds no operation, only fragments.`, `Add a ${expected} { ... } operation.`, label);
+		throw new SageDocumentError(
+			`${label} holds no operation, only fragments.`,
+			`Add a ${expected} { ... } operation.`,
+			label,
+		);
 	}
 	const wanted = operationName?.trim() || undefined;
 	const names = operations.map((operation) => operation.name?.value ?? '(anonymous)');
@@ -69,7 +89,9 @@ export function checkOperationDocument(
 	}
 	if (operation.operation !== expected) {
 		const found = operation.operation;
-		const what = operation.name ? `"${operation.name.value}" is a ${found}` : `The document is a ${found}`;
+		const what = operation.name
+			? `"${operation.name.value}" is a ${found}`
+			: `The document is a ${found}`;
 		throw new SageDocumentError(
 			`${what}, but this is the ${expected === 'query' ? 'Query' : 'Mutation'} operation; nothing was sent.`,
 			found === 'mutation'

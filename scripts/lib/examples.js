@@ -27,7 +27,9 @@ function loadExamples(dir = EXAMPLES_DIR) {
 		.filter((f) => f.endsWith('.json'))
 		.sort()
 		.map((f) => ({ file: f, ...JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) }))
-		.map(({ file, ...workflow }) => Object.defineProperty(workflow, 'file', { value: file, enumerable: false }));
+		.map(({ file, ...workflow }) =>
+			Object.defineProperty(workflow, 'file', { value: file, enumerable: false }),
+		);
 }
 
 /** Workflows that must be active (published) to do anything: webhook and polling triggers. */
@@ -57,7 +59,21 @@ function simulatorCredential(sim, overrides = {}) {
 
 /** A sample body for the CRM webhook example (references are natural keys of the simulator's seed). */
 function sampleOrder(reference = 'CRM-1001') {
-	return { soldToCustomer: '#FR001', site: '#700', customerReference: reference, lines: [{ item: '#ITEM-1', quantity: 10 }] };
+	return {
+		soldToCustomer: '#FR001',
+		site: '#700',
+		customerReference: reference,
+		lines: [{ item: '#ITEM-1', quantity: 10 }],
+	};
 }
 
-module.exports = { EXAMPLES_DIR, CREDENTIAL_REF, EXAMPLE_IDS, WEBHOOK_PATH, loadExamples, activatableIds, simulatorCredential, sampleOrder };
+module.exports = {
+	EXAMPLES_DIR,
+	CREDENTIAL_REF,
+	EXAMPLE_IDS,
+	WEBHOOK_PATH,
+	loadExamples,
+	activatableIds,
+	simulatorCredential,
+	sampleOrder,
+};

@@ -50,7 +50,9 @@ function createUserFolder(options = {}) {
 
 /** The package folder n8n loads: the checkout, or $SAGE_ERP_PACKAGE_DIR (e.g. an unpacked `npm pack` tarball). */
 function packageDir() {
-	return process.env.SAGE_ERP_PACKAGE_DIR ? path.resolve(process.env.SAGE_ERP_PACKAGE_DIR) : REPO_ROOT;
+	return process.env.SAGE_ERP_PACKAGE_DIR
+		? path.resolve(process.env.SAGE_ERP_PACKAGE_DIR)
+		: REPO_ROOT;
 }
 
 function installPackage(userFolder, packageDir = REPO_ROOT) {
@@ -64,13 +66,17 @@ function installPackage(userFolder, packageDir = REPO_ROOT) {
 	fs.rmSync(link, { force: true, recursive: true });
 	fs.symlinkSync(packageDir, link, 'dir');
 	const manifest = path.join(packageDir, 'package.json');
-	const built = (JSON.parse(fs.readFileSync(manifest, 'utf8')).n8n?.nodes || []).every((f) => fs.existsSync(path.join(packageDir, f)));
+	const built = (JSON.parse(fs.readFileSync(manifest, 'utf8')).n8n?.nodes || []).every((f) =>
+		fs.existsSync(path.join(packageDir, f)),
+	);
 	return { link, built };
 }
 
 /** bcrypt hash of the owner password, made with the bcryptjs that ships inside n8n. */
 function hashPassword(n8n, password) {
-	const requireFromN8n = createRequire(path.join(path.dirname(path.dirname(n8n.n8nBin)), 'package.json'));
+	const requireFromN8n = createRequire(
+		path.join(path.dirname(path.dirname(n8n.n8nBin)), 'package.json'),
+	);
 	return requireFromN8n('bcryptjs').hashSync(password, 10);
 }
 
@@ -95,7 +101,8 @@ function ownerEnv(n8n, owner = DEFAULT_OWNER) {
 }
 
 // Variables of the parent (npm, jest, ts-node) that change how n8n behaves: never pass them on.
-const DROPPED_ENV = /^(npm_|NODE_ENV$|NODE_OPTIONS$|JEST_WORKER_ID$|TS_NODE_|N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|GENERIC_TIMEZONE$)/;
+const DROPPED_ENV =
+	/^(npm_|NODE_ENV$|NODE_OPTIONS$|JEST_WORKER_ID$|TS_NODE_|N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|GENERIC_TIMEZONE$)/;
 
 /**
  * The environment of every n8n process on `userFolder`.
@@ -132,7 +139,12 @@ function n8nEnv(n8n, userFolder, options = {}) {
 
 /** Runs one n8n CLI command to completion (import, publish, execute, ...). */
 async function n8nCli(n8n, env, args, options = {}) {
-	return runCommand(n8n.nodeBin, [n8n.n8nBin, ...args], { cwd: env.N8N_USER_FOLDER, env, timeout: options.timeout || 120000, allowFailure: options.allowFailure });
+	return runCommand(n8n.nodeBin, [n8n.n8nBin, ...args], {
+		cwd: env.N8N_USER_FOLDER,
+		env,
+		timeout: options.timeout || 120000,
+		allowFailure: options.allowFailure,
+	});
 }
 
 /** `n8n import:credentials` of plaintext credentials [{ id, name, type, data }] (n8n encrypts them). */
@@ -150,7 +162,8 @@ async function importCredentials(n8n, env, credentials) {
 async function importWorkflows(n8n, env, workflows) {
 	const dir = fs.mkdtempSync(path.join(env.N8N_USER_FOLDER, 'workflows-'));
 	try {
-		for (const wf of workflows) fs.writeFileSync(path.join(dir, `${wf.id}.json`), JSON.stringify(wf, null, 2));
+		for (const wf of workflows)
+			fs.writeFileSync(path.join(dir, `${wf.id}.json`), JSON.stringify(wf, null, 2));
 		return await n8nCli(n8n, env, ['import:workflow', '--separate', `--input=${dir}`]);
 	} finally {
 		fs.rmSync(dir, { recursive: true, force: true });
@@ -162,7 +175,10 @@ async function importWorkflows(n8n, env, workflows) {
  * version); 1.x has no publish, only `n8n update:workflow --active=true`.
  */
 async function publishWorkflows(n8n, env, ids) {
-	const args = (id) => (majorVersion(n8n) < 2 ? ['update:workflow', `--id=${id}`, '--active=true'] : ['publish:workflow', `--id=${id}`]);
+	const args = (id) =>
+		majorVersion(n8n) < 2
+			? ['update:workflow', `--id=${id}`, '--active=true']
+			: ['publish:workflow', `--id=${id}`];
 	for (const id of ids) await n8nCli(n8n, env, args(id));
 }
 
@@ -195,7 +211,10 @@ function extractJson(text) {
  * parsed run (or null when n8n printed none). Use outputItems(run, nodeName) for a node's items.
  */
 async function executeWorkflow(n8n, env, id, options = {}) {
-	const res = await n8nCli(n8n, env, ['execute', `--id=${id}`, '--rawOutput'], { allowFailure: true, timeout: options.timeout || 120000 });
+	const res = await n8nCli(n8n, env, ['execute', `--id=${id}`, '--rawOutput'], {
+		allowFailure: true,
+		timeout: options.timeout || 120000,
+	});
 	let run = null;
 	let parseError = null;
 	try {
@@ -214,11 +233,16 @@ function outputItems(run, nodeName, { output = 0, runIndex = 0, json = true } = 
 		const error = run?.data?.resultData?.error;
 		throw new Error(
 			`node "${nodeName}" did not run; ran: ${Object.keys(runData || {}).join(', ') || 'nothing'}` +
-				(error ? `; workflow error: ${error.message}${error.description ? ` (${error.description})` : ''}` : ''),
+				(error
+					? `; workflow error: ${error.message}${error.description ? ` (${error.description})` : ''}`
+					: ''),
 		);
 	}
 	const nodeRun = nodeRuns[runIndex];
-	if (nodeRun.error) throw new Error(`node "${nodeName}" failed: ${nodeRun.error.message}${nodeRun.error.description ? ` (${nodeRun.error.description})` : ''}`);
+	if (nodeRun.error)
+		throw new Error(
+			`node "${nodeName}" failed: ${nodeRun.error.message}${nodeRun.error.description ? ` (${nodeRun.error.description})` : ''}`,
+		);
 	const items = nodeRun.data?.main?.[output] ?? [];
 	return json ? items.map((i) => i.json) : items;
 }
@@ -233,7 +257,12 @@ async function startN8n(n8n, env, options = {}) {
 	const command = options.command || 'start';
 	const args = [n8n.n8nBin, command, ...(options.args || [])];
 	const name = options.name || `n8n ${command}`;
-	const proc = startProcess(name, n8n.nodeBin, args, { cwd: env.N8N_USER_FOLDER, env, logFile: options.logFile, echo: options.echo });
+	const proc = startProcess(name, n8n.nodeBin, args, {
+		cwd: env.N8N_USER_FOLDER,
+		env,
+		logFile: options.logFile,
+		echo: options.echo,
+	});
 	const timeout = options.timeout || 120000;
 	try {
 		if (command === 'worker') {
@@ -244,9 +273,14 @@ async function startN8n(n8n, env, options = {}) {
 		await Promise.race([
 			// Ready = database migrated and server up, AND published workflows activated (webhooks
 			// registered): n8n prints "Editor is now accessible" only after the activation.
-			Promise.all([waitForReady(proc.baseUrl, timeout), proc.waitForOutput(/Editor is now accessible via/, timeout)]),
+			Promise.all([
+				waitForReady(proc.baseUrl, timeout),
+				proc.waitForOutput(/Editor is now accessible via/, timeout),
+			]),
 			proc.exited.then((info) => {
-				throw new Error(`${name} exited (code ${info.code}, signal ${info.signal}) before it was ready\n${lastLines(proc.output())}`);
+				throw new Error(
+					`${name} exited (code ${info.code}, signal ${info.signal}) before it was ready\n${lastLines(proc.output())}`,
+				);
 			}),
 		]);
 		if (majorVersion(n8n) < 2) await setupOwner(proc.baseUrl, options.owner || DEFAULT_OWNER);
@@ -266,18 +300,27 @@ async function setupOwner(baseUrl, owner = DEFAULT_OWNER) {
 	const res = await fetch(`${baseUrl}/rest/owner/setup`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ email: owner.email, firstName: owner.firstName, lastName: owner.lastName, password: owner.password }),
+		body: JSON.stringify({
+			email: owner.email,
+			firstName: owner.firstName,
+			lastName: owner.lastName,
+			password: owner.password,
+		}),
 	});
 	const text = await res.text();
 	if (res.status === 200 || (res.status === 400 && /already setup/i.test(text))) return;
-	throw new Error(`setting up the owner ${owner.email} failed: HTTP ${res.status} ${text.slice(0, 500)}`);
+	throw new Error(
+		`setting up the owner ${owner.email} failed: HTTP ${res.status} ${text.slice(0, 500)}`,
+	);
 }
 
 /** Resolves once GET <baseUrl>/healthz/readiness answers 200 (database connected and migrated, server up). */
 async function waitForReady(baseUrl, timeout = 120000) {
 	await waitUntil(
 		async () => {
-			const res = await fetch(`${baseUrl}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
+			const res = await fetch(`${baseUrl}/healthz/readiness`, {
+				signal: AbortSignal.timeout(2000),
+			});
 			await res.arrayBuffer();
 			return res.status === 200;
 		},
@@ -292,14 +335,21 @@ async function waitForReady(baseUrl, timeout = 120000) {
  * POST webhook exists, and "The requested webhook ... is not registered" before.
  */
 async function waitForWebhook(baseUrl, webhookPath, { method = 'POST', timeout = 120000 } = {}) {
-	if (method === 'GET') throw new Error('waitForWebhook probes with GET: it cannot wait for a GET webhook');
+	if (method === 'GET')
+		throw new Error('waitForWebhook probes with GET: it cannot wait for a GET webhook');
 	await waitUntil(
 		async () => {
-			const res = await fetch(`${baseUrl}/webhook/${webhookPath}`, { signal: AbortSignal.timeout(5000) });
+			const res = await fetch(`${baseUrl}/webhook/${webhookPath}`, {
+				signal: AbortSignal.timeout(5000),
+			});
 			const text = await res.text();
 			return res.status === 404 && /Did you mean to make a/.test(text) && text.includes(method);
 		},
-		{ timeout, interval: 500, what: `the ${method} webhook /webhook/${webhookPath} to be registered (workflow activation)` },
+		{
+			timeout,
+			interval: 500,
+			what: `the ${method} webhook /webhook/${webhookPath} to be registered (workflow activation)`,
+		},
 	);
 }
 
@@ -315,7 +365,8 @@ async function login(baseUrl, owner = DEFAULT_OWNER) {
 		body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
 	});
 	const text = await res.text();
-	if (res.status !== 200) throw new Error(`login as ${owner.email} failed: HTTP ${res.status} ${text.slice(0, 500)}`);
+	if (res.status !== 200)
+		throw new Error(`login as ${owner.email} failed: HTTP ${res.status} ${text.slice(0, 500)}`);
 	const cookie = (res.headers.getSetCookie?.() || [res.headers.get('set-cookie')])
 		.filter(Boolean)
 		.map((c) => c.split(';')[0])
@@ -323,7 +374,11 @@ async function login(baseUrl, owner = DEFAULT_OWNER) {
 	async function request(method, urlPath, body) {
 		const r = await fetch(`${baseUrl}${urlPath}`, {
 			method,
-			headers: { cookie, 'browser-id': browserId, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+			headers: {
+				cookie,
+				'browser-id': browserId,
+				...(body === undefined ? {} : { 'content-type': 'application/json' }),
+			},
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
 		const t = await r.text();
@@ -350,15 +405,26 @@ async function prepareInstance(options = {}) {
 	let t = Date.now();
 	const n8n = await ensureN8n({ version: options.version, quiet: options.quiet });
 	timings.provision = Date.now() - t;
-	const userFolder = createUserFolder({ folder: options.folder, keep: options.keep, root: options.root, name: options.name });
+	const userFolder = createUserFolder({
+		folder: options.folder,
+		keep: options.keep,
+		root: options.root,
+		name: options.name,
+	});
 	const port = options.port || (await freePort());
 	const owner = options.owner || DEFAULT_OWNER;
 	const ownerVars = ownerEnv(n8n, owner);
 	const baseEnv = options.env || {};
-	const envFor = (extra = {}, opts = {}) => n8nEnv(n8n, userFolder, { port, brokerPort: opts.brokerPort, extra: { ...ownerVars, ...baseEnv, ...extra } });
+	const envFor = (extra = {}, opts = {}) =>
+		n8nEnv(n8n, userFolder, {
+			port,
+			brokerPort: opts.brokerPort,
+			extra: { ...ownerVars, ...baseEnv, ...extra },
+		});
 	const cliEnv = async () => envFor({}, { brokerPort: await freePort() });
 	t = Date.now();
-	if (options.credentials?.length) await importCredentials(n8n, await cliEnv(), options.credentials);
+	if (options.credentials?.length)
+		await importCredentials(n8n, await cliEnv(), options.credentials);
 	timings.importCredentials = Date.now() - t;
 	t = Date.now();
 	if (options.workflows?.length) await importWorkflows(n8n, await cliEnv(), options.workflows);

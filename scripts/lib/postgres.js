@@ -22,24 +22,41 @@ function findBinDir() {
 	if (fromEnv) candidates.push(fromEnv);
 	const debian = '/usr/lib/postgresql';
 	if (fs.existsSync(debian)) {
-		for (const v of fs.readdirSync(debian).sort((a, b) => Number(b) - Number(a))) candidates.push(path.join(debian, v, 'bin'));
+		for (const v of fs.readdirSync(debian).sort((a, b) => Number(b) - Number(a)))
+			candidates.push(path.join(debian, v, 'bin'));
 	}
 	for (const dir of (process.env.PATH || '').split(path.delimiter)) if (dir) candidates.push(dir);
-	const found = candidates.find((dir) => fs.existsSync(path.join(dir, 'initdb')) && fs.existsSync(path.join(dir, 'postgres')));
-	if (!found) throw new Error(`PostgreSQL server binaries (initdb, postgres) are missing: ${INSTALL_HINT} (or set SAGE_ERP_PG_BIN)`);
+	const found = candidates.find(
+		(dir) => fs.existsSync(path.join(dir, 'initdb')) && fs.existsSync(path.join(dir, 'postgres')),
+	);
+	if (!found)
+		throw new Error(
+			`PostgreSQL server binaries (initdb, postgres) are missing: ${INSTALL_HINT} (or set SAGE_ERP_PG_BIN)`,
+		);
 	return found;
 }
 
 /** How to run a PostgreSQL binary: directly, or as the postgres user when we are root. */
 function runAs() {
-	if (typeof process.getuid !== 'function' || process.getuid() !== 0) return { prefix: [], uid: null, gid: null };
+	if (typeof process.getuid !== 'function' || process.getuid() !== 0)
+		return { prefix: [], uid: null, gid: null };
 	const id = (flag) => spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' });
 	const uid = id('-u');
 	const gid = id('-g');
-	if (uid.status !== 0) throw new Error(`running as root and there is no "postgres" user to run PostgreSQL as: ${INSTALL_HINT} creates it, or run as another user`);
+	if (uid.status !== 0)
+		throw new Error(
+			`running as root and there is no "postgres" user to run PostgreSQL as: ${INSTALL_HINT} creates it, or run as another user`,
+		);
 	const runuser = which('runuser', ['/usr/sbin', '/sbin']);
-	if (!runuser) throw new Error('running as root and runuser (util-linux) is missing: cannot start PostgreSQL as the postgres user');
-	return { prefix: [runuser, '-u', 'postgres', '--'], uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+	if (!runuser)
+		throw new Error(
+			'running as root and runuser (util-linux) is missing: cannot start PostgreSQL as the postgres user',
+		);
+	return {
+		prefix: [runuser, '-u', 'postgres', '--'],
+		uid: Number(uid.stdout.trim()),
+		gid: Number(gid.stdout.trim()),
+	};
 }
 
 /**
@@ -52,9 +69,24 @@ async function startPostgres(options = {}) {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sage-erp-pg-'));
 	const dataDir = path.join(dir, 'data');
 	if (as.uid !== null) fs.chownSync(dir, as.uid, as.gid);
-	const cmd = (exe, args) => (as.prefix.length ? [as.prefix[0], [...as.prefix.slice(1), path.join(bin, exe), ...args]] : [path.join(bin, exe), args]);
+	const cmd = (exe, args) =>
+		as.prefix.length
+			? [as.prefix[0], [...as.prefix.slice(1), path.join(bin, exe), ...args]]
+			: [path.join(bin, exe), args];
 	try {
-		await runCommand(...cmd('initdb', ['-D', dataDir, '-U', 'n8n', '--auth=trust', '--encoding=UTF8', '--no-sync', '--no-instructions']), { timeout: 60000 });
+		await runCommand(
+			...cmd('initdb', [
+				'-D',
+				dataDir,
+				'-U',
+				'n8n',
+				'--auth=trust',
+				'--encoding=UTF8',
+				'--no-sync',
+				'--no-instructions',
+			]),
+			{ timeout: 60000 },
+		);
 	} catch (err) {
 		fs.rmSync(dir, { recursive: true, force: true });
 		throw err;
@@ -69,9 +101,18 @@ async function startPostgres(options = {}) {
 		max_connections: '200',
 		shared_buffers: '64MB',
 	};
-	const args = ['-D', dataDir, '-p', String(port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
+	const args = [
+		'-D',
+		dataDir,
+		'-p',
+		String(port),
+		...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+	];
 	// SIGINT is PostgreSQL's "fast" shutdown: it does not wait for clients to disconnect.
-	const proc = startProcess('postgres', ...cmd('postgres', args), { logFile: options.logFile, stopSignal: 'SIGINT' });
+	const proc = startProcess('postgres', ...cmd('postgres', args), {
+		logFile: options.logFile,
+		stopSignal: 'SIGINT',
+	});
 	try {
 		await proc.waitForOutput(/ready to accept connections/, 30000);
 	} catch (err) {

@@ -30,7 +30,12 @@ function tailBuffer(max = 64 * 1024) {
  */
 function startProcess(name, command, args, options = {}) {
 	const { cwd, env, logFile, echo, stopSignal = 'SIGTERM' } = options;
-	const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(command, args, {
+		cwd,
+		env,
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	const tail = tailBuffer();
 	const log = logFile ? fs.createWriteStream(logFile, { flags: 'a' }) : null;
 	const watchers = new Set();
@@ -75,9 +80,20 @@ function startProcess(name, command, args, options = {}) {
 				const check = () => {
 					const m = tail.text.match(re);
 					if (m) return finish(null, m);
-					if (exitInfo) return finish(new Error(`${name} exited (${describeExit(exitInfo)}) before printing ${re}\n${lastLines(tail.text)}`));
+					if (exitInfo)
+						return finish(
+							new Error(
+								`${name} exited (${describeExit(exitInfo)}) before printing ${re}\n${lastLines(tail.text)}`,
+							),
+						);
 				};
-				const timer = setTimeout(() => finish(new Error(`${name} did not print ${re} within ${ms} ms\n${lastLines(tail.text)}`)), ms);
+				const timer = setTimeout(
+					() =>
+						finish(
+							new Error(`${name} did not print ${re} within ${ms} ms\n${lastLines(tail.text)}`),
+						),
+					ms,
+				);
 				function finish(err, value) {
 					clearTimeout(timer);
 					watchers.delete(check);
@@ -134,7 +150,12 @@ function runCommand(command, args, options = {}) {
 	const { cwd, env, timeout = 120000, allowFailure = false } = options;
 	return new Promise((resolve, reject) => {
 		const started = Date.now();
-		const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(command, args, {
+			cwd,
+			env,
+			detached: true,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		const handle = { child, stop: async () => signalGroup(child.pid, 'SIGKILL'), name: command };
 		live.add(handle);
 		let stdout = '';
@@ -220,7 +241,9 @@ async function waitUntil(fn, { timeout = 60000, interval = 250, what = 'conditio
 			lastError = err;
 		}
 		if (Date.now() > deadline) {
-			throw new Error(`timed out after ${timeout} ms waiting for ${what}${lastError ? `: ${lastError.message}` : ''}`);
+			throw new Error(
+				`timed out after ${timeout} ms waiting for ${what}${lastError ? `: ${lastError.message}` : ''}`,
+			);
 		}
 		await sleep(interval);
 	}
@@ -236,4 +259,14 @@ function pidAlive(pid) {
 	}
 }
 
-module.exports = { startProcess, runCommand, stopAll, freePort, waitUntil, sleep, lastLines, which, pidAlive };
+module.exports = {
+	startProcess,
+	runCommand,
+	stopAll,
+	freePort,
+	waitUntil,
+	sleep,
+	lastLines,
+	which,
+	pidAlive,
+};

@@ -17,18 +17,25 @@ function registerTypeScript() {
 	} catch {
 		throw new Error('ts-node is missing: run `npm install` first (it is a devDependency)');
 	}
-	tsNode.register({ transpileOnly: true, project: path.resolve(__dirname, '..', '..', 'tsconfig.json'), compilerOptions: { module: 'commonjs' } });
+	tsNode.register({
+		transpileOnly: true,
+		project: path.resolve(__dirname, '..', '..', 'tsconfig.json'),
+		compilerOptions: { module: 'commonjs' },
+	});
 	registered = true;
 }
 
 /** options: { port } (0 = any free port). */
 async function startSimulator(options = {}) {
 	if (!fs.existsSync(path.join(SIMULATOR_DIR, 'index.ts'))) {
-		throw new Error(`the Sage ERP simulator is missing (${path.relative(process.cwd(), path.join(SIMULATOR_DIR, 'index.ts'))})`);
+		throw new Error(
+			`the Sage ERP simulator is missing (${path.relative(process.cwd(), path.join(SIMULATOR_DIR, 'index.ts'))})`,
+		);
 	}
 	registerTypeScript();
 	const simulator = require(SIMULATOR_DIR);
-	if (typeof simulator.startSimulator !== 'function') throw new Error('test/simulator/index.ts does not export startSimulator');
+	if (typeof simulator.startSimulator !== 'function')
+		throw new Error('test/simulator/index.ts does not export startSimulator');
 	return simulator.startSimulator({ port: 0, ...options });
 }
 

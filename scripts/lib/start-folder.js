@@ -32,9 +32,16 @@ function exampleHash(workflow) {
 	const canonical = (value) => {
 		if (Array.isArray(value)) return value.map(canonical);
 		if (value === null || typeof value !== 'object') return value;
-		return Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical(value[key])]));
+		return Object.fromEntries(
+			Object.keys(value)
+				.sort()
+				.map((key) => [key, canonical(value[key])]),
+		);
 	};
-	return crypto.createHash('sha256').update(JSON.stringify(canonical(workflow))).digest('hex');
+	return crypto
+		.createHash('sha256')
+		.update(JSON.stringify(canonical(workflow)))
+		.digest('hex');
 }
 
 function readManifest(folder) {
@@ -46,7 +53,10 @@ function readManifest(folder) {
 }
 
 function writeManifest(folder, examples) {
-	const body = { note: 'What npm start imported (see scripts/lib/start-folder.js); delete this folder or use --fresh to start clean.', examples };
+	const body = {
+		note: 'What npm start imported (see scripts/lib/start-folder.js); delete this folder or use --fresh to start clean.',
+		examples,
+	};
 	fs.writeFileSync(path.join(folder, MANIFEST), `${JSON.stringify(body, null, 2)}\n`);
 }
 
@@ -61,7 +71,10 @@ function planExamples(examples, stored, manifest) {
 		const inN8n = stored[workflow.id];
 		const imported = manifest[workflow.id];
 		const hash = exampleHash(workflow);
-		const untouched = imported && imported.versionId === inN8n?.versionId && imported.storedHash === inN8n?.contentHash;
+		const untouched =
+			imported &&
+			imported.versionId === inN8n?.versionId &&
+			imported.storedHash === inN8n?.contentHash;
 		if (!inN8n) plan.imports.push({ workflow, hash, why: imported ? 'deleted in n8n' : 'new' });
 		else if (imported && imported.hash === hash) plan.unchanged.push(workflow);
 		else if (untouched) plan.imports.push({ workflow, hash, why: 'changed in the repository' });
@@ -73,21 +86,36 @@ function planExamples(examples, stored, manifest) {
 /** What the user can change in a stored workflow, as a hash (see the top of this file). */
 function contentHash(stored) {
 	const { name, nodes, connections, settings, pinData } = stored;
-	return exampleHash({ name, nodes, connections, settings: settings ?? {}, pinData: pinData ?? {} });
+	return exampleHash({
+		name,
+		nodes,
+		connections,
+		settings: settings ?? {},
+		pinData: pinData ?? {},
+	});
 }
 
 /** id -> { versionId, contentHash, active } of every workflow in the folder's database (`n8n export:workflow --all`). */
 async function storedWorkflows(n8n, env) {
 	const file = path.join(env.N8N_USER_FOLDER, `export-${crypto.randomUUID()}.json`);
 	try {
-		const res = await n8nLib.n8nCli(n8n, env, ['export:workflow', '--all', `--output=${file}`], { allowFailure: true });
+		const res = await n8nLib.n8nCli(n8n, env, ['export:workflow', '--all', `--output=${file}`], {
+			allowFailure: true,
+		});
 		// An empty database exports nothing (and says so): no file, no workflow.
 		if (!fs.existsSync(file)) {
 			if (res.code === 0 || /No workflows found/i.test(res.stdout + res.stderr)) return {};
-			throw new Error(`n8n export:workflow failed (exit code ${res.code}): ${(res.stdout + res.stderr).slice(-800)}`);
+			throw new Error(
+				`n8n export:workflow failed (exit code ${res.code}): ${(res.stdout + res.stderr).slice(-800)}`,
+			);
 		}
 		const list = JSON.parse(fs.readFileSync(file, 'utf8'));
-		return Object.fromEntries((Array.isArray(list) ? list : [list]).map((w) => [w.id, { versionId: w.versionId, contentHash: contentHash(w), active: Boolean(w.active) }]));
+		return Object.fromEntries(
+			(Array.isArray(list) ? list : [list]).map((w) => [
+				w.id,
+				{ versionId: w.versionId, contentHash: contentHash(w), active: Boolean(w.active) },
+			]),
+		);
 	} finally {
 		fs.rmSync(file, { force: true });
 	}
@@ -106,12 +134,26 @@ async function syncExamples({ n8n, cliEnv, folder, examples, activatable, empty 
 	const plan = planExamples(examples, stored, manifest);
 	const ids = plan.imports.map((i) => i.workflow.id);
 	if (ids.length) {
-		for (const id of ids.filter((i) => stored[i]?.active)) await n8nLib.n8nCli(n8n, await cliEnv(), ['unpublish:workflow', `--id=${id}`]);
-		await n8nLib.importWorkflows(n8n, await cliEnv(), plan.imports.map((i) => i.workflow));
-		await n8nLib.publishWorkflows(n8n, await cliEnv(), ids.filter((id) => activatable.includes(id)));
+		for (const id of ids.filter((i) => stored[i]?.active))
+			await n8nLib.n8nCli(n8n, await cliEnv(), ['unpublish:workflow', `--id=${id}`]);
+		await n8nLib.importWorkflows(
+			n8n,
+			await cliEnv(),
+			plan.imports.map((i) => i.workflow),
+		);
+		await n8nLib.publishWorkflows(
+			n8n,
+			await cliEnv(),
+			ids.filter((id) => activatable.includes(id)),
+		);
 		const after = await storedWorkflows(n8n, await cliEnv());
 		for (const { workflow, hash } of plan.imports) {
-			manifest[workflow.id] = { file: workflow.file, hash, versionId: after[workflow.id]?.versionId, storedHash: after[workflow.id]?.contentHash };
+			manifest[workflow.id] = {
+				file: workflow.file,
+				hash,
+				versionId: after[workflow.id]?.versionId,
+				storedHash: after[workflow.id]?.contentHash,
+			};
 		}
 		writeManifest(folder, manifest);
 	}
@@ -131,7 +173,9 @@ function lockFolder(folder) {
 	const file = path.join(folder, LOCK);
 	const owner = Number(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : NaN);
 	if (owner && owner !== process.pid && pidAlive(owner) && looksLikeNode(owner)) {
-		throw new Error(`another npm start (pid ${owner}) uses ${folder}: stop it first, or use \`npm start -- --folder <other folder>\``);
+		throw new Error(
+			`another npm start (pid ${owner}) uses ${folder}: stop it first, or use \`npm start -- --folder <other folder>\``,
+		);
 	}
 	fs.writeFileSync(file, String(process.pid));
 	return () => fs.rmSync(file, { force: true });
@@ -146,5 +190,13 @@ function looksLikeNode(pid) {
 	}
 }
 
-
-module.exports = { MANIFEST, defaultStartFolder, exampleHash, planExamples, storedWorkflows, syncExamples, isStartFolder, lockFolder };
+module.exports = {
+	MANIFEST,
+	defaultStartFolder,
+	exampleHash,
+	planExamples,
+	storedWorkflows,
+	syncExamples,
+	isStartFolder,
+	lockFolder,
+};

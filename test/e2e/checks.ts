@@ -31,7 +31,14 @@ export function httpRequestWorkflow(graphqlUrl: string) {
 		name: 'e2e: HTTP Request with the Sage ERP API credential',
 		active: false,
 		nodes: [
-			{ id: 'f0000000-0000-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'f0000000-0000-4000-8000-000000000001',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: 'f0000000-0000-4000-8000-000000000002',
 				name: 'Call Sage GraphQL',
@@ -46,7 +53,8 @@ export function httpRequestWorkflow(graphqlUrl: string) {
 					sendBody: true,
 					specifyBody: 'json',
 					jsonBody: JSON.stringify({
-						query: '{ xtremMasterData { customer { query(first: 3, orderBy: "{_id:+1}") { edges { node { _id id name } } } } } }',
+						query:
+							'{ xtremMasterData { customer { query(first: 3, orderBy: "{_id:+1}") { edges { node { _id id name } } } } } }',
 					}),
 					options: {},
 				},
@@ -61,7 +69,10 @@ export function httpRequestWorkflow(graphqlUrl: string) {
 
 /** The example workflows plus the HTTP Request workflow (it needs the simulator's URL), imported in one CLI run. */
 export async function importExamplesAndHttpRequest(suite: Suite): Promise<void> {
-	await n8nLib.importWorkflows(suite.inst.n8n, await suite.inst.cliEnv(), [...Object.values(examples()), httpRequestWorkflow(suite.sim.graphqlUrl())]);
+	await n8nLib.importWorkflows(suite.inst.n8n, await suite.inst.cliEnv(), [
+		...Object.values(examples()),
+		httpRequestWorkflow(suite.sim.graphqlUrl()),
+	]);
 }
 
 const startOfYesterdayUtc = (): string => {
@@ -72,7 +83,10 @@ const startOfYesterdayUtc = (): string => {
 };
 
 /** "export customers changed since yesterday": every customer changed since yesterday, newest first. */
-export async function checkCustomersChanged(suite: Suite, extraEnv?: Record<string, string>): Promise<void> {
+export async function checkCustomersChanged(
+	suite: Suite,
+	extraEnv?: Record<string, string>,
+): Promise<void> {
 	const since = startOfYesterdayUtc();
 	const expected = suite.sim
 		.store()
@@ -85,7 +99,14 @@ export async function checkCustomersChanged(suite: Suite, extraEnv?: Record<stri
 
 	expect(items.map((i) => String(i._id)).sort()).toEqual(expected.map((c) => String(c._id)).sort());
 	for (const item of items) {
-		expect(item).toEqual(expect.objectContaining({ _id: expect.any(String), id: expect.any(String), name: expect.any(String), _updateStamp: expect.any(String) }));
+		expect(item).toEqual(
+			expect.objectContaining({
+				_id: expect.any(String),
+				id: expect.any(String),
+				name: expect.any(String),
+				_updateStamp: expect.any(String),
+			}),
+		);
 		expect((item._updateStamp as string) >= since).toBe(true);
 		expect(item.country).toEqual({ id: expect.any(String) });
 	}
@@ -108,19 +129,38 @@ export async function checkGraphqlPagination(suite: Suite): Promise<void> {
 
 	expect(items.map((i) => String(i._id))).toEqual(expected);
 	for (const item of items) {
-		expect(item).toEqual({ _id: expect.any(String), id: expect.any(String), name: expect.any(String), city: expect.anything(), currency: { id: expect.any(String) } });
+		expect(item).toEqual({
+			_id: expect.any(String),
+			id: expect.any(String),
+			name: expect.any(String),
+			city: expect.anything(),
+			currency: { id: expect.any(String) },
+		});
 	}
-	expect(suite.sim.counters().graphqlRequests - before).toBeGreaterThanOrEqual(Math.ceil(expected.length / 50));
+	expect(suite.sim.counters().graphqlRequests - before).toBeGreaterThanOrEqual(
+		Math.ceil(expected.length / 50),
+	);
 }
 
 /** n8n's HTTP Request node with the predefined sageErpApi credential calls the tenant's GraphQL URL. */
-export async function checkHttpRequestNode(suite: Suite, extraEnv?: Record<string, string>): Promise<void> {
+export async function checkHttpRequestNode(
+	suite: Suite,
+	extraEnv?: Record<string, string>,
+): Promise<void> {
 	const res = await execute(suite, HTTP_WORKFLOW_ID, extraEnv);
 	const items = itemsOf(res, 'Call Sage GraphQL');
 	expect(items).toHaveLength(1);
-	const edges = (items[0] as { data: { xtremMasterData: { customer: { query: { edges: { node: Record<string, unknown> }[] } } } } }).data.xtremMasterData.customer.query.edges;
+	const edges = (
+		items[0] as {
+			data: {
+				xtremMasterData: { customer: { query: { edges: { node: Record<string, unknown> }[] } } };
+			};
+		}
+	).data.xtremMasterData.customer.query.edges;
 	const firstThree = suite.sim.store().list('xtremMasterData.customer').slice(0, 3);
-	expect(edges.map((e) => e.node)).toEqual(firstThree.map((c) => ({ _id: String(c._id), id: c.id, name: c.name })));
+	expect(edges.map((e) => e.node)).toEqual(
+		firstThree.map((c) => ({ _id: String(c._id), id: c.id, name: c.name })),
+	);
 }
 
 /**
@@ -128,7 +168,12 @@ export async function checkHttpRequestNode(suite: Suite, extraEnv?: Record<strin
  * exchange counted from the simulator's start (the trigger's first poll at activation and the
  * burst's executions all live in one n8n process and share one token).
  */
-export async function checkWebhookBurst(suite: Suite, baseUrl: string, n: number, prefix: string): Promise<void> {
+export async function checkWebhookBurst(
+	suite: Suite,
+	baseUrl: string,
+	n: number,
+	prefix: string,
+): Promise<void> {
 	const results = await webhookBurst(baseUrl, n, prefix);
 	await expectEachOrderCreatedOnce(suite, baseUrl, results, prefix);
 	const counters = suite.sim.counters();
@@ -148,7 +193,8 @@ async function testCredential(baseUrl: string, data: Record<string, string>) {
 	return res;
 }
 
-const simulatorData = (suite: Suite) => examplesLib.simulatorCredential(suite.sim).data as Record<string, string>;
+const simulatorData = (suite: Suite) =>
+	examplesLib.simulatorCredential(suite.sim).data as Record<string, string>;
 
 export async function checkCredentialTestPasses(suite: Suite, baseUrl: string): Promise<void> {
 	const res = await testCredential(baseUrl, simulatorData(suite));
@@ -157,9 +203,15 @@ export async function checkCredentialTestPasses(suite: Suite, baseUrl: string): 
 }
 
 /** A wrong client secret: an Error that names the cause and not the secret, after a real token request. */
-export async function checkCredentialTestFailsWithWrongSecret(suite: Suite, baseUrl: string): Promise<void> {
+export async function checkCredentialTestFailsWithWrongSecret(
+	suite: Suite,
+	baseUrl: string,
+): Promise<void> {
 	const rejectedBefore = suite.sim.counters().exchangesRejected;
-	const res = await testCredential(baseUrl, { ...simulatorData(suite), clientSecret: 'not-the-right-secret' });
+	const res = await testCredential(baseUrl, {
+		...simulatorData(suite),
+		clientSecret: 'not-the-right-secret',
+	});
 	expect(res.status).toBe(200);
 	const { status, message } = (res.body as { data: { status: string; message: string } }).data;
 	expect(status).toBe('Error');
@@ -172,7 +224,10 @@ export async function checkCredentialTestFailsWithWrongSecret(suite: Suite, base
 /** The trigger example is active in n8n (REST), as published before `n8n start`. */
 export async function checkTriggerActive(baseUrl: string): Promise<void> {
 	const session = await n8nLib.login(baseUrl);
-	const res = await session.request('GET', `/rest/workflows/${examplesLib.EXAMPLE_IDS.newSalesOrderTrigger}`);
+	const res = await session.request(
+		'GET',
+		`/rest/workflows/${examplesLib.EXAMPLE_IDS.newSalesOrderTrigger}`,
+	);
 	expect(res.status).toBe(200);
 	expect((res.body as { data: { active: boolean } }).data.active).toBe(true);
 }
@@ -182,7 +237,12 @@ export async function checkTriggerActive(baseUrl: string): Promise<void> {
  * whose reference starts with `prefix` exactly once. n8n polls once at activation, then every
  * minute at a random second: the orders show up in the executions of the next poll(s).
  */
-export async function checkTriggerEmitsEachOrderOnce(suite: Suite, baseUrl: string, prefix: string, count: number): Promise<void> {
+export async function checkTriggerEmitsEachOrderOnce(
+	suite: Suite,
+	baseUrl: string,
+	prefix: string,
+	count: number,
+): Promise<void> {
 	const session = await n8nLib.login(baseUrl);
 	const id = examplesLib.EXAMPLE_IDS.newSalesOrderTrigger;
 	const wanted = new Set(ordersWithPrefix(suite.sim, prefix).map((o) => String(o._id)));
@@ -194,7 +254,11 @@ export async function checkTriggerEmitsEachOrderOnce(suite: Suite, baseUrl: stri
 			const seen = new Set(emitted.flatMap((e) => e.items.map((i) => String(i._id))));
 			return [...wanted].every((w) => seen.has(w));
 		},
-		{ timeout: 150000, interval: 3000, what: `the trigger to emit the ${count} orders of the burst` },
+		{
+			timeout: 150000,
+			interval: 3000,
+			what: `the trigger to emit the ${count} orders of the burst`,
+		},
 	);
 	expect(emitted.filter((e) => e.status !== 'success')).toEqual([]);
 	const all = emitted.flatMap((e) => e.items);
@@ -203,7 +267,12 @@ export async function checkTriggerEmitsEachOrderOnce(suite: Suite, baseUrl: stri
 	expect([...counts].filter(([, n]) => n !== 1)).toEqual([]);
 	const reference = new RegExp(`^${prefix}-`);
 	for (const item of all.filter((i) => wanted.has(String(i._id)))) {
-		expect(item).toEqual(expect.objectContaining({ number: expect.any(String), customerReference: expect.stringMatching(reference) }));
+		expect(item).toEqual(
+			expect.objectContaining({
+				number: expect.any(String),
+				customerReference: expect.stringMatching(reference),
+			}),
+		);
 	}
 }
 
@@ -213,11 +282,16 @@ export async function checkTriggerEmitsEachOrderOnce(suite: Suite, baseUrl: stri
  */
 export async function openStartedSuite(name: string): Promise<{ suite: Suite; main: N8nProcess }> {
 	const workflows = Object.values(examples());
-	const suite = await openSuite(name, { workflows, activate: examplesLib.activatableIds(workflows) });
+	const suite = await openSuite(name, {
+		workflows,
+		activate: examplesLib.activatableIds(workflows),
+	});
 	const main = await startMain(suite);
 	await n8nLib.waitForWebhook(main.baseUrl, examplesLib.WEBHOOK_PATH);
 	const output = main.output();
 	expect(packageLoadError(output)).toBeNull();
-	expect(output).not.toMatch(/Workflow cannot run on this instance|could not be activated|problem activating/i);
+	expect(output).not.toMatch(
+		/Workflow cannot run on this instance|could not be activated|problem activating/i,
+	);
 	return { suite, main };
 }

@@ -31,7 +31,12 @@ export const N8N_MAJOR = Number(N8N_VERSION.split('.')[0]);
  * `test`, or, when this n8n version lacks what the test needs (`supported` is the reason), a
  * skipped test whose name and a log line say which version and why: never a silent gap.
  */
-export function testOnVersion(name: string, supported: true | string, fn: () => Promise<void>, timeout?: number): void {
+export function testOnVersion(
+	name: string,
+	supported: true | string,
+	fn: () => Promise<void>,
+	timeout?: number,
+): void {
 	if (supported === true) {
 		test(name, fn, timeout);
 		return;
@@ -43,7 +48,9 @@ export function testOnVersion(name: string, supported: true | string, fn: () => 
 /** `describe`, or `describe.skip` with one clear line when SAGE_ERP_SKIP_E2E=1. */
 export function describeE2e(name: string, fn: () => void): void {
 	if (SKIP) {
-		process.stdout.write(`[e2e] SKIPPED "${name}": SAGE_ERP_SKIP_E2E=1 (unset it to run n8n end to end)\n`);
+		process.stdout.write(
+			`[e2e] SKIPPED "${name}": SAGE_ERP_SKIP_E2E=1 (unset it to run n8n end to end)\n`,
+		);
 		describe.skip(name, fn);
 		return;
 	}
@@ -74,7 +81,9 @@ export interface Instance {
 }
 
 export interface RunResult {
-	run: { data?: { resultData?: { runData?: Record<string, unknown>; error?: { message: string } } } } | null;
+	run: {
+		data?: { resultData?: { runData?: Record<string, unknown>; error?: { message: string } } };
+	} | null;
 	stdout: string;
 	stderr: string;
 	code: number | null;
@@ -89,7 +98,9 @@ export function assertBuilt(): void {
 	const files: string[] = [...(manifest.n8n?.nodes ?? []), ...(manifest.n8n?.credentials ?? [])];
 	const missing = files.filter((f) => !fs.existsSync(path.join(root, f)));
 	if (missing.length) {
-		throw new Error(`the package is not built (missing ${missing.join(', ')}): run \`npm run build\` (npm test does it first)`);
+		throw new Error(
+			`the package is not built (missing ${missing.join(', ')}): run \`npm run build\` (npm test does it first)`,
+		);
 	}
 }
 
@@ -113,7 +124,12 @@ export interface Suite {
  */
 export async function openSuite(
 	name: string,
-	options: { workflows?: unknown[]; activate?: string[]; simOptions?: Parameters<typeof startSimulator>[0]; env?: Record<string, string> } = {},
+	options: {
+		workflows?: unknown[];
+		activate?: string[];
+		simOptions?: Parameters<typeof startSimulator>[0];
+		env?: Record<string, string>;
+	} = {},
 ): Promise<Suite> {
 	assertBuilt();
 	await provision.ensureN8n();
@@ -155,14 +171,24 @@ export async function openSuite(
 }
 
 /** `n8n start` on the suite's folder (extra env for queue mode etc.), remembered for close(). */
-export async function startMain(suite: Suite, extra: Record<string, string> = {}): Promise<N8nProcess> {
+export async function startMain(
+	suite: Suite,
+	extra: Record<string, string> = {},
+): Promise<N8nProcess> {
 	const env = suite.inst.env(extra, { brokerPort: await processes.freePort() });
-	const proc: N8nProcess = await n8nLib.startN8n(suite.inst.n8n, env, { logFile: path.join(suite.inst.userFolder, 'n8n-main.log'), name: 'n8n start' });
+	const proc: N8nProcess = await n8nLib.startN8n(suite.inst.n8n, env, {
+		logFile: path.join(suite.inst.userFolder, 'n8n-main.log'),
+		name: 'n8n start',
+	});
 	suite.procs.push(proc);
 	return proc;
 }
 
-export async function startWorker(suite: Suite, index: number, extra: Record<string, string> = {}): Promise<N8nProcess> {
+export async function startWorker(
+	suite: Suite,
+	index: number,
+	extra: Record<string, string> = {},
+): Promise<N8nProcess> {
 	const env = suite.inst.env(extra, { brokerPort: await processes.freePort() });
 	const proc: N8nProcess = await n8nLib.startN8n(suite.inst.n8n, env, {
 		command: 'worker',
@@ -175,8 +201,14 @@ export async function startWorker(suite: Suite, index: number, extra: Record<str
 }
 
 /** `n8n execute --id <id> --rawOutput` (with `extraEnv` on top of the suite's), its output observed by the secret guard. */
-export async function execute(suite: Suite, workflowId: string, extraEnv?: Record<string, string>): Promise<RunResult> {
-	const env = extraEnv ? suite.inst.env(extraEnv, { brokerPort: await processes.freePort() }) : await suite.inst.cliEnv();
+export async function execute(
+	suite: Suite,
+	workflowId: string,
+	extraEnv?: Record<string, string>,
+): Promise<RunResult> {
+	const env = extraEnv
+		? suite.inst.env(extraEnv, { brokerPort: await processes.freePort() })
+		: await suite.inst.cliEnv();
 	const res: RunResult = await n8nLib.executeWorkflow(suite.inst.n8n, env, workflowId);
 	observe(res.stdout, `n8n execute ${workflowId} stdout`);
 	observe(res.stderr, `n8n execute ${workflowId} stderr`);
@@ -188,7 +220,9 @@ export function itemsOf(res: RunResult, nodeName: string): Record<string, unknow
 	const loadError = packageLoadError(`${res.stdout}\n${res.stderr}`);
 	try {
 		if (!res.run) {
-			throw new Error(`n8n execute printed no run (exit code ${res.code}): ${res.parseError?.message}\n--- stderr ---\n${res.stderr.slice(-3000)}`);
+			throw new Error(
+				`n8n execute printed no run (exit code ${res.code}): ${res.parseError?.message}\n--- stderr ---\n${res.stderr.slice(-3000)}`,
+			);
 		}
 		return n8nLib.outputItems(res.run, nodeName);
 	} catch (err) {
@@ -204,13 +238,28 @@ export function packageLoadError(output: string): string | null {
 }
 
 /** Loads examples/*.json by id. */
-export function examples(): Record<string, { id: string; name: string; nodes: { name: string; type: string; parameters: Record<string, unknown> }[] }> {
-	const all = examplesLib.loadExamples() as { id: string; name: string; nodes: { name: string; type: string; parameters: Record<string, unknown> }[] }[];
+export function examples(): Record<
+	string,
+	{
+		id: string;
+		name: string;
+		nodes: { name: string; type: string; parameters: Record<string, unknown> }[];
+	}
+> {
+	const all = examplesLib.loadExamples() as {
+		id: string;
+		name: string;
+		nodes: { name: string; type: string; parameters: Record<string, unknown> }[];
+	}[];
 	return Object.fromEntries(all.map((w) => [w.id, w]));
 }
 
 /** POSTs `n` orders to the CRM webhook example at once; resolves every response (status + parsed body). */
-export async function webhookBurst(baseUrl: string, n: number, prefix: string): Promise<{ reference: string; status: number; body: unknown; ms: number }[]> {
+export async function webhookBurst(
+	baseUrl: string,
+	n: number,
+	prefix: string,
+): Promise<{ reference: string; status: number; body: unknown; ms: number }[]> {
 	const url = `${baseUrl}/webhook/${examplesLib.WEBHOOK_PATH}`;
 	return Promise.all(
 		Array.from({ length: n }, async (_, i) => {
@@ -240,7 +289,11 @@ export function ordersWithPrefix(sim: Simulator, prefix: string): Record<string,
 	return sim
 		.store()
 		.list('xtremSales.salesOrder')
-		.filter((o) => typeof o.customerReference === 'string' && (o.customerReference as string).startsWith(`${prefix}-`));
+		.filter(
+			(o) =>
+				typeof o.customerReference === 'string' &&
+				(o.customerReference as string).startsWith(`${prefix}-`),
+		);
 }
 
 /** Checks the burst: every POST answered 200 with a distinct order number, every reference stored once. */
@@ -251,11 +304,19 @@ export async function expectEachOrderCreatedOnce(
 	prefix: string,
 ): Promise<void> {
 	const sim = suite.sim;
-	const failures = results.filter((r) => r.status !== 200 || typeof (r.body as { number?: unknown })?.number !== 'string');
+	const failures = results.filter(
+		(r) => r.status !== 200 || typeof (r.body as { number?: unknown })?.number !== 'string',
+	);
 	if (failures.length) {
-		const why = await failedExecutionErrors(suite, baseUrl, examplesLib.EXAMPLE_IDS.crmWebhook).catch((err: Error) => [`(could not read the executions: ${err.message})`]);
+		const why = await failedExecutionErrors(
+			suite,
+			baseUrl,
+			examplesLib.EXAMPLE_IDS.crmWebhook,
+		).catch((err: Error) => [`(could not read the executions: ${err.message})`]);
 		expect({
-			failures: failures.map((f) => `${f.reference}: HTTP ${f.status} ${JSON.stringify(f.body).slice(0, 300)}`),
+			failures: failures.map(
+				(f) => `${f.reference}: HTTP ${f.status} ${JSON.stringify(f.body).slice(0, 300)}`,
+			),
 			executions: why,
 			logs: errorLines(suite.procs),
 		}).toEqual({ failures: [] });
@@ -264,8 +325,14 @@ export async function expectEachOrderCreatedOnce(
 	expect(new Set(numbers).size).toBe(results.length);
 	const stored = ordersWithPrefix(sim, prefix);
 	const byReference = new Map<string, number>();
-	for (const o of stored) byReference.set(o.customerReference as string, (byReference.get(o.customerReference as string) ?? 0) + 1);
-	const notOnce = results.filter((r) => byReference.get(r.reference) !== 1).map((r) => `${r.reference} stored ${byReference.get(r.reference) ?? 0} times`);
+	for (const o of stored)
+		byReference.set(
+			o.customerReference as string,
+			(byReference.get(o.customerReference as string) ?? 0) + 1,
+		);
+	const notOnce = results
+		.filter((r) => byReference.get(r.reference) !== 1)
+		.map((r) => `${r.reference} stored ${byReference.get(r.reference) ?? 0} times`);
 	expect(notOnce).toEqual([]);
 	expect(stored).toHaveLength(results.length);
 	const storedNumbers = new Set(stored.map((o) => o.number));
@@ -278,17 +345,34 @@ export async function expectEachOrderCreatedOnce(
  */
 export async function executionItems(
 	suite: Suite,
-	session: { request(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> },
+	session: {
+		request(
+			method: string,
+			path: string,
+			body?: unknown,
+		): Promise<{ status: number; body: unknown }>;
+	},
 	workflowId: string,
 	nodeName: string,
 ): Promise<{ executionId: string; status: string; items: Record<string, unknown>[] }[]> {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { createRequire } = require('node:module') as typeof import('node:module');
-	const flatted = createRequire(path.join(path.dirname(path.dirname(suite.inst.n8n.n8nBin)), 'package.json'))('flatted') as { parse(text: string): unknown };
+	const flatted = createRequire(
+		path.join(path.dirname(path.dirname(suite.inst.n8n.n8nBin)), 'package.json'),
+	)('flatted') as { parse(text: string): unknown };
 	// 100: n8n 2.41 refuses a larger page ("Execution limit must be between 1 and 100").
-	const list = await session.request('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}&limit=100`);
-	if (list.status !== 200) throw new Error(`GET /rest/executions: HTTP ${list.status} ${JSON.stringify(list.body).slice(0, 300)}`);
-	const results = ((list.body as { data: { results: { id: string; status: string; finished?: boolean }[] } }).data.results ?? []).filter((e) => e.status !== 'running' && e.status !== 'new');
+	const list = await session.request(
+		'GET',
+		`/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}&limit=100`,
+	);
+	if (list.status !== 200)
+		throw new Error(
+			`GET /rest/executions: HTTP ${list.status} ${JSON.stringify(list.body).slice(0, 300)}`,
+		);
+	const results = (
+		(list.body as { data: { results: { id: string; status: string; finished?: boolean }[] } }).data
+			.results ?? []
+	).filter((e) => e.status !== 'running' && e.status !== 'new');
 	const out = [];
 	for (const e of results) {
 		const one = await session.request('GET', `/rest/executions/${e.id}`);
@@ -307,21 +391,38 @@ export async function executionItems(
 }
 
 /** The errors of the failed executions of a workflow (via REST), for failure messages. */
-export async function failedExecutionErrors(suite: Suite, baseUrl: string, workflowId: string): Promise<string[]> {
+export async function failedExecutionErrors(
+	suite: Suite,
+	baseUrl: string,
+	workflowId: string,
+): Promise<string[]> {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { createRequire } = require('node:module') as typeof import('node:module');
-	const flatted = createRequire(path.join(path.dirname(path.dirname(suite.inst.n8n.n8nBin)), 'package.json'))('flatted') as { parse(text: string): unknown };
+	const flatted = createRequire(
+		path.join(path.dirname(path.dirname(suite.inst.n8n.n8nBin)), 'package.json'),
+	)('flatted') as { parse(text: string): unknown };
 	const session = await n8nLib.login(baseUrl);
-	const list = await session.request('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId, status: ['error', 'crashed'] }))}&limit=50`);
-	const results = (list.body as { data?: { results?: { id: string; status: string }[] } }).data?.results ?? [];
+	const list = await session.request(
+		'GET',
+		`/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId, status: ['error', 'crashed'] }))}&limit=50`,
+	);
+	const results =
+		(list.body as { data?: { results?: { id: string; status: string }[] } }).data?.results ?? [];
 	const out: string[] = [];
 	for (const e of results.filter((r) => r.status !== 'success')) {
 		const one = await session.request('GET', `/rest/executions/${e.id}`);
 		const raw = (one.body as { data?: { data?: string } }).data?.data;
 		if (!raw) continue;
-		const data = flatted.parse(raw) as { resultData?: { error?: { message?: string; description?: string; node?: { name?: string } }; lastNodeExecuted?: string } };
+		const data = flatted.parse(raw) as {
+			resultData?: {
+				error?: { message?: string; description?: string; node?: { name?: string } };
+				lastNodeExecuted?: string;
+			};
+		};
 		const error = data.resultData?.error;
-		out.push(`execution ${e.id} (${e.status}) at "${error?.node?.name ?? data.resultData?.lastNodeExecuted}": ${error?.message}${error?.description ? ` — ${error.description}` : ''}`);
+		out.push(
+			`execution ${e.id} (${e.status}) at "${error?.node?.name ?? data.resultData?.lastNodeExecuted}": ${error?.message}${error?.description ? ` — ${error.description}` : ''}`,
+		);
 	}
 	observe(out, 'failed executions');
 	return out;
@@ -333,7 +434,9 @@ export function errorLines(procs: N8nProcess[], max = 40): string[] {
 		p
 			.output()
 			.split('\n')
-			.filter((l) => /error|SQLITE|fail|exception/i.test(l) && !/Python task runner|deprecat/i.test(l))
+			.filter(
+				(l) => /error|SQLITE|fail|exception/i.test(l) && !/Python task runner|deprecat/i.test(l),
+			)
 			.slice(0, max)
 			.map((l) => `[${p.name}] ${l}`),
 	);

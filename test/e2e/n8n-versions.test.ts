@@ -37,11 +37,13 @@ describe('n8n versions of the e2e suite', () => {
 		expect(v.matrix.filter((x: string) => x.startsWith('2.'))).toHaveLength(1);
 		for (const x of [v.default, ...v.matrix]) expect(provision.resolveVersion(x)).toBe(x);
 		expect(v.checked).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-		for (const reason of Object.values(v.refused)) expect(reason).toMatch(/^n8n \S+ cannot be installed here: /);
+		for (const reason of Object.values(v.refused))
+			expect(reason).toMatch(/^n8n \S+ cannot be installed here: /);
 	});
 
 	test('only exact versions are accepted, so that a cache folder holds one known version', () => {
-		for (const bad of ['2.x', 'latest', '^2.40.0', '2.40']) expect(() => provision.resolveVersion(bad)).toThrow(/not an exact n8n version/);
+		for (const bad of ['2.x', 'latest', '^2.40.0', '2.40'])
+			expect(() => provision.resolveVersion(bad)).toThrow(/not an exact n8n version/);
 		expect(provision.resolveVersion('2.41.1')).toBe('2.41.1');
 	});
 
@@ -57,14 +59,29 @@ describe('n8n versions of the e2e suite', () => {
 	});
 
 	test("1.x installs with the registry's xlsx instead of the sheetjs CDN tarball; 2.x needs no override", () => {
-		expect(provision.installManifest('1.123.81')).toEqual({ name: 'sage-erp-n8n', private: true, dependencies: { n8n: '1.123.81' }, overrides: { xlsx: '0.18.5' } });
-		expect(provision.installManifest('2.41.1')).toEqual({ name: 'sage-erp-n8n', private: true, dependencies: { n8n: '2.41.1' } });
+		expect(provision.installManifest('1.123.81')).toEqual({
+			name: 'sage-erp-n8n',
+			private: true,
+			dependencies: { n8n: '1.123.81' },
+			overrides: { xlsx: '0.18.5' },
+		});
+		expect(provision.installManifest('2.41.1')).toEqual({
+			name: 'sage-erp-n8n',
+			private: true,
+			dependencies: { n8n: '2.41.1' },
+		});
 	});
 
 	test('a version the registry cannot install is explained in one sentence that names the missing package', () => {
-		expect(provision.explainInstallFailure('2.41.3', ETARGET)).toBe('n8n 2.41.3 cannot be installed here: @n8n/agents@0.26.2 is not in the registry');
-		expect(provision.explainInstallFailure('2.99.0', E404)).toBe('n8n 2.99.0 cannot be installed here: @n8n/no-such-package@1.2.3 is not in the registry');
-		expect(provision.explainInstallFailure('2.99.1', E404_BARE)).toBe('n8n 2.99.1 cannot be installed here: @n8n/other is not in the registry');
+		expect(provision.explainInstallFailure('2.41.3', ETARGET)).toBe(
+			'n8n 2.41.3 cannot be installed here: @n8n/agents@0.26.2 is not in the registry',
+		);
+		expect(provision.explainInstallFailure('2.99.0', E404)).toBe(
+			'n8n 2.99.0 cannot be installed here: @n8n/no-such-package@1.2.3 is not in the registry',
+		);
+		expect(provision.explainInstallFailure('2.99.1', E404_BARE)).toBe(
+			'n8n 2.99.1 cannot be installed here: @n8n/other is not in the registry',
+		);
 		expect(provision.explainInstallFailure('1.123.81', NETWORK)).toBe(
 			'n8n 1.123.81 cannot be installed here: a dependency is downloaded from https://cdn.sheetjs.com/xlsx-0.20.2/xlsx-0.20.2.tgz, and cdn.sheetjs.com cannot be reached (getaddrinfo ENOTFOUND cdn.sheetjs.com)',
 		);

@@ -32,8 +32,13 @@ const BURST = 50;
 const WORKERS = 2;
 
 function findRedis(): string {
-	const found: string | null = process.env.SAGE_ERP_REDIS_SERVER || processes.which('redis-server', ['/usr/sbin', '/usr/local/bin']);
-	if (!found) throw new Error('redis-server is missing: apt-get install -y redis-server (queue mode needs it)');
+	const found: string | null =
+		process.env.SAGE_ERP_REDIS_SERVER ||
+		processes.which('redis-server', ['/usr/sbin', '/usr/local/bin']);
+	if (!found)
+		throw new Error(
+			'redis-server is missing: apt-get install -y redis-server (queue mode needs it)',
+		);
 	return found;
 }
 
@@ -50,9 +55,23 @@ describeE2e('the package in n8n queue mode (main + 2 workers + Redis + PostgreSQ
 	beforeAll(async () => {
 		const redisPort = await processes.freePort();
 		redisDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sage-erp-redis-'));
-		const redisProc = processes.startProcess('redis-server', findRedis(), ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', redisDir]);
+		const redisProc = processes.startProcess('redis-server', findRedis(), [
+			'--port',
+			String(redisPort),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--dir',
+			redisDir,
+		]);
 		redis = redisProc;
-		[postgres] = await Promise.all([startPostgres(), redisProc.waitForOutput(/Ready to accept connections/, 20000)]);
+		[postgres] = await Promise.all([
+			startPostgres(),
+			redisProc.waitForOutput(/Ready to accept connections/, 20000),
+		]);
 
 		const queueEnv = {
 			...postgres!.env,
@@ -63,7 +82,9 @@ describeE2e('the package in n8n queue mode (main + 2 workers + Redis + PostgreSQ
 		const crm = examples()[examplesLib.EXAMPLE_IDS.crmWebhook];
 		suite = await openSuite('queue', { workflows: [crm], activate: [crm.id], env: queueEnv });
 		main = await startMain(suite);
-		workers.push(...(await Promise.all(Array.from({ length: WORKERS }, (_, i) => startWorker(suite, i + 1)))));
+		workers.push(
+			...(await Promise.all(Array.from({ length: WORKERS }, (_, i) => startWorker(suite, i + 1)))),
+		);
 		await n8nLib.waitForWebhook(main.baseUrl, examplesLib.WEBHOOK_PATH);
 		for (const p of [main, ...workers]) expect(packageLoadError(p.output())).toBeNull();
 	}, PROVISION_TIMEOUT);

@@ -6,7 +6,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { describeE2e, examples, examplesLib, execute, n8nLib, observe, openSuite, PROVISION_TIMEOUT, type Suite } from './harness';
+import {
+	describeE2e,
+	examples,
+	examplesLib,
+	execute,
+	n8nLib,
+	observe,
+	openSuite,
+	PROVISION_TIMEOUT,
+	type Suite,
+} from './harness';
 
 interface BinaryEntry {
 	mimeType?: string;
@@ -21,9 +31,12 @@ interface BinaryEntry {
 function storedBytes(suite: Suite, binary: BinaryEntry): Buffer {
 	if (!binary.id) return Buffer.from(binary.data ?? '', 'base64');
 	const [, fileId] = binary.id.split(':');
-	const candidates = ['storage', 'binaryData'].map((folder) => path.join(suite.inst.userFolder, '.n8n', folder, fileId));
+	const candidates = ['storage', 'binaryData'].map((folder) =>
+		path.join(suite.inst.userFolder, '.n8n', folder, fileId),
+	);
 	const found = candidates.find((candidate) => fs.existsSync(candidate));
-	if (!found) throw new Error(`n8n's binary data ${binary.id} is in none of ${candidates.join(', ')}`);
+	if (!found)
+		throw new Error(`n8n's binary data ${binary.id} is in none of ${candidates.join(', ')}`);
 	return fs.readFileSync(found);
 }
 
@@ -33,7 +46,9 @@ describeE2e('the rest of the API in a real n8n (n8n execute)', () => {
 	const ids = examplesLib.EXAMPLE_IDS;
 
 	beforeAll(async () => {
-		suite = await openSuite('rest-of-api', { workflows: [wf[ids.reportPdfEmail], wf[ids.crmContactUpsert]] });
+		suite = await openSuite('rest-of-api', {
+			workflows: [wf[ids.reportPdfEmail], wf[ids.crmContactUpsert]],
+		});
 	}, PROVISION_TIMEOUT);
 
 	afterAll(async () => {
@@ -42,28 +57,63 @@ describeE2e('the rest of the API in a real n8n (n8n execute)', () => {
 
 	test('the report example outputs the PDF as binary data of the right size and type (the email node is disabled)', async () => {
 		const res = await execute(suite, ids.reportPdfEmail);
-		const [item, ...more] = n8nLib.outputItems(res.run, 'Customer List PDF', { json: false }) as Array<{ json: Record<string, unknown>; binary?: Record<string, BinaryEntry> }>;
+		const [item, ...more] = n8nLib.outputItems(res.run, 'Customer List PDF', {
+			json: false,
+		}) as Array<{ json: Record<string, unknown>; binary?: Record<string, BinaryEntry> }>;
 		const job = suite.sim.reports().jobs().at(-1)!;
 		expect(more).toEqual([]);
-		expect(item.json).toMatchObject({ trackingId: job.trackingId, status: 'success', result: { filename: job.file!.filename, mimeType: 'application/pdf', contentLength: job.file!.size } });
+		expect(item.json).toMatchObject({
+			trackingId: job.trackingId,
+			status: 'success',
+			result: {
+				filename: job.file!.filename,
+				mimeType: 'application/pdf',
+				contentLength: job.file!.size,
+			},
+		});
 		const binary = item.binary?.data;
-		expect(binary).toMatchObject({ mimeType: 'application/pdf', fileName: job.file!.filename, fileExtension: 'pdf' });
+		expect(binary).toMatchObject({
+			mimeType: 'application/pdf',
+			fileName: job.file!.filename,
+			fileExtension: 'pdf',
+		});
 		const bytes = storedBytes(suite, binary!);
 		expect(bytes.length).toBe(job.file!.size);
 		expect(bytes.subarray(0, 8).toString('latin1')).toBe('%PDF-1.4');
 		expect(binary!.bytes).toBe(job.file!.size);
 		expect(job.downloads).toBe(1);
 		// The disabled email node passes the item on untouched, attachment included.
-		const [emailed] = n8nLib.outputItems(res.run, 'Send Report by Email', { json: false }) as Array<{ binary?: Record<string, BinaryEntry> }>;
+		const [emailed] = n8nLib.outputItems(res.run, 'Send Report by Email', {
+			json: false,
+		}) as Array<{ binary?: Record<string, BinaryEntry> }>;
 		expect(emailed.binary?.data?.fileName).toBe(job.file!.filename);
 	}, 180000);
 
 	test('the CRM contact example creates the customer once, then updates it', async () => {
-		const stored = () => suite.sim.store().list('xtremMasterData.customer').filter((customer) => customer.id === 'CRM0001');
+		const stored = () =>
+			suite.sim
+				.store()
+				.list('xtremMasterData.customer')
+				.filter((customer) => customer.id === 'CRM0001');
 		expect(stored()).toEqual([]);
-		const first = n8nLib.outputItems((await execute(suite, ids.crmContactUpsert)).run, 'Create or Update Customer') as Array<Record<string, unknown>>;
-		expect(first).toEqual([{ _id: stored()[0]._id, id: 'CRM0001', name: 'Acme Robotics', email: 'accounts@acme-robotics.example', city: 'Lyon', _operation: 'created' }]);
-		const second = n8nLib.outputItems((await execute(suite, ids.crmContactUpsert)).run, 'Create or Update Customer') as Array<Record<string, unknown>>;
+		const first = n8nLib.outputItems(
+			(await execute(suite, ids.crmContactUpsert)).run,
+			'Create or Update Customer',
+		) as Array<Record<string, unknown>>;
+		expect(first).toEqual([
+			{
+				_id: stored()[0]._id,
+				id: 'CRM0001',
+				name: 'Acme Robotics',
+				email: 'accounts@acme-robotics.example',
+				city: 'Lyon',
+				_operation: 'created',
+			},
+		]);
+		const second = n8nLib.outputItems(
+			(await execute(suite, ids.crmContactUpsert)).run,
+			'Create or Update Customer',
+		) as Array<Record<string, unknown>>;
 		expect(second).toEqual([{ ...first[0], _operation: 'updated' }]);
 		expect(stored()).toHaveLength(1);
 		observe([first, second], 'upsert outputs');

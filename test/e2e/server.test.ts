@@ -6,8 +6,23 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { checkCredentialTestFailsWithWrongSecret, checkCredentialTestPasses, checkTriggerEmitsEachOrderOnce, checkWebhookBurst, openStartedSuite } from './checks';
-import { describeE2e, examples, examplesLib, n8nLib, N8nProcess, observe, PROVISION_TIMEOUT, Suite } from './harness';
+import {
+	checkCredentialTestFailsWithWrongSecret,
+	checkCredentialTestPasses,
+	checkTriggerEmitsEachOrderOnce,
+	checkWebhookBurst,
+	openStartedSuite,
+} from './checks';
+import {
+	describeE2e,
+	examples,
+	examplesLib,
+	n8nLib,
+	N8nProcess,
+	observe,
+	PROVISION_TIMEOUT,
+	Suite,
+} from './harness';
 
 const BURST = 50;
 const CHROMIUM = process.env.SAGE_ERP_CHROMIUM || '/usr/bin/chromium';
@@ -30,12 +45,15 @@ describeE2e('the package in `n8n start`', () => {
 		await checkWebhookBurst(suite, main.baseUrl!, BURST, 'E2E-MAIN');
 	}, 180000);
 
-	test('an order Sage refuses answers HTTP 422 with Sage\'s message (the error output of the Sage ERP node)', async () => {
+	test("an order Sage refuses answers HTTP 422 with Sage's message (the error output of the Sage ERP node)", async () => {
 		const created = suite.sim.counters().mutations.create;
 		const res = await fetch(`${main.baseUrl}/webhook/${examplesLib.WEBHOOK_PATH}`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ ...examplesLib.sampleOrder('E2E-REFUSED'), soldToCustomer: '#NO-SUCH-CUSTOMER' }),
+			body: JSON.stringify({
+				...examplesLib.sampleOrder('E2E-REFUSED'),
+				soldToCustomer: '#NO-SUCH-CUSTOMER',
+			}),
 		});
 		const body = (await res.json()) as { error?: string };
 		observe(body, 'webhook error response');
@@ -55,8 +73,9 @@ describeE2e('the package in `n8n start`', () => {
 	});
 
 	test('screenshot of the Sage ERP node panel in the editor (docs/sage-erp-node.png)', async () => {
-		if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-		 
+		if (!fs.existsSync(CHROMIUM))
+			throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+
 		let playwright: any;
 		try {
 			playwright = require('playwright-core'); // eslint-disable-line @typescript-eslint/no-require-imports
@@ -67,7 +86,16 @@ describeE2e('the package in `n8n start`', () => {
 		const context = await playwright.chromium.launchPersistentContext(userDataDir, {
 			executablePath: CHROMIUM,
 			headless: true,
-			args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+			args: [
+				'--headless',
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-quic',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+			],
 			viewport: { width: 1440, height: 900 },
 			deviceScaleFactor: 1,
 		});
@@ -75,13 +103,22 @@ describeE2e('the package in `n8n start`', () => {
 			const page = context.pages()[0] ?? (await context.newPage());
 			page.setDefaultTimeout(30000);
 			await page.goto(`${main.baseUrl}/signin`);
-			await page.locator('input[name="emailOrLdapLoginId"], input[type="email"]').first().fill(suite.inst.owner.email);
+			await page
+				.locator('input[name="emailOrLdapLoginId"], input[type="email"]')
+				.first()
+				.fill(suite.inst.owner.email);
 			await page.locator('input[type="password"]').first().fill(suite.inst.owner.password);
-			await page.locator('button[type="submit"], [data-test-id="form-submit-button"]').first().click();
+			await page
+				.locator('button[type="submit"], [data-test-id="form-submit-button"]')
+				.first()
+				.click();
 			await page.waitForURL((url: URL) => !url.pathname.startsWith('/signin'));
 
 			const crm = wf[examplesLib.EXAMPLE_IDS.crmWebhook];
-			const node = crm.nodes.find((n) => n.type === 'n8n-nodes-sage-erp.sageErp') as unknown as { id: string; name: string };
+			const node = crm.nodes.find((n) => n.type === 'n8n-nodes-sage-erp.sageErp') as unknown as {
+				id: string;
+				name: string;
+			};
 			await page.goto(`${main.baseUrl}/workflow/${crm.id}/${node.id}`);
 			const ndv = page.locator('[data-test-id="ndv"]');
 			const opened = await ndv
@@ -90,7 +127,12 @@ describeE2e('the package in `n8n start`', () => {
 				.catch(() => false);
 			if (!opened) {
 				// Older routes: open the panel by double-clicking the node on the canvas.
-				await page.locator(`[data-test-id="canvas-node"][data-node-name="${node.name}"], [data-name="${node.name}"]`).first().dblclick();
+				await page
+					.locator(
+						`[data-test-id="canvas-node"][data-node-name="${node.name}"], [data-name="${node.name}"]`,
+					)
+					.first()
+					.dblclick();
 			}
 			await ndv.waitFor({ state: 'visible' });
 			// The panel shows the node's own parameters, not n8n's "Install this node to use it".

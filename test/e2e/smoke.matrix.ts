@@ -36,46 +36,59 @@ const BURST = 20;
 const PREFIX = 'E2E-SMOKE';
 
 /** What n8n 1.x lacks, as the reason a test is skipped there (true: this version has it). */
-const SSRF_PROTECTION: true | string = N8N_MAJOR >= 2 ? true : 'n8n 1.x has no SSRF protection (N8N_SSRF_PROTECTION_ENABLED arrived with 2.x)';
+const SSRF_PROTECTION: true | string =
+	N8N_MAJOR >= 2
+		? true
+		: 'n8n 1.x has no SSRF protection (N8N_SSRF_PROTECTION_ENABLED arrived with 2.x)';
 
-describeE2e(`smoke on n8n ${N8N_VERSION}: the examples and the HTTP Request node (n8n execute)`, () => {
-	let suite: Suite;
+describeE2e(
+	`smoke on n8n ${N8N_VERSION}: the examples and the HTTP Request node (n8n execute)`,
+	() => {
+		let suite: Suite;
 
-	beforeAll(async () => {
-		suite = await openSuite('smoke-execute');
-		await importExamplesAndHttpRequest(suite);
-	}, PROVISION_TIMEOUT);
+		beforeAll(async () => {
+			suite = await openSuite('smoke-execute');
+			await importExamplesAndHttpRequest(suite);
+		}, PROVISION_TIMEOUT);
 
-	afterAll(async () => {
-		await suite?.close();
-	}, 60000);
+		afterAll(async () => {
+			await suite?.close();
+		}, 60000);
 
-	test('"export customers changed since yesterday" returns every customer changed since yesterday, newest first', async () => {
-		await checkCustomersChanged(suite);
-	}, 120000);
+		test('"export customers changed since yesterday" returns every customer changed since yesterday, newest first', async () => {
+			await checkCustomersChanged(suite);
+		}, 120000);
 
-	test('"raw GraphQL query with pagination" follows every page and outputs one item per customer', async () => {
-		await checkGraphqlPagination(suite);
-	}, 120000);
+		test('"raw GraphQL query with pagination" follows every page and outputs one item per customer', async () => {
+			await checkGraphqlPagination(suite);
+		}, 120000);
 
-	test("n8n's HTTP Request node calls the GraphQL URL with the sageErpApi credential", async () => {
-		await checkHttpRequestNode(suite);
-	}, 120000);
+		test("n8n's HTTP Request node calls the GraphQL URL with the sageErpApi credential", async () => {
+			await checkHttpRequestNode(suite);
+		}, 120000);
 
-	testOnVersion(
-		'with SSRF protection on, loopback is refused to the HTTP Request node until 127.0.0.0/8 is allowed; then the HTTP Request node and the Sage ERP node work',
-		SSRF_PROTECTION,
-		async () => {
-			// The refusal proves the setting is live, so that the passes after it mean something.
-			const blocked = await execute(suite, HTTP_WORKFLOW_ID, { N8N_SSRF_PROTECTION_ENABLED: 'true' });
-			expect(() => n8nLib.outputItems(blocked.run, 'Call Sage GraphQL')).toThrow(/Server-Side Request Forgery|restricted IP/);
-			const allowed = { N8N_SSRF_PROTECTION_ENABLED: 'true', N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.0/8' };
-			await checkHttpRequestNode(suite, allowed);
-			await checkCustomersChanged(suite, allowed);
-		},
-		180000,
-	);
-});
+		testOnVersion(
+			'with SSRF protection on, loopback is refused to the HTTP Request node until 127.0.0.0/8 is allowed; then the HTTP Request node and the Sage ERP node work',
+			SSRF_PROTECTION,
+			async () => {
+				// The refusal proves the setting is live, so that the passes after it mean something.
+				const blocked = await execute(suite, HTTP_WORKFLOW_ID, {
+					N8N_SSRF_PROTECTION_ENABLED: 'true',
+				});
+				expect(() => n8nLib.outputItems(blocked.run, 'Call Sage GraphQL')).toThrow(
+					/Server-Side Request Forgery|restricted IP/,
+				);
+				const allowed = {
+					N8N_SSRF_PROTECTION_ENABLED: 'true',
+					N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.0/8',
+				};
+				await checkHttpRequestNode(suite, allowed);
+				await checkCustomersChanged(suite, allowed);
+			},
+			180000,
+		);
+	},
+);
 
 describeE2e(`smoke on n8n ${N8N_VERSION}: the package in \`n8n start\``, () => {
 	let suite: Suite;

@@ -30,7 +30,8 @@ export async function raceTimer<T>(work: Promise<T>, ms: number): Promise<Outcom
 /** The value of `work`, which must settle before a timer of `ms` started now; else the test fails. */
 export async function settlesBefore<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
 	const outcome = await raceTimer(work, ms);
-	if (!outcome.settled) throw new Error(`${what}: still going when a ${ms} ms timer started with it fired`);
+	if (!outcome.settled)
+		throw new Error(`${what}: still going when a ${ms} ms timer started with it fired`);
 	if ('error' in outcome && outcome.error !== undefined) throw outcome.error;
 	return outcome.value as T;
 }
@@ -38,6 +39,7 @@ export async function settlesBefore<T>(work: Promise<T>, ms: number, what: strin
 /** The value of `work`, which must still be going when a timer of `ms` started now fires; else the test fails. */
 export async function settlesAfter<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
 	const outcome = await raceTimer(work, ms);
-	if (outcome.settled) throw new Error(`${what}: it ended before a ${ms} ms timer started with it fired`);
+	if (outcome.settled)
+		throw new Error(`${what}: it ended before a ${ms} ms timer started with it fired`);
 	return await work;
 }

@@ -40,16 +40,31 @@ export function undiciPort(dispatcher?: Dispatcher): SendPort {
 			throw new PortFailure('no answer', { code: failureCode(error) ?? 'UNKNOWN', cause: error });
 		}
 		try {
-			if (req.binary) return { status: answer.statusCode, headers: answer.headers, body: '', bytes: new Uint8Array(await answer.body.arrayBuffer()) };
+			if (req.binary)
+				return {
+					status: answer.statusCode,
+					headers: answer.headers,
+					body: '',
+					bytes: new Uint8Array(await answer.body.arrayBuffer()),
+				};
 			return { status: answer.statusCode, headers: answer.headers, body: await answer.body.text() };
 		} catch (error) {
-			throw new PortFailure('answer lost midway', { code: failureCode(error) ?? 'UNKNOWN', answerStarted: true, cause: error });
+			throw new PortFailure('answer lost midway', {
+				code: failureCode(error) ?? 'UNKNOWN',
+				answerStarted: true,
+				cause: error,
+			});
 		}
 	};
 }
 
 /** Fast backoff, so that retry tests take milliseconds. */
-export const FAST_RETRIES: RetryPolicy = { maxAttempts: 6, maxRetryAfterMs: 30_000, baseBackoffMs: 5, maxBackoffMs: 40 };
+export const FAST_RETRIES: RetryPolicy = {
+	maxAttempts: 6,
+	maxRetryAfterMs: 30_000,
+	baseBackoffMs: 5,
+	maxBackoffMs: 40,
+};
 
 /** The transport tests use: undici, with fast retries unless told otherwise. */
 export function testTransport(retry: RetryPolicy = FAST_RETRIES): Transport {

@@ -3,7 +3,12 @@
  * tool use, icon, codex), and the Record Type list searched from the tenant's schema.
  */
 import { LoadOptionsContext } from 'n8n-core';
-import type { INode, INodeProperties, INodeType, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
+import type {
+	INode,
+	INodeProperties,
+	INodeType,
+	IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
 import { withIsolate } from '../helpers/engine/compat';
@@ -22,11 +27,20 @@ function shownFor(name: string): string[] {
 	const all = description().properties;
 	const operations = (property: INodeProperties) => {
 		const show = property.displayOptions?.show ?? {};
-		return (show.resource as string[]).flatMap((resource) => (show.operation as string[]).map((operation) => `${resource}:${operation}`));
+		return (show.resource as string[]).flatMap((resource) =>
+			(show.operation as string[]).map((operation) => `${resource}:${operation}`),
+		);
 	};
 	const [parent, child] = name.split('.');
 	return all
-		.filter((property) => property.name === parent && (!child || (property.options as INodeProperties[] | undefined)?.some((option) => option.name === child)))
+		.filter(
+			(property) =>
+				property.name === parent &&
+				(!child ||
+					(property.options as INodeProperties[] | undefined)?.some(
+						(option) => option.name === child,
+					)),
+		)
 		.flatMap(operations)
 		.sort();
 }
@@ -38,17 +52,41 @@ test('the node loads as sageErp with the contract’s resources, operations and 
 	expect(node.credentials).toEqual([{ name: 'sageErpApi', required: true }]);
 	expect(node.subtitle).toContain('$parameter["operation"]');
 	const resource = node.properties.find((property) => property.name === 'resource');
-	expect(resource?.options?.map((option) => (option as { value: string }).value)).toEqual(['record', 'graphql', 'asyncOperation']);
+	expect(resource?.options?.map((option) => (option as { value: string }).value)).toEqual([
+		'record',
+		'graphql',
+		'asyncOperation',
+	]);
 
-	const record = ['record:aggregate', 'record:create', 'record:delete', 'record:get', 'record:getMany', 'record:update', 'record:updateMany', 'record:upsert'];
+	const record = [
+		'record:aggregate',
+		'record:create',
+		'record:delete',
+		'record:get',
+		'record:getMany',
+		'record:update',
+		'record:updateMany',
+		'record:upsert',
+	];
 	expect(shownFor('recordType')).toEqual(record);
 	expect(shownFor('id')).toEqual(['record:delete', 'record:get', 'record:update']);
-	expect(shownFor('fields')).toEqual(['record:create', 'record:get', 'record:getMany', 'record:update', 'record:upsert']);
+	expect(shownFor('fields')).toEqual([
+		'record:create',
+		'record:get',
+		'record:getMany',
+		'record:update',
+		'record:upsert',
+	]);
 	expect(shownFor('filter')).toEqual(['record:aggregate', 'record:getMany', 'record:updateMany']);
 	expect(shownFor('orderBy')).toEqual(['record:getMany']);
 	expect(shownFor('returnAll')).toEqual(['graphql:query', 'record:getMany']);
 	expect(shownFor('limit')).toEqual(['graphql:query', 'record:getMany']);
-	expect(shownFor('data')).toEqual(['record:create', 'record:update', 'record:updateMany', 'record:upsert']);
+	expect(shownFor('data')).toEqual([
+		'record:create',
+		'record:update',
+		'record:updateMany',
+		'record:upsert',
+	]);
 	expect(shownFor('matchOn')).toEqual(['record:upsert']);
 	expect(shownFor('groupBy')).toEqual(['record:aggregate']);
 	expect(shownFor('values')).toEqual(['record:aggregate']);
@@ -60,12 +98,31 @@ test('the node loads as sageErp with the contract’s resources, operations and 
 	expect(shownFor('operationName')).toEqual(['graphql:mutation', 'graphql:query']);
 	expect(shownFor('output')).toEqual(['graphql:mutation', 'graphql:query']);
 	expect(shownFor('splitPath')).toEqual(['graphql:mutation', 'graphql:query']);
-	expect(shownFor('options.pageSize')).toEqual(['graphql:query', 'record:aggregate', 'record:getMany']);
-	expect(shownFor('options.batchSize')).toEqual(['graphql:mutation', 'record:create', 'record:delete', 'record:update', 'record:upsert']);
-	expect(shownFor('options.timeout')).toEqual([...record, 'asyncOperation:startAndWait', 'graphql:mutation', 'graphql:query'].sort());
-	expect(shownFor('options.customDataAsText')).toEqual(['record:create', 'record:get', 'record:getMany', 'record:update', 'record:upsert']);
+	expect(shownFor('options.pageSize')).toEqual([
+		'graphql:query',
+		'record:aggregate',
+		'record:getMany',
+	]);
+	expect(shownFor('options.batchSize')).toEqual([
+		'graphql:mutation',
+		'record:create',
+		'record:delete',
+		'record:update',
+		'record:upsert',
+	]);
+	expect(shownFor('options.timeout')).toEqual(
+		[...record, 'asyncOperation:startAndWait', 'graphql:mutation', 'graphql:query'].sort(),
+	);
+	expect(shownFor('options.customDataAsText')).toEqual([
+		'record:create',
+		'record:get',
+		'record:getMany',
+		'record:update',
+		'record:upsert',
+	]);
 	expect(shownFor('options.decimalsAsText')).toEqual(['record:aggregate']);
-	for (const option of ['downloadFile', 'pollInterval', 'binaryPropertyName', 'timeLimit']) expect(shownFor(`options.${option}`)).toEqual(['asyncOperation:startAndWait']);
+	for (const option of ['downloadFile', 'pollInterval', 'binaryPropertyName', 'timeLimit'])
+		expect(shownFor(`options.${option}`)).toEqual(['asyncOperation:startAndWait']);
 	expect(node.properties.find((property) => property.name === 'limit')?.default).toBe(50);
 
 	const recordTypeParameter = node.properties.find((property) => property.name === 'recordType');
@@ -76,11 +133,14 @@ test('the node loads as sageErp with the contract’s resources, operations and 
 	]);
 });
 
-test('a new node picks its Record Type From List (n8n\'s guideline for a resource locator), in the node and the trigger', () => {
+test("a new node picks its Record Type From List (n8n's guideline for a resource locator), in the node and the trigger", () => {
 	for (const type of [SAGE_NODE, `${SAGE_NODE}Trigger`]) {
 		const node = env.pkg.nodeDescriptions.find((candidate) => candidate.name === type);
 		const recordTypes = node?.properties.filter((property) => property.name === 'recordType') ?? [];
-		expect({ type, defaults: recordTypes.map((property) => property.default) }).toEqual({ type, defaults: recordTypes.map(() => ({ mode: 'list', value: '' })) });
+		expect({ type, defaults: recordTypes.map((property) => property.default) }).toEqual({
+			type,
+			defaults: recordTypes.map(() => ({ mode: 'list', value: '' })),
+		});
 		expect(recordTypes.length).toBeGreaterThan(0);
 		expect(recordTypes.every((property) => property.modes?.[0]?.name === 'list')).toBe(true);
 	}
@@ -102,11 +162,19 @@ test('the Record Type list comes from the schema, filtered by what the user type
 		parameters: { resource: 'record', operation: 'getMany' },
 		credentials: { sageErpApi: { id: 'sage-cred-1', name: 'Sage ERP account' } },
 	};
-	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: env.pkg.nodeTypes });
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: env.pkg.nodeTypes,
+	});
 	// The harness offers no list search yet; the context is built from its own additional data.
-	const additionalData = (env.engine as unknown as { additionalData(o: object): IWorkflowExecuteAdditionalData }).additionalData({});
+	const additionalData = (
+		env.engine as unknown as { additionalData(o: object): IWorkflowExecuteAdditionalData }
+	).additionalData({});
 	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.recordType');
-	const search = (env.pkg.getNodeType(SAGE_NODE) as INodeType).methods?.listSearch?.searchRecordTypes;
+	const search = (env.pkg.getNodeType(SAGE_NODE) as INodeType).methods?.listSearch
+		?.searchRecordTypes;
 	if (!search) throw new Error('searchRecordTypes is missing');
 
 	env.sim.clearGraphqlLog();
@@ -140,18 +208,42 @@ test('the Asynchronous Operation list comes from the schema: operations with sta
 		parameters: { resource: 'asyncOperation', operation: 'startAndWait' },
 		credentials: { sageErpApi: { id: 'sage-cred-1', name: 'Sage ERP account' } },
 	};
-	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: env.pkg.nodeTypes });
-	const additionalData = (env.engine as unknown as { additionalData(o: object): IWorkflowExecuteAdditionalData }).additionalData({});
-	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.asyncOperation');
-	const search = (env.pkg.getNodeType(SAGE_NODE) as INodeType).methods?.listSearch?.searchAsyncOperations;
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: env.pkg.nodeTypes,
+	});
+	const additionalData = (
+		env.engine as unknown as { additionalData(o: object): IWorkflowExecuteAdditionalData }
+	).additionalData({});
+	const context = new LoadOptionsContext(
+		workflow,
+		node,
+		additionalData,
+		'parameters.asyncOperation',
+	);
+	const search = (env.pkg.getNodeType(SAGE_NODE) as INodeType).methods?.listSearch
+		?.searchAsyncOperations;
 	if (!search) throw new Error('searchAsyncOperations is missing');
-	expect((await search.call(context)).results).toEqual([{ name: 'xtremReporting.report.generateReportPdf', value: 'xtremReporting.report.generateReportPdf' }]);
+	expect((await search.call(context)).results).toEqual([
+		{
+			name: 'xtremReporting.report.generateReportPdf',
+			value: 'xtremReporting.report.generateReportPdf',
+		},
+	]);
 	expect((await search.call(context, 'invoice')).results).toEqual([]);
 });
 
 test('the Record operations are listed alphabetically, upsert as "Create or Update"', () => {
-	const operation = description().properties.find((property) => property.name === 'operation' && property.displayOptions?.show?.resource?.[0] === 'record');
-	const names = (operation?.options as Array<{ name: string; value: string }>).map((option) => [option.name, option.value]);
+	const operation = description().properties.find(
+		(property) =>
+			property.name === 'operation' && property.displayOptions?.show?.resource?.[0] === 'record',
+	);
+	const names = (operation?.options as Array<{ name: string; value: string }>).map((option) => [
+		option.name,
+		option.value,
+	]);
 	expect(names).toEqual([
 		['Aggregate', 'aggregate'],
 		['Create', 'create'],
@@ -167,17 +259,47 @@ test('the Record operations are listed alphabetically, upsert as "Create or Upda
 test('the subtitle shows the operation and the record type', async () => {
 	const subtitle = String(description().subtitle);
 	const show = async (parameters: INode['parameters']) => {
-		const node: INode = { id: 'subtitle', name: 'Sage', type: SAGE_NODE, typeVersion: 1, position: [0, 0], parameters };
-		const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: env.pkg.nodeTypes });
-		return await withIsolate(workflow, async () => workflow.expression.getSimpleParameterValue(node, subtitle, 'internal', {}));
+		const node: INode = {
+			id: 'subtitle',
+			name: 'Sage',
+			type: SAGE_NODE,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters,
+		};
+		const workflow = new Workflow({
+			nodes: [node],
+			connections: {},
+			active: false,
+			nodeTypes: env.pkg.nodeTypes,
+		});
+		return await withIsolate(workflow, async () =>
+			workflow.expression.getSimpleParameterValue(node, subtitle, 'internal', {}),
+		);
 	};
-	expect(await show({ resource: 'record', operation: 'getMany', recordType: { __rl: true, mode: 'list', value: 'xtremMasterData.customer' } })).toBe(
-		'Get Many: xtremMasterData.customer',
-	);
-	expect(await show({ resource: 'record', operation: 'delete', recordType: 'xtremSales.salesOrder' })).toBe('Delete: xtremSales.salesOrder');
+	expect(
+		await show({
+			resource: 'record',
+			operation: 'getMany',
+			recordType: { __rl: true, mode: 'list', value: 'xtremMasterData.customer' },
+		}),
+	).toBe('Get Many: xtremMasterData.customer');
+	expect(
+		await show({ resource: 'record', operation: 'delete', recordType: 'xtremSales.salesOrder' }),
+	).toBe('Delete: xtremSales.salesOrder');
 	expect(await show({ resource: 'graphql', operation: 'mutation' })).toBe('GraphQL Mutation');
-	expect(await show({ resource: 'record', operation: 'upsert', recordType: 'xtremMasterData.customer' })).toBe('Create or Update: xtremMasterData.customer');
-	expect(await show({ resource: 'asyncOperation', operation: 'startAndWait', asyncOperation: { __rl: true, mode: 'list', value: 'xtremReporting.report.generateReportPdf' } })).toBe(
-		'Start and Wait: xtremReporting.report.generateReportPdf',
-	);
+	expect(
+		await show({ resource: 'record', operation: 'upsert', recordType: 'xtremMasterData.customer' }),
+	).toBe('Create or Update: xtremMasterData.customer');
+	expect(
+		await show({
+			resource: 'asyncOperation',
+			operation: 'startAndWait',
+			asyncOperation: {
+				__rl: true,
+				mode: 'list',
+				value: 'xtremReporting.report.generateReportPdf',
+			},
+		}),
+	).toBe('Start and Wait: xtremReporting.report.generateReportPdf');
 });

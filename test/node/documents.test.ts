@@ -60,7 +60,9 @@ describe('record types are found by the schema’s shape', () => {
 
 	test('an unknown record type is refused, suggesting the right package', () => {
 		const error = failure(() => requireRecordType(schema, 'xtremSales.kunde'));
-		expect(error.message).toBe('The record type "xtremSales.kunde" does not exist in this Sage tenant.');
+		expect(error.message).toBe(
+			'The record type "xtremSales.kunde" does not exist in this Sage tenant.',
+		);
 		expect(error.hint).toContain('Did you mean verkauf.kunde?');
 	});
 
@@ -92,22 +94,30 @@ describe('record documents', () => {
 
 	test('an unknown field fails before sending, naming it', () => {
 		const error = failure(() => buildQueryDocument(schema, info, '_id nmae'));
-		expect(error.message).toBe('Fields: Cannot query field "nmae" on type "Kunde". Did you mean "name"?');
+		expect(error.message).toBe(
+			'Fields: Cannot query field "nmae" on type "Kunde". Did you mean "name"?',
+		);
 		expect(error.parameter).toBe('Fields');
 	});
 
 	test('a reference without sub-fields fails, saying what to write', () => {
-		expect(failure(() => buildQueryDocument(schema, info, 'land')).message).toContain('Field "land" of type "Land" must have a selection of subfields');
+		expect(failure(() => buildQueryDocument(schema, info, 'land')).message).toContain(
+			'Field "land" of type "Land" must have a selection of subfields',
+		);
 	});
 
 	test('a syntax error in Fields names the user’s line and column', () => {
 		const error = failure(() => recordSelection(info, '_id\nname {'));
-		expect(error.message).toBe('Fields has a GraphQL syntax error at line 2, column 7: Expected Name, found the end of the text.');
+		expect(error.message).toBe(
+			'Fields has a GraphQL syntax error at line 2, column 7: Expected Name, found the end of the text.',
+		);
 		expect(error.location).toEqual({ line: 2, column: 7 });
 	});
 
 	test('Fields cannot smuggle in a second operation', () => {
-		expect(failure(() => recordSelection(info, '_id } mutation { x')).message).toBe('Fields must be a list of fields, not a GraphQL document.');
+		expect(failure(() => recordSelection(info, '_id } mutation { x')).message).toBe(
+			'Fields must be a list of fields, not a GraphQL document.',
+		);
 	});
 
 	test('read takes the id as a variable of the argument’s type', () => {
@@ -130,17 +140,29 @@ describe('record documents', () => {
 
 describe('user documents', () => {
 	test('a syntax error names line and column', () => {
-		const error = failure(() => checkOperationDocument('query {\n  verkauf {\n    kunde(\n}', 'query', undefined, 'Query'));
-		expect(error.message).toBe('Query has a GraphQL syntax error at line 4, column 1: Expected Name, found "}".');
+		const error = failure(() =>
+			checkOperationDocument('query {\n  verkauf {\n    kunde(\n}', 'query', undefined, 'Query'),
+		);
+		expect(error.message).toBe(
+			'Query has a GraphQL syntax error at line 4, column 1: Expected Name, found "}".',
+		);
 	});
 
 	test('a mutation is refused under Query, and a query under Mutation', () => {
-		expect(failure(() => checkOperationDocument('mutation M { verkauf { kunde { delete(_id: "1") } } }', 'query', undefined, 'Query')).message).toBe(
-			'"M" is a mutation, but this is the Query operation; nothing was sent.',
-		);
-		expect(failure(() => checkOperationDocument('{ version }', 'mutation', undefined, 'Mutation')).message).toBe(
-			'The document is a query, but this is the Mutation operation; nothing was sent.',
-		);
+		expect(
+			failure(() =>
+				checkOperationDocument(
+					'mutation M { verkauf { kunde { delete(_id: "1") } } }',
+					'query',
+					undefined,
+					'Query',
+				),
+			).message,
+		).toBe('"M" is a mutation, but this is the Query operation; nothing was sent.');
+		expect(
+			failure(() => checkOperationDocument('{ version }', 'mutation', undefined, 'Mutation'))
+				.message,
+		).toBe('The document is a query, but this is the Mutation operation; nothing was sent.');
 	});
 
 	test('with several operations, Operation Name selects one', () => {
@@ -169,8 +191,15 @@ describe('user documents', () => {
 			hasNextPageKey: 'more',
 			declaresFirst: true,
 		});
-		const noAfter = checkOperationDocument('{ verkauf { kunde { query { pageInfo { endCursor hasNextPage } } } } }', 'query', undefined, 'Query');
-		expect(findCursorConnection(noAfter)).toEqual({ reason: 'the document declares no $after variable' });
+		const noAfter = checkOperationDocument(
+			'{ verkauf { kunde { query { pageInfo { endCursor hasNextPage } } } } }',
+			'query',
+			undefined,
+			'Query',
+		);
+		expect(findCursorConnection(noAfter)).toEqual({
+			reason: 'the document declares no $after variable',
+		});
 	});
 
 	test('merged mutations rename variables and fragments per member and alias their top-level fields', () => {
@@ -187,11 +216,11 @@ describe('user documents', () => {
 		expect(merged?.variables).toEqual({ v0_data: { name: 'a' }, v1_data: { name: 'b' } });
 		expect(merged?.prefixes).toEqual(['b0_', 'b1_']);
 		const document = parse(merged?.text ?? '');
-		expect(document.definitions.map((definition) => ('name' in definition ? definition.name?.value : ''))).toEqual([
-			'SageErpMutationBatch',
-			'f0_F',
-			'f1_F',
-		]);
+		expect(
+			document.definitions.map((definition) =>
+				'name' in definition ? definition.name?.value : '',
+			),
+		).toEqual(['SageErpMutationBatch', 'f0_F', 'f1_F']);
 		expect(merged?.text).toContain('b1_verkauf: verkauf {');
 		expect(merged?.text).toContain('create(data: $v1_data)');
 	});
@@ -207,10 +236,13 @@ describe('followCursor', () => {
 	async function collect(limit?: number) {
 		const requests: Array<{ first: number; after?: string }> = [];
 		const seen: number[] = [];
-		for await (const page of followCursor<number>(async (request) => {
-			requests.push(request);
-			return pages[requests.length - 1];
-		}, { pageSize: 3, limit })) {
+		for await (const page of followCursor<number>(
+			async (request) => {
+				requests.push(request);
+				return pages[requests.length - 1];
+			},
+			{ pageSize: 3, limit },
+		)) {
 			seen.push(...page.nodes);
 		}
 		return { requests, seen };
@@ -239,11 +271,18 @@ describe('followCursor', () => {
 		const same = async () => ({ nodes: [1], endCursor: 'x', hasNextPage: true });
 		await expect(async () => {
 			for await (const page of followCursor<number>(same, { pageSize: 1 })) void page;
-		}).rejects.toThrow('Sage reported more pages but returned the same page again; the paging was stopped.');
+		}).rejects.toThrow(
+			'Sage reported more pages but returned the same page again; the paging was stopped.',
+		);
 	});
 
 	test('connectionPage reads nodes and page info under the given keys', () => {
-		expect(connectionPage({ info: { endCursor: 'c', more: true }, edges: [{ node: { a: 1 } }] }, { pageInfo: 'info', hasNextPage: 'more' })).toEqual({
+		expect(
+			connectionPage(
+				{ info: { endCursor: 'c', more: true }, edges: [{ node: { a: 1 } }] },
+				{ pageInfo: 'info', hasNextPage: 'more' },
+			),
+		).toEqual({
 			nodes: [{ a: 1 }],
 			endCursor: 'c',
 			hasNextPage: true,

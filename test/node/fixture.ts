@@ -1,8 +1,19 @@
 import path from 'node:path';
 
-import type { IDataObject, INodeExecutionData, INodeParameters, IWorkflowSettings } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeParameters,
+	IWorkflowSettings,
+} from 'n8n-workflow';
 
-import { TestEngine, loadPackage, type LoadedPackage, type NodeSpec, type RunResult } from '../helpers/engine';
+import {
+	TestEngine,
+	loadPackage,
+	type LoadedPackage,
+	type NodeSpec,
+	type RunResult,
+} from '../helpers/engine';
 import { secretGuard } from '../setup/secret-guard';
 import { startSimulator, type GraphqlLogEntry, type Simulator } from '../simulator';
 
@@ -55,10 +66,19 @@ export interface RunOptions {
 }
 
 /** Runs the Sage ERP node once with these parameters; outputs and errors go to the secret guard. */
-export async function runNode(env: NodeEnv, parameters: INodeParameters, options: RunOptions = {}): Promise<RunResult> {
+export async function runNode(
+	env: NodeEnv,
+	parameters: INodeParameters,
+	options: RunOptions = {},
+): Promise<RunResult> {
 	const node: NodeSpec = { name: NODE_NAME, type: SAGE_NODE, parameters };
 	if (options.continueOnFail) node.onError = 'continueRegularOutput';
-	const result = await env.engine.run({ nodes: [node], input: options.input, settings: options.settings, signal: options.signal });
+	const result = await env.engine.run({
+		nodes: [node],
+		input: options.input,
+		settings: options.settings,
+		signal: options.signal,
+	});
 	const guard = secretGuard();
 	const task = result.runData[NODE_NAME]?.[0];
 	guard.observe(task?.data ?? null, 'node output');
@@ -71,7 +91,8 @@ export async function runNode(env: NodeEnv, parameters: INodeParameters, options
 /** The node's output items; fails the test with the node's error when it has none. */
 export function outputOf(result: RunResult): INodeExecutionData[] {
 	const error = result.nodeError(NODE_NAME);
-	if (error && !result.runData[NODE_NAME]?.[0]?.data) throw new Error(`The node failed: ${error.message}\n${String(error.description ?? '')}`);
+	if (error && !result.runData[NODE_NAME]?.[0]?.data)
+		throw new Error(`The node failed: ${error.message}\n${String(error.description ?? '')}`);
 	return result.items(NODE_NAME);
 }
 
@@ -88,9 +109,13 @@ export function recordType(value: string): INodeParameters['recordType'] {
 }
 
 export const isIntrospection = (entry: GraphqlLogEntry): boolean =>
-	entry.operationName === 'IntrospectionQuery' || (typeof entry.query === 'string' && entry.query.includes('__schema'));
+	entry.operationName === 'IntrospectionQuery' ||
+	(typeof entry.query === 'string' && entry.query.includes('__schema'));
 
 /** The GraphQL requests since `from` that were not the schema request. */
 export function dataRequests(env: NodeEnv, from = 0): GraphqlLogEntry[] {
-	return env.sim.graphqlLog().slice(from).filter((entry) => !isIntrospection(entry));
+	return env.sim
+		.graphqlLog()
+		.slice(from)
+		.filter((entry) => !isIntrospection(entry));
 }

@@ -10,7 +10,13 @@ import { startForwardProxy } from '../helpers/forward-proxy';
 import { outputOf, recordType, runNode, useNodeEnv } from './fixture';
 
 const env = useNodeEnv({ seed: { customers: 20 } });
-const get = { resource: 'record', operation: 'get', recordType: recordType('xtremMasterData.customer'), id: '1', fields: '_id name' };
+const get = {
+	resource: 'record',
+	operation: 'get',
+	recordType: recordType('xtremMasterData.customer'),
+	id: '1',
+	fields: '_id name',
+};
 
 /**
  * Polls `condition` every 10 ms, at most `withinMs / 10` times: a count of polls, not a
@@ -18,7 +24,8 @@ const get = { resource: 'record', operation: 'get', recordType: recordType('xtre
  */
 async function until(condition: () => boolean, withinMs: number, what: string): Promise<void> {
 	for (let polls = Math.ceil(withinMs / 10); !condition(); polls--) {
-		if (polls === 0) throw new Error(`Polled ${Math.ceil(withinMs / 10)} times (every 10 ms) for ${what}`);
+		if (polls === 0)
+			throw new Error(`Polled ${Math.ceil(withinMs / 10)} times (every 10 ms) for ${what}`);
 		await new Promise((resolve) => setTimeout(resolve, 10));
 	}
 }
@@ -42,7 +49,6 @@ describe('a token exchange shared by two executions', () => {
 		}
 	});
 });
-
 
 describe('proxies set in the environment of n8n', () => {
 	const names = ['HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'] as const;

@@ -1,7 +1,16 @@
 /**
  * Record Get and Get Many through the real n8n engine against the simulator.
  */
-import { NODE_NAME, dataRequests, errorOf, isIntrospection, outputOf, recordType, runNode, useNodeEnv } from './fixture';
+import {
+	NODE_NAME,
+	dataRequests,
+	errorOf,
+	isIntrospection,
+	outputOf,
+	recordType,
+	runNode,
+	useNodeEnv,
+} from './fixture';
 
 const env = useNodeEnv({ seed: { customers: 120 } });
 const CUSTOMER = recordType('xtremMasterData.customer');
@@ -13,7 +22,11 @@ test('the schema is fetched once for many items and many runs', async () => {
 	const input = [{}, {}, {}];
 	await runNode(env, { ...getMany, limit: 2 }, { input });
 	await runNode(env, { ...get, id: '#FR001' }, { input });
-	await runNode(env, { ...getMany, recordType: recordType('xtremMasterData.item'), limit: 1, fields: '_id' }, { input });
+	await runNode(
+		env,
+		{ ...getMany, recordType: recordType('xtremMasterData.item'), limit: 1, fields: '_id' },
+		{ input },
+	);
 	const log = env.sim.graphqlLog();
 	expect(log.filter(isIntrospection)).toHaveLength(1);
 	expect(log.filter((entry) => !isIntrospection(entry))).toHaveLength(9);
@@ -44,12 +57,27 @@ describe('Get Many', () => {
 	test('filter, orderBy, first and after travel as variables; the document never changes', async () => {
 		const from = env.sim.graphqlLog().length;
 		const filter = "{isActive:true, name:{_regex:'^[A-M]'}}";
-		const items = outputOf(await runNode(env, { ...getMany, returnAll: true, filter, orderBy: '{name:+1, _id:+1}', fields: '_id name', options: { pageSize: 10 } }));
+		const items = outputOf(
+			await runNode(env, {
+				...getMany,
+				returnAll: true,
+				filter,
+				orderBy: '{name:+1, _id:+1}',
+				fields: '_id name',
+				options: { pageSize: 10 },
+			}),
+		);
 		const expected = env.sim
 			.store()
 			.list('xtremMasterData.customer')
 			.filter((record) => record.isActive === true && /^[A-M]/.test(String(record.name)))
-			.sort((a, b) => (String(a.name) < String(b.name) ? -1 : String(a.name) > String(b.name) ? 1 : Number(a._id) - Number(b._id)));
+			.sort((a, b) =>
+				String(a.name) < String(b.name)
+					? -1
+					: String(a.name) > String(b.name)
+						? 1
+						: Number(a._id) - Number(b._id),
+			);
 		expect(items.map((item) => item.json._id)).toEqual(expected.map((record) => record._id));
 
 		const requests = dataRequests(env, from);
@@ -58,58 +86,105 @@ describe('Get Many', () => {
 		expect(requests[0].query).not.toContain('isActive');
 		expect(requests[0].query).not.toContain('name:+1');
 		expect(requests[0].variables).toEqual({ filter, orderBy: '{name:+1, _id:+1}', first: 10 });
-		const cursors = requests.slice(1).map((request) => (request.variables as { after: string }).after);
-		expect(cursors.every((cursor) => typeof cursor === 'string' && cursor.includes('"'))).toBe(true);
+		const cursors = requests
+			.slice(1)
+			.map((request) => (request.variables as { after: string }).after);
+		expect(cursors.every((cursor) => typeof cursor === 'string' && cursor.includes('"'))).toBe(
+			true,
+		);
 	});
 
 	test('a filter given as a JSON object is sent as JSON text', async () => {
 		const from = env.sim.graphqlLog().length;
-		const items = outputOf(await runNode(env, { ...getMany, returnAll: true, filter: '={{ { "isActive": false } }}', fields: '_id isActive' }));
-		expect(items.length).toBe(env.sim.store().list('xtremMasterData.customer').filter((record) => record.isActive === false).length);
+		const items = outputOf(
+			await runNode(env, {
+				...getMany,
+				returnAll: true,
+				filter: '={{ { "isActive": false } }}',
+				fields: '_id isActive',
+			}),
+		);
+		expect(items.length).toBe(
+			env.sim
+				.store()
+				.list('xtremMasterData.customer')
+				.filter((record) => record.isActive === false).length,
+		);
 		expect(items.every((item) => item.json.isActive === false)).toBe(true);
-		expect(dataRequests(env, from)[0].variables).toEqual({ filter: '{"isActive":false}', first: 500 });
+		expect(dataRequests(env, from)[0].variables).toEqual({
+			filter: '{"isActive":false}',
+			first: 500,
+		});
 	});
 
 	test('Limit stops exactly, asking no more than min(limit, page size) per request', async () => {
 		const from = env.sim.graphqlLog().length;
-		const items = outputOf(await runNode(env, { ...getMany, limit: 7, fields: '_id', options: { pageSize: 5 } }));
+		const items = outputOf(
+			await runNode(env, { ...getMany, limit: 7, fields: '_id', options: { pageSize: 5 } }),
+		);
 		expect(items).toHaveLength(7);
-		expect(dataRequests(env, from).map((request) => (request.variables as { first: number }).first)).toEqual([5, 2]);
+		expect(
+			dataRequests(env, from).map((request) => (request.variables as { first: number }).first),
+		).toEqual([5, 2]);
 	});
 
 	test('Return All follows every cursor to the end', async () => {
-		const items = outputOf(await runNode(env, { ...getMany, returnAll: true, fields: '_id', options: { pageSize: 1000 } }));
+		const items = outputOf(
+			await runNode(env, {
+				...getMany,
+				returnAll: true,
+				fields: '_id',
+				options: { pageSize: 1000 },
+			}),
+		);
 		expect(items).toHaveLength(120);
 	});
 
 	test('a page size above Sage’s maximum fails before any request', async () => {
 		const before = env.sim.counters().graphqlRequests;
-		const error = errorOf(await runNode(env, { ...getMany, limit: 5, options: { pageSize: 1001 } }));
-		expect(error.message).toBe("Page Size 1001 is above Sage's maximum of 1000 rows per request [item 0]");
-		expect(error.description).toBe('Set Options > Page Size to 1000 or less; Return All still follows every page.');
+		const error = errorOf(
+			await runNode(env, { ...getMany, limit: 5, options: { pageSize: 1001 } }),
+		);
+		expect(error.message).toBe(
+			"Page Size 1001 is above Sage's maximum of 1000 rows per request [item 0]",
+		);
+		expect(error.description).toBe(
+			'Set Options > Page Size to 1000 or less; Return All still follows every page.',
+		);
 		expect(env.sim.counters().graphqlRequests).toBe(before);
 	});
 
 	test('an unknown record type fails early, naming it', async () => {
 		const from = env.sim.graphqlLog().length;
-		const error = errorOf(await runNode(env, { ...getMany, recordType: recordType('xtremMasterData.customers') }));
-		expect(error.message).toBe('The record type "xtremMasterData.customers" does not exist in this Sage tenant. [item 0]');
+		const error = errorOf(
+			await runNode(env, { ...getMany, recordType: recordType('xtremMasterData.customers') }),
+		);
+		expect(error.message).toBe(
+			'The record type "xtremMasterData.customers" does not exist in this Sage tenant. [item 0]',
+		);
 		expect(dataRequests(env, from)).toHaveLength(0);
 	});
 
 	test('an unknown field fails early, naming it', async () => {
 		const from = env.sim.graphqlLog().length;
 		const error = errorOf(await runNode(env, { ...getMany, fields: '_id nmae currency { id }' }));
-		expect(error.message).toBe('Fields: Cannot query field "nmae" on type "Customer". Did you mean "name"? [item 0]');
+		expect(error.message).toBe(
+			'Fields: Cannot query field "nmae" on type "Customer". Did you mean "name"? [item 0]',
+		);
 		expect(dataRequests(env, from)).toHaveLength(0);
 	});
 
 	test('a malformed filter is refused by Sage; its message and path become the error', async () => {
 		const error = errorOf(await runNode(env, { ...getMany, filter: '{isActive:tru}' }));
-		expect(error.message).toBe("Invalid filter: unexpected 'tru' at position 10 (at xtremMasterData.customer.query) [item 0]");
+		expect(error.message).toBe(
+			"Invalid filter: unexpected 'tru' at position 10 (at xtremMasterData.customer.query) [item 0]",
+		);
 		expect(error.name).toBe('NodeApiError');
 		expect((error.errorResponse as { errors: unknown[] }).errors).toEqual([
-			expect.objectContaining({ message: "Invalid filter: unexpected 'tru' at position 10", path: ['xtremMasterData', 'customer', 'query'] }),
+			expect.objectContaining({
+				message: "Invalid filter: unexpected 'tru' at position 10",
+				path: ['xtremMasterData', 'customer', 'query'],
+			}),
 		]);
 	});
 
@@ -117,7 +192,10 @@ describe('Get Many', () => {
 		const result = await runNode(
 			env,
 			{ ...getMany, limit: 2, fields: '_id', filter: '={{ $json.filter }}' },
-			{ continueOnFail: true, input: [{ filter: '{isActive:true}' }, { filter: '{oops' }, { filter: '' }] },
+			{
+				continueOnFail: true,
+				input: [{ filter: '{isActive:true}' }, { filter: '{oops' }, { filter: '' }],
+			},
 		);
 		const items = outputOf(result);
 		expect(items.map((item) => [item.pairedItem, item.json._id ?? 'error'])).toEqual([
@@ -127,12 +205,21 @@ describe('Get Many', () => {
 			[{ item: 2 }, '1'],
 			[{ item: 2 }, '2'],
 		]);
-		expect(items[2].json.error).toBe("Invalid filter: unexpected end of input at position 5 (at xtremMasterData.customer.query)");
+		expect(items[2].json.error).toBe(
+			'Invalid filter: unexpected end of input at position 5 (at xtremMasterData.customer.query)',
+		);
 		expect(items[2].json.data).toEqual({ xtremMasterData: { customer: null } });
 	});
 
 	test('a Record Type saved as a plain string works too', async () => {
-		const items = outputOf(await runNode(env, { ...getMany, recordType: 'xtremStructure.country', returnAll: true, fields: 'id' }));
+		const items = outputOf(
+			await runNode(env, {
+				...getMany,
+				recordType: 'xtremStructure.country',
+				returnAll: true,
+				fields: 'id',
+			}),
+		);
 		expect(items.map((item) => item.json.id)).toEqual(['FR', 'US', 'GB', 'DE', 'ES']);
 	});
 });
@@ -140,7 +227,11 @@ describe('Get Many', () => {
 describe('Get', () => {
 	test('reads by _id and by natural key', async () => {
 		const items = outputOf(
-			await runNode(env, { ...get, id: '={{ $json.id }}', fields: '_id id name currency { id }' }, { input: [{ id: '2' }, { id: '#FR001' }] }),
+			await runNode(
+				env,
+				{ ...get, id: '={{ $json.id }}', fields: '_id id name currency { id }' },
+				{ input: [{ id: '2' }, { id: '#FR001' }] },
+			),
 		);
 		expect(items.map((item) => [item.json._id, item.json.id, item.pairedItem])).toEqual([
 			['2', 'US001', { item: 0 }],
@@ -162,11 +253,25 @@ describe('Get', () => {
 	});
 
 	test('the failing item is the one named, with Continue On Fail the others still come', async () => {
-		const result = await runNode(env, { ...get, id: '={{ $json.id }}', fields: '_id' }, { continueOnFail: true, input: [{ id: '1' }, { id: '#NOPE' }, { id: '3' }] });
-		expect(outputOf(result).map((item) => item.json)).toEqual([{ _id: '1' }, { error: 'No xtremMasterData.customer record has the ID "#NOPE".' }, { _id: '3' }]);
-		const failing = await runNode(env, { ...get, id: '={{ $json.id }}', fields: '_id' }, { input: [{ id: '1' }, { id: '#NOPE' }] });
+		const result = await runNode(
+			env,
+			{ ...get, id: '={{ $json.id }}', fields: '_id' },
+			{ continueOnFail: true, input: [{ id: '1' }, { id: '#NOPE' }, { id: '3' }] },
+		);
+		expect(outputOf(result).map((item) => item.json)).toEqual([
+			{ _id: '1' },
+			{ error: 'No xtremMasterData.customer record has the ID "#NOPE".' },
+			{ _id: '3' },
+		]);
+		const failing = await runNode(
+			env,
+			{ ...get, id: '={{ $json.id }}', fields: '_id' },
+			{ input: [{ id: '1' }, { id: '#NOPE' }] },
+		);
 		expect(errorOf(failing).context).toMatchObject({ itemIndex: 1 });
-		expect(failing.runData[NODE_NAME]?.[0]?.error?.message).toBe('No xtremMasterData.customer record has the ID "#NOPE". [item 1]');
+		expect(failing.runData[NODE_NAME]?.[0]?.error?.message).toBe(
+			'No xtremMasterData.customer record has the ID "#NOPE". [item 1]',
+		);
 	});
 });
 
@@ -180,7 +285,9 @@ describe('Options > Timeout and cancellation', () => {
 		const error = errorOf(await runNode(env, { ...get, id: '1', options: { timeout: 200 } }));
 		// An order, not a duration: the node failed before the answer due at 1.5 s, which would
 		// have made it succeed.
-		expect(error.message).toBe('Sage gave no complete answer to the GraphQL query within 200 ms. [item 0]');
+		expect(error.message).toBe(
+			'Sage gave no complete answer to the GraphQL query within 200 ms. [item 0]',
+		);
 		expect(error.description).toBe('Raise Options > Timeout, or ask for fewer records per page.');
 	});
 
@@ -193,9 +300,11 @@ describe('Options > Timeout and cancellation', () => {
 		const stopWhenSent = setInterval(() => {
 			if (env.sim.counters().graphqlRequests > before) controller.abort();
 		}, 10);
-		const result = await runNode(env, { ...get, id: '={{ $json.id }}', fields: '_id' }, { signal: controller.signal, input: [{ id: '1' }, { id: '2' }] }).finally(() =>
-			clearInterval(stopWhenSent),
-		);
+		const result = await runNode(
+			env,
+			{ ...get, id: '={{ $json.id }}', fields: '_id' },
+			{ signal: controller.signal, input: [{ id: '1' }, { id: '2' }] },
+		).finally(() => clearInterval(stopWhenSent));
 		expect(result.error?.message).toMatch(/cancel/i);
 		// Were the signal ignored, the first answer would come at 1 s and the second item would be sent.
 		await new Promise((resolve) => setTimeout(resolve, 2000));

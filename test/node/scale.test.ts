@@ -10,9 +10,20 @@ const CUSTOMER = recordType('xtremMasterData.customer');
 
 test('Get Many with Return All gives exactly 25,000 items, in order', async () => {
 	const before = env.sim.counters().graphqlRequests;
-	const items = outputOf(await runNode(env, { resource: 'record', operation: 'getMany', recordType: CUSTOMER, returnAll: true, fields: '_id id' }));
+	const items = outputOf(
+		await runNode(env, {
+			resource: 'record',
+			operation: 'getMany',
+			recordType: CUSTOMER,
+			returnAll: true,
+			fields: '_id id',
+		}),
+	);
 	expect(items).toHaveLength(CUSTOMERS);
-	const expected = env.sim.store().list('xtremMasterData.customer').map((record) => record._id);
+	const expected = env.sim
+		.store()
+		.list('xtremMasterData.customer')
+		.map((record) => record._id);
 	expect(items.map((item) => item.json._id)).toEqual(expected);
 	expect(new Set(items.map((item) => item.json.id)).size).toBe(CUSTOMERS);
 	expect(items.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
@@ -32,7 +43,14 @@ test('a batch create of 1,000 items with Batch Size 50 takes 20 requests; one fa
 	const from = env.sim.graphqlLog().length;
 	const result = await runNode(
 		env,
-		{ resource: 'record', operation: 'create', recordType: CUSTOMER, data: '={{ $json }}', fields: '_id id', options: { batchSize: 50 } },
+		{
+			resource: 'record',
+			operation: 'create',
+			recordType: CUSTOMER,
+			data: '={{ $json }}',
+			fields: '_id id',
+			options: { batchSize: 50 },
+		},
 		{ input, continueOnFail: true },
 	);
 	const items = outputOf(result);
@@ -43,13 +61,22 @@ test('a batch create of 1,000 items with Batch Size 50 takes 20 requests; one fa
 	expect(after.mutations.create - before.mutations.create).toBe(999);
 	expect(items).toHaveLength(1000);
 	items.forEach((item, index) => expect(item.pairedItem).toEqual({ item: index }));
-	expect(items[500].json).toEqual({ error: 'A record already exists with the same data. (at xtremMasterData.customer.create)' });
+	expect(items[500].json).toEqual({
+		error: 'A record already exists with the same data. (at xtremMasterData.customer.create)',
+	});
 	const created = items.filter((_, index) => index !== 500);
-	expect(created.map((item) => item.json.id)).toEqual(input.filter((_, index) => index !== 500).map((record) => record.id));
+	expect(created.map((item) => item.json.id)).toEqual(
+		input.filter((_, index) => index !== 500).map((record) => record.id),
+	);
 
-	const stored = env.sim.store().list('xtremMasterData.customer').filter((record) => String(record.id).startsWith('BULK'));
+	const stored = env.sim
+		.store()
+		.list('xtremMasterData.customer')
+		.filter((record) => String(record.id).startsWith('BULK'));
 	expect(stored).toHaveLength(999);
 	expect(new Set(stored.map((record) => record.id)).size).toBe(999);
-	expect(stored.map((record) => record._id).sort()).toEqual(created.map((item) => item.json._id).sort());
+	expect(stored.map((record) => record._id).sort()).toEqual(
+		created.map((item) => item.json._id).sort(),
+	);
 	expect(result.hints(NODE_NAME)).toEqual([]);
 });

@@ -16,28 +16,67 @@ import { NODE_NAME, errorOf, outputOf, recordType, runNode, useNodeEnv } from '.
 
 const env = useNodeEnv({ seed: { customers: 30, items: 10, salesOrders: 5 } });
 const CUSTOMER = recordType('xtremMasterData.customer');
-const get = { resource: 'record', operation: 'get', recordType: CUSTOMER, id: '={{ $json.id }}', fields: '_id id' };
-const getMany = { resource: 'record', operation: 'getMany', recordType: CUSTOMER, returnAll: true, fields: '_id id' };
-const create = { resource: 'record', operation: 'create', recordType: CUSTOMER, data: '={{ $json.data }}', fields: '_id id' };
-const update = { resource: 'record', operation: 'update', recordType: CUSTOMER, id: '={{ $json.id }}', data: '={{ $json.data }}', fields: '_id id' };
-const remove = { resource: 'record', operation: 'delete', recordType: CUSTOMER, id: '={{ $json.id }}' };
+const get = {
+	resource: 'record',
+	operation: 'get',
+	recordType: CUSTOMER,
+	id: '={{ $json.id }}',
+	fields: '_id id',
+};
+const getMany = {
+	resource: 'record',
+	operation: 'getMany',
+	recordType: CUSTOMER,
+	returnAll: true,
+	fields: '_id id',
+};
+const create = {
+	resource: 'record',
+	operation: 'create',
+	recordType: CUSTOMER,
+	data: '={{ $json.data }}',
+	fields: '_id id',
+};
+const update = {
+	resource: 'record',
+	operation: 'update',
+	recordType: CUSTOMER,
+	id: '={{ $json.id }}',
+	data: '={{ $json.data }}',
+	fields: '_id id',
+};
+const remove = {
+	resource: 'record',
+	operation: 'delete',
+	recordType: CUSTOMER,
+	id: '={{ $json.id }}',
+};
 const query = { resource: 'graphql', operation: 'query', output: 'response' };
 const mutation = { resource: 'graphql', operation: 'mutation', output: 'response' };
-const CUSTOMERS_QUERY = '{ xtremMasterData { customer { query(first: 2) { edges { node { _id } } } } } }';
-const RENAME = 'mutation { xtremMasterData { customer { update(data: { _id: "1", name: "Renamed" }) { _id } } } }';
+const CUSTOMERS_QUERY =
+	'{ xtremMasterData { customer { query(first: 2) { edges { node { _id } } } } } }';
+const RENAME =
+	'mutation { xtremMasterData { customer { update(data: { _id: "1", name: "Renamed" }) { _id } } } }';
 
-const good = (n: number): IDataObject => ({ data: { id: `BAD${n}`, name: `Never written ${n}`, currency: '#EUR' } });
+const good = (n: number): IDataObject => ({
+	data: { id: `BAD${n}`, name: `Never written ${n}`, currency: '#EUR' },
+});
 
 let clientSerial = 0;
 /** The credential pointed at a new app client of the simulator (no token cached for it yet), with these changes. */
 function freshCredential(changes: IDataObject = {}) {
 	clientSerial++;
-	const client = { clientId: `catalogue-client-${clientSerial}`, clientSecret: `catalogue-secret-${clientSerial}-${Math.random().toString(36).slice(2)}`, tenantId: env.sim.defaultTenantId };
+	const client = {
+		clientId: `catalogue-client-${clientSerial}`,
+		clientSecret: `catalogue-secret-${clientSerial}-${Math.random().toString(36).slice(2)}`,
+		tenantId: env.sim.defaultTenantId,
+	};
 	env.sim.addClient(client);
 	const credential = { tokenUrl: env.sim.tokenUrl, ...client, requestFormat: 'json', ...changes };
 	// Whatever is typed as a Client Secret must never show, right or wrong.
 	secretGuard().registerSecret(client.clientSecret);
-	if (typeof credential.clientSecret === 'string') secretGuard().registerSecret(credential.clientSecret);
+	if (typeof credential.clientSecret === 'string')
+		secretGuard().registerSecret(credential.clientSecret);
 	env.engine.setCredential('sageErpApi', credential);
 }
 
@@ -62,39 +101,61 @@ const cases: Record<string, BadInput> = {};
 
 // ---------------------------------------------------------------- GraphQL documents
 cases['GraphQL Query: a syntax error names its line and column'] = {
-	parameters: { ...query, query: '{ xtremMasterData { customer { query(first: 2 { edges { node { _id } } } } } }' },
-	message: 'Query has a GraphQL syntax error at line 1, column 47: Expected Name, found "{". [item 0]',
+	parameters: {
+		...query,
+		query: '{ xtremMasterData { customer { query(first: 2 { edges { node { _id } } } } } }',
+	},
+	message:
+		'Query has a GraphQL syntax error at line 1, column 47: Expected Name, found "{". [item 0]',
 	item: 0,
 };
 cases['GraphQL Query: a syntax error on a later line of a later item'] = {
 	sent: true,
 	parameters: { ...query, query: '={{ $json.document }}' },
-	input: [{ document: CUSTOMERS_QUERY }, { document: 'query Customers {\n  xtremMasterData {\n    customer { query(first: 2) { edges { node { _id name } } }\n  }\n' }],
-	message: 'Query has a GraphQL syntax error at line 5, column 1: Expected Name, found <EOF>. [item 1]',
+	input: [
+		{ document: CUSTOMERS_QUERY },
+		{
+			document:
+				'query Customers {\n  xtremMasterData {\n    customer { query(first: 2) { edges { node { _id name } } }\n  }\n',
+		},
+	],
+	message:
+		'Query has a GraphQL syntax error at line 5, column 1: Expected Name, found <EOF>. [item 1]',
 	item: 1,
 };
 cases['GraphQL Mutation: a syntax error names its line and column'] = {
-	parameters: { ...mutation, query: 'mutation {\n  xtremMasterData { customer { update(data: { _id: "1" name: }) { _id } } }\n}' },
+	parameters: {
+		...mutation,
+		query:
+			'mutation {\n  xtremMasterData { customer { update(data: { _id: "1" name: }) { _id } } }\n}',
+	},
 	message: 'Mutation has a GraphQL syntax error at line 2, column 62: Unexpected "}". [item 0]',
 	item: 0,
 };
 cases['GraphQL Query given a mutation'] = {
 	parameters: { ...query, query: RENAME },
-	message: 'The document is a mutation, but this is the Query operation; nothing was sent. [item 0]',
+	message:
+		'The document is a mutation, but this is the Query operation; nothing was sent. [item 0]',
 	item: 0,
 };
 cases['GraphQL Mutation given a query'] = {
 	parameters: { ...mutation, query: CUSTOMERS_QUERY },
-	message: 'The document is a query, but this is the Mutation operation; nothing was sent. [item 0]',
+	message:
+		'The document is a query, but this is the Mutation operation; nothing was sent. [item 0]',
 	item: 0,
 };
 cases['GraphQL Query given a subscription'] = {
 	parameters: { ...query, query: 'subscription Changes { customerChanged { _id } }' },
-	message: '"Changes" is a subscription, but this is the Query operation; nothing was sent. [item 0]',
+	message:
+		'"Changes" is a subscription, but this is the Query operation; nothing was sent. [item 0]',
 	item: 0,
 };
 cases['GraphQL: Operation Name that is not in the document'] = {
-	parameters: { ...query, query: `query A ${CUSTOMERS_QUERY} query B ${CUSTOMERS_QUERY}`, operationName: 'C' },
+	parameters: {
+		...query,
+		query: `query A ${CUSTOMERS_QUERY} query B ${CUSTOMERS_QUERY}`,
+		operationName: 'C',
+	},
 	message: 'Operation Name "C" is not an operation of Query; it has: A, B. [item 0]',
 	item: 0,
 };
@@ -105,7 +166,11 @@ cases['GraphQL: several operations and no Operation Name'] = {
 };
 cases['GraphQL: a field the schema does not have'] = {
 	sent: true,
-	parameters: { ...query, query: '{ xtremMasterData { customer { query(first: 2) { edges { node { _id surname } } } } } }' },
+	parameters: {
+		...query,
+		query:
+			'{ xtremMasterData { customer { query(first: 2) { edges { node { _id surname } } } } } }',
+	},
 	message: 'Cannot query field "surname" on type "Customer". Did you mean "name"? [item 0]',
 	item: 0,
 };
@@ -122,13 +187,20 @@ cases['GraphQL: Variables that are a JSON array'] = {
 cases['GraphQL: Variables from an expression that are a string'] = {
 	parameters: { ...mutation, query: RENAME, variables: '={{ $json.variables }}' },
 	input: [{ variables: {} }, { variables: 'after=1' }],
-	message: "Variables is not valid JSON: Unexpected token 'a', \"after=1\" is not valid JSON [item 1]",
+	message:
+		'Variables is not valid JSON: Unexpected token \'a\', "after=1" is not valid JSON [item 1]',
 	item: 1,
 };
 cases['GraphQL: a variable of the wrong type'] = {
 	sent: true,
-	parameters: { ...query, query: 'query Q($first: Int) { xtremMasterData { customer { query(first: $first) { edges { node { _id } } } } } }', variables: '{ "first": "many" }' },
-	message: 'Variable "$first" got invalid value "many"; Int cannot represent non-integer value: "many" [item 0]',
+	parameters: {
+		...query,
+		query:
+			'query Q($first: Int) { xtremMasterData { customer { query(first: $first) { edges { node { _id } } } } } }',
+		variables: '{ "first": "many" }',
+	},
+	message:
+		'Variable "$first" got invalid value "many"; Int cannot represent non-integer value: "many" [item 0]',
 	item: 0,
 };
 
@@ -175,26 +247,32 @@ cases['Create: a value of the wrong type'] = {
 	sent: true,
 	parameters: create,
 	input: [{ data: { id: 'BADT', name: 'x', currency: '#EUR', paymentTermDays: 'thirty' } }],
-	message: 'Data got invalid value "thirty" at "paymentTermDays"; Int cannot represent non-integer value: "thirty" [item 0]',
+	message:
+		'Data got invalid value "thirty" at "paymentTermDays"; Int cannot represent non-integer value: "thirty" [item 0]',
 	item: 0,
 };
 cases['Create: a mandatory property missing'] = {
 	sent: true,
 	parameters: create,
 	input: [{ data: { id: 'BADM', currency: '#EUR' } }],
-	message: 'Customer.name: the property is mandatory. (at xtremMasterData.customer.create) [item 0]',
+	message:
+		'Customer.name: the property is mandatory. (at xtremMasterData.customer.create) [item 0]',
 	item: 0,
 };
 cases['Create: a reference to a natural key that does not exist'] = {
 	sent: true,
 	parameters: create,
 	input: [{ data: { id: 'BADR', name: 'x', currency: '#XYZ' } }],
-	message: "Customer.currency: invalid reference '#XYZ': no Currency record has this natural key. (at xtremMasterData.customer.create) [item 0]",
+	message:
+		"Customer.currency: invalid reference '#XYZ': no Currency record has this natural key. (at xtremMasterData.customer.create) [item 0]",
 	item: 0,
 };
 cases['Update: Data naming another _id than ID'] = {
 	parameters: update,
-	input: [{ id: '1', data: { name: 'x' } }, { id: '#FR001', data: { _id: '5', name: 'x' } }],
+	input: [
+		{ id: '1', data: { name: 'x' } },
+		{ id: '#FR001', data: { _id: '5', name: 'x' } },
+	],
 	message: 'Data has _id "5" but ID is "#FR001" [item 1]',
 	item: 1,
 };
@@ -203,20 +281,25 @@ cases['Update: Data naming another _id than ID'] = {
 cases['an unknown Record Type'] = {
 	parameters: { ...get, recordType: recordType('xtremMasterData.customers') },
 	input: [{ id: '1' }],
-	message: 'The record type "xtremMasterData.customers" does not exist in this Sage tenant. [item 0]',
+	message:
+		'The record type "xtremMasterData.customers" does not exist in this Sage tenant. [item 0]',
 	item: 0,
 };
 cases['an empty Record Type from an expression'] = {
 	sent: true,
 	parameters: { ...get, recordType: '={{ $json.type }}' },
-	input: [{ id: '1', type: 'xtremMasterData.customer' }, { id: '1', type: '' }],
+	input: [
+		{ id: '1', type: 'xtremMasterData.customer' },
+		{ id: '1', type: '' },
+	],
 	message: 'Record Type is empty [item 1]',
 	item: 1,
 };
 cases['a Record Type that cannot be created'] = {
 	parameters: { ...create, recordType: recordType('xtremSales.salesOrderLine') },
 	input: [{ data: { item: '#ITEM-1', quantity: 1 } }],
-	message: 'The record type xtremSales.salesOrderLine cannot be created through the API of this Sage tenant. [item 0]',
+	message:
+		'The record type xtremSales.salesOrderLine cannot be created through the API of this Sage tenant. [item 0]',
 	item: 0,
 };
 cases['an unknown field in Fields'] = {
@@ -227,7 +310,8 @@ cases['an unknown field in Fields'] = {
 };
 cases['Fields with a syntax error'] = {
 	parameters: { ...getMany, fields: '_id currency { id' },
-	message: 'Fields has a GraphQL syntax error at line 1, column 18: Expected Name, found <EOF>. [item 0]',
+	message:
+		'Fields has a GraphQL syntax error at line 1, column 18: Expected Name, found <EOF>. [item 0]',
 	item: 0,
 };
 cases['Fields smuggling in a second operation'] = {
@@ -246,21 +330,24 @@ cases['Update: an unknown natural key'] = {
 	sent: true,
 	parameters: update,
 	input: [{ id: '#NOPE', data: { name: 'x' } }],
-	message: "Customer: the record '#NOPE' was not found. (at xtremMasterData.customer.update) [item 0]",
+	message:
+		"Customer: the record '#NOPE' was not found. (at xtremMasterData.customer.update) [item 0]",
 	item: 0,
 };
 cases['Delete: an unknown natural key'] = {
 	sent: true,
 	parameters: remove,
 	input: [{ id: '#NOPE' }],
-	message: "Customer: the record '#NOPE' was not found. (at xtremMasterData.customer.delete) [item 0]",
+	message:
+		"Customer: the record '#NOPE' was not found. (at xtremMasterData.customer.delete) [item 0]",
 	item: 0,
 };
 cases['Get: an _id that is not one'] = {
 	sent: true,
 	parameters: get,
 	input: [{ id: 'abc' }],
-	message: "Invalid _id 'abc': expected an integer _id or '#' followed by the natural key. (at xtremMasterData.customer.read) [item 0]",
+	message:
+		"Invalid _id 'abc': expected an integer _id or '#' followed by the natural key. (at xtremMasterData.customer.read) [item 0]",
 	item: 0,
 };
 cases['Get: an empty ID, in a later item'] = {
@@ -279,7 +366,8 @@ cases['Delete: an empty ID, in a later item'] = {
 cases['Get Many: a malformed Filter'] = {
 	sent: true,
 	parameters: { ...getMany, filter: '{isActive:true' },
-	message: 'Invalid filter: unexpected end of input at position 14 (at xtremMasterData.customer.query) [item 0]',
+	message:
+		'Invalid filter: unexpected end of input at position 14 (at xtremMasterData.customer.query) [item 0]',
 	item: 0,
 };
 cases['Get Many: a Filter on an unknown property (checked against the schema, not sent)'] = {
@@ -290,13 +378,15 @@ cases['Get Many: a Filter on an unknown property (checked against the schema, no
 cases['Get Many: a Filter value of the wrong type'] = {
 	sent: true,
 	parameters: { ...getMany, filter: "{isActive:'yes'}" },
-	message: "Invalid filter: property 'isActive' of Customer expects true or false, got \"yes\" at position 10 (at xtremMasterData.customer.query) [item 0]",
+	message:
+		'Invalid filter: property \'isActive\' of Customer expects true or false, got "yes" at position 10 (at xtremMasterData.customer.query) [item 0]',
 	item: 0,
 };
 cases['Get Many: a malformed Order By'] = {
 	sent: true,
 	parameters: { ...getMany, orderBy: '{name:2}' },
-	message: "Invalid orderBy: 'name' expects +1 or -1 at position 6 (at xtremMasterData.customer.query) [item 0]",
+	message:
+		"Invalid orderBy: 'name' expects +1 or -1 at position 6 (at xtremMasterData.customer.query) [item 0]",
 	item: 0,
 };
 
@@ -329,7 +419,8 @@ cases['a plain http:// Token URL on a non-local host'] = {
 	parameters: get,
 	input: [{ id: '1' }],
 	setup: () => freshCredential({ tokenUrl: 'http://sage.example.com/v1/token' }),
-	message: 'The Token URL uses plain http:// on a non-local host (sage.example.com); nothing was sent. Use https://. [item 0]',
+	message:
+		'The Token URL uses plain http:// on a non-local host (sage.example.com); nothing was sent. Use https://. [item 0]',
 	item: 0,
 };
 cases['a Token URL that is not a URL'] = {
@@ -380,7 +471,8 @@ cases['a token response without a GraphQL URL'] = {
 		freshCredential();
 		env.sim.tokenEndpointMode('noGraphqlUrl');
 	},
-	message: 'The token response holds no GraphQL URL (urls.graphQL), so there is no tenant API to call. [item 0]',
+	message:
+		'The token response holds no GraphQL URL (urls.graphQL), so there is no tenant API to call. [item 0]',
 	item: 0,
 };
 cases['a wrong Client Secret'] = {
@@ -435,7 +527,11 @@ beforeAll(async () => {
 afterEach(() => {
 	env.sim.faults().clear();
 	env.sim.tokenEndpointMode('normal');
-	env.engine.setCredential('sageErpApi', { tokenUrl: env.sim.tokenUrl, ...env.sim.client, requestFormat: 'json' });
+	env.engine.setCredential('sageErpApi', {
+		tokenUrl: env.sim.tokenUrl,
+		...env.sim.client,
+		requestFormat: 'json',
+	});
 });
 
 const writes = () => {
@@ -444,7 +540,14 @@ const writes = () => {
 };
 const requests = () => {
 	const counters = env.sim.counters();
-	return { graphql: counters.graphqlRequests, tokens: counters.exchanges + counters.exchangesRejected + counters.renewals + counters.renewalsRejected };
+	return {
+		graphql: counters.graphqlRequests,
+		tokens:
+			counters.exchanges +
+			counters.exchangesRejected +
+			counters.renewals +
+			counters.renewalsRejected,
+	};
 };
 
 test.each(Object.entries(cases))('%s', async (_, bad) => {

@@ -19,7 +19,8 @@ const CUSTOMER = recordType('xtremMasterData.customer');
  */
 async function until(condition: () => boolean, withinMs: number, what: string): Promise<void> {
 	for (let polls = Math.ceil(withinMs / 10); !condition(); polls--) {
-		if (polls === 0) throw new Error(`Polled ${Math.ceil(withinMs / 10)} times (every 10 ms) for ${what}`);
+		if (polls === 0)
+			throw new Error(`Polled ${Math.ceil(withinMs / 10)} times (every 10 ms) for ${what}`);
 		await new Promise((resolve) => setTimeout(resolve, 10));
 	}
 }
@@ -33,13 +34,21 @@ const timers = () => process.getActiveResourcesInfo().filter((type) => type === 
  * longer than this generous wait, which only a stalled process could exceed otherwise.
  */
 async function noTimerLeft(before: number): Promise<void> {
-	await until(() => timers() <= before, 10_000, `the active timers to be back to ${before} (now ${timers()})`);
+	await until(
+		() => timers() <= before,
+		10_000,
+		`the active timers to be back to ${before} (now ${timers()})`,
+	);
 }
 const requests = () => env.sim.counters().graphqlRequests;
 
 /** Idle keep-alive connections of earlier runs close on their own (4-5 s); start from none. */
 async function noConnections(): Promise<void> {
-	await until(() => env.sim.openConnections() === 0, 30_000, 'idle keep-alive connections to close');
+	await until(
+		() => env.sim.openConnections() === 0,
+		30_000,
+		'idle keep-alive connections to close',
+	);
 }
 
 /**
@@ -47,7 +56,11 @@ async function noConnections(): Promise<void> {
  * must end before a 10 s timer started at the stop: the waits it is stopped in (a hung answer,
  * a 20 s Retry-After) would outlast that, so the order says the stop ended it, with no clock read.
  */
-async function stopWhen(parameters: Parameters<typeof runNode>[1], ready: () => boolean, input?: IDataObject[]) {
+async function stopWhen(
+	parameters: Parameters<typeof runNode>[1],
+	ready: () => boolean,
+	input?: IDataObject[],
+) {
 	const controller = new AbortController();
 	const run = runNode(env, parameters, { signal: controller.signal, input });
 	await until(ready, 30_000, 'the request to be under way');
@@ -57,7 +70,13 @@ async function stopWhen(parameters: Parameters<typeof runNode>[1], ready: () => 
 
 beforeAll(async () => {
 	// Token and schema cached: the runs below send only their own request.
-	await runNode(env, { resource: 'record', operation: 'get', recordType: CUSTOMER, id: '1', fields: '_id' });
+	await runNode(env, {
+		resource: 'record',
+		operation: 'get',
+		recordType: CUSTOMER,
+		id: '1',
+		fields: '_id',
+	});
 });
 afterEach(() => env.sim.faults().clear());
 
@@ -67,7 +86,13 @@ test('stopped during a hung answer: the connection closes at once and nothing el
 	const before = requests();
 	env.sim.faults().set({ hangNext: 1 });
 	const { result } = await stopWhen(
-		{ resource: 'record', operation: 'getMany', recordType: CUSTOMER, returnAll: true, fields: '_id' },
+		{
+			resource: 'record',
+			operation: 'getMany',
+			recordType: CUSTOMER,
+			returnAll: true,
+			fields: '_id',
+		},
 		() => env.sim.openConnections() === 1 && requests() === before + 1,
 	);
 	expect(result.error?.message).toMatch(/cancel/i);
@@ -86,7 +111,13 @@ test('stopped during a 20 s Retry-After wait: the wait ends, its timer is cleare
 	const throttledBefore = throttled();
 	let pollsSince429 = 0;
 	const { result } = await stopWhen(
-		{ resource: 'record', operation: 'getMany', recordType: CUSTOMER, returnAll: true, fields: '_id' },
+		{
+			resource: 'record',
+			operation: 'getMany',
+			recordType: CUSTOMER,
+			returnAll: true,
+			fields: '_id',
+		},
 		// The 429 was answered 15 polls (150 ms or more) ago: the node is in its 20 s wait.
 		() => {
 			if (throttled() > throttledBefore) pollsSince429++;
@@ -107,9 +138,20 @@ test('stopped while a create batch hangs: nothing is sent again and no lookup fo
 	const timersBefore = timers();
 	const before = env.sim.counters();
 	env.sim.faults().set({ hangNext: 1 });
-	const input = Array.from({ length: 5 }, (_, index) => ({ id: `STOP${index}`, name: `Stopped ${index}`, currency: '#EUR' }));
+	const input = Array.from({ length: 5 }, (_, index) => ({
+		id: `STOP${index}`,
+		name: `Stopped ${index}`,
+		currency: '#EUR',
+	}));
 	const { result } = await stopWhen(
-		{ resource: 'record', operation: 'create', recordType: CUSTOMER, data: '={{ $json }}', fields: '_id', options: { batchSize: 5 } },
+		{
+			resource: 'record',
+			operation: 'create',
+			recordType: CUSTOMER,
+			data: '={{ $json }}',
+			fields: '_id',
+			options: { batchSize: 5 },
+		},
 		() => env.sim.openConnections() === 1 && requests() === before.graphqlRequests + 1,
 		input,
 	);
@@ -124,10 +166,18 @@ test('stopped while a create batch hangs: nothing is sent again and no lookup fo
 });
 
 test('stopped while the token endpoint hangs: the token request is aborted too (no other execution waits for it)', async () => {
-	const client = { clientId: 'cancel-client', clientSecret: `cancel-secret-${Date.now()}`, tenantId: env.sim.defaultTenantId };
+	const client = {
+		clientId: 'cancel-client',
+		clientSecret: `cancel-secret-${Date.now()}`,
+		tenantId: env.sim.defaultTenantId,
+	};
 	env.sim.addClient(client);
 	secretGuard().registerSecret(client.clientSecret);
-	env.engine.setCredential('sageErpApi', { tokenUrl: env.sim.tokenUrl, ...client, requestFormat: 'json' });
+	env.engine.setCredential('sageErpApi', {
+		tokenUrl: env.sim.tokenUrl,
+		...client,
+		requestFormat: 'json',
+	});
 	try {
 		await noConnections();
 		const timersBefore = timers();
@@ -137,13 +187,21 @@ test('stopped while the token endpoint hangs: the token request is aborted too (
 			() => env.sim.openConnections() === 1,
 		);
 		expect(result.error?.message).toMatch(/cancel/i);
-			// Switching the credential invalidated the old tokens in the background: that connection is
+		// Switching the credential invalidated the old tokens in the background: that connection is
 		// idle keep-alive and closes within 5 s; a token request left hanging would stay until the
 		// simulator stops (tokenEndpointMode 'hang' never answers).
-		await until(() => env.sim.openConnections() === 0, 20_000, 'the aborted token request to close');
+		await until(
+			() => env.sim.openConnections() === 0,
+			20_000,
+			'the aborted token request to close',
+		);
 		await noTimerLeft(timersBefore);
 	} finally {
 		env.sim.tokenEndpointMode('normal');
-		env.engine.setCredential('sageErpApi', { tokenUrl: env.sim.tokenUrl, ...env.sim.client, requestFormat: 'json' });
+		env.engine.setCredential('sageErpApi', {
+			tokenUrl: env.sim.tokenUrl,
+			...env.sim.client,
+			requestFormat: 'json',
+		});
 	}
 });

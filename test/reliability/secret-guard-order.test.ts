@@ -30,18 +30,26 @@ test('a token registered by a fixture’s afterAll still fails the file it leake
 			rootDir: directory,
 			testEnvironment: 'node',
 			testMatch: ['**/*.test.ts'],
-			transform: { '^.+\\.ts$': [require.resolve('ts-jest'), { isolatedModules: true, diagnostics: false }] },
+			transform: {
+				'^.+\\.ts$': [require.resolve('ts-jest'), { isolatedModules: true, diagnostics: false }],
+			},
 			setupFilesAfterEnv: [path.resolve(__dirname, '..', 'setup', 'secret-guard.ts')],
 		};
-		const run = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), '--config', JSON.stringify(config), '--ci', '--silent'], {
-			cwd: directory,
-			encoding: 'utf8',
-			env: { ...process.env, FORCE_COLOR: '0' },
-		});
+		const run = spawnSync(
+			process.execPath,
+			[require.resolve('jest/bin/jest'), '--config', JSON.stringify(config), '--ci', '--silent'],
+			{
+				cwd: directory,
+				encoding: 'utf8',
+				env: { ...process.env, FORCE_COLOR: '0' },
+			},
+		);
 		const output = `${run.stdout}${run.stderr}`;
 		expect(output).toMatch(/FAIL .*leaks\.test\.ts/);
 		expect(output).toMatch(/PASS .*clean\.test\.ts/);
-		expect(output).toMatch(/A secret or token appeared where a user could see it:\s+node output: \.\.\.\{"json":\{"note":"token \[SECRET\]/);
+		expect(output).toMatch(
+			/A secret or token appeared where a user could see it:\s+node output: \.\.\.\{"json":\{"note":"token \[SECRET\]/,
+		);
 		expect(run.status).toBe(1);
 	} finally {
 		rmSync(directory, { recursive: true, force: true });

@@ -2,11 +2,24 @@
  * Requests that one n8n process shares between executions (the schema fetch, the token
  * renewal) keep working for everyone when one execution is stopped or one answer is lost.
  */
-import { dataRequests, isIntrospection, outputOf, recordType, runNode, useNodeEnv } from '../node/fixture';
+import {
+	dataRequests,
+	isIntrospection,
+	outputOf,
+	recordType,
+	runNode,
+	useNodeEnv,
+} from '../node/fixture';
 
 const env = useNodeEnv({ seed: { customers: 20 } });
 const CUSTOMER = recordType('xtremMasterData.customer');
-const get = { resource: 'record', operation: 'get', recordType: CUSTOMER, id: '1', fields: '_id name' };
+const get = {
+	resource: 'record',
+	operation: 'get',
+	recordType: CUSTOMER,
+	id: '1',
+	fields: '_id name',
+};
 
 /**
  * Polls `condition` every 10 ms, at most `withinMs / 10` times: a count of polls, not a
@@ -14,7 +27,8 @@ const get = { resource: 'record', operation: 'get', recordType: CUSTOMER, id: '1
  */
 async function until(condition: () => boolean, withinMs: number, what: string): Promise<void> {
 	for (let polls = Math.ceil(withinMs / 10); !condition(); polls--) {
-		if (polls === 0) throw new Error(`Polled ${Math.ceil(withinMs / 10)} times (every 10 ms) for ${what}`);
+		if (polls === 0)
+			throw new Error(`Polled ${Math.ceil(withinMs / 10)} times (every 10 ms) for ${what}`);
 		await new Promise((resolve) => setTimeout(resolve, 10));
 	}
 }
@@ -26,7 +40,11 @@ test('a stopped execution does not cancel the schema fetch another execution wai
 	env.sim.faults().set({ scope: 'graphql', latencyMs: 1_000 });
 	const stopper = new AbortController();
 	const stopped = runNode(env, get, { signal: stopper.signal });
-	await until(() => env.sim.graphqlLog().some(isIntrospection), 10_000, 'the schema request to arrive');
+	await until(
+		() => env.sim.graphqlLog().some(isIntrospection),
+		10_000,
+		'the schema request to arrive',
+	);
 	const waiting = runNode(env, get);
 	await new Promise((resolve) => setTimeout(resolve, 100));
 	stopper.abort();
@@ -43,10 +61,27 @@ test('a renewal whose answer is lost falls back to an exchange, and the create g
 	env.sim.clock.advance(16 * 60_000);
 	env.sim.faults().set({ scope: 'token', resetNext: 1 });
 	const data = { id: 'LOSTRENEWAL1', name: 'Lost renewal Ltd', currency: '#EUR' };
-	const items = outputOf(await runNode(env, { resource: 'record', operation: 'create', recordType: CUSTOMER, data: JSON.stringify(data), fields: '_id id' }));
+	const items = outputOf(
+		await runNode(env, {
+			resource: 'record',
+			operation: 'create',
+			recordType: CUSTOMER,
+			data: JSON.stringify(data),
+			fields: '_id id',
+		}),
+	);
 	expect(items.map((item) => item.json.id)).toEqual(['LOSTRENEWAL1']);
-	expect(env.sim.store().list('xtremMasterData.customer').filter((record) => record.id === 'LOSTRENEWAL1')).toHaveLength(1);
+	expect(
+		env.sim
+			.store()
+			.list('xtremMasterData.customer')
+			.filter((record) => record.id === 'LOSTRENEWAL1'),
+	).toHaveLength(1);
 	expect(env.sim.counters()).toMatchObject({ renewals: 1, exchanges: 1 });
 	// The create went out twice only because the first was refused with 401 (not run); no lookup was made.
-	expect(dataRequests(env, from).map((entry) => (String(entry.query).includes('mutation') ? 'mutation' : 'query'))).toEqual(['mutation', 'mutation']);
+	expect(
+		dataRequests(env, from).map((entry) =>
+			String(entry.query).includes('mutation') ? 'mutation' : 'query',
+		),
+	).toEqual(['mutation', 'mutation']);
 });

@@ -77,7 +77,8 @@ const QUERIES: Array<{ filter: string; orderBy?: string; pageSize: number }> = [
 	{ filter: "{_or:[{id:{_regex:'^GB'}},{id:{_regex:'^ES'}}]}", orderBy: '{id:-1}', pageSize: 75 },
 ];
 
-type Execution = { kind: 'query'; query: number } | { kind: 'create'; batchSize: number; ids: string[] };
+type Execution =
+	{ kind: 'query'; query: number } | { kind: 'create'; batchSize: number; ids: string[] };
 
 interface CreateReport {
 	id: string;
@@ -101,14 +102,21 @@ export async function runSoak(env: NodeEnv, options: SoakOptions): Promise<SoakF
 	const expected = new Map<number, string[]>();
 	for (const [index, query] of QUERIES.entries()) {
 		const result = await runNode(env, queryParameters(index));
-		if (result.error) throw new Error(`The soak's baseline query ${index} failed: ${result.error.message}`);
+		if (result.error)
+			throw new Error(`The soak's baseline query ${index} failed: ${result.error.message}`);
 		const ids = result.items(NODE_NAME).map((item) => String(item.json._id));
-		if (ids.length <= query.pageSize) throw new Error(`The soak's baseline query ${index} fits in one page (${ids.length} records): seed more customers`);
+		if (ids.length <= query.pageSize)
+			throw new Error(
+				`The soak's baseline query ${index} fits in one page (${ids.length} records): seed more customers`,
+			);
 		expected.set(index, ids);
 	}
 
 	const before = sim.counters();
-	const storedBefore = sim.store().list(CUSTOMER).filter((record) => String(record.id).startsWith(prefix)).length;
+	const storedBefore = sim
+		.store()
+		.list(CUSTOMER)
+		.filter((record) => String(record.id).startsWith(prefix)).length;
 	if (storedBefore) throw new Error(`Records with the prefix ${prefix} exist already`);
 	sim.faults().set({
 		random: {
@@ -154,24 +162,47 @@ export async function runSoak(env: NodeEnv, options: SoakOptions): Promise<SoakF
 			const execution = plan[cursor++];
 			if (execution.kind === 'query') {
 				const result = await runNode(env, queryParameters(execution.query));
-				const ids = result.error ? undefined : result.items(NODE_NAME).map((item) => String(item.json._id));
+				const ids = result.error
+					? undefined
+					: result.items(NODE_NAME).map((item) => String(item.json._id));
 				const want = expected.get(execution.query)!;
 				if (!ids || ids.length !== want.length || ids.some((id, index) => id !== want[index])) {
 					failedQueries++;
-					problem(`query ${execution.query}: ${result.error ? result.error.message : `${ids?.length} records instead of ${want.length}, or not in order`}`);
+					problem(
+						`query ${execution.query}: ${result.error ? result.error.message : `${ids?.length} records instead of ${want.length}, or not in order`}`,
+					);
 				}
 				done++;
 			} else {
-				const input = execution.ids.map((id, index) => ({ id, name: `Soak customer ${id}`, currency: index % 2 ? '#USD' : '#EUR', email: `${id.toLowerCase()}@example.com` }));
+				const input = execution.ids.map((id, index) => ({
+					id,
+					name: `Soak customer ${id}`,
+					currency: index % 2 ? '#USD' : '#EUR',
+					email: `${id.toLowerCase()}@example.com`,
+				}));
 				const result = await runNode(
 					env,
-					{ resource: 'record', operation: 'create', recordType: recordType(CUSTOMER), data: '={{ $json }}', fields: '_id id', options: { batchSize: execution.batchSize } },
+					{
+						resource: 'record',
+						operation: 'create',
+						recordType: recordType(CUSTOMER),
+						data: '={{ $json }}',
+						fields: '_id id',
+						options: { batchSize: execution.batchSize },
+					},
 					{ input, continueOnFail: true },
 				);
 				const items = result.runData[NODE_NAME]?.[0]?.data?.main?.[0] ?? [];
 				for (const [index, id] of execution.ids.entries()) {
-					const item = items.find((candidate) => (candidate.pairedItem as { item?: number } | undefined)?.item === index);
-					reports.push({ id, json: item?.json ?? { error: `no output item (${result.error?.message ?? 'node gave none'})` } });
+					const item = items.find(
+						(candidate) => (candidate.pairedItem as { item?: number } | undefined)?.item === index,
+					);
+					reports.push({
+						id,
+						json: item?.json ?? {
+							error: `no output item (${result.error?.message ?? 'node gave none'})`,
+						},
+					});
 				}
 				done += execution.ids.length;
 			}
@@ -194,7 +225,8 @@ export async function runSoak(env: NodeEnv, options: SoakOptions): Promise<SoakF
 	}
 	const byName = new Map<string, number>();
 	for (const record of sim.store().list(CUSTOMER)) {
-		if (String(record.name).startsWith('Soak customer ')) byName.set(String(record.name), (byName.get(String(record.name)) ?? 0) + 1);
+		if (String(record.name).startsWith('Soak customer '))
+			byName.set(String(record.name), (byName.get(String(record.name)) ?? 0) + 1);
 	}
 	let created = 0;
 	let recovered = 0;
@@ -215,27 +247,40 @@ export async function runSoak(env: NodeEnv, options: SoakOptions): Promise<SoakF
 			if (json._recoveredAfterLostAnswer === true) recovered++;
 			if (records.length !== 1 || records[0]._id !== json._id) {
 				lost++;
-				problem(`${id}: reported created as _id ${json._id}, stored as ${records.map((record) => record._id).join(', ') || 'nothing'}`);
+				problem(
+					`${id}: reported created as _id ${json._id}, stored as ${records.map((record) => record._id).join(', ') || 'nothing'}`,
+				);
 			}
 			continue;
 		}
-		const message = String(json.error).replace(/"SOAK[^"]*"/g, '"<id>"').replace(/\(UND_ERR_[A-Z_]+\)/, '(<code>)');
+		const message = String(json.error)
+			.replace(/"SOAK[^"]*"/g, '"<id>"')
+			.replace(/\(UND_ERR_[A-Z_]+\)/, '(<code>)');
 		failureMessages[message] = (failureMessages[message] ?? 0) + 1;
 		if (json.outcomeUnknown === true) outcomeUnknown++;
 		else failed++;
 		if (/it was NOT created/.test(String(json.error))) verifiedNotCreated++;
 		if (records.length) {
 			lost++;
-			problem(`${id}: reported ${json.outcomeUnknown ? 'outcome unknown' : 'failed'} (${String(json.error)}) but stored as _id ${records[0]._id}`);
+			problem(
+				`${id}: reported ${json.outcomeUnknown ? 'outcome unknown' : 'failed'} (${String(json.error)}) but stored as _id ${records[0]._id}`,
+			);
 		}
 	}
 	const createsApplied = after.mutations.create - before.mutations.create;
 	const storedCount = [...stored.values()].reduce((sum, records) => sum + records.length, 0);
 	if (createsApplied !== storedCount) {
 		duplicated += Math.max(0, createsApplied - storedCount);
-		problem(`the simulator applied ${createsApplied} creates; the store holds ${storedCount} soak records`);
+		problem(
+			`the simulator applied ${createsApplied} creates; the store holds ${storedCount} soak records`,
+		);
 	}
-	if (reports.length !== plan.filter((execution) => execution.kind === 'create').reduce((sum, execution) => sum + (execution.kind === 'create' ? execution.ids.length : 0), 0)) {
+	if (
+		reports.length !==
+		plan
+			.filter((execution) => execution.kind === 'create')
+			.reduce((sum, execution) => sum + (execution.kind === 'create' ? execution.ids.length : 0), 0)
+	) {
 		problem('not every create input was reported');
 	}
 
@@ -320,7 +365,9 @@ export function describeFigures(figures: SoakFigures): string {
 		`creates applied:        ${figures.createsApplied} (simulator counter)`,
 		`lost:                   ${figures.lost}`,
 		`duplicated:             ${figures.duplicated}`,
-		...Object.entries(figures.failureMessages).map(([message, count]) => `  failed ${count}x: ${message}`),
+		...Object.entries(figures.failureMessages).map(
+			([message, count]) => `  failed ${count}x: ${message}`,
+		),
 		...figures.problems.map((text) => `  problem: ${text}`),
 	].join('\n');
 }

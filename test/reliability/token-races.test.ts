@@ -19,25 +19,30 @@ async function until(condition: () => boolean): Promise<void> {
 test.each([
 	['revoked', () => ctx.sim.revokeAllTokens()],
 	['expired by a clock jump', () => ctx.sim.clock.advance(16 * 60_000)],
-])('a request held by a Retry-After whose token was renewed by another, and the renewed token then %s, renews again and succeeds', async (_, killTokens) => {
-	const tokens = managerOn(ctx.sim);
-	const slow = new SageClient(ctx.credentials, { transport: testTransport(), tokens });
-	const other = new SageClient(ctx.credentials, { transport: testTransport(), tokens });
-	await slow.execute({ query: QUERY_CUSTOMERS, isMutation: false });
+])(
+	'a request held by a Retry-After whose token was renewed by another, and the renewed token then %s, renews again and succeeds',
+	async (_, killTokens) => {
+		const tokens = managerOn(ctx.sim);
+		const slow = new SageClient(ctx.credentials, { transport: testTransport(), tokens });
+		const other = new SageClient(ctx.credentials, { transport: testTransport(), tokens });
+		await slow.execute({ query: QUERY_CUSTOMERS, isMutation: false });
 
-	const sent = ctx.sim.counters().graphqlRequests;
-	ctx.sim.faults().set({ failNext: { count: 1, status: 429, retryAfterSec: 1 } });
-	const held = slow.execute({ query: QUERY_CUSTOMERS, isMutation: true });
-	await until(() => ctx.sim.counters().graphqlRequests > sent); // sent with the first token, now waiting 1 s
+		const sent = ctx.sim.counters().graphqlRequests;
+		ctx.sim.faults().set({ failNext: { count: 1, status: 429, retryAfterSec: 1 } });
+		const held = slow.execute({ query: QUERY_CUSTOMERS, isMutation: true });
+		await until(() => ctx.sim.counters().graphqlRequests > sent); // sent with the first token, now waiting 1 s
 
-	killTokens(); // the first token dies
-	await other.execute({ query: QUERY_CUSTOMERS, isMutation: false }); // 401, renewed: the cache holds a second token
-	killTokens(); // the second token dies too
+		killTokens(); // the first token dies
+		await other.execute({ query: QUERY_CUSTOMERS, isMutation: false }); // 401, renewed: the cache holds a second token
+		killTokens(); // the second token dies too
 
-	const result = await held;
-	expect(result.errors).toEqual([]);
-	expect(result.data).toMatchObject({ xtremMasterData: { customer: { query: { edges: expect.any(Array) } } } });
-});
+		const result = await held;
+		expect(result.errors).toEqual([]);
+		expect(result.data).toMatchObject({
+			xtremMasterData: { customer: { query: { edges: expect.any(Array) } } },
+		});
+	},
+);
 
 describe('a stopped execution and the shared token exchange', () => {
 	afterEach(() => {
@@ -49,8 +54,15 @@ describe('a stopped execution and the shared token exchange', () => {
 		const tokens = managerOn(ctx.sim);
 		ctx.sim.faults().set({ scope: 'token', latencyMs: 400 });
 		const controller = new AbortController();
-		const stopped = tokens.getSession(ctx.credentials, { transport: testTransport(), group: 'shared', signal: controller.signal });
-		const waiting = tokens.getSession(ctx.credentials, { transport: testTransport(), group: 'shared' });
+		const stopped = tokens.getSession(ctx.credentials, {
+			transport: testTransport(),
+			group: 'shared',
+			signal: controller.signal,
+		});
+		const waiting = tokens.getSession(ctx.credentials, {
+			transport: testTransport(),
+			group: 'shared',
+		});
 		const exchanges = ctx.sim.counters().exchanges;
 		setTimeout(() => controller.abort(), 50);
 		await expect(stopped).rejects.toMatchObject({ code: 'SAGE_ABORTED' });
@@ -66,13 +78,26 @@ describe('a stopped execution and the shared token exchange', () => {
 		ctx.sim.tokenEndpointMode('hang');
 		const first = new AbortController();
 		const second = new AbortController();
-		const calls = [tokens.getSession(ctx.credentials, { transport: testTransport(), group: 'shared', signal: first.signal }), tokens.getSession(ctx.credentials, { transport: testTransport(), group: 'shared', signal: second.signal })];
+		const calls = [
+			tokens.getSession(ctx.credentials, {
+				transport: testTransport(),
+				group: 'shared',
+				signal: first.signal,
+			}),
+			tokens.getSession(ctx.credentials, {
+				transport: testTransport(),
+				group: 'shared',
+				signal: second.signal,
+			}),
+		];
 		await until(() => ctx.sim.openConnections() === 1);
 		first.abort();
 		second.abort();
 		for (const call of calls) await expect(call).rejects.toMatchObject({ code: 'SAGE_ABORTED' });
 		await until(() => ctx.sim.openConnections() === 0);
 		ctx.sim.tokenEndpointMode('normal');
-		await expect(tokens.getSession(ctx.credentials, { transport: testTransport(), group: 'shared' })).resolves.toMatchObject({ graphqlUrl: ctx.sim.graphqlUrl() });
+		await expect(
+			tokens.getSession(ctx.credentials, { transport: testTransport(), group: 'shared' }),
+		).resolves.toMatchObject({ graphqlUrl: ctx.sim.graphqlUrl() });
 	});
 });

@@ -6,30 +6,70 @@
 import { buildSchema } from 'graphql';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { NATURAL_KEY_PROPERTIES, naturalKeyOf } from '../../nodes/SageErp/actions/record/verify-lost';
+import {
+	NATURAL_KEY_PROPERTIES,
+	naturalKeyOf,
+} from '../../nodes/SageErp/actions/record/verify-lost';
 import { discoverRecordTypes } from '../../sage-client/schema';
 import { buildSdl } from '../simulator';
-import { NODE_NAME, dataRequests, errorOf, outputOf, recordType, runNode, useNodeEnv } from '../node/fixture';
+import {
+	NODE_NAME,
+	dataRequests,
+	errorOf,
+	outputOf,
+	recordType,
+	runNode,
+	useNodeEnv,
+} from '../node/fixture';
 
 const env = useNodeEnv({ seed: { customers: 30, items: 10, salesOrders: 10 } });
 const CUSTOMER = recordType('xtremMasterData.customer');
 const FIELDS = '_id id name';
-const create = { resource: 'record', operation: 'create', recordType: CUSTOMER, data: '={{ $json }}', fields: FIELDS };
-const remove = { resource: 'record', operation: 'delete', recordType: CUSTOMER, id: '={{ $json.id }}' };
+const create = {
+	resource: 'record',
+	operation: 'create',
+	recordType: CUSTOMER,
+	data: '={{ $json }}',
+	fields: FIELDS,
+};
+const remove = {
+	resource: 'record',
+	operation: 'delete',
+	recordType: CUSTOMER,
+	id: '={{ $json.id }}',
+};
 
 let serial = 0;
 function newCustomer(extra: IDataObject = {}): IDataObject {
 	serial++;
-	return { id: `LOST${String(serial).padStart(4, '0')}`, name: `Lost answer ${serial}`, currency: '#EUR', email: `l${serial}@example.com`, ...extra };
+	return {
+		id: `LOST${String(serial).padStart(4, '0')}`,
+		name: `Lost answer ${serial}`,
+		currency: '#EUR',
+		email: `l${serial}@example.com`,
+		...extra,
+	};
 }
 
 /** The undici code of a broken answer depends on timing (UND_ERR_SOCKET, UND_ERR_RES_CONTENT_LENGTH_MISMATCH). */
-const codeless = (json: IDataObject) => ({ ...json, error: String(json.error).replace(/failed \([a-z ]+\)/, 'failed (<code>)') });
-const stored = (id: unknown) => env.sim.store().list('xtremMasterData.customer').filter((record) => record.id === id);
-const mutationRequests = (from: number) => dataRequests(env, from).filter((request) => /^\s*mutation/.test(String(request.query)));
+const codeless = (json: IDataObject) => ({
+	...json,
+	error: String(json.error).replace(/failed \([a-z ]+\)/, 'failed (<code>)'),
+});
+const stored = (id: unknown) =>
+	env.sim
+		.store()
+		.list('xtremMasterData.customer')
+		.filter((record) => record.id === id);
+const mutationRequests = (from: number) =>
+	dataRequests(env, from).filter((request) => /^\s*mutation/.test(String(request.query)));
 
 /** Runs `parameters` over `input` with one reset, and gives the items, the mutation count and the requests sent. */
-async function withOneReset(parameters: INodeParameters, input: IDataObject[], options: { continueOnFail?: boolean } = { continueOnFail: true }) {
+async function withOneReset(
+	parameters: INodeParameters,
+	input: IDataObject[],
+	options: { continueOnFail?: boolean } = { continueOnFail: true },
+) {
 	const before = env.sim.counters();
 	const from = env.sim.graphqlLog().length;
 	env.sim.faults().set({ resetNext: 1 });
@@ -47,7 +87,15 @@ async function withOneReset(parameters: INodeParameters, input: IDataObject[], o
 
 beforeAll(async () => {
 	// Warm the schema cache, so that the requests below are the operations' own.
-	outputOf(await runNode(env, { resource: 'record', operation: 'get', recordType: CUSTOMER, id: '1', fields: '_id' }));
+	outputOf(
+		await runNode(env, {
+			resource: 'record',
+			operation: 'get',
+			recordType: CUSTOMER,
+			id: '1',
+			fields: '_id',
+		}),
+	);
 });
 afterEach(() => {
 	env.sim.faults().clear();
@@ -55,14 +103,22 @@ afterEach(() => {
 });
 
 describe('the natural key rule', () => {
-	const types = new Map(discoverRecordTypes(buildSchema(buildSdl())).map((info) => [info.recordType, info]));
+	const types = new Map(
+		discoverRecordTypes(buildSchema(buildSdl())).map((info) => [info.recordType, info]),
+	);
 	const customer = types.get('xtremMasterData.customer')!;
 	const salesOrder = types.get('xtremSales.salesOrder')!;
 
 	test('tries id, number, code in that order', () => {
 		expect(NATURAL_KEY_PROPERTIES).toEqual(['id', 'number', 'code']);
-		expect(naturalKeyOf({ name: 'x', id: 'FR9' }, customer)).toEqual({ property: 'id', value: 'FR9' });
-		expect(naturalKeyOf({ number: 'SO9', soldToCustomer: '#FR001' }, salesOrder)).toEqual({ property: 'number', value: 'SO9' });
+		expect(naturalKeyOf({ name: 'x', id: 'FR9' }, customer)).toEqual({
+			property: 'id',
+			value: 'FR9',
+		});
+		expect(naturalKeyOf({ number: 'SO9', soldToCustomer: '#FR001' }, salesOrder)).toEqual({
+			property: 'number',
+			value: 'SO9',
+		});
 	});
 
 	test('takes only a non-empty string without | that the record type has as a field', () => {
@@ -77,34 +133,51 @@ describe('the natural key rule', () => {
 });
 
 describe('Create after a lost answer', () => {
-	test.each([1, 5])('Batch Size %i: every record is found by its natural key and output with its _id, marked; nothing is sent again', async (batchSize) => {
-		const input = Array.from({ length: batchSize }, () => newCustomer());
-		const run = await withOneReset({ ...create, options: { batchSize } }, input);
-		expect(run.resets).toBe(1);
-		expect(run.created).toBe(batchSize);
-		expect(run.mutationsSent).toBe(1);
-		expect(run.operations).toEqual(['SageErpCreate', 'SageErpVerifyCreate']);
-		const items = outputOf(run.result);
-		expect(items).toHaveLength(batchSize);
-		for (const [index, item] of items.entries()) {
-			const [record] = stored(input[index].id);
-			expect(stored(input[index].id)).toHaveLength(1);
-			expect(item).toEqual({
-				json: { _id: record._id, id: input[index].id, name: input[index].name, _recoveredAfterLostAnswer: true },
-				pairedItem: { item: index },
-			});
-		}
-	});
+	test.each([1, 5])(
+		'Batch Size %i: every record is found by its natural key and output with its _id, marked; nothing is sent again',
+		async (batchSize) => {
+			const input = Array.from({ length: batchSize }, () => newCustomer());
+			const run = await withOneReset({ ...create, options: { batchSize } }, input);
+			expect(run.resets).toBe(1);
+			expect(run.created).toBe(batchSize);
+			expect(run.mutationsSent).toBe(1);
+			expect(run.operations).toEqual(['SageErpCreate', 'SageErpVerifyCreate']);
+			const items = outputOf(run.result);
+			expect(items).toHaveLength(batchSize);
+			for (const [index, item] of items.entries()) {
+				const [record] = stored(input[index].id);
+				expect(stored(input[index].id)).toHaveLength(1);
+				expect(item).toEqual({
+					json: {
+						_id: record._id,
+						id: input[index].id,
+						name: input[index].name,
+						_recoveredAfterLostAnswer: true,
+					},
+					pairedItem: { item: index },
+				});
+			}
+		},
+	);
 
 	test('Batch Size 5 with refusals inside: created ones are recovered, the others are verified not created', async () => {
 		const existing = env.sim.store().get('xtremMasterData.customer', '1')!; // seeded months ago
-		const input = [newCustomer(), newCustomer({ id: String(existing.id) }), newCustomer(), newCustomer({ name: '' }), newCustomer()];
+		const input = [
+			newCustomer(),
+			newCustomer({ id: String(existing.id) }),
+			newCustomer(),
+			newCustomer({ name: '' }),
+			newCustomer(),
+		];
 		const run = await withOneReset({ ...create, options: { batchSize: 5 } }, input);
 		expect(run.created).toBe(3);
 		expect(run.mutationsSent).toBe(1);
 		const items = outputOf(run.result);
 		for (const index of [0, 2, 4]) {
-			expect(items[index].json).toMatchObject({ _id: stored(input[index].id)[0]._id, _recoveredAfterLostAnswer: true });
+			expect(items[index].json).toMatchObject({
+				_id: stored(input[index].id)[0]._id,
+				_recoveredAfterLostAnswer: true,
+			});
 		}
 		expect(codeless(items[1].json)).toEqual({
 			error:
@@ -124,16 +197,26 @@ describe('Create after a lost answer', () => {
 		const input = [newCustomer(), newCustomer()];
 		const from = env.sim.graphqlLog().length;
 		env.sim.faults().set({ resetNext: 2 });
-		const items = outputOf(await runNode(env, { ...create, options: { batchSize: 2 } }, { input, continueOnFail: true }));
-		expect(dataRequests(env, from).map((request) => request.operationName)).toEqual(['SageErpCreate', 'SageErpVerifyCreate', 'SageErpVerifyCreate']);
-		expect(items.map((item) => item.json._id)).toEqual(input.map((record) => stored(record.id)[0]._id));
+		const items = outputOf(
+			await runNode(env, { ...create, options: { batchSize: 2 } }, { input, continueOnFail: true }),
+		);
+		expect(dataRequests(env, from).map((request) => request.operationName)).toEqual([
+			'SageErpCreate',
+			'SageErpVerifyCreate',
+			'SageErpVerifyCreate',
+		]);
+		expect(items.map((item) => item.json._id)).toEqual(
+			input.map((record) => stored(record.id)[0]._id),
+		);
 	});
 
 	test('without Continue On Fail, recovered records make a normal successful run', async () => {
 		const input = Array.from({ length: 5 }, () => newCustomer());
 		const run = await withOneReset({ ...create, options: { batchSize: 5 } }, input, {});
 		expect(run.result.error).toBeUndefined();
-		expect(outputOf(run.result).map((item) => item.json.id)).toEqual(input.map((record) => record.id));
+		expect(outputOf(run.result).map((item) => item.json.id)).toEqual(
+			input.map((record) => record.id),
+		);
 	});
 
 	test('a verified failure without Continue On Fail stops the node naming the item, and lists the recovered ones as created', async () => {
@@ -158,14 +241,27 @@ describe('Create after a lost answer', () => {
 		env.sim.clock.advance(-2 * 60_000);
 		const input = [newCustomer()];
 		const run = await withOneReset(create, input);
-		expect(outputOf(run.result)[0].json).toMatchObject({ _id: stored(input[0].id)[0]._id, _recoveredAfterLostAnswer: true });
+		expect(outputOf(run.result)[0].json).toMatchObject({
+			_id: stored(input[0].id)[0]._id,
+			_recoveredAfterLostAnswer: true,
+		});
 	});
 
 	test('without a natural key in the data, the outcome stays unknown', async () => {
-		const order = { soldToCustomer: '#FR001', site: '#700', lines: [{ item: '#ITEM-1', quantity: 2 }] };
+		const order = {
+			soldToCustomer: '#FR001',
+			site: '#700',
+			lines: [{ item: '#ITEM-1', quantity: 2 }],
+		};
 		const before = env.sim.store().count('xtremSales.salesOrder');
 		const run = await withOneReset(
-			{ resource: 'record', operation: 'create', recordType: recordType('xtremSales.salesOrder'), data: '={{ $json }}', fields: '_id number' },
+			{
+				resource: 'record',
+				operation: 'create',
+				recordType: recordType('xtremSales.salesOrder'),
+				data: '={{ $json }}',
+				fields: '_id number',
+			},
 			[order],
 		);
 		expect(run.operations).toEqual(['SageErpCreate']);
@@ -182,8 +278,13 @@ describe('Create after a lost answer', () => {
 		const input = [newCustomer()];
 		const from = env.sim.graphqlLog().length;
 		env.sim.faults().set({ hangNext: 1 });
-		const items = outputOf(await runNode(env, { ...create, options: { timeout: 300 } }, { input, continueOnFail: true }));
-		expect(dataRequests(env, from).map((request) => request.operationName)).toEqual(['SageErpCreate', 'SageErpVerifyCreate']);
+		const items = outputOf(
+			await runNode(env, { ...create, options: { timeout: 300 } }, { input, continueOnFail: true }),
+		);
+		expect(dataRequests(env, from).map((request) => request.operationName)).toEqual([
+			'SageErpCreate',
+			'SageErpVerifyCreate',
+		]);
 		expect(items[0].json).toEqual({
 			error:
 				'The answer to the GraphQL mutation was lost after it was sent: no answer within 300 ms. Sage may or may not have applied it, so it was not sent again. ' +
@@ -200,17 +301,23 @@ describe('Delete after a lost answer', () => {
 		return input.map((record) => ({ id: `#${String(record.id)}`, key: record.id }));
 	}
 
-	test.each([1, 5])('Batch Size %i: records found gone are reported deleted, marked; nothing is sent again', async (batchSize) => {
-		const input = await customers(batchSize);
-		const run = await withOneReset({ ...remove, options: { batchSize } }, input);
-		expect(run.deleted).toBe(batchSize);
-		expect(run.mutationsSent).toBe(1);
-		expect(run.operations).toEqual(['SageErpDelete', 'SageErpVerifyDelete']);
-		expect(outputOf(run.result)).toEqual(
-			input.map((record, index) => ({ json: { _id: record.id, deleted: true, _recoveredAfterLostAnswer: true }, pairedItem: { item: index } })),
-		);
-		for (const record of input) expect(stored(record.key)).toEqual([]);
-	});
+	test.each([1, 5])(
+		'Batch Size %i: records found gone are reported deleted, marked; nothing is sent again',
+		async (batchSize) => {
+			const input = await customers(batchSize);
+			const run = await withOneReset({ ...remove, options: { batchSize } }, input);
+			expect(run.deleted).toBe(batchSize);
+			expect(run.mutationsSent).toBe(1);
+			expect(run.operations).toEqual(['SageErpDelete', 'SageErpVerifyDelete']);
+			expect(outputOf(run.result)).toEqual(
+				input.map((record, index) => ({
+					json: { _id: record.id, deleted: true, _recoveredAfterLostAnswer: true },
+					pairedItem: { item: index },
+				})),
+			);
+			for (const record of input) expect(stored(record.key)).toEqual([]);
+		},
+	);
 
 	test('a record still there after the lost answer (Sage refused to delete it) is reported NOT deleted', async () => {
 		const order = env.sim.store().get('xtremSales.salesOrder', '1')!;
@@ -220,7 +327,11 @@ describe('Delete after a lost answer', () => {
 		const run = await withOneReset({ ...remove, options: { batchSize: 3 } }, input);
 		expect(run.deleted).toBe(2);
 		const items = outputOf(run.result);
-		expect(items[0].json).toEqual({ _id: first.id, deleted: true, _recoveredAfterLostAnswer: true });
+		expect(items[0].json).toEqual({
+			_id: first.id,
+			deleted: true,
+			_recoveredAfterLostAnswer: true,
+		});
 		expect(codeless(items[1].json)).toEqual({
 			error:
 				`The answer from Sage was lost after the request was sent: the connection failed (<code>). The record "${customer._id}" still exists in Sage: ` +
@@ -233,7 +344,17 @@ describe('Delete after a lost answer', () => {
 test('Update after a lost answer stays outcome unknown: the record exists either way', async () => {
 	const [input] = [newCustomer()];
 	outputOf(await runNode(env, create, { input: [input] }));
-	const run = await withOneReset({ resource: 'record', operation: 'update', recordType: CUSTOMER, id: `#${String(input.id)}`, data: '{ "city": "Lyon" }', fields: FIELDS }, [{}]);
+	const run = await withOneReset(
+		{
+			resource: 'record',
+			operation: 'update',
+			recordType: CUSTOMER,
+			id: `#${String(input.id)}`,
+			data: '{ "city": "Lyon" }',
+			fields: FIELDS,
+		},
+		[{}],
+	);
 	expect(run.operations).toEqual(['SageErpUpdate']);
 	expect(codeless(outputOf(run.result)[0].json)).toEqual({
 		error:

@@ -5,7 +5,16 @@
  * symlink), so nothing is installed. Skipped when the scanner is not installed.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+	copyFileSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	rmSync,
+	symlinkSync,
+	writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -13,7 +22,9 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const SCANNER_MODULES = path.join(ROOT, 'scan', 'node_modules');
 const installed = existsSync(path.join(SCANNER_MODULES, '@n8n', 'scan-community-package'));
 if (!installed) {
-	console.warn('test/scan skipped: the scanner is not installed; run `npm ci --prefix scan` to test scan/run.mjs.');
+	console.warn(
+		'test/scan skipped: the scanner is not installed; run `npm ci --prefix scan` to test scan/run.mjs.',
+	);
 }
 
 const MANIFEST = {
@@ -51,7 +62,10 @@ function checkout(code: string, { withScanner = true } = {}): string {
 	writeFileSync(path.join(root, 'package.json'), JSON.stringify(MANIFEST, null, 2));
 	// A file git ignores is not part of the source leg, whatever it holds.
 	writeFileSync(path.join(root, '.gitignore'), 'node_modules\ndist/\nnodes/Fixture/ignored.ts\n');
-	writeFileSync(path.join(root, 'nodes', 'Fixture', 'ignored.ts'), 'export const later = setInterval;\n');
+	writeFileSync(
+		path.join(root, 'nodes', 'Fixture', 'ignored.ts'),
+		'export const later = setInterval;\n',
+	);
 	expect(spawnSync('git', ['init', '-q'], { cwd: root }).status).toBe(0);
 	return root;
 }
@@ -66,7 +80,12 @@ function scan(root: string) {
 		encoding: 'utf8',
 		env: { ...process.env, TMPDIR: tempDir },
 	});
-	return { code: result.status, stdout: result.stdout, stderr: result.stderr, leftInTemp: readdirSync(tempDir) };
+	return {
+		code: result.status,
+		stdout: result.stdout,
+		stderr: result.stderr,
+		leftInTemp: readdirSync(tempDir),
+	};
 }
 
 afterAll(() => {
@@ -75,10 +94,16 @@ afterAll(() => {
 
 (installed ? describe : describe.skip)('npm run scan (scan/run.mjs)', () => {
 	it('fails on a setTimeout in nodes/ and in the tarball, listing each as file:line:col rule message', () => {
-		const { code, stdout } = scan(checkout('const wait = () => new Promise((resolve) => setTimeout(resolve, 1));'));
+		const { code, stdout } = scan(
+			checkout('const wait = () => new Promise((resolve) => setTimeout(resolve, 1));'),
+		);
 		expect(code).toBe(1);
-		expect(stdout).toMatch(/^nodes\/Fixture\/wait\.ts:1:\d+ @n8n\/community-nodes\/no-restricted-globals .*'setTimeout'/m);
-		expect(stdout).toMatch(/^dist\/nodes\/Fixture\/Fixture\.node\.js:2:\d+ @n8n\/community-nodes\/no-restricted-globals /m);
+		expect(stdout).toMatch(
+			/^nodes\/Fixture\/wait\.ts:1:\d+ @n8n\/community-nodes\/no-restricted-globals .*'setTimeout'/m,
+		);
+		expect(stdout).toMatch(
+			/^dist\/nodes\/Fixture\/Fixture\.node\.js:2:\d+ @n8n\/community-nodes\/no-restricted-globals /m,
+		);
 		expect(stdout).toContain('source leg: 1 error(s)');
 		expect(stdout).toContain('tarball leg: 1 error(s)');
 		expect(stdout).not.toContain('ignored.ts');

@@ -21,10 +21,19 @@ function describe(value: unknown): string {
 	if (typeof value === 'string') return value;
 	if (value instanceof Error) {
 		const extra = value as Error & { description?: unknown; cause?: unknown; hint?: unknown };
-		return [value.name, value.message, String(extra.description ?? ''), String(extra.hint ?? ''), value.stack ?? ''].join('\n');
+		return [
+			value.name,
+			value.message,
+			String(extra.description ?? ''),
+			String(extra.hint ?? ''),
+			value.stack ?? '',
+		].join('\n');
 	}
 	try {
-		return JSON.stringify(value, (_key, inner) => (inner instanceof Error ? describe(inner) : inner)) ?? String(value);
+		return (
+			JSON.stringify(value, (_key, inner) => (inner instanceof Error ? describe(inner) : inner)) ??
+			String(value)
+		);
 	} catch {
 		return String(value);
 	}
@@ -44,10 +53,16 @@ export function createGuard(): SecretGuard {
 			const leaks: string[] = [];
 			for (const { where, text } of observed) {
 				for (const secret of secrets) {
-					if (text.includes(secret)) leaks.push(`${where}: ...${text.slice(Math.max(0, text.indexOf(secret) - 60), text.indexOf(secret))}[SECRET]`);
+					if (text.includes(secret))
+						leaks.push(
+							`${where}: ...${text.slice(Math.max(0, text.indexOf(secret) - 60), text.indexOf(secret))}[SECRET]`,
+						);
 				}
 			}
-			if (leaks.length) throw new Error(`A secret or token appeared where a user could see it:\n${leaks.slice(0, 5).join('\n')}`);
+			if (leaks.length)
+				throw new Error(
+					`A secret or token appeared where a user could see it:\n${leaks.slice(0, 5).join('\n')}`,
+				);
 		},
 		observedCount: () => observed.length,
 	};
@@ -79,9 +94,15 @@ for (const stream of [process.stdout, process.stderr]) {
 	if (slots[CURRENT_KEY]) continue;
 	slots[CURRENT_KEY] = true;
 	const original = stream.write.bind(stream) as (...args: unknown[]) => boolean;
-	(stream as unknown as { write: (...args: unknown[]) => boolean }).write = (chunk: unknown, ...rest: unknown[]) => {
+	(stream as unknown as { write: (...args: unknown[]) => boolean }).write = (
+		chunk: unknown,
+		...rest: unknown[]
+	) => {
 		const current = processSlots[CURRENT_KEY] as SecretGuard | undefined;
-		current?.observe(typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : '', 'stdio');
+		current?.observe(
+			typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : '',
+			'stdio',
+		);
 		return original(chunk, ...rest);
 	};
 }
@@ -100,7 +121,11 @@ const declareAfterAll = globalThis.afterAll;
 globalThis.afterAll = ((fn: jest.ProvidesHookCallback, timeout?: number) =>
 	declareAfterAll(async () => {
 		if (fn.length > 0) {
-			await new Promise<void>((resolve, reject) => (fn as jest.DoneCallback & ((done: (error?: unknown) => void) => void))((error?: unknown) => (error ? reject(error) : resolve())));
+			await new Promise<void>((resolve, reject) =>
+				(fn as jest.DoneCallback & ((done: (error?: unknown) => void) => void))(
+					(error?: unknown) => (error ? reject(error) : resolve()),
+				),
+			);
 		} else {
 			await (fn as () => unknown)();
 		}

@@ -37,12 +37,14 @@ const REPORTS: Record<string, Report> = {
 	customerList: {
 		recordType: 'xtremMasterData.customer',
 		title: 'Customers',
-		line: (r) => `${String(r.id)}   ${String(r.name)}   ${String(r.city ?? '')}   credit limit ${String(r.creditLimit ?? '')}`,
+		line: (r) =>
+			`${String(r.id)}   ${String(r.name)}   ${String(r.city ?? '')}   credit limit ${String(r.creditLimit ?? '')}`,
 	},
 	salesOrderList: {
 		recordType: 'xtremSales.salesOrder',
 		title: 'Sales orders',
-		line: (r) => `${String(r.number)}   ${String(r.status)}   ${String(r.orderDate)}   ${String(r.totalAmountExcludingTax ?? 0)}`,
+		line: (r) =>
+			`${String(r.number)}   ${String(r.status)}   ${String(r.orderDate)}   ${String(r.totalAmountExcludingTax ?? 0)}`,
 	},
 };
 
@@ -62,18 +64,29 @@ interface TenantReports {
 	statusNames: Record<ReportPhase, string>;
 }
 
-const DEFAULT_STATUS_NAMES: Record<ReportPhase, string> = { pending: 'pending', running: 'running', success: 'success', error: 'error' };
+const DEFAULT_STATUS_NAMES: Record<ReportPhase, string> = {
+	pending: 'pending',
+	running: 'running',
+	success: 'success',
+	error: 'error',
+};
 const registry = new WeakMap<TenantStore, TenantReports>();
 
 export function reportsOf(store: TenantStore): TenantReports {
 	let reports = registry.get(store);
-	if (!reports) registry.set(store, (reports = { jobs: new Map(), byKey: new Map(), statusNames: { ...DEFAULT_STATUS_NAMES } }));
+	if (!reports)
+		registry.set(
+			store,
+			(reports = { jobs: new Map(), byKey: new Map(), statusNames: { ...DEFAULT_STATUS_NAMES } }),
+		);
 	return reports;
 }
 
 /** What `sim.reports()` offers tests: the jobs started, and the status words. */
 export interface ReportsHandle {
-	jobs(): Array<Omit<ReportJob, 'file'> & { file?: { key: string; filename: string; size: number } }>;
+	jobs(): Array<
+		Omit<ReportJob, 'file'> & { file?: { key: string; filename: string; size: number } }
+	>;
 	setStatusNames(names: Partial<Record<ReportPhase, string>>): void;
 }
 
@@ -81,7 +94,10 @@ export function reportsHandle(store: TenantStore): ReportsHandle {
 	const reports = reportsOf(store);
 	return {
 		jobs: () =>
-			[...reports.jobs.values()].map(({ file, ...job }) => ({ ...job, file: file && { key: file.key, filename: file.filename, size: file.bytes.length } })),
+			[...reports.jobs.values()].map(({ file, ...job }) => ({
+				...job,
+				file: file && { key: file.key, filename: file.filename, size: file.bytes.length },
+			})),
 		setStatusNames: (names) => {
 			reports.statusNames = { ...DEFAULT_STATUS_NAMES, ...names };
 		},
@@ -148,16 +164,31 @@ export function wireAsyncReports(schema: GraphQLSchema): void {
 	fields('XtremReporting_Query').report.resolve = marker;
 	fields('Report_AsyncMutations').generateReportPdf.resolve = marker;
 	fields('Report_AsyncQueries').generateReportPdf.resolve = marker;
-	fields('GenerateReportPdf_Start').start.resolve = (_s, args: { reportName: string; filter?: string | null }, ctx: ReportContext) => ({
+	fields('GenerateReportPdf_Start').start.resolve = (
+		_s,
+		args: { reportName: string; filter?: string | null },
+		ctx: ReportContext,
+	) => ({
 		trackingId: startReport(ctx.store, args.reportName, args.filter).trackingId,
 	});
-	fields('GenerateReportPdf_Track').track.resolve = (_s, args: { trackingId: string }, ctx: ReportContext) => trackReport(ctx, args.trackingId);
+	fields('GenerateReportPdf_Track').track.resolve = (
+		_s,
+		args: { trackingId: string },
+		ctx: ReportContext,
+	) => trackReport(ctx, args.trackingId);
 }
 
-function startReport(store: TenantStore, reportName: string, filter: string | null | undefined): ReportJob {
+function startReport(
+	store: TenantStore,
+	reportName: string,
+	filter: string | null | undefined,
+): ReportJob {
 	const report = REPORTS[reportName];
 	if (!report) {
-		throw new GraphQLError(`Unknown report '${reportName}'. Reports: ${Object.keys(REPORTS).join(', ')}.`, { extensions: { code: 'invalid-argument' } });
+		throw new GraphQLError(
+			`Unknown report '${reportName}'. Reports: ${Object.keys(REPORTS).join(', ')}.`,
+			{ extensions: { code: 'invalid-argument' } },
+		);
 	}
 	let ids: number[];
 	try {
@@ -170,8 +201,15 @@ function startReport(store: TenantStore, reportName: string, filter: string | nu
 	if (!ids.length) job.failure = 'The report is empty: no record matches the filter.';
 	else {
 		const lines = ids.map((id) => report.line(store.getRecord(report.recordType, id)!, store));
-		const bytes = buildPdf(`${report.title} (${nodeDef(report.recordType).typeName}, ${ids.length} records)`, lines);
-		job.file = { key: randomBytes(16).toString('hex'), filename: `${reportName}-${trackingId.slice(0, 8)}.pdf`, bytes };
+		const bytes = buildPdf(
+			`${report.title} (${nodeDef(report.recordType).typeName}, ${ids.length} records)`,
+			lines,
+		);
+		job.file = {
+			key: randomBytes(16).toString('hex'),
+			filename: `${reportName}-${trackingId.slice(0, 8)}.pdf`,
+			bytes,
+		};
 	}
 	const reports = reportsOf(store);
 	reports.jobs.set(trackingId, job);
@@ -189,7 +227,10 @@ function phaseOf(job: ReportJob, now: number): ReportPhase {
 function trackReport(ctx: ReportContext, trackingId: string) {
 	const reports = reportsOf(ctx.store);
 	const job = reports.jobs.get(trackingId);
-	if (!job) throw new GraphQLError(`Unknown tracking ID '${trackingId}'.`, { extensions: { code: 'not-found' } });
+	if (!job)
+		throw new GraphQLError(`Unknown tracking ID '${trackingId}'.`, {
+			extensions: { code: 'not-found' },
+		});
 	const phase = phaseOf(job, ctx.store.clock.now());
 	const file = phase === 'success' ? job.file : undefined;
 	return {
@@ -206,7 +247,10 @@ function trackReport(ctx: ReportContext, trackingId: string) {
 }
 
 /** The answer to `GET /v1/fwd/<tenant>/download/<key>` once the bearer token was accepted. */
-export function downloadReport(store: TenantStore, key: string): { status: number; body: Buffer; headers: Record<string, string> } {
+export function downloadReport(
+	store: TenantStore,
+	key: string,
+): { status: number; body: Buffer; headers: Record<string, string> } {
 	const job = reportsOf(store).byKey.get(key);
 	const json = (status: number, error: string, message: string) => ({
 		status,
@@ -216,11 +260,15 @@ export function downloadReport(store: TenantStore, key: string): { status: numbe
 	if (!job?.file) return json(404, 'not_found', 'No file has this key.');
 	const now = store.clock.now();
 	if (phaseOf(job, now) !== 'success') return json(404, 'not_found', 'The file is not ready yet.');
-	if (now - job.startedAt - REPORT_DONE_MS > REPORT_LINK_TTL_MS) return json(404, 'not_found', 'The download link has expired.');
+	if (now - job.startedAt - REPORT_DONE_MS > REPORT_LINK_TTL_MS)
+		return json(404, 'not_found', 'The download link has expired.');
 	job.downloads++;
 	return {
 		status: 200,
 		body: job.file.bytes,
-		headers: { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${job.file.filename}"` },
+		headers: {
+			'content-type': 'application/pdf',
+			'content-disposition': `attachment; filename="${job.file.filename}"`,
+		},
 	};
 }

@@ -20,13 +20,20 @@ import { DuplicateKeyError, TenantStore } from './store';
 export function wireBulkUpdate(schema: GraphQLSchema): void {
 	for (const def of NODES) {
 		if (!def.mutable) continue;
-		const field = (schema.getType(`${def.typeName}_Mutation`) as GraphQLObjectType).getFields().bulkUpdate;
-		field.resolve = (_s, args: { filter?: string | null; data: Record<string, unknown> }, ctx: { store: TenantStore; counters: Counters }) => {
+		const field = (schema.getType(`${def.typeName}_Mutation`) as GraphQLObjectType).getFields()
+			.bulkUpdate;
+		field.resolve = (
+			_s,
+			args: { filter?: string | null; data: Record<string, unknown> },
+			ctx: { store: TenantStore; counters: Counters },
+		) => {
 			try {
 				return bulkUpdate(ctx.store, ctx.counters, def, args.filter, args.data) >= 0;
 			} catch (e) {
-				if (e instanceof BusinessError) throw new GraphQLError(e.message, { extensions: { code: e.code } });
-				if (e instanceof FilterError) throw new GraphQLError(e.message, { extensions: { code: 'invalid-argument' } });
+				if (e instanceof BusinessError)
+					throw new GraphQLError(e.message, { extensions: { code: e.code } });
+				if (e instanceof FilterError)
+					throw new GraphQLError(e.message, { extensions: { code: 'invalid-argument' } });
 				throw e;
 			}
 		};
@@ -34,13 +41,25 @@ export function wireBulkUpdate(schema: GraphQLSchema): void {
 }
 
 /** Updates every record the filter matches; returns how many were updated (the caller answers `true`). */
-export function bulkUpdate(store: TenantStore, counters: Counters, def: NodeDef, filter: string | null | undefined, data: Record<string, unknown>): number {
+export function bulkUpdate(
+	store: TenantStore,
+	counters: Counters,
+	def: NodeDef,
+	filter: string | null | undefined,
+	data: Record<string, unknown>,
+): number {
 	if (data._id !== undefined && data._id !== null) {
-		throw new BusinessError(`${def.typeName}.bulkUpdate: data cannot hold _id; the filter says which records to update.`, 'invalid-value');
+		throw new BusinessError(
+			`${def.typeName}.bulkUpdate: data cannot hold _id; the filter says which records to update.`,
+			'invalid-value',
+		);
 	}
 	const converted = convertInput(store, def, data);
 	if (converted.collections.size) {
-		throw new BusinessError(`${def.typeName}.bulkUpdate: collections (${[...converted.collections.keys()].map((p) => p.name).join(', ')}) cannot be changed in bulk.`, 'invalid-value');
+		throw new BusinessError(
+			`${def.typeName}.bulkUpdate: collections (${[...converted.collections.keys()].map((p) => p.name).join(', ')}) cannot be changed in bulk.`,
+			'invalid-value',
+		);
 	}
 	const ids = store.query(def.recordType, filter, null).ids;
 	const updatable: Rec[] = [];
@@ -63,13 +82,19 @@ export function bulkUpdate(store: TenantStore, counters: Counters, def: NodeDef,
 }
 
 /** Values that set a natural key may go to one record at most, and never to a key another record holds. */
-function checkNaturalKeys(store: TenantStore, def: NodeDef, updatable: Rec[], values: Record<string, unknown>): void {
+function checkNaturalKeys(
+	store: TenantStore,
+	def: NodeDef,
+	updatable: Rec[],
+	values: Record<string, unknown>,
+): void {
 	if (!def.naturalKey.some((name) => name in values)) return;
 	const keys = new Set<string>();
 	for (const rec of updatable) {
 		const key = store.naturalKeyOf(def, { ...rec, ...values } as Rec);
 		const holder = store.resolveRef(def.recordType, `#${key}`);
-		if (keys.has(key) || (holder !== undefined && holder !== rec._id)) throw new BusinessError(new DuplicateKeyError().message, 'duplicate-key');
+		if (keys.has(key) || (holder !== undefined && holder !== rec._id))
+			throw new BusinessError(new DuplicateKeyError().message, 'duplicate-key');
 		keys.add(key);
 	}
 }

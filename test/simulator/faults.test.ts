@@ -2,11 +2,17 @@ import { Simulator, startSimulator } from './index';
 import { settlesAfter } from '../helpers/order';
 import { exchange, http, postJson, session } from './test-helpers';
 
-const CREATE = (id: string) => `mutation { xtremMasterData { customer { create(data: {id: "${id}", name: "Fault ${id}", currency: "#EUR", email: "f@x.example"}) { _id } } } }`;
+const CREATE = (id: string) =>
+	`mutation { xtremMasterData { customer { create(data: {id: "${id}", name: "Fault ${id}", currency: "#EUR", email: "f@x.example"}) { _id } } } }`;
 const PING = '{ xtremMasterData { currency { query(first: 1) { totalCount } } } }';
 
 /** Sends and reads the whole answer; a broken connection becomes 'error'. */
-async function attempt(url: string, token: string, query: string, timeoutMs = 60_000): Promise<{ status: number; text: string; headers: Headers } | 'error'> {
+async function attempt(
+	url: string,
+	token: string,
+	query: string,
+	timeoutMs = 60_000,
+): Promise<{ status: number; text: string; headers: Headers } | 'error'> {
 	try {
 		const res = await fetch(url, {
 			method: 'POST',
@@ -30,7 +36,8 @@ describe('faults', () => {
 	afterEach(async () => {
 		await sim.stop();
 	});
-	const send = (query: string, timeoutMs?: number) => attempt(sim.graphqlUrl(), token, query, timeoutMs);
+	const send = (query: string, timeoutMs?: number) =>
+		attempt(sim.graphqlUrl(), token, query, timeoutMs);
 
 	test('failNext: N answers with the status (and Retry-After) without executing', async () => {
 		sim.faults().set({ failNext: { count: 2, status: 429, retryAfterSec: 3 } });
@@ -64,7 +71,12 @@ describe('faults', () => {
 		const r = await send(CREATE('RESET1'));
 		expect(r).toBe('error');
 		// the client could not know, but the mutation was applied
-		expect(sim.store().list('xtremMasterData.customer').some((c) => c.id === 'RESET1')).toBe(true);
+		expect(
+			sim
+				.store()
+				.list('xtremMasterData.customer')
+				.some((c) => c.id === 'RESET1'),
+		).toBe(true);
 		expect(sim.counters().mutations.create).toBe(1);
 		expect(sim.counters().faultsInjected.reset).toBe(1);
 		const next = await send(PING);
@@ -73,7 +85,11 @@ describe('faults', () => {
 
 	test('resetNext: status line, headers and part of the body arrive before the drop', async () => {
 		sim.faults().set({ resetNext: 1 });
-		const res = await fetch(sim.graphqlUrl(), { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: PING }) });
+		const res = await fetch(sim.graphqlUrl(), {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+			body: JSON.stringify({ query: PING }),
+		});
 		expect(res.status).toBe(200);
 		await expect(res.text()).rejects.toThrow();
 	});
@@ -129,7 +145,9 @@ describe('faults', () => {
 
 	test('random: deterministic per seed, and counters tell what happened', async () => {
 		const run = async (): Promise<string[]> => {
-			sim.faults().set({ random: { seed: 42, rate429: 0.2, rate503: 0.1, rateReset: 0.1, retryAfterSec: 2 } });
+			sim.faults().set({
+				random: { seed: 42, rate429: 0.2, rate503: 0.1, rateReset: 0.1, retryAfterSec: 2 },
+			});
 			const out: string[] = [];
 			for (let i = 0; i < 60; i++) {
 				const r = await send(PING);
@@ -153,16 +171,34 @@ describe('faults', () => {
 	test('faults are per tenant, and bad configurations are refused', async () => {
 		sim.addTenant('quiet', { customers: 1, items: 1, salesOrders: 0 });
 		sim.addClient({ clientId: 'q', clientSecret: 'quiet-secret-1', tenantId: 'quiet' });
-		const q = await session(sim, { clientId: 'q', clientSecret: 'quiet-secret-1', tenantId: 'quiet' });
+		const q = await session(sim, {
+			clientId: 'q',
+			clientSecret: 'quiet-secret-1',
+			tenantId: 'quiet',
+		});
 		sim.faults().set({ failNext: { count: 5, status: 503 } });
 		expect((await q.gql(PING)).status).toBe(200);
 		// token-scope faults follow the token's tenant on renewal
 		sim.faults('quiet').set({ failNext: { count: 1, status: 503 }, scope: 'token' });
 		const d = await exchange(sim);
-		expect((await http('POST', d.urls.refreshToken, { headers: { authorization: `Bearer ${d.refreshToken}` } })).status).toBe(200);
-		expect((await http('POST', q.tokens.urls.refreshToken, { headers: { authorization: `Bearer ${q.tokens.refreshToken}` } })).status).toBe(503);
+		expect(
+			(
+				await http('POST', d.urls.refreshToken, {
+					headers: { authorization: `Bearer ${d.refreshToken}` },
+				})
+			).status,
+		).toBe(200);
+		expect(
+			(
+				await http('POST', q.tokens.urls.refreshToken, {
+					headers: { authorization: `Bearer ${q.tokens.refreshToken}` },
+				})
+			).status,
+		).toBe(503);
 		expect(sim.counters('quiet').faultsInjected).toEqual({ '503': 1 });
-		expect(() => sim.faults().set({ failNext: { count: 1, status: 418 as 429 } })).toThrow(/status/);
+		expect(() => sim.faults().set({ failNext: { count: 1, status: 418 as 429 } })).toThrow(
+			/status/,
+		);
 		expect(() => sim.faults().set({ latencyMs: -1 })).toThrow(/latencyMs/);
 	});
 });
@@ -178,26 +214,50 @@ describe('admin endpoint', () => {
 
 	test('faults, counters, clock, revoke, token mode and reset over HTTP', async () => {
 		const { gql, tokens } = await session(sim);
-		expect((await postJson(`${sim.baseUrl}/__admin/faults`, { failNext: { count: 1, status: 429, retryAfterSec: 1 } })).status).toBe(200);
+		expect(
+			(
+				await postJson(`${sim.baseUrl}/__admin/faults`, {
+					failNext: { count: 1, status: 429, retryAfterSec: 1 },
+				})
+			).status,
+		).toBe(200);
 		expect((await gql(PING)).status).toBe(429);
 		let counters = await http('GET', `${sim.baseUrl}/__admin/counters`);
-		expect(counters.json).toMatchObject({ exchanges: 1, graphqlRequests: 1, faultsInjected: { '429': 1 } });
-		expect((await postJson(`${sim.baseUrl}/__admin/faults`, { clear: true })).json.faults).toEqual({});
+		expect(counters.json).toMatchObject({
+			exchanges: 1,
+			graphqlRequests: 1,
+			faultsInjected: { '429': 1 },
+		});
+		expect((await postJson(`${sim.baseUrl}/__admin/faults`, { clear: true })).json.faults).toEqual(
+			{},
+		);
 		const clock = await postJson(`${sim.baseUrl}/__admin/clock`, { advanceMs: 16 * 60 * 1000 });
 		expect(clock.json.now).toBeGreaterThan(Date.now() + 15 * 60 * 1000);
 		expect((await gql(PING)).status).toBe(401); // expired by the clock jump
 		await postJson(`${sim.baseUrl}/__admin/clock`, { advanceMs: -16 * 60 * 1000 });
 		expect((await gql(PING)).status).toBe(200);
 		expect((await postJson(`${sim.baseUrl}/__admin/revoke`, {})).json.revoked).toBe(2);
-		expect((await http('POST', tokens.urls.refreshToken, { headers: { authorization: `Bearer ${tokens.refreshToken}` } })).status).toBe(401);
-		expect((await postJson(`${sim.baseUrl}/__admin/token-mode`, { mode: 'html' })).status).toBe(200);
+		expect(
+			(
+				await http('POST', tokens.urls.refreshToken, {
+					headers: { authorization: `Bearer ${tokens.refreshToken}` },
+				})
+			).status,
+		).toBe(401);
+		expect((await postJson(`${sim.baseUrl}/__admin/token-mode`, { mode: 'html' })).status).toBe(
+			200,
+		);
 		expect((await postJson(sim.tokenUrl, sim.client)).headers.get('content-type')).toMatch(/html/);
 		expect((await postJson(`${sim.baseUrl}/__admin/reset`, {})).status).toBe(200);
 		expect((await postJson(sim.tokenUrl, sim.client)).json.accessToken).toBeDefined();
 		counters = await http('GET', `${sim.baseUrl}/__admin/counters?tenantId=${sim.client.tenantId}`);
 		expect(counters.json.exchanges).toBe(1);
-		expect((await postJson(`${sim.baseUrl}/__admin/faults`, { tenantId: 'nope', latencyMs: 1 })).status).toBe(404);
-		expect((await postJson(`${sim.baseUrl}/__admin/faults`, { latencyMs: 'slow' })).status).toBe(400);
+		expect(
+			(await postJson(`${sim.baseUrl}/__admin/faults`, { tenantId: 'nope', latencyMs: 1 })).status,
+		).toBe(404);
+		expect((await postJson(`${sim.baseUrl}/__admin/faults`, { latencyMs: 'slow' })).status).toBe(
+			400,
+		);
 		expect((await http('GET', `${sim.baseUrl}/nowhere`)).status).toBe(404);
 	});
 });

@@ -20,7 +20,13 @@ export interface FaultConfig {
 	/** The next `count` requests get a 200 streaming a valid JSON body of `bytes` bytes, without executing. */
 	oversizeNext?: { count: number; bytes: number };
 	/** Deterministic pseudo-random faults: 429 (+Retry-After) and 503 without executing, reset after executing. */
-	random?: { seed: number; rate429?: number; rate503?: number; rateReset?: number; retryAfterSec?: number };
+	random?: {
+		seed: number;
+		rate429?: number;
+		rate503?: number;
+		rateReset?: number;
+		retryAfterSec?: number;
+	};
 	/** Which requests the faults hit; default 'graphql'. */
 	scope?: FaultScope;
 }
@@ -87,7 +93,8 @@ export class TenantFaults {
 			const r429 = c.random.rate429 ?? 0;
 			const r503 = c.random.rate503 ?? 0;
 			const rReset = c.random.rateReset ?? 0;
-			if (r < r429) return { action: 'fail', status: 429, retryAfterSec: c.random.retryAfterSec ?? 1 };
+			if (r < r429)
+				return { action: 'fail', status: 429, retryAfterSec: c.random.retryAfterSec ?? 1 };
 			if (r < r429 + r503) return { action: 'fail', status: 503 };
 			if (r < r429 + r503 + rReset) return { action: 'reset' };
 		}
@@ -101,14 +108,16 @@ export class TenantFaults {
 
 function validate(c: FaultConfig): void {
 	const nonNeg = (name: string, v: unknown): void => {
-		if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) throw new Error(`faults.${name} must be a non-negative number`);
+		if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0))
+			throw new Error(`faults.${name} must be a non-negative number`);
 	};
 	nonNeg('latencyMs', c.latencyMs);
 	nonNeg('resetNext', c.resetNext);
 	nonNeg('hangNext', c.hangNext);
 	if (c.failNext) {
 		nonNeg('failNext.count', c.failNext.count);
-		if (![429, 500, 502, 503, 504].includes(c.failNext.status)) throw new Error('faults.failNext.status must be 429, 500, 502, 503 or 504');
+		if (![429, 500, 502, 503, 504].includes(c.failNext.status))
+			throw new Error('faults.failNext.status must be 429, 500, 502, 503 or 504');
 		nonNeg('failNext.retryAfterSec', c.failNext.retryAfterSec);
 	}
 	if (c.oversizeNext) {
@@ -119,8 +128,10 @@ function validate(c: FaultConfig): void {
 		nonNeg('random.seed', c.random.seed);
 		for (const k of ['rate429', 'rate503', 'rateReset'] as const) {
 			const v = c.random[k];
-			if (v !== undefined && (typeof v !== 'number' || v < 0 || v > 1)) throw new Error(`faults.random.${k} must be between 0 and 1`);
+			if (v !== undefined && (typeof v !== 'number' || v < 0 || v > 1))
+				throw new Error(`faults.random.${k} must be between 0 and 1`);
 		}
 	}
-	if (c.scope !== undefined && !['graphql', 'token', 'all'].includes(c.scope)) throw new Error("faults.scope must be 'graphql', 'token' or 'all'");
+	if (c.scope !== undefined && !['graphql', 'token', 'all'].includes(c.scope))
+		throw new Error("faults.scope must be 'graphql', 'token' or 'all'");
 }

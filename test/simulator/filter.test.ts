@@ -10,7 +10,12 @@ const CUSTOMER = 'xtremMasterData.customer';
 
 describe('filter parser', () => {
 	test('JS-like literal: unquoted keys, both quote styles, numbers, booleans, null, arrays, trailing commas', () => {
-		expect(parseLiteral(`{a:'x', "b": "y\\"z", c: -1.5e2, d: true, e: null, f: [1, 'two',], g: {h: +1},}`, 'filter')).toMatchObject({
+		expect(
+			parseLiteral(
+				`{a:'x', "b": "y\\"z", c: -1.5e2, d: true, e: null, f: [1, 'two',], g: {h: +1},}`,
+				'filter',
+			),
+		).toMatchObject({
 			kind: 'object',
 			entries: [
 				{ key: 'a', value: { value: 'x' } },
@@ -43,7 +48,8 @@ describe('filter operators (store level)', () => {
 	const store = new TenantStore('t', new SimClock());
 	seedTenant(store, { customers: 60, items: 10, salesOrders: 20 });
 	const all = [...store.all(CUSTOMER)];
-	const ids = (filter: string, recordType = CUSTOMER): number[] => store.query(recordType, filter, null).ids;
+	const ids = (filter: string, recordType = CUSTOMER): number[] =>
+		store.query(recordType, filter, null).ids;
 	const expectSame = (filter: string, pred: (r: Rec) => boolean, recordType = CUSTOMER): void => {
 		const want = [...store.all(recordType)].filter(pred).map((r) => r._id);
 		const got = ids(filter, recordType);
@@ -60,19 +66,30 @@ describe('filter operators (store level)', () => {
 
 	test('_gt _gte _lt _lte on decimals, ints, strings and stamps', () => {
 		expectSame('{creditLimit:{_gt:20000}}', (r) => (r.creditLimit as number) > 20000);
-		expectSame("{creditLimit:{_gte:'20000', _lte: 30000}}", (r) => (r.creditLimit as number) >= 20000 && (r.creditLimit as number) <= 30000);
+		expectSame(
+			"{creditLimit:{_gte:'20000', _lte: 30000}}",
+			(r) => (r.creditLimit as number) >= 20000 && (r.creditLimit as number) <= 30000,
+		);
 		expectSame('{paymentTermDays:{_lt:30}}', (r) => (r.paymentTermDays as number) < 30);
 		expectSame("{name:{_gte:'M'}}", (r) => (r.name as string) >= 'M');
 		const since = store.clock.now() - 24 * 3600 * 1000;
 		const changed = ids(`{_updateStamp:{_gte:'${new Date(since).toISOString()}'}}`);
 		expect(changed.length).toBeGreaterThan(0); // seed spreads some updates into the last day
-		expectSame(`{_updateStamp:{_gte:'${new Date(since).toISOString()}'}}`, (r) => r._updateStamp >= since);
+		expectSame(
+			`{_updateStamp:{_gte:'${new Date(since).toISOString()}'}}`,
+			(r) => r._updateStamp >= since,
+		);
 		expectSame("{_id:{_lte:'5'}}", (r) => r._id <= 5);
 	});
 
 	test('_in, _nin', () => {
-		expectSame("{id:{_in:['FR001','US001','XX']}}", (r) => ['FR001', 'US001'].includes(r.id as string));
-		expectSame("{city:{_nin:['Paris','London']}}", (r) => !['Paris', 'London'].includes(r.city as string));
+		expectSame("{id:{_in:['FR001','US001','XX']}}", (r) =>
+			['FR001', 'US001'].includes(r.id as string),
+		);
+		expectSame(
+			"{city:{_nin:['Paris','London']}}",
+			(r) => !['Paris', 'London'].includes(r.city as string),
+		);
 	});
 
 	test('_regex with and without _options i', () => {
@@ -83,11 +100,20 @@ describe('filter operators (store level)', () => {
 	});
 
 	test('_or, _and, _not (node level and property level)', () => {
-		expectSame("{_or:[{city:'Paris'},{city:'London'}]}", (r) => r.city === 'Paris' || r.city === 'London');
-		expectSame('{_and:[{isActive:true},{creditLimit:{_gt:10000}}]}', (r) => r.isActive === true && (r.creditLimit as number) > 10000);
+		expectSame(
+			"{_or:[{city:'Paris'},{city:'London'}]}",
+			(r) => r.city === 'Paris' || r.city === 'London',
+		);
+		expectSame(
+			'{_and:[{isActive:true},{creditLimit:{_gt:10000}}]}',
+			(r) => r.isActive === true && (r.creditLimit as number) > 10000,
+		);
 		expectSame("{_not:{city:'Paris'}}", (r) => r.city !== 'Paris');
 		expectSame("{name:{_not:{_regex:'^A'}}}", (r) => !/^A/.test(r.name as string));
-		expectSame('{creditLimit:{_or:[{_lt:1000},{_gt:49000}]}}', (r) => (r.creditLimit as number) < 1000 || (r.creditLimit as number) > 49000);
+		expectSame(
+			'{creditLimit:{_or:[{_lt:1000},{_gt:49000}]}}',
+			(r) => (r.creditLimit as number) < 1000 || (r.creditLimit as number) > 49000,
+		);
 	});
 
 	test('null comparisons', () => {
@@ -100,27 +126,42 @@ describe('filter operators (store level)', () => {
 		const eur = store.resolveRef('xtremMasterData.currency', '#EUR');
 		expectSame("{currency:{id:{_eq:'EUR'}}}", (r) => r.currency === eur);
 		expectSame("{currency:'#EUR'}", (r) => r.currency === eur);
-		expectSame('{"currency":{"id":"EUR"},"isActive":true}', (r) => r.currency === eur && r.isActive === true);
+		expectSame(
+			'{"currency":{"id":"EUR"},"isActive":true}',
+			(r) => r.currency === eur && r.isActive === true,
+		);
 		expectSame("{businessEntity:{country:{id:'FR'}}}", (r) => (r.id as string).startsWith('FR'));
 		expectSame("{stockUnit:{name:{_ne:'each'}}}", (r) => r.stockUnit !== 1, 'xtremMasterData.item');
 	});
 
 	test('_atLeast / _atMost on collections', () => {
-		const lineCount = (r: Rec): number => [...store.all('xtremSales.salesOrderLine')].filter((l) => l.document === r._id).length;
+		const lineCount = (r: Rec): number =>
+			[...store.all('xtremSales.salesOrderLine')].filter((l) => l.document === r._id).length;
 		expectSame('{lines:{_atLeast:3}}', (r) => lineCount(r) >= 3, 'xtremSales.salesOrder');
 		expectSame('{lines:{_atMost:1}}', (r) => lineCount(r) <= 1, 'xtremSales.salesOrder');
 		expectSame(
 			'{lines:{quantity:{_gt:90}}}',
-			(r) => [...store.all('xtremSales.salesOrderLine')].some((l) => l.document === r._id && (l.quantity as number) > 90),
+			(r) =>
+				[...store.all('xtremSales.salesOrderLine')].some(
+					(l) => l.document === r._id && (l.quantity as number) > 90,
+				),
 			'xtremSales.salesOrder',
 		);
-		expectSame("{status:{_in:['shipped','partiallyShipped']}}", (r) => r.status === 'shipped' || r.status === 'partiallyShipped', 'xtremSales.salesOrder');
+		expectSame(
+			"{status:{_in:['shipped','partiallyShipped']}}",
+			(r) => r.status === 'shipped' || r.status === 'partiallyShipped',
+			'xtremSales.salesOrder',
+		);
 	});
 
 	test('unknown properties and ill-typed values are refused naming them', () => {
-		expect(() => ids("{nope:'x'}")).toThrow("Invalid filter: unknown property 'nope' on Customer (position 1)");
+		expect(() => ids("{nope:'x'}")).toThrow(
+			"Invalid filter: unknown property 'nope' on Customer (position 1)",
+		);
 		expect(() => ids("{currency:{nope:'x'}}")).toThrow(/unknown property 'nope' on Currency/);
-		expect(() => ids("{isActive:'yes'}")).toThrow(/property 'isActive' of Customer expects true or false/);
+		expect(() => ids("{isActive:'yes'}")).toThrow(
+			/property 'isActive' of Customer expects true or false/,
+		);
 		expect(() => ids("{creditLimit:{_gt:'lots'}}")).toThrow(/expects a number/);
 		expect(() => ids('{name:{_foo:1}}')).toThrow(/unknown operator '_foo'/);
 		expect(() => ids("{status:'lost'}", 'xtremSales.salesOrder')).toThrow(/expects one of quote/);
@@ -151,14 +192,17 @@ describe('filters over HTTP', () => {
 
 	test('malformed filter and unknown property are GraphQL errors (HTTP 200) with the position or name', async () => {
 		const { gql } = await session(sim);
-		const q = 'query($f: String) { xtremMasterData { customer { query(filter: $f) { totalCount } } } }';
+		const q =
+			'query($f: String) { xtremMasterData { customer { query(filter: $f) { totalCount } } } }';
 		const bad = await gql(q, { f: "{isActive:true, name:'A'}}" });
 		expect(bad.status).toBe(200);
 		expect(bad.json.errors[0].message).toBe("Invalid filter: unexpected '}' at position 25");
 		expect(bad.json.errors[0].extensions.code).toBe('invalid-argument');
 		const unknown = await gql(q, { f: '{colour:1}' });
 		expect(unknown.json.errors[0].message).toMatch(/unknown property 'colour'/);
-		const ok = await gql(q, { f: "{name:{_regex:'a', _options:'i'}, currency:{id:{_in:['EUR','GBP']}}}" });
+		const ok = await gql(q, {
+			f: "{name:{_regex:'a', _options:'i'}, currency:{id:{_in:['EUR','GBP']}}}",
+		});
 		expect(ok.json.data.xtremMasterData.customer.query.totalCount).toBeGreaterThan(0);
 	});
 });

@@ -40,7 +40,10 @@ function tokenize(src: string, label: string): Token[] {
 			let out = '';
 			i++;
 			for (;;) {
-				if (i >= src.length) throw new FilterError(`Invalid ${label}: unterminated string starting at position ${start}`);
+				if (i >= src.length)
+					throw new FilterError(
+						`Invalid ${label}: unterminated string starting at position ${start}`,
+					);
 				const d = src[i];
 				if (d === c) {
 					i++;
@@ -48,13 +51,17 @@ function tokenize(src: string, label: string): Token[] {
 				}
 				if (d === '\\') {
 					const e = src[i + 1];
-					if (e === undefined) throw new FilterError(`Invalid ${label}: unterminated string starting at position ${start}`);
+					if (e === undefined)
+						throw new FilterError(
+							`Invalid ${label}: unterminated string starting at position ${start}`,
+						);
 					if (e === 'n') out += '\n';
 					else if (e === 't') out += '\t';
 					else if (e === 'r') out += '\r';
 					else if (e === 'u') {
 						const hex = src.slice(i + 2, i + 6);
-						if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw new FilterError(`Invalid ${label}: bad \\u escape at position ${i}`);
+						if (!/^[0-9a-fA-F]{4}$/.test(hex))
+							throw new FilterError(`Invalid ${label}: bad \\u escape at position ${i}`);
 						out += String.fromCharCode(parseInt(hex, 16));
 						i += 4;
 					} else if (e === "'" || e === '"' || e === '\\' || e === '/') out += e;
@@ -100,7 +107,9 @@ export function parseLiteral(src: string, label: string): Ast {
 	let k = 0;
 	const unexpected = (t: Token): FilterError =>
 		new FilterError(
-			t.type === 'eof' ? `Invalid ${label}: unexpected end of input at position ${t.pos}` : `Invalid ${label}: unexpected '${t.text}' at position ${t.pos}`,
+			t.type === 'eof'
+				? `Invalid ${label}: unexpected end of input at position ${t.pos}`
+				: `Invalid ${label}: unexpected '${t.text}' at position ${t.pos}`,
 		);
 	const expect = (text: string): Token => {
 		const t = toks[k];
@@ -162,7 +171,11 @@ export function parseLiteral(src: string, label: string): Ast {
 			if (kt.type !== 'ident' && kt.type !== 'string') throw unexpected(kt);
 			k++;
 			expect(':');
-			entries.push({ key: kt.type === 'string' ? String(kt.value) : kt.text, keyPos: kt.pos, value: value() });
+			entries.push({
+				key: kt.type === 'string' ? String(kt.value) : kt.text,
+				keyPos: kt.pos,
+				value: value(),
+			});
 			const n = toks[k];
 			if (n.type === 'punct' && n.text === ',') {
 				k++;
@@ -198,20 +211,43 @@ export interface RecordSource {
 export type Predicate = (rec: Rec) => boolean;
 type Comparable = string | number | boolean | null;
 
-const OPERATORS = new Set(['_eq', '_ne', '_gt', '_gte', '_lt', '_lte', '_in', '_nin', '_regex', '_options', '_not', '_and', '_or', '_atLeast', '_atMost', '_none']);
+const OPERATORS = new Set([
+	'_eq',
+	'_ne',
+	'_gt',
+	'_gte',
+	'_lt',
+	'_lte',
+	'_in',
+	'_nin',
+	'_regex',
+	'_options',
+	'_not',
+	'_and',
+	'_or',
+	'_atLeast',
+	'_atMost',
+	'_none',
+]);
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Converts a filter literal to the stored representation of a property, or refuses it. */
 function coerce(prop: PropDef, ast: Ast, src: RecordSource, owner: NodeDef): Comparable {
-	if (ast.kind !== 'scalar') throw new FilterError(`Invalid filter: property '${prop.name}' of ${owner.typeName} expects a value, got ${ast.kind} at position ${ast.pos}`);
+	if (ast.kind !== 'scalar')
+		throw new FilterError(
+			`Invalid filter: property '${prop.name}' of ${owner.typeName} expects a value, got ${ast.kind} at position ${ast.pos}`,
+		);
 	const v = ast.value;
 	if (v === null) return null;
 	const bad = (what: string): FilterError =>
-		new FilterError(`Invalid filter: property '${prop.name}' of ${owner.typeName} expects ${what}, got ${JSON.stringify(v)} at position ${ast.pos}`);
+		new FilterError(
+			`Invalid filter: property '${prop.name}' of ${owner.typeName} expects ${what}, got ${JSON.stringify(v)} at position ${ast.pos}`,
+		);
 	switch (prop.kind) {
 		case 'id': {
-			const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
+			const n =
+				typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
 			if (!Number.isInteger(n)) throw bad('an _id');
 			return n;
 		}
@@ -219,15 +255,18 @@ function coerce(prop: PropDef, ast: Ast, src: RecordSource, owner: NodeDef): Com
 			if (typeof v !== 'string') throw bad('a string');
 			return v;
 		case 'enum':
-			if (typeof v !== 'string' || !prop.enumValues!.includes(v)) throw bad(`one of ${prop.enumValues!.join(', ')}`);
+			if (typeof v !== 'string' || !prop.enumValues!.includes(v))
+				throw bad(`one of ${prop.enumValues!.join(', ')}`);
 			return v;
 		case 'boolean':
 			if (typeof v !== 'boolean') throw bad('true or false');
 			return v;
 		case 'int':
 		case 'decimal': {
-			const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-			if (!Number.isFinite(n) || (prop.kind === 'int' && !Number.isInteger(n))) throw bad(prop.kind === 'int' ? 'an integer' : 'a number');
+			const n =
+				typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+			if (!Number.isFinite(n) || (prop.kind === 'int' && !Number.isInteger(n)))
+				throw bad(prop.kind === 'int' ? 'an integer' : 'a number');
 			return n;
 		}
 		case 'date':
@@ -254,17 +293,27 @@ function cmp(a: Comparable, b: Comparable): number {
 	return a! < b! ? -1 : a! > b! ? 1 : 0;
 }
 
-function compileScalarOps(prop: PropDef, ast: Ast, get: (r: Rec) => unknown, src: RecordSource, owner: NodeDef): Predicate {
+function compileScalarOps(
+	prop: PropDef,
+	ast: Ast,
+	get: (r: Rec) => unknown,
+	src: RecordSource,
+	owner: NodeDef,
+): Predicate {
 	if (ast.kind === 'scalar') {
 		const want = coerce(prop, ast, src, owner);
 		return (r) => (get(r) ?? null) === want;
 	}
-	if (ast.kind === 'array') throw new FilterError(`Invalid filter: property '${prop.name}' cannot take an array at position ${ast.pos} (use _in)`);
+	if (ast.kind === 'array')
+		throw new FilterError(
+			`Invalid filter: property '${prop.name}' cannot take an array at position ${ast.pos} (use _in)`,
+		);
 	const preds: Predicate[] = [];
 	const options = ast.entries.find((e) => e.key === '_options');
 	for (const { key, keyPos, value } of ast.entries) {
 		const list = (): Comparable[] => {
-			if (value.kind !== 'array') throw new FilterError(`Invalid filter: ${key} expects an array at position ${value.pos}`);
+			if (value.kind !== 'array')
+				throw new FilterError(`Invalid filter: ${key} expects an array at position ${value.pos}`);
 			return value.items.map((it) => coerce(prop, it, src, owner));
 		};
 		switch (key) {
@@ -283,9 +332,18 @@ function compileScalarOps(prop: PropDef, ast: Ast, get: (r: Rec) => unknown, src
 			case '_lt':
 			case '_lte': {
 				const w = coerce(prop, value, src, owner);
-				if (w === null) throw new FilterError(`Invalid filter: ${key} cannot compare with null at position ${value.pos}`);
+				if (w === null)
+					throw new FilterError(
+						`Invalid filter: ${key} cannot compare with null at position ${value.pos}`,
+					);
 				const test =
-					key === '_gt' ? (c: number) => c > 0 : key === '_gte' ? (c: number) => c >= 0 : key === '_lt' ? (c: number) => c < 0 : (c: number) => c <= 0;
+					key === '_gt'
+						? (c: number) => c > 0
+						: key === '_gte'
+							? (c: number) => c >= 0
+							: key === '_lt'
+								? (c: number) => c < 0
+								: (c: number) => c <= 0;
 				preds.push((r) => {
 					const v = get(r);
 					return v !== null && v !== undefined && test(cmp(v as Comparable, w));
@@ -307,15 +365,23 @@ function compileScalarOps(prop: PropDef, ast: Ast, get: (r: Rec) => unknown, src
 					throw new FilterError(`Invalid filter: _regex expects a string at position ${value.pos}`);
 				let flags = '';
 				if (options) {
-					if (options.value.kind !== 'scalar' || typeof options.value.value !== 'string' || !/^[imsu]*$/.test(options.value.value))
-						throw new FilterError(`Invalid filter: _options expects flags among 'imsu' at position ${options.value.pos}`);
+					if (
+						options.value.kind !== 'scalar' ||
+						typeof options.value.value !== 'string' ||
+						!/^[imsu]*$/.test(options.value.value)
+					)
+						throw new FilterError(
+							`Invalid filter: _options expects flags among 'imsu' at position ${options.value.pos}`,
+						);
 					flags = options.value.value;
 				}
 				let re: RegExp;
 				try {
 					re = new RegExp(value.value, flags);
 				} catch (e) {
-					throw new FilterError(`Invalid filter: bad _regex at position ${value.pos}: ${(e as Error).message}`);
+					throw new FilterError(
+						`Invalid filter: bad _regex at position ${value.pos}: ${(e as Error).message}`,
+					);
 				}
 				preds.push((r) => {
 					const v = get(r);
@@ -324,7 +390,8 @@ function compileScalarOps(prop: PropDef, ast: Ast, get: (r: Rec) => unknown, src
 				break;
 			}
 			case '_options':
-				if (!ast.entries.some((e) => e.key === '_regex')) throw new FilterError(`Invalid filter: _options without _regex at position ${keyPos}`);
+				if (!ast.entries.some((e) => e.key === '_regex'))
+					throw new FilterError(`Invalid filter: _options without _regex at position ${keyPos}`);
 				break;
 			case '_not': {
 				const inner = compileScalarOps(prop, value, get, src, owner);
@@ -333,9 +400,12 @@ function compileScalarOps(prop: PropDef, ast: Ast, get: (r: Rec) => unknown, src
 			}
 			case '_and':
 			case '_or': {
-				if (value.kind !== 'array') throw new FilterError(`Invalid filter: ${key} expects an array at position ${value.pos}`);
+				if (value.kind !== 'array')
+					throw new FilterError(`Invalid filter: ${key} expects an array at position ${value.pos}`);
 				const parts = value.items.map((it) => compileScalarOps(prop, it, get, src, owner));
-				preds.push(key === '_and' ? (r) => parts.every((p) => p(r)) : (r) => parts.some((p) => p(r)));
+				preds.push(
+					key === '_and' ? (r) => parts.every((p) => p(r)) : (r) => parts.some((p) => p(r)),
+				);
 				break;
 			}
 			default:
@@ -361,11 +431,13 @@ function all(preds: Predicate[]): Predicate {
 
 /** Compiles an object filter on `def` records (the records themselves are handed to the predicate). */
 function compileNodeFilter(def: NodeDef, ast: Ast, src: RecordSource): Predicate {
-	if (ast.kind !== 'object') throw new FilterError(`Invalid filter: expected an object at position ${ast.pos}`);
+	if (ast.kind !== 'object')
+		throw new FilterError(`Invalid filter: expected an object at position ${ast.pos}`);
 	const preds: Predicate[] = [];
 	for (const { key, keyPos, value } of ast.entries) {
 		if (key === '_and' || key === '_or') {
-			if (value.kind !== 'array') throw new FilterError(`Invalid filter: ${key} expects an array at position ${value.pos}`);
+			if (value.kind !== 'array')
+				throw new FilterError(`Invalid filter: ${key} expects an array at position ${value.pos}`);
 			const parts = value.items.map((it) => compileNodeFilter(def, it, src));
 			preds.push(key === '_and' ? (r) => parts.every((p) => p(r)) : (r) => parts.some((p) => p(r)));
 			continue;
@@ -377,8 +449,13 @@ function compileNodeFilter(def: NodeDef, ast: Ast, src: RecordSource): Predicate
 		}
 		const prop = def.propMap.get(key);
 		if (!prop) {
-			if (OPERATORS.has(key)) throw new FilterError(`Invalid filter: operator '${key}' is not allowed here (position ${keyPos})`);
-			throw new FilterError(`Invalid filter: unknown property '${key}' on ${def.typeName} (position ${keyPos})`);
+			if (OPERATORS.has(key))
+				throw new FilterError(
+					`Invalid filter: operator '${key}' is not allowed here (position ${keyPos})`,
+				);
+			throw new FilterError(
+				`Invalid filter: unknown property '${key}' on ${def.typeName} (position ${keyPos})`,
+			);
 		}
 		preds.push(compileProperty(def, prop, value, src));
 	}
@@ -392,12 +469,32 @@ function compileProperty(def: NodeDef, prop: PropDef, value: Ast, src: RecordSou
 		// A scalar or operators compare the reference itself; property keys filter the referenced record.
 		if (value.kind !== 'object') return compileScalarOps(prop, value, get, src, def);
 		const target = nodeDef(prop.target!);
-		const opEntries = value.entries.filter((e) => e.key.startsWith('_') && !target.propMap.has(e.key) && e.key !== '_and' && e.key !== '_or' && e.key !== '_not');
+		const opEntries = value.entries.filter(
+			(e) =>
+				e.key.startsWith('_') &&
+				!target.propMap.has(e.key) &&
+				e.key !== '_and' &&
+				e.key !== '_or' &&
+				e.key !== '_not',
+		);
 		const subEntries = value.entries.filter((e) => !opEntries.includes(e));
 		const preds: Predicate[] = [];
-		if (opEntries.length) preds.push(compileScalarOps(prop, { kind: 'object', pos: value.pos, entries: opEntries }, get, src, def));
+		if (opEntries.length)
+			preds.push(
+				compileScalarOps(
+					prop,
+					{ kind: 'object', pos: value.pos, entries: opEntries },
+					get,
+					src,
+					def,
+				),
+			);
 		if (subEntries.length || !opEntries.length) {
-			const inner = compileNodeFilter(target, { kind: 'object', pos: value.pos, entries: subEntries }, src);
+			const inner = compileNodeFilter(
+				target,
+				{ kind: 'object', pos: value.pos, entries: subEntries },
+				src,
+			);
 			preds.push((r) => {
 				const id = r[name] as number | null;
 				if (id === null || id === undefined) return false;
@@ -409,7 +506,10 @@ function compileProperty(def: NodeDef, prop: PropDef, value: Ast, src: RecordSou
 	}
 	if (prop.kind === 'collection') {
 		// {lines: {_atLeast: 1, item: {id: 'X'}}}: count matching children. Default is _atLeast: 1.
-		if (value.kind !== 'object') throw new FilterError(`Invalid filter: collection '${name}' expects an object at position ${value.pos}`);
+		if (value.kind !== 'object')
+			throw new FilterError(
+				`Invalid filter: collection '${name}' expects an object at position ${value.pos}`,
+			);
 		const child = nodeDef(prop.target!);
 		let atLeast: number | undefined;
 		let atMost: number | undefined;
@@ -417,12 +517,20 @@ function compileProperty(def: NodeDef, prop: PropDef, value: Ast, src: RecordSou
 			if (e.key === '_atLeast' || e.key === '_atMost' || e.key === '_none') {
 				const v = e.value;
 				if (e.key === '_none') {
-					if (v.kind !== 'scalar' || v.value !== true) throw new FilterError(`Invalid filter: _none expects true at position ${v.pos}`);
+					if (v.kind !== 'scalar' || v.value !== true)
+						throw new FilterError(`Invalid filter: _none expects true at position ${v.pos}`);
 					atMost = 0;
 					return false;
 				}
-				if (v.kind !== 'scalar' || typeof v.value !== 'number' || !Number.isInteger(v.value) || v.value < 0)
-					throw new FilterError(`Invalid filter: ${e.key} expects a non-negative integer at position ${v.pos}`);
+				if (
+					v.kind !== 'scalar' ||
+					typeof v.value !== 'number' ||
+					!Number.isInteger(v.value) ||
+					v.value < 0
+				)
+					throw new FilterError(
+						`Invalid filter: ${e.key} expects a non-negative integer at position ${v.pos}`,
+					);
 				if (e.key === '_atLeast') atLeast = v.value;
 				else atMost = v.value;
 				return false;
@@ -441,7 +549,11 @@ function compileProperty(def: NodeDef, prop: PropDef, value: Ast, src: RecordSou
 }
 
 /** Compiles a filter string (JS-like or JSON object) for records of `recordType`. Empty means "all". */
-export function compileFilter(recordType: string, text: string | null | undefined, src: RecordSource): Predicate | null {
+export function compileFilter(
+	recordType: string,
+	text: string | null | undefined,
+	src: RecordSource,
+): Predicate | null {
 	if (text === null || text === undefined || text.trim() === '') return null;
 	const ast = parseLiteral(text, 'filter');
 	if (ast.kind === 'object' && ast.entries.length === 0) return null;
@@ -459,15 +571,32 @@ export interface SortKey {
 	get: (r: Rec) => Comparable;
 }
 
-function compileOrderObject(def: NodeDef, ast: Ast, src: RecordSource, prefix: string, via: ((r: Rec) => Rec | undefined) | null, out: SortKey[]): void {
-	if (ast.kind !== 'object') throw new FilterError(`Invalid orderBy: expected an object at position ${ast.pos}`);
+function compileOrderObject(
+	def: NodeDef,
+	ast: Ast,
+	src: RecordSource,
+	prefix: string,
+	via: ((r: Rec) => Rec | undefined) | null,
+	out: SortKey[],
+): void {
+	if (ast.kind !== 'object')
+		throw new FilterError(`Invalid orderBy: expected an object at position ${ast.pos}`);
 	for (const { key, keyPos, value } of ast.entries) {
 		const prop = def.propMap.get(key);
 		const path = prefix + key;
-		if (!prop) throw new FilterError(`Invalid orderBy: unknown property '${key}' on ${def.typeName} (position ${keyPos})`);
-		if (prop.kind === 'collection') throw new FilterError(`Invalid orderBy: cannot sort on collection '${path}' (position ${keyPos})`);
+		if (!prop)
+			throw new FilterError(
+				`Invalid orderBy: unknown property '${key}' on ${def.typeName} (position ${keyPos})`,
+			);
+		if (prop.kind === 'collection')
+			throw new FilterError(
+				`Invalid orderBy: cannot sort on collection '${path}' (position ${keyPos})`,
+			);
 		if (value.kind === 'object') {
-			if (prop.kind !== 'reference') throw new FilterError(`Invalid orderBy: '${path}' is not a reference (position ${value.pos})`);
+			if (prop.kind !== 'reference')
+				throw new FilterError(
+					`Invalid orderBy: '${path}' is not a reference (position ${value.pos})`,
+				);
 			const target = nodeDef(prop.target!);
 			const follow = (r: Rec): Rec | undefined => {
 				const base = via ? via(r) : r;
@@ -494,11 +623,17 @@ function compileOrderObject(def: NodeDef, ast: Ast, src: RecordSource, prefix: s
  * tie-breaker (appended ascending unless the caller sorted on it), so every
  * order is total and cursors are unambiguous.
  */
-export function compileOrderBy(recordType: string, text: string | null | undefined, src: RecordSource): SortKey[] {
+export function compileOrderBy(
+	recordType: string,
+	text: string | null | undefined,
+	src: RecordSource,
+): SortKey[] {
 	const def = nodeDef(recordType);
 	const keys: SortKey[] = [];
-	if (text !== null && text !== undefined && text.trim() !== '') compileOrderObject(def, parseLiteral(text, 'orderBy'), src, '', null, keys);
-	if (!keys.some((k) => k.path === '_id')) keys.push({ path: '_id', dir: 1, kind: 'id', get: (r) => r._id });
+	if (text !== null && text !== undefined && text.trim() !== '')
+		compileOrderObject(def, parseLiteral(text, 'orderBy'), src, '', null, keys);
+	if (!keys.some((k) => k.path === '_id'))
+		keys.push({ path: '_id', dir: 1, kind: 'id', get: (r) => r._id });
 	// Keys after a top-level _id can never matter.
 	const idAt = keys.findIndex((k) => k.path === '_id');
 	return keys.slice(0, idAt + 1);

@@ -53,23 +53,36 @@ export function parseBody(raw: string): ParsedBody {
 
 /** Records the body in the tenant's log (newest last, bounded). A body that is not JSON is logged as the query text. */
 export function logRequest(tenant: Tenant, body: ParsedBody): void {
-	let entry: { query: unknown; variables: unknown; operationName: unknown } = { query: undefined, variables: undefined, operationName: undefined };
+	let entry: { query: unknown; variables: unknown; operationName: unknown } = {
+		query: undefined,
+		variables: undefined,
+		operationName: undefined,
+	};
 	if (!body.ok) entry.query = body.raw;
 	else if (body.value && typeof body.value === 'object') {
 		const b = body.value as Record<string, unknown>;
 		entry = { query: b.query, variables: b.variables, operationName: b.operationName };
 	}
 	tenant.log.push(entry);
-	if (tenant.log.length > GRAPHQL_LOG_SIZE) tenant.log.splice(0, tenant.log.length - GRAPHQL_LOG_SIZE);
+	if (tenant.log.length > GRAPHQL_LOG_SIZE)
+		tenant.log.splice(0, tenant.log.length - GRAPHQL_LOG_SIZE);
 }
 
 export function runGraphql(tenant: Tenant, parsed: ParsedBody, origin?: string): HttpReply {
 	if (!parsed.ok) return json(400, { errors: [{ message: 'Invalid JSON body.' }] });
 	const body = parsed.value;
-	if (!body || typeof body !== 'object' || Array.isArray(body)) return json(400, { errors: [{ message: 'The body must be a JSON object {query, variables?, operationName?}.' }] });
+	if (!body || typeof body !== 'object' || Array.isArray(body))
+		return json(400, {
+			errors: [{ message: 'The body must be a JSON object {query, variables?, operationName?}.' }],
+		});
 	const { query, variables, operationName } = body as Record<string, unknown>;
-	if (typeof query !== 'string' || !query.trim()) return json(400, { errors: [{ message: "The body must have a 'query' string." }] });
-	if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables)))
+	if (typeof query !== 'string' || !query.trim())
+		return json(400, { errors: [{ message: "The body must have a 'query' string." }] });
+	if (
+		variables !== undefined &&
+		variables !== null &&
+		(typeof variables !== 'object' || Array.isArray(variables))
+	)
 		return json(400, { errors: [{ message: "'variables' must be a JSON object." }] });
 	if (operationName !== undefined && operationName !== null && typeof operationName !== 'string')
 		return json(400, { errors: [{ message: "'operationName' must be a string." }] });

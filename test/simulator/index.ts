@@ -16,11 +16,27 @@ import { insertDirect, toView, updateDirect } from './rules';
 import { SeedSizes } from './seed';
 import { SimHttpServer } from './server';
 import { GraphqlLogEntry, SimState, TokenEndpointMode } from './state';
-import { ClientRegistration, ExpiryStyle, GraphqlUrlKey, TokenAnswerStyle, TokenApi } from './token-api';
+import {
+	ClientRegistration,
+	ExpiryStyle,
+	GraphqlUrlKey,
+	TokenAnswerStyle,
+	TokenApi,
+} from './token-api';
 
 export type { ReportsHandle };
 export { REPORT_DONE_MS, REPORT_QUEUED_MS } from './async-report';
-export type { Counters, FaultConfig, SeedSizes, ExpiryStyle, GraphqlUrlKey, TokenAnswerStyle, TokenEndpointMode, GraphqlLogEntry, ClientRegistration };
+export type {
+	Counters,
+	FaultConfig,
+	SeedSizes,
+	ExpiryStyle,
+	GraphqlUrlKey,
+	TokenAnswerStyle,
+	TokenEndpointMode,
+	GraphqlLogEntry,
+	ClientRegistration,
+};
 export { ACCESS_PREFIX, REFRESH_PREFIX } from './token-api';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, buildSdl } from './schema';
 
@@ -51,7 +67,11 @@ export interface SimStoreAccess {
 	count(recordType: string): number;
 	/** Inserts without business rules or counters; references as '#key' or _id; stamps from the clock. */
 	insert(recordType: string, data: Record<string, unknown>): Record<string, unknown>;
-	update(recordType: string, id: string | number, patch: Record<string, unknown>): Record<string, unknown>;
+	update(
+		recordType: string,
+		id: string | number,
+		patch: Record<string, unknown>,
+	): Record<string, unknown>;
 	remove(recordType: string, id: string | number): boolean;
 	/** Full-table scans `query` made so far (a (filter, orderBy) not in the cache): a count that shows paging cost, where a timing would vary with load. */
 	scans(): number;
@@ -116,7 +136,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 	state.addTenant(tenantId, options.seed);
 	const client: ClientRegistration = {
 		clientId: options.client?.clientId ?? DEFAULT_CLIENT_ID,
-		clientSecret: options.client?.clientSecret ?? `sim-secret-${randomBytes(18).toString('base64url')}`,
+		clientSecret:
+			options.client?.clientSecret ?? `sim-secret-${randomBytes(18).toString('base64url')}`,
 		tenantId,
 	};
 	tokens.addClient(client);
@@ -138,7 +159,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			},
 			count: (rt) => store.count(rt),
 			insert: (rt, data) => toView(nodeDef(rt), insertDirect(store, nodeDef(rt), data)),
-			update: (rt, id, patch) => toView(nodeDef(rt), updateDirect(store, nodeDef(rt), toId(id), patch)),
+			update: (rt, id, patch) =>
+				toView(nodeDef(rt), updateDirect(store, nodeDef(rt), toId(id), patch)),
 			remove: (rt, id) => store.removeRecord(nodeDef(rt).recordType, toId(id)),
 			scans: () => store.scans,
 		};
@@ -153,7 +175,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		graphqlUrl: (tid) => `${baseUrl}/v1/fwd/${encodeURIComponent(tid ?? tenantId)}/api`,
 		addTenant: (tid, seed) => void state.addTenant(tid, seed),
 		addClient: (c) => {
-			if (!state.tenants.has(c.tenantId)) throw new Error(`Unknown tenant '${c.tenantId}': addTenant first`);
+			if (!state.tenants.has(c.tenantId))
+				throw new Error(`Unknown tenant '${c.tenantId}': addTenant first`);
 			tokens.addClient(c);
 		},
 		setClientSecret: (cid, secret) => tokens.setClientSecret(cid, secret),

@@ -58,7 +58,14 @@ export const SYSTEM_PROPS: PropDef[] = [
 	{ name: '_customData', kind: 'string' },
 ];
 
-export const SALES_ORDER_STATUSES = ['quote', 'pending', 'inProgress', 'partiallyShipped', 'shipped', 'closed'];
+export const SALES_ORDER_STATUSES = [
+	'quote',
+	'pending',
+	'inProgress',
+	'partiallyShipped',
+	'shipped',
+	'closed',
+];
 
 interface NodeSpec {
 	recordType: string;
@@ -151,7 +158,12 @@ const SPECS: NodeSpec[] = [
 			{ name: 'description', kind: 'string' },
 			{ name: 'isActive', kind: 'boolean' },
 			{ name: 'category', kind: 'string' },
-			{ name: 'stockUnit', kind: 'reference', target: 'xtremMasterData.unitOfMeasure', required: true },
+			{
+				name: 'stockUnit',
+				kind: 'reference',
+				target: 'xtremMasterData.unitOfMeasure',
+				required: true,
+			},
 			{ name: 'basePrice', kind: 'decimal' },
 			{ name: 'weight', kind: 'decimal' },
 		],
@@ -162,14 +174,29 @@ const SPECS: NodeSpec[] = [
 		naturalKey: ['number'],
 		props: [
 			{ name: 'number', kind: 'string' }, // auto-assigned (SO000123) when absent
-			{ name: 'soldToCustomer', kind: 'reference', target: 'xtremMasterData.customer', required: true },
+			{
+				name: 'soldToCustomer',
+				kind: 'reference',
+				target: 'xtremMasterData.customer',
+				required: true,
+			},
 			{ name: 'site', kind: 'reference', target: 'xtremSystem.site', required: true },
 			{ name: 'currency', kind: 'reference', target: 'xtremMasterData.currency' }, // defaults to the customer's
 			{ name: 'orderDate', kind: 'date' }, // defaults to today (simulated clock)
-			{ name: 'status', kind: 'enum', enumType: 'SalesOrderStatus', enumValues: SALES_ORDER_STATUSES },
+			{
+				name: 'status',
+				kind: 'enum',
+				enumType: 'SalesOrderStatus',
+				enumValues: SALES_ORDER_STATUSES,
+			},
 			{ name: 'customerReference', kind: 'string' },
 			{ name: 'totalAmountExcludingTax', kind: 'decimal', readOnly: true },
-			{ name: 'lines', kind: 'collection', target: 'xtremSales.salesOrderLine', parentRef: 'document' },
+			{
+				name: 'lines',
+				kind: 'collection',
+				target: 'xtremSales.salesOrderLine',
+				parentRef: 'document',
+			},
 		],
 	},
 	{
@@ -211,7 +238,10 @@ export const PACKAGES = [...new Set(NODES.map((n) => n.pkg))];
 
 export function nodeDef(recordType: string): NodeDef {
 	const def = NODE_BY_TYPE.get(recordType);
-	if (!def) throw new Error(`Unknown record type '${recordType}'. Known: ${[...NODE_BY_TYPE.keys()].join(', ')}`);
+	if (!def)
+		throw new Error(
+			`Unknown record type '${recordType}'. Known: ${[...NODE_BY_TYPE.keys()].join(', ')}`,
+		);
 	return def;
 }
 

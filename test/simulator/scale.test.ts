@@ -29,7 +29,9 @@ describe('scale', () => {
 		let r = await gql(q, { after: null });
 		const total = r.json.data.xtremMasterData.customer.query.totalCount;
 		expect(total).toBeGreaterThan(80_000);
-		const seen: { _id: string; name: string; creditLimit: string }[] = [...r.json.data.xtremMasterData.customer.query.edges.map((e: { node: unknown }) => e.node)];
+		const seen: { _id: string; name: string; creditLimit: string }[] = [
+			...r.json.data.xtremMasterData.customer.query.edges.map((e: { node: unknown }) => e.node),
+		];
 		for (let i = 0; i < 40; i++) {
 			r = await gql(q, { after: r.json.data.xtremMasterData.customer.query.pageInfo.endCursor });
 			const edges = r.json.data.xtremMasterData.customer.query.edges;
@@ -42,7 +44,13 @@ describe('scale', () => {
 			.store()
 			.list('xtremMasterData.customer')
 			.filter((c) => c.isActive === true)
-			.sort((a, b) => (String(a.name) < String(b.name) ? -1 : String(a.name) > String(b.name) ? 1 : Number(b.creditLimit) - Number(a.creditLimit) || Number(a._id) - Number(b._id)))
+			.sort((a, b) =>
+				String(a.name) < String(b.name)
+					? -1
+					: String(a.name) > String(b.name)
+						? 1
+						: Number(b.creditLimit) - Number(a.creditLimit) || Number(a._id) - Number(b._id),
+			)
 			.slice(0, 4_100)
 			.map((c) => String(c._id));
 		expect(seen.map((c) => c._id)).toEqual(wanted);

@@ -99,55 +99,99 @@ function aggregateType(p: PropDef): string | null {
 	}
 }
 
-const PAGE_ARGS = 'filter: String, orderBy: String, first: Int, after: String, last: Int, before: String';
+const PAGE_ARGS =
+	'filter: String, orderBy: String, first: Int, after: String, last: Int, before: String';
 
 export function buildSdl(): string {
 	const out: string[] = [];
-	out.push('"A decimal number. Serialized as a string (e.g. \\"1250.5\\") to keep its precision; input accepts a JSON number or a numeric string."');
+	out.push(
+		'"A decimal number. Serialized as a string (e.g. \\"1250.5\\") to keep its precision; input accepts a JSON number or a numeric string."',
+	);
 	out.push('scalar Decimal');
 	out.push('"A calendar date, \'YYYY-MM-DD\'."');
 	out.push('scalar Date');
 	const enums = new Map<string, string[]>();
-	for (const d of NODES) for (const p of d.props) if (p.kind === 'enum') enums.set(p.enumType!, p.enumValues!);
+	for (const d of NODES)
+		for (const p of d.props) if (p.kind === 'enum') enums.set(p.enumType!, p.enumValues!);
 	for (const [name, values] of enums) out.push(`enum ${name} {\n  ${values.join('\n  ')}\n}`);
-	out.push('type PageInfo {\n  startCursor: String\n  endCursor: String\n  hasPreviousPage: Boolean!\n  hasNextPage: Boolean!\n}');
-	out.push('type Decimal_AggregateValues {\n  min: Decimal\n  max: Decimal\n  sum: String\n  avg: String\n  count: Int\n  distinctCount: Int\n}');
-	out.push('type Int_AggregateValues {\n  min: Int\n  max: Int\n  sum: String\n  avg: String\n  count: Int\n  distinctCount: Int\n}');
-	out.push('type String_AggregateValues {\n  min: String\n  max: String\n  count: Int\n  distinctCount: Int\n}');
-	out.push('type Boolean_AggregateValues {\n  min: Boolean\n  max: Boolean\n  count: Int\n  distinctCount: Int\n}');
-	out.push('type Date_AggregateValues {\n  min: Date\n  max: Date\n  count: Int\n  distinctCount: Int\n}');
+	out.push(
+		'type PageInfo {\n  startCursor: String\n  endCursor: String\n  hasPreviousPage: Boolean!\n  hasNextPage: Boolean!\n}',
+	);
+	out.push(
+		'type Decimal_AggregateValues {\n  min: Decimal\n  max: Decimal\n  sum: String\n  avg: String\n  count: Int\n  distinctCount: Int\n}',
+	);
+	out.push(
+		'type Int_AggregateValues {\n  min: Int\n  max: Int\n  sum: String\n  avg: String\n  count: Int\n  distinctCount: Int\n}',
+	);
+	out.push(
+		'type String_AggregateValues {\n  min: String\n  max: String\n  count: Int\n  distinctCount: Int\n}',
+	);
+	out.push(
+		'type Boolean_AggregateValues {\n  min: Boolean\n  max: Boolean\n  count: Int\n  distinctCount: Int\n}',
+	);
+	out.push(
+		'type Date_AggregateValues {\n  min: Date\n  max: Date\n  count: Int\n  distinctCount: Int\n}',
+	);
 
 	for (const d of NODES) {
 		const t = d.typeName;
 		out.push(`type ${t} {\n${d.props.map((p) => `  ${p.name}: ${outputType(p)}`).join('\n')}\n}`);
 		out.push(`type ${t}_Edge {\n  cursor: String!\n  node: ${t}!\n}`);
-		out.push(`type ${t}_Connection {\n  totalCount: Int!\n  pageInfo: PageInfo!\n  edges: [${t}_Edge!]!\n}`);
+		out.push(
+			`type ${t}_Connection {\n  totalCount: Int!\n  pageInfo: PageInfo!\n  edges: [${t}_Edge!]!\n}`,
+		);
 		const aggs = d.props.filter((p) => aggregateType(p) && p.name !== '_customData');
-		out.push(`type ${t}_Aggregate {\n${aggs.map((p) => `  ${p.name}: ${aggregateType(p)}`).join('\n')}\n}`);
-		const groupable = d.props.filter((p) => p.kind !== 'collection' && p.name !== '_customData' && p.name !== '_id');
-		out.push(`type ${t}_AggregateGroup {\n${groupable.map((p) => `  ${p.name}: ${outputType(p).replace(/!$/, '')}`).join('\n')}\n}`);
-		out.push(`type ${t}_AggregateNode {\n  group: ${t}_AggregateGroup!\n  values: ${t}_Aggregate!\n}`);
+		out.push(
+			`type ${t}_Aggregate {\n${aggs.map((p) => `  ${p.name}: ${aggregateType(p)}`).join('\n')}\n}`,
+		);
+		const groupable = d.props.filter(
+			(p) => p.kind !== 'collection' && p.name !== '_customData' && p.name !== '_id',
+		);
+		out.push(
+			`type ${t}_AggregateGroup {\n${groupable.map((p) => `  ${p.name}: ${outputType(p).replace(/!$/, '')}`).join('\n')}\n}`,
+		);
+		out.push(
+			`type ${t}_AggregateNode {\n  group: ${t}_AggregateGroup!\n  values: ${t}_Aggregate!\n}`,
+		);
 		out.push(`type ${t}_AggregateEdge {\n  cursor: String!\n  node: ${t}_AggregateNode!\n}`);
-		out.push(`type ${t}_AggregateConnection {\n  pageInfo: PageInfo!\n  edges: [${t}_AggregateEdge!]!\n}`);
+		out.push(
+			`type ${t}_AggregateConnection {\n  pageInfo: PageInfo!\n  edges: [${t}_AggregateEdge!]!\n}`,
+		);
 		out.push(
 			`type ${t}_Query {\n  query(${PAGE_ARGS}): ${t}_Connection!\n  read(_id: String!): ${t}\n  readAggregate(filter: String): ${t}_Aggregate\n  queryAggregate(filter: String, first: Int, after: String): ${t}_AggregateConnection!\n}`,
 		);
-		out.push(`type ${t}_Collection {\n  query(${PAGE_ARGS}): ${t}_Connection!\n  readAggregate(filter: String): ${t}_Aggregate\n}`);
-		const inputs = d.props.map((p) => [p.name, inputType(p)]).filter(([, ty]) => ty) as [string, string][];
+		out.push(
+			`type ${t}_Collection {\n  query(${PAGE_ARGS}): ${t}_Connection!\n  readAggregate(filter: String): ${t}_Aggregate\n}`,
+		);
+		const inputs = d.props.map((p) => [p.name, inputType(p)]).filter(([, ty]) => ty) as [
+			string,
+			string,
+		][];
 		const extra = d.recordType === 'xtremSales.salesOrderLine' ? '  _action: String\n' : '';
-		out.push(`input ${t}_Input {\n  _id: String\n${extra}${inputs.map(([n, ty]) => `  ${n}: ${ty}`).join('\n')}\n}`);
+		out.push(
+			`input ${t}_Input {\n  _id: String\n${extra}${inputs.map(([n, ty]) => `  ${n}: ${ty}`).join('\n')}\n}`,
+		);
 		if (d.mutable)
-			out.push(`type ${t}_Mutation {\n  create(data: ${t}_Input!): ${t}\n  update(data: ${t}_Input!): ${t}\n  delete(_id: String!): Int\n  bulkUpdate(filter: String, data: ${t}_Input!): Boolean\n}`);
+			out.push(
+				`type ${t}_Mutation {\n  create(data: ${t}_Input!): ${t}\n  update(data: ${t}_Input!): ${t}\n  delete(_id: String!): Int\n  bulkUpdate(filter: String, data: ${t}_Input!): Boolean\n}`,
+			);
 	}
 	for (const pkg of PACKAGES) {
 		const nodes = NODES.filter((d) => d.pkg === pkg);
-		out.push(`type ${typeCap(pkg)}_Query {\n${nodes.map((d) => `  ${d.node}: ${d.typeName}_Query`).join('\n')}\n}`);
+		out.push(
+			`type ${typeCap(pkg)}_Query {\n${nodes.map((d) => `  ${d.node}: ${d.typeName}_Query`).join('\n')}\n}`,
+		);
 		const mutable = nodes.filter((d) => d.mutable);
-		if (mutable.length) out.push(`type ${typeCap(pkg)}_Mutation {\n${mutable.map((d) => `  ${d.node}: ${d.typeName}_Mutation`).join('\n')}\n}`);
+		if (mutable.length)
+			out.push(
+				`type ${typeCap(pkg)}_Mutation {\n${mutable.map((d) => `  ${d.node}: ${d.typeName}_Mutation`).join('\n')}\n}`,
+			);
 	}
 	out.push(`type Query {\n${PACKAGES.map((p) => `  ${p}: ${typeCap(p)}_Query`).join('\n')}\n}`);
 	const mutPkgs = PACKAGES.filter((p) => NODES.some((d) => d.pkg === p && d.mutable));
-	out.push(`type Mutation {\n${mutPkgs.map((p) => `  ${p}: ${typeCap(p)}_Mutation`).join('\n')}\n}`);
+	out.push(
+		`type Mutation {\n${mutPkgs.map((p) => `  ${p}: ${typeCap(p)}_Mutation`).join('\n')}\n}`,
+	);
 	out.push(asyncReportSdl());
 	return out.join('\n\n') + '\n';
 }
@@ -155,8 +199,10 @@ export function buildSdl(): string {
 // ------------------------------------------------------------ helpers
 
 function gqlError(e: unknown): never {
-	if (e instanceof BusinessError) throw new GraphQLError(e.message, { extensions: { code: e.code } });
-	if (e instanceof FilterError) throw new GraphQLError(e.message, { extensions: { code: 'invalid-argument' } });
+	if (e instanceof BusinessError)
+		throw new GraphQLError(e.message, { extensions: { code: e.code } });
+	if (e instanceof FilterError)
+		throw new GraphQLError(e.message, { extensions: { code: 'invalid-argument' } });
 	throw e;
 }
 
@@ -164,7 +210,8 @@ function argError(message: string): never {
 	throw new GraphQLError(message, { extensions: { code: 'invalid-argument' } });
 }
 
-const iso = (ms: unknown): string | null => (typeof ms === 'number' ? new Date(ms).toISOString() : null);
+const iso = (ms: unknown): string | null =>
+	typeof ms === 'number' ? new Date(ms).toISOString() : null;
 
 export function formatDecimal(n: number): string {
 	return String(roundDecimal(n));
@@ -190,7 +237,10 @@ interface Connection {
 
 function checkCount(name: string, n: number | null | undefined): void {
 	if (n === null || n === undefined) return;
-	if (n < 0 || n > MAX_PAGE_SIZE) argError(`Invalid value for '${name}': ${n}. It must be between 0 and ${MAX_PAGE_SIZE} (the maximum page size is ${MAX_PAGE_SIZE}).`);
+	if (n < 0 || n > MAX_PAGE_SIZE)
+		argError(
+			`Invalid value for '${name}': ${n}. It must be between 0 and ${MAX_PAGE_SIZE} (the maximum page size is ${MAX_PAGE_SIZE}).`,
+		);
 }
 
 /** A cursor is the JSON array of the row's sort key values, _id last as a string: it always holds double quotes. */
@@ -199,7 +249,10 @@ function encodeCursor(keys: SortKey[], key: Comparable[]): string {
 }
 
 function decodeCursor(keys: SortKey[], text: string, argName: string): Comparable[] {
-	const fail = (): never => argError(`Invalid cursor in '${argName}': ${JSON.stringify(text)} is not a cursor of this query (same record type and orderBy).`);
+	const fail = (): never =>
+		argError(
+			`Invalid cursor in '${argName}': ${JSON.stringify(text)} is not a cursor of this query (same record type and orderBy).`,
+		);
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(text);
@@ -215,7 +268,12 @@ function decodeCursor(keys: SortKey[], text: string, argName: string): Comparabl
 			return fail();
 		}
 		if (v === null) return null;
-		const want = kind === 'string' || kind === 'enum' || kind === 'date' ? 'string' : kind === 'boolean' ? 'boolean' : 'number';
+		const want =
+			kind === 'string' || kind === 'enum' || kind === 'date'
+				? 'string'
+				: kind === 'boolean'
+					? 'boolean'
+					: 'number';
 		if (typeof v !== want) return fail();
 		return v as Comparable;
 	});
@@ -239,9 +297,15 @@ function paginate(def: NodeDef, result: QueryResult, args: PageArgs): Connection
 	checkCount('last', args.last);
 	let start = 0;
 	let end = result.ids.length;
-	if (args.after !== null && args.after !== undefined) start = bound(result, decodeCursor(result.sortKeys, args.after, 'after'), true);
-	if (args.before !== null && args.before !== undefined) end = Math.max(start, bound(result, decodeCursor(result.sortKeys, args.before, 'before'), false));
-	const first = args.first ?? (args.last === null || args.last === undefined ? DEFAULT_PAGE_SIZE : null);
+	if (args.after !== null && args.after !== undefined)
+		start = bound(result, decodeCursor(result.sortKeys, args.after, 'after'), true);
+	if (args.before !== null && args.before !== undefined)
+		end = Math.max(
+			start,
+			bound(result, decodeCursor(result.sortKeys, args.before, 'before'), false),
+		);
+	const first =
+		args.first ?? (args.last === null || args.last === undefined ? DEFAULT_PAGE_SIZE : null);
 	if (first !== null) end = Math.min(end, start + first);
 	if (args.last !== null && args.last !== undefined) start = Math.max(start, end - args.last);
 	return { def, result, start, end };
@@ -290,9 +354,11 @@ function selectedGroupFields(info: GraphQLResolveInfo): string[] {
 		const out: SelectionSetNode[] = [];
 		const walk = (ss: SelectionSetNode | undefined): void => {
 			for (const sel of ss?.selections ?? []) {
-				if (sel.kind === Kind.FIELD && sel.name.value === field && sel.selectionSet) out.push(sel.selectionSet);
+				if (sel.kind === Kind.FIELD && sel.name.value === field && sel.selectionSet)
+					out.push(sel.selectionSet);
 				else if (sel.kind === Kind.INLINE_FRAGMENT) walk(sel.selectionSet);
-				else if (sel.kind === Kind.FRAGMENT_SPREAD) walk(info.fragments[sel.name.value]?.selectionSet);
+				else if (sel.kind === Kind.FRAGMENT_SPREAD)
+					walk(info.fragments[sel.name.value]?.selectionSet);
 			}
 		};
 		walk(set);
@@ -300,13 +366,21 @@ function selectedGroupFields(info: GraphQLResolveInfo): string[] {
 	};
 	const collect = (ss: SelectionSetNode): void => {
 		for (const sel of ss.selections) {
-			if (sel.kind === Kind.FIELD && !sel.name.value.startsWith('__') && !names.includes(sel.name.value)) names.push(sel.name.value);
+			if (
+				sel.kind === Kind.FIELD &&
+				!sel.name.value.startsWith('__') &&
+				!names.includes(sel.name.value)
+			)
+				names.push(sel.name.value);
 			else if (sel.kind === Kind.INLINE_FRAGMENT) collect(sel.selectionSet);
-			else if (sel.kind === Kind.FRAGMENT_SPREAD && info.fragments[sel.name.value]) collect(info.fragments[sel.name.value].selectionSet);
+			else if (sel.kind === Kind.FRAGMENT_SPREAD && info.fragments[sel.name.value])
+				collect(info.fragments[sel.name.value].selectionSet);
 		}
 	};
 	for (const top of info.fieldNodes)
-		for (const edges of children(top.selectionSet, 'edges')) for (const node of children(edges, 'node')) for (const group of children(node, 'group')) collect(group);
+		for (const edges of children(top.selectionSet, 'edges'))
+			for (const node of children(edges, 'node'))
+				for (const group of children(node, 'group')) collect(group);
 	return names;
 }
 
@@ -350,9 +424,12 @@ function wireResolvers(schema: GraphQLSchema): void {
 			else if (p.kind === 'reference')
 				f.resolve = (r: Rec, _a, ctx: GqlContext) => {
 					const id = r[p.name] as number | null | undefined;
-					return id === null || id === undefined ? null : (ctx.store.getRecord(p.target!, id) ?? null);
+					return id === null || id === undefined
+						? null
+						: (ctx.store.getRecord(p.target!, id) ?? null);
 				};
-			else if (p.kind === 'collection') f.resolve = (r: Rec): CollectionParent => ({ parentDef: def, prop: p, parentId: r._id });
+			else if (p.kind === 'collection')
+				f.resolve = (r: Rec): CollectionParent => ({ parentDef: def, prop: p, parentId: r._id });
 			else f.resolve = (r: Rec) => r[p.name] ?? null;
 		}
 
@@ -369,12 +446,14 @@ function wireResolvers(schema: GraphQLSchema): void {
 			return edges;
 		};
 		const edge = obj(`${t}_Edge`).getFields();
-		edge.cursor.resolve = (e: { key: Comparable[]; keys: SortKey[] }) => encodeCursor(e.keys, e.key);
+		edge.cursor.resolve = (e: { key: Comparable[]; keys: SortKey[] }) =>
+			encodeCursor(e.keys, e.key);
 		edge.node.resolve = (e: { rec: Rec }) => e.rec;
 
 		// Aggregates: each selected property is computed in one pass over the filtered rows.
 		const agg = obj(`${t}_Aggregate`).getFields();
-		for (const name of Object.keys(agg)) agg[name].resolve = (src: AggregateSource) => aggregate(src, def.propMap.get(name)!);
+		for (const name of Object.keys(agg))
+			agg[name].resolve = (src: AggregateSource) => aggregate(src, def.propMap.get(name)!);
 
 		// query / read / readAggregate on the package.
 		const q = obj(`${t}_Query`).getFields();
@@ -387,13 +466,22 @@ function wireResolvers(schema: GraphQLSchema): void {
 		};
 		q.read.resolve = (_s, args: { _id: string }, ctx: GqlContext) => {
 			const text = args._id;
-			if (!text.startsWith('#') && !/^\d+$/.test(text)) argError(`Invalid _id '${text}': expected an integer _id or '#' followed by the natural key.`);
+			if (!text.startsWith('#') && !/^\d+$/.test(text))
+				argError(
+					`Invalid _id '${text}': expected an integer _id or '#' followed by the natural key.`,
+				);
 			if (text.startsWith('#') && text.slice(1).split('|').length !== def.naturalKey.length)
-				argError(`Invalid natural key '${text}': ${t} has a natural key of ${def.naturalKey.length} part(s) (${def.naturalKey.join('|')}).`);
+				argError(
+					`Invalid natural key '${text}': ${t} has a natural key of ${def.naturalKey.length} part(s) (${def.naturalKey.join('|')}).`,
+				);
 			const id = ctx.store.resolveRef(def.recordType, text);
 			return id === undefined ? null : (ctx.store.getRecord(def.recordType, id) ?? null);
 		};
-		q.readAggregate.resolve = (_s, args: { filter?: string | null }, ctx: GqlContext): AggregateSource => {
+		q.readAggregate.resolve = (
+			_s,
+			args: { filter?: string | null },
+			ctx: GqlContext,
+		): AggregateSource => {
 			try {
 				const result = ctx.store.query(def.recordType, args.filter, null);
 				return { def, recs: recsOf(ctx.store, def, result.ids) };
@@ -403,7 +491,12 @@ function wireResolvers(schema: GraphQLSchema): void {
 		};
 
 		// queryAggregate: groups by the properties selected under edges.node.group, values per group.
-		q.queryAggregate.resolve = (_s, args: { filter?: string | null; first?: number | null; after?: string | null }, ctx: GqlContext, info: GraphQLResolveInfo) => {
+		q.queryAggregate.resolve = (
+			_s,
+			args: { filter?: string | null; first?: number | null; after?: string | null },
+			ctx: GqlContext,
+			info: GraphQLResolveInfo,
+		) => {
 			try {
 				checkCount('first', args.first);
 				const by = selectedGroupFields(info);
@@ -417,7 +510,12 @@ function wireResolvers(schema: GraphQLSchema): void {
 					if (g) g.ids.push(id);
 					else groups.set(k, { key, ids: [id] });
 				}
-				const keys: SortKey[] = by.map((name) => ({ path: name, dir: 1, kind: def.propMap.get(name)!.kind, get: () => null }));
+				const keys: SortKey[] = by.map((name) => ({
+					path: name,
+					dir: 1,
+					kind: def.propMap.get(name)!.kind,
+					get: () => null,
+				}));
 				const sorted = [...groups.values()].sort((a, b) => compareKeys(keys, a.key, b.key));
 				let start = 0;
 				if (args.after !== null && args.after !== undefined) {
@@ -427,15 +525,25 @@ function wireResolvers(schema: GraphQLSchema): void {
 					} catch {
 						after = undefined;
 					}
-					if (!Array.isArray(after) || after.length !== by.length) argError(`Invalid cursor in 'after': ${JSON.stringify(args.after)} is not a cursor of this aggregate query.`);
-					while (start < sorted.length && compareKeys(keys, sorted[start].key, after as Comparable[]) <= 0) start++;
+					if (!Array.isArray(after) || after.length !== by.length)
+						argError(
+							`Invalid cursor in 'after': ${JSON.stringify(args.after)} is not a cursor of this aggregate query.`,
+						);
+					while (
+						start < sorted.length &&
+						compareKeys(keys, sorted[start].key, after as Comparable[]) <= 0
+					)
+						start++;
 				}
 				const end = Math.min(sorted.length, start + (args.first ?? DEFAULT_PAGE_SIZE));
 				const page = sorted.slice(start, end);
 				const edges = page.map((g) => {
 					const group: Record<string, unknown> = {};
 					by.forEach((name, i) => (group[name] = g.key[i]));
-					return { cursor: JSON.stringify(g.key), node: { group, values: { def, recs: recsOf(ctx.store, def, g.ids) } } };
+					return {
+						cursor: JSON.stringify(g.key),
+						node: { group, values: { def, recs: recsOf(ctx.store, def, g.ids) } },
+					};
 				});
 				return {
 					edges,
@@ -462,12 +570,20 @@ function wireResolvers(schema: GraphQLSchema): void {
 		coll.query.resolve = (src: CollectionParent, args: PageArgs, ctx: GqlContext) => {
 			try {
 				const children = ctx.store.children(src.parentDef.recordType, src.prop, src.parentId);
-				return paginate(def, ctx.store.sortRecords(def.recordType, children, args.filter, args.orderBy ?? null), args);
+				return paginate(
+					def,
+					ctx.store.sortRecords(def.recordType, children, args.filter, args.orderBy ?? null),
+					args,
+				);
 			} catch (e) {
 				return gqlError(e);
 			}
 		};
-		coll.readAggregate.resolve = (src: CollectionParent, args: { filter?: string | null }, ctx: GqlContext): AggregateSource => {
+		coll.readAggregate.resolve = (
+			src: CollectionParent,
+			args: { filter?: string | null },
+			ctx: GqlContext,
+		): AggregateSource => {
 			try {
 				const children = ctx.store.children(src.parentDef.recordType, src.prop, src.parentId);
 				const result = ctx.store.sortRecords(def.recordType, children, args.filter, null);
@@ -480,12 +596,21 @@ function wireResolvers(schema: GraphQLSchema): void {
 		if (!def.mutable) continue;
 		const m = obj(`${t}_Mutation`).getFields();
 		const mutate =
-			<A>(kind: MutationKind, run: (ctx: GqlContext, args: A, warn: (msg: string, sub?: (string | number)[]) => void) => unknown) =>
+			<A>(
+				kind: MutationKind,
+				run: (
+					ctx: GqlContext,
+					args: A,
+					warn: (msg: string, sub?: (string | number)[]) => void,
+				) => unknown,
+			) =>
 			(_s: unknown, args: A, ctx: GqlContext, info: GraphQLResolveInfo) => {
 				const path = responsePathAsArray(info.path);
 				const pending: Diagnosis[] = [];
 				try {
-					const out = run(ctx, args, (message, sub = []) => pending.push({ severity: 'warning', message, path: [...path, ...sub] }));
+					const out = run(ctx, args, (message, sub = []) =>
+						pending.push({ severity: 'warning', message, path: [...path, ...sub] }),
+					);
 					countMutation(ctx.counters, def.recordType, kind);
 					ctx.diagnoses.push(...pending); // warnings only for what was applied
 					return out;
@@ -494,20 +619,37 @@ function wireResolvers(schema: GraphQLSchema): void {
 					return gqlError(e);
 				}
 			};
-		m.create.resolve = mutate<{ data: Record<string, unknown> }>('create', (ctx, a, warn) => createRecord(ctx.store, def, a.data, warn));
-		m.update.resolve = mutate<{ data: Record<string, unknown> }>('update', (ctx, a, warn) => updateRecord(ctx.store, def, a.data, warn));
-		m.delete.resolve = mutate<{ _id: string }>('delete', (ctx, a) => deleteRecord(ctx.store, def, a._id));
+		m.create.resolve = mutate<{ data: Record<string, unknown> }>('create', (ctx, a, warn) =>
+			createRecord(ctx.store, def, a.data, warn),
+		);
+		m.update.resolve = mutate<{ data: Record<string, unknown> }>('update', (ctx, a, warn) =>
+			updateRecord(ctx.store, def, a.data, warn),
+		);
+		m.delete.resolve = mutate<{ _id: string }>('delete', (ctx, a) =>
+			deleteRecord(ctx.store, def, a._id),
+		);
 	}
 
 	// PageInfo of a node connection is computed from the Connection; an aggregate connection hands a plain object.
 	const pageInfo = obj('PageInfo').getFields();
-	const isConn = (c: unknown): c is Connection => typeof c === 'object' && c !== null && 'result' in c;
+	const isConn = (c: unknown): c is Connection =>
+		typeof c === 'object' && c !== null && 'result' in c;
 	pageInfo.startCursor.resolve = (c: Connection | Record<string, unknown>) =>
-		isConn(c) ? (c.end > c.start ? encodeCursor(c.result.sortKeys, c.result.keys[c.start]) : null) : c.startCursor;
+		isConn(c)
+			? c.end > c.start
+				? encodeCursor(c.result.sortKeys, c.result.keys[c.start])
+				: null
+			: c.startCursor;
 	pageInfo.endCursor.resolve = (c: Connection | Record<string, unknown>) =>
-		isConn(c) ? (c.end > c.start ? encodeCursor(c.result.sortKeys, c.result.keys[c.end - 1]) : null) : c.endCursor;
-	pageInfo.hasNextPage.resolve = (c: Connection | Record<string, unknown>) => (isConn(c) ? c.end < c.result.ids.length : c.hasNextPage);
-	pageInfo.hasPreviousPage.resolve = (c: Connection | Record<string, unknown>) => (isConn(c) ? c.start > 0 : c.hasPreviousPage);
+		isConn(c)
+			? c.end > c.start
+				? encodeCursor(c.result.sortKeys, c.result.keys[c.end - 1])
+				: null
+			: c.endCursor;
+	pageInfo.hasNextPage.resolve = (c: Connection | Record<string, unknown>) =>
+		isConn(c) ? c.end < c.result.ids.length : c.hasNextPage;
+	pageInfo.hasPreviousPage.resolve = (c: Connection | Record<string, unknown>) =>
+		isConn(c) ? c.start > 0 : c.hasPreviousPage;
 }
 
 // ------------------------------------------------------------ scalars
@@ -515,19 +657,25 @@ function wireResolvers(schema: GraphQLSchema): void {
 function wireScalars(schema: GraphQLSchema): void {
 	const decimal = schema.getType('Decimal') as GraphQLScalarType;
 	const toNumber = (v: unknown): number => {
-		const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-		if (!Number.isFinite(n)) throw new GraphQLError(`Decimal cannot represent ${JSON.stringify(v)}: expected a number or a numeric string.`);
+		const n =
+			typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+		if (!Number.isFinite(n))
+			throw new GraphQLError(
+				`Decimal cannot represent ${JSON.stringify(v)}: expected a number or a numeric string.`,
+			);
 		return n;
 	};
 	decimal.serialize = (v: unknown) => (typeof v === 'number' ? formatDecimal(v) : String(v));
 	decimal.parseValue = toNumber;
 	decimal.parseLiteral = (ast) => {
-		if (ast.kind === Kind.INT || ast.kind === Kind.FLOAT || ast.kind === Kind.STRING) return toNumber(ast.kind === Kind.STRING ? ast.value : Number(ast.value));
+		if (ast.kind === Kind.INT || ast.kind === Kind.FLOAT || ast.kind === Kind.STRING)
+			return toNumber(ast.kind === Kind.STRING ? ast.value : Number(ast.value));
 		throw new GraphQLError('Decimal expects a number or a numeric string.');
 	};
 	const date = schema.getType('Date') as GraphQLScalarType;
 	const toDate = (v: unknown): string => {
-		if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new GraphQLError(`Date cannot represent ${JSON.stringify(v)}: expected 'YYYY-MM-DD'.`);
+		if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v))
+			throw new GraphQLError(`Date cannot represent ${JSON.stringify(v)}: expected 'YYYY-MM-DD'.`);
 		return v;
 	};
 	date.serialize = (v: unknown) => v;
@@ -551,4 +699,3 @@ export function getSchema(): GraphQLSchema {
 	cached = schema;
 	return schema;
 }
-

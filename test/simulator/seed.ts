@@ -63,10 +63,72 @@ const CITIES: Record<string, string[]> = {
 	DE: ['Berlin', 'Hamburg', 'Munich', 'Cologne', 'Leipzig'],
 	ES: ['Madrid', 'Barcelona', 'Valencia', 'Seville', 'Bilbao'],
 };
-const NAME_A = ['Acme', 'Blue Harbor', 'Cedar', 'Delta', 'Evergreen', 'Falcon', 'Granite', 'Horizon', 'Iris', 'Juniper', 'Keystone', 'Lumen', 'Maple', 'Nova', 'Orchid', 'Pioneer', 'Quartz', 'Riverside', 'Summit', 'Tidewater', 'Union', 'Vertex', 'Willow', 'Zenith', 'Ángel', 'Größe'];
-const NAME_B = ['Industries', 'Trading', 'Supplies', 'Logistics', 'Foods', 'Retail', 'Manufacturing', 'Distribution', 'Partners', 'Group', 'Wholesale', 'Labs'];
-const ITEM_A = ['Steel', 'Copper', 'Oak', 'Glass', 'Ceramic', 'Carbon', 'Nylon', 'Rubber', 'Brass', 'Cotton'];
-const ITEM_B = ['Bolt', 'Bracket', 'Panel', 'Valve', 'Hinge', 'Gasket', 'Spring', 'Cable', 'Filter', 'Bearing'];
+const NAME_A = [
+	'Acme',
+	'Blue Harbor',
+	'Cedar',
+	'Delta',
+	'Evergreen',
+	'Falcon',
+	'Granite',
+	'Horizon',
+	'Iris',
+	'Juniper',
+	'Keystone',
+	'Lumen',
+	'Maple',
+	'Nova',
+	'Orchid',
+	'Pioneer',
+	'Quartz',
+	'Riverside',
+	'Summit',
+	'Tidewater',
+	'Union',
+	'Vertex',
+	'Willow',
+	'Zenith',
+	'Ángel',
+	'Größe',
+];
+const NAME_B = [
+	'Industries',
+	'Trading',
+	'Supplies',
+	'Logistics',
+	'Foods',
+	'Retail',
+	'Manufacturing',
+	'Distribution',
+	'Partners',
+	'Group',
+	'Wholesale',
+	'Labs',
+];
+const ITEM_A = [
+	'Steel',
+	'Copper',
+	'Oak',
+	'Glass',
+	'Ceramic',
+	'Carbon',
+	'Nylon',
+	'Rubber',
+	'Brass',
+	'Cotton',
+];
+const ITEM_B = [
+	'Bolt',
+	'Bracket',
+	'Panel',
+	'Valve',
+	'Hinge',
+	'Gasket',
+	'Spring',
+	'Cable',
+	'Filter',
+	'Bearing',
+];
 const ITEM_CATEGORIES = ['hardware', 'raw material', 'spare part', 'consumable'];
 
 function pick<T>(rnd: () => number, list: T[]): T {
@@ -74,11 +136,21 @@ function pick<T>(rnd: () => number, list: T[]): T {
 }
 
 /** Creation spread over the past year, growing with the index; updates after creation, 10% within the last day. */
-function stamps(rnd: () => number, i: number, n: number, now: number): { create: number; update: number } {
+function stamps(
+	rnd: () => number,
+	i: number,
+	n: number,
+	now: number,
+): { create: number; update: number } {
 	const create = now - Math.floor(((n - i + 1) / n) * 365 * DAY) + Math.floor(rnd() * 3600 * 1000);
 	const recent = rnd() < 0.1;
-	const update = recent ? now - Math.floor(rnd() * DAY) : create + Math.floor(rnd() * Math.max(0, now - DAY - create));
-	return { create: Math.min(create, now), update: Math.max(Math.min(update, now), Math.min(create, now)) };
+	const update = recent
+		? now - Math.floor(rnd() * DAY)
+		: create + Math.floor(rnd() * Math.max(0, now - DAY - create));
+	return {
+		create: Math.min(create, now),
+		update: Math.max(Math.min(update, now), Math.min(create, now)),
+	};
 }
 
 export function seedTenant(store: TenantStore, sizes: SeedSizes = {}): void {
@@ -91,13 +163,22 @@ export function seedTenant(store: TenantStore, sizes: SeedSizes = {}): void {
 	const old = { create: now - 400 * DAY, update: now - 400 * DAY };
 	const id = (recordType: string, key: string): number => store.resolveRef(recordType, '#' + key)!;
 
-	for (const [cid, name] of COUNTRIES) store.insertRecord('xtremStructure.country', { id: cid, name }, old);
-	for (const [cid, name, symbol, decimalDigits] of CURRENCIES) store.insertRecord('xtremMasterData.currency', { id: cid, name, symbol, decimalDigits }, old);
-	for (const [uid, name, decimalDigits] of UNITS) store.insertRecord('xtremMasterData.unitOfMeasure', { id: uid, name, decimalDigits }, old);
+	for (const [cid, name] of COUNTRIES)
+		store.insertRecord('xtremStructure.country', { id: cid, name }, old);
+	for (const [cid, name, symbol, decimalDigits] of CURRENCIES)
+		store.insertRecord('xtremMasterData.currency', { id: cid, name, symbol, decimalDigits }, old);
+	for (const [uid, name, decimalDigits] of UNITS)
+		store.insertRecord('xtremMasterData.unitOfMeasure', { id: uid, name, decimalDigits }, old);
 	for (const [sid, name, country, currency] of SITES)
 		store.insertRecord(
 			'xtremSystem.site',
-			{ id: sid, name, isActive: true, country: id('xtremStructure.country', country), currency: id('xtremMasterData.currency', currency) },
+			{
+				id: sid,
+				name,
+				isActive: true,
+				country: id('xtremStructure.country', country),
+				currency: id('xtremMasterData.currency', currency),
+			},
 			old,
 		);
 
@@ -125,7 +206,9 @@ export function seedTenant(store: TenantStore, sizes: SeedSizes = {}): void {
 	// Customers: country cycles FR, US, GB, DE, ES; ids FR001, US001, ..., FR002, ...
 	const rc = prng(0xc057);
 	const width = Math.max(3, String(Math.ceil(n.customers / COUNTRIES.length)).length);
-	const currencyOf = new Map(COUNTRIES.map(([c, , cur]) => [c, id('xtremMasterData.currency', cur)]));
+	const currencyOf = new Map(
+		COUNTRIES.map(([c, , cur]) => [c, id('xtremMasterData.currency', cur)]),
+	);
 	const usd = id('xtremMasterData.currency', 'USD');
 	for (let i = 1; i <= n.customers; i++) {
 		const [country] = COUNTRIES[(i - 1) % COUNTRIES.length];
@@ -135,10 +218,20 @@ export function seedTenant(store: TenantStore, sizes: SeedSizes = {}): void {
 		const st = stamps(rc, i, n.customers, now);
 		const be = store.insertRecord(
 			'xtremMasterData.businessEntity',
-			{ id: cid, name, isActive: true, taxIdNumber: `${country}${100000000 + Math.floor(rc() * 899999999)}`, country: countryId },
+			{
+				id: cid,
+				name,
+				isActive: true,
+				taxIdNumber: `${country}${100000000 + Math.floor(rc() * 899999999)}`,
+				country: countryId,
+			},
 			st,
 		);
-		const slug = name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z]+/g, '-');
+		const slug = name
+			.normalize('NFD')
+			.replace(/[\u0300-\u036f]/g, '')
+			.toLowerCase()
+			.replace(/[^a-z]+/g, '-');
 		store.insertRecord(
 			'xtremMasterData.customer',
 			{
@@ -161,7 +254,16 @@ export function seedTenant(store: TenantStore, sizes: SeedSizes = {}): void {
 	// Sales orders SO000001..: the first six cover every status; lines 1..4 each.
 	const ro = prng(0x5a1e);
 	const statuses = ['shipped', 'pending', 'partiallyShipped', 'quote', 'inProgress', 'closed'];
-	const weighted = ['pending', 'pending', 'inProgress', 'shipped', 'shipped', 'partiallyShipped', 'closed', 'quote'];
+	const weighted = [
+		'pending',
+		'pending',
+		'inProgress',
+		'shipped',
+		'shipped',
+		'partiallyShipped',
+		'closed',
+		'quote',
+	];
 	const siteIds = SITES.map(([s]) => id('xtremSystem.site', s));
 	for (let i = 1; i <= n.salesOrders && n.customers > 0 && n.items > 0; i++) {
 		const customerId = 1 + Math.floor(ro() * n.customers);
@@ -187,7 +289,13 @@ export function seedTenant(store: TenantStore, sizes: SeedSizes = {}): void {
 			const item = store.getRecord('xtremMasterData.item', itemId)!;
 			store.insertRecord(
 				'xtremSales.salesOrderLine',
-				{ document: order._id, lineNumber: l, item: itemId, quantity: 1 + Math.floor(ro() * 100), netPrice: item.basePrice },
+				{
+					document: order._id,
+					lineNumber: l,
+					item: itemId,
+					quantity: 1 + Math.floor(ro() * 100),
+					netPrice: item.basePrice,
+				},
 				st,
 			);
 		}

@@ -41,12 +41,21 @@ function readBody(req: IncomingMessage): Promise<string> {
 			}
 			chunks.push(c);
 		});
-		req.on('end', () => resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+		req.on('end', () =>
+			resolve(
+				chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'),
+			),
+		);
 		req.on('error', reject);
 	});
 }
 
-function send(res: ServerResponse, status: number, body: string | null, headers: Record<string, string> = {}): void {
+function send(
+	res: ServerResponse,
+	status: number,
+	body: string | null,
+	headers: Record<string, string> = {},
+): void {
 	if (res.writableEnded || res.destroyed) return;
 	const h: Record<string, string | number> = { ...headers };
 	if (body !== null) {
@@ -69,7 +78,8 @@ export class SimHttpServer {
 	constructor(private readonly state: SimState) {
 		this.server = http.createServer((req, res) => {
 			this.handle(req, res).catch((e: unknown) => {
-				if (!res.headersSent) send(res, 500, jsonErr('internal_error', `Simulator error: ${(e as Error).message}`));
+				if (!res.headersSent)
+					send(res, 500, jsonErr('internal_error', `Simulator error: ${(e as Error).message}`));
 				else res.destroy();
 			});
 		});
@@ -125,21 +135,35 @@ export class SimHttpServer {
 		try {
 			raw = await readBody(req);
 		} catch (e) {
-			if (e instanceof BodyTooLarge) return send(res, 413, jsonErr('payload_too_large', `The body exceeds ${MAX_BODY_BYTES} bytes.`), { connection: 'close' });
+			if (e instanceof BodyTooLarge)
+				return send(
+					res,
+					413,
+					jsonErr('payload_too_large', `The body exceeds ${MAX_BODY_BYTES} bytes.`),
+					{ connection: 'close' },
+				);
 			throw e;
 		}
 		if (this.stopped) return;
 
-		if (path.startsWith('/__admin/')) return this.admin(method, path, q < 0 ? '' : url.slice(q + 1), raw, res);
+		if (path.startsWith('/__admin/'))
+			return this.admin(method, path, q < 0 ? '' : url.slice(q + 1), raw, res);
 
-		if (path === '/v1/token' || path === '/v1/token/renew') return this.token(method, path, req, raw, res);
+		if (path === '/v1/token' || path === '/v1/token/renew')
+			return this.token(method, path, req, raw, res);
 
 		const m = /^\/v1\/fwd\/([^/]+)\/api\/?$/.exec(path);
 		if (m) {
 			const tenant = this.state.tenants.get(decodeURIComponent(m[1]));
-			if (!tenant) return send(res, 404, jsonErr('not_found', `Unknown tenant '${decodeURIComponent(m[1])}'.`));
+			if (!tenant)
+				return send(
+					res,
+					404,
+					jsonErr('not_found', `Unknown tenant '${decodeURIComponent(m[1])}'.`),
+				);
 			tenant.counters.graphqlRequests++;
-			if (method !== 'POST') return send(res, 405, jsonErr('method_not_allowed', 'Use POST.'), { allow: 'POST' });
+			if (method !== 'POST')
+				return send(res, 405, jsonErr('method_not_allowed', 'Use POST.'), { allow: 'POST' });
 			const body = parseBody(raw);
 			logRequest(tenant, body);
 			return this.withFaults(tenant, 'graphql', res, () => {
@@ -152,15 +176,29 @@ export class SimHttpServer {
 			});
 		}
 		const download = /^\/v1\/fwd\/([^/]+)\/download\/([^/]+)$/.exec(path);
-		if (download) return this.download(method, decodeURIComponent(download[1]), decodeURIComponent(download[2]), req, res);
+		if (download)
+			return this.download(
+				method,
+				decodeURIComponent(download[1]),
+				decodeURIComponent(download[2]),
+				req,
+				res,
+			);
 		return send(res, 404, jsonErr('not_found', `No route for ${method} ${path}.`));
 	}
 
 	/** A report file (async-report.ts): the same bearer token as GraphQL, 401 without it. */
-	private download(method: string, tenantId: string, key: string, req: IncomingMessage, res: ServerResponse): void {
+	private download(
+		method: string,
+		tenantId: string,
+		key: string,
+		req: IncomingMessage,
+		res: ServerResponse,
+	): void {
 		const tenant = this.state.tenants.get(tenantId);
 		if (!tenant) return send(res, 404, jsonErr('not_found', `Unknown tenant '${tenantId}'.`));
-		if (method !== 'GET') return send(res, 405, jsonErr('method_not_allowed', 'Use GET.'), { allow: 'GET' });
+		if (method !== 'GET')
+			return send(res, 405, jsonErr('method_not_allowed', 'Use GET.'), { allow: 'GET' });
 		const auth = this.state.tokens.checkAccess(req.headers.authorization, tenant.id);
 		if (!auth.ok) return send(res, 401, jsonErr('unauthorized', auth.reason));
 		const file = downloadReport(tenant.store, key);
@@ -170,23 +208,36 @@ export class SimHttpServer {
 
 	// ------------------------------------------------------------ token API
 
-	private token(method: string, path: string, req: IncomingMessage, raw: string, res: ServerResponse): Promise<void> | void {
+	private token(
+		method: string,
+		path: string,
+		req: IncomingMessage,
+		raw: string,
+		res: ServerResponse,
+	): Promise<void> | void {
 		const tokens = this.state.tokens;
 		let tenant: Tenant;
 		let run: () => TokenReply;
 		if (path === '/v1/token' && method === 'POST') {
 			// The body names the tenant whose faults and counters apply (the default one when it cannot be read).
 			const parsed = TokenApi.parseExchangeBody(req.headers['content-type'] ?? '', raw);
-			tenant = ('tenantId' in parsed && this.state.tenants.get(parsed.tenantId)) || this.state.tenant();
+			tenant =
+				('tenantId' in parsed && this.state.tenants.get(parsed.tenantId)) || this.state.tenant();
 			run = () => tokens.exchange(req.headers['content-type'] ?? '', raw);
 		} else if (path === '/v1/token/renew' && method === 'POST') {
-			tenant = this.state.tenants.get(tokens.tenantOfHeader(req.headers.authorization) ?? '') ?? this.state.tenant();
+			tenant =
+				this.state.tenants.get(tokens.tenantOfHeader(req.headers.authorization) ?? '') ??
+				this.state.tenant();
 			run = () => tokens.renew(req.headers.authorization);
 		} else if (path === '/v1/token' && method === 'DELETE') {
 			const header = req.headers['x-tokens'];
-			tenant = this.state.tenants.get(tokens.tenantOfHeader(Array.isArray(header) ? header.join(';') : header) ?? '') ?? this.state.tenant();
+			tenant =
+				this.state.tenants.get(
+					tokens.tenantOfHeader(Array.isArray(header) ? header.join(';') : header) ?? '',
+				) ?? this.state.tenant();
 			run = () => tokens.invalidate(Array.isArray(header) ? header.join(';') : header);
-		} else return send(res, 405, jsonErr('method_not_allowed', `${method} is not allowed on ${path}.`));
+		} else
+			return send(res, 405, jsonErr('method_not_allowed', `${method} is not allowed on ${path}.`));
 
 		const mode = this.state.tokenMode;
 		const isIssuing = method === 'POST';
@@ -195,15 +246,34 @@ export class SimHttpServer {
 		return this.withFaults(tenant, 'token', res, () => {
 			const reply = run();
 			const counted = (reply.tenantId && this.state.tenants.get(reply.tenantId)) || tenant;
-			counted.counters[reply.outcome === 'invalidation' ? 'invalidations' : reply.outcome === 'exchange' ? 'exchanges' : reply.outcome === 'exchangeRejected' ? 'exchangesRejected' : reply.outcome === 'renewal' ? 'renewals' : 'renewalsRejected']++;
-			if (reply.status !== 200 || !isIssuing || mode === 'normal') return { status: reply.status, body: reply.body === undefined ? null : JSON.stringify(reply.body) };
+			counted.counters[
+				reply.outcome === 'invalidation'
+					? 'invalidations'
+					: reply.outcome === 'exchange'
+						? 'exchanges'
+						: reply.outcome === 'exchangeRejected'
+							? 'exchangesRejected'
+							: reply.outcome === 'renewal'
+								? 'renewals'
+								: 'renewalsRejected'
+			]++;
+			if (reply.status !== 200 || !isIssuing || mode === 'normal')
+				return {
+					status: reply.status,
+					body: reply.body === undefined ? null : JSON.stringify(reply.body),
+				};
 			return misbehave(mode, reply.body as Record<string, unknown>);
 		});
 	}
 
 	// ------------------------------------------------------------ faults
 
-	private async withFaults(tenant: Tenant, kind: 'graphql' | 'token', res: ServerResponse, execute: () => Reply): Promise<void> {
+	private async withFaults(
+		tenant: Tenant,
+		kind: 'graphql' | 'token',
+		res: ServerResponse,
+		execute: () => Reply,
+	): Promise<void> {
 		const faults = tenant.faults;
 		const decision = faults.decide(kind);
 		const latency = faults.latencyFor(kind);
@@ -219,7 +289,11 @@ export class SimHttpServer {
 			case 'fail': {
 				countFault(tenant.counters, String(decision.status));
 				const headers: Record<string, string> = {};
-				if (decision.retryAfterSec !== undefined && (decision.status === 429 || decision.status === 503)) headers['retry-after'] = String(decision.retryAfterSec);
+				if (
+					decision.retryAfterSec !== undefined &&
+					(decision.status === 429 || decision.status === 503)
+				)
+					headers['retry-after'] = String(decision.retryAfterSec);
 				const names: Record<number, [string, string]> = {
 					429: ['too_many_requests', 'Too many requests: rate limit exceeded.'],
 					500: ['internal_error', 'Internal server error.'],
@@ -247,7 +321,13 @@ export class SimHttpServer {
 
 	// ------------------------------------------------------------ admin (for other processes, e.g. a real n8n demo)
 
-	private admin(method: string, path: string, queryString: string, raw: string, res: ServerResponse): void {
+	private admin(
+		method: string,
+		path: string,
+		queryString: string,
+		raw: string,
+		res: ServerResponse,
+	): void {
 		let body: Record<string, unknown> = {};
 		if (raw.trim()) {
 			try {
@@ -257,12 +337,15 @@ export class SimHttpServer {
 			}
 		}
 		const params = new URLSearchParams(queryString);
-		const tenantId = (typeof body.tenantId === 'string' ? body.tenantId : params.get('tenantId')) ?? undefined;
+		const tenantId =
+			(typeof body.tenantId === 'string' ? body.tenantId : params.get('tenantId')) ?? undefined;
 		const tenant = this.state.tenants.get(tenantId ?? this.state.defaultTenantId);
 		if (!tenant) return send(res, 404, jsonErr('not_found', `Unknown tenant '${tenantId}'.`));
-		const ok = (extra: Record<string, unknown> = {}): void => send(res, 200, JSON.stringify({ ok: true, tenantId: tenant.id, ...extra }));
+		const ok = (extra: Record<string, unknown> = {}): void =>
+			send(res, 200, JSON.stringify({ ok: true, tenantId: tenant.id, ...extra }));
 		try {
-			if (method === 'GET' && path === '/__admin/counters') return send(res, 200, JSON.stringify(snapshotCounters(tenant.counters)));
+			if (method === 'GET' && path === '/__admin/counters')
+				return send(res, 200, JSON.stringify(snapshotCounters(tenant.counters)));
 			if (method !== 'POST') return send(res, 405, jsonErr('method_not_allowed', 'Use POST.'));
 			switch (path) {
 				case '/__admin/faults': {
@@ -292,8 +375,20 @@ export class SimHttpServer {
 					this.state.tokenMode = 'normal';
 					return ok();
 				case '/__admin/token-mode': {
-					const modes: TokenEndpointMode[] = ['normal', 'html', 'nonJson', 'noAccessToken', 'noGraphqlUrl', 'hang'];
-					if (!modes.includes(body.mode as TokenEndpointMode)) return send(res, 400, jsonErr('invalid_request', `mode must be one of ${modes.join(', ')}.`));
+					const modes: TokenEndpointMode[] = [
+						'normal',
+						'html',
+						'nonJson',
+						'noAccessToken',
+						'noGraphqlUrl',
+						'hang',
+					];
+					if (!modes.includes(body.mode as TokenEndpointMode))
+						return send(
+							res,
+							400,
+							jsonErr('invalid_request', `mode must be one of ${modes.join(', ')}.`),
+						);
 					this.state.tokenMode = body.mode as TokenEndpointMode;
 					return ok({ mode: body.mode });
 				}
@@ -310,7 +405,11 @@ export class SimHttpServer {
 function misbehave(mode: TokenEndpointMode, body: Record<string, unknown>): Reply {
 	switch (mode) {
 		case 'html':
-			return { status: 200, body: '<!DOCTYPE html><html><head><title>Sign in</title></head><body><h1>Sage</h1><p>Please sign in.</p></body></html>', headers: { 'content-type': 'text/html; charset=utf-8' } };
+			return {
+				status: 200,
+				body: '<!DOCTYPE html><html><head><title>Sign in</title></head><body><h1>Sage</h1><p>Please sign in.</p></body></html>',
+				headers: { 'content-type': 'text/html; charset=utf-8' },
+			};
 		case 'nonJson':
 			return { status: 200, body: 'OK: token issued (not JSON)' };
 		case 'noAccessToken': {
@@ -354,7 +453,11 @@ function streamOversize(res: ServerResponse, bytes: number): void {
 /** Status line, headers and half the body, then the connection is destroyed. */
 function resetMidResponse(res: ServerResponse, status: number, body: string): void {
 	const buf = Buffer.from(body, 'utf8');
-	res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': buf.length, connection: 'close' });
+	res.writeHead(status, {
+		'content-type': JSON_TYPE,
+		'content-length': buf.length,
+		connection: 'close',
+	});
 	res.write(buf.subarray(0, Math.max(1, Math.floor(buf.length / 2))), () => {
 		res.socket?.destroy();
 	});

@@ -6,7 +6,8 @@ import { SeedSizes, seedTenant } from './seed';
 import { TenantStore } from './store';
 import { TokenApi } from './token-api';
 
-export type TokenEndpointMode = 'normal' | 'html' | 'nonJson' | 'noAccessToken' | 'noGraphqlUrl' | 'hang';
+export type TokenEndpointMode =
+	'normal' | 'html' | 'nonJson' | 'noAccessToken' | 'noGraphqlUrl' | 'hang';
 
 export interface GraphqlLogEntry {
 	query: unknown;
@@ -36,10 +37,17 @@ export class SimState {
 
 	addTenant(id: string, sizes?: SeedSizes): Tenant {
 		if (this.tenants.has(id)) throw new Error(`Tenant '${id}' already exists`);
-		if (!/^[A-Za-z0-9._-]+$/.test(id)) throw new Error(`Tenant id '${id}' must be made of letters, digits, '.', '_' and '-'`);
+		if (!/^[A-Za-z0-9._-]+$/.test(id))
+			throw new Error(`Tenant id '${id}' must be made of letters, digits, '.', '_' and '-'`);
 		const store = new TenantStore(id, this.clock);
 		seedTenant(store, sizes);
-		const tenant: Tenant = { id, store, counters: emptyCounters(), faults: new TenantFaults(), log: [] };
+		const tenant: Tenant = {
+			id,
+			store,
+			counters: emptyCounters(),
+			faults: new TenantFaults(),
+			log: [],
+		};
 		this.tenants.set(id, tenant);
 		return tenant;
 	}

@@ -7,7 +7,14 @@
  * derived amounts) but no business rule: rules.ts does that for the API.
  */
 import { SimClock } from './clock';
-import { Comparable, RecordSource, SortKey, compareKeys, compileFilter, compileOrderBy } from './filter';
+import {
+	Comparable,
+	RecordSource,
+	SortKey,
+	compareKeys,
+	compileFilter,
+	compileOrderBy,
+} from './filter';
 import { NODES, NodeDef, PropDef, Rec, nodeDef } from './model';
 
 export class DuplicateKeyError extends Error {
@@ -46,9 +53,16 @@ export class TenantStore implements RecordSource {
 		readonly tenantId: string,
 		readonly clock: SimClock,
 	) {
-		for (const def of NODES) this.tables.set(def.recordType, { def, records: new Map(), nextId: 1, byNaturalKey: new Map() });
 		for (const def of NODES)
-			for (const p of def.props) if (p.kind === 'collection') this.childIndex.set(`${def.recordType}.${p.name}`, new Map());
+			this.tables.set(def.recordType, {
+				def,
+				records: new Map(),
+				nextId: 1,
+				byNaturalKey: new Map(),
+			});
+		for (const def of NODES)
+			for (const p of def.props)
+				if (p.kind === 'collection') this.childIndex.set(`${def.recordType}.${p.name}`, new Map());
 	}
 
 	private table(recordType: string): Table {
@@ -94,7 +108,8 @@ export class TenantStore implements RecordSource {
 				const p = def.propMap.get(name)!;
 				const v = rec[name];
 				if (p.kind === 'reference') {
-					const target = v === null || v === undefined ? undefined : this.getRecord(p.target!, v as number);
+					const target =
+						v === null || v === undefined ? undefined : this.getRecord(p.target!, v as number);
 					return target ? this.naturalKeyOf(nodeDef(p.target!), target) : '';
 				}
 				return v === null || v === undefined ? '' : String(v);
@@ -116,7 +131,11 @@ export class TenantStore implements RecordSource {
 	// ------------------------------------------------------------ writing
 
 	/** Inserts a record whose values are already in stored form. Stamps default to the clock. */
-	insertRecord(recordType: string, values: Record<string, unknown>, stamps?: { create: number; update: number }): Rec {
+	insertRecord(
+		recordType: string,
+		values: Record<string, unknown>,
+		stamps?: { create: number; update: number },
+	): Rec {
 		const t = this.table(recordType);
 		const now = this.clock.now();
 		const rec: Rec = {
@@ -146,7 +165,8 @@ export class TenantStore implements RecordSource {
 		const oldKey = this.naturalKeyOf(t.def, rec);
 		const next: Rec = { ...rec, ...patch, _id: rec._id, _createStamp: rec._createStamp };
 		const newKey = this.naturalKeyOf(t.def, next);
-		if (newKey !== oldKey && newKey !== '' && t.byNaturalKey.has(newKey)) throw new DuplicateKeyError();
+		if (newKey !== oldKey && newKey !== '' && t.byNaturalKey.has(newKey))
+			throw new DuplicateKeyError();
 		Object.assign(rec, patch, { _id: rec._id, _createStamp: rec._createStamp });
 		rec._updateStamp = Math.max(this.clock.now(), rec._updateStamp);
 		rec._updateTick++;
@@ -166,7 +186,9 @@ export class TenantStore implements RecordSource {
 		if (!rec) return false;
 		// Children go with their parent (a sales order takes its lines along).
 		for (const p of t.def.props)
-			if (p.kind === 'collection') for (const child of this.children(recordType, p, id)) this.removeRecord(p.target!, child._id);
+			if (p.kind === 'collection')
+				for (const child of this.children(recordType, p, id))
+					this.removeRecord(p.target!, child._id);
 		t.records.delete(id);
 		const key = this.naturalKeyOf(t.def, rec);
 		if (t.byNaturalKey.get(key) === id) t.byNaturalKey.delete(key);
@@ -177,14 +199,29 @@ export class TenantStore implements RecordSource {
 	}
 
 	/** Records of other types whose reference `prop` points at (recordType, id). O(referencing table). */
-	referencedBy(recordType: string, id: number): { def: NodeDef; prop: PropDef; rec: Rec } | undefined {
+	referencedBy(
+		recordType: string,
+		id: number,
+	): { def: NodeDef; prop: PropDef; rec: Rec } | undefined {
 		for (const def of NODES)
 			for (const prop of def.props) {
 				if (prop.kind !== 'reference' || prop.target !== recordType) continue;
 				// A child pointing at its parent is removed with it, not a blocker.
-				if (NODES.some((d) => d.recordType === recordType && d.props.some((c) => c.kind === 'collection' && c.target === def.recordType && c.parentRef === prop.name)))
+				if (
+					NODES.some(
+						(d) =>
+							d.recordType === recordType &&
+							d.props.some(
+								(c) =>
+									c.kind === 'collection' &&
+									c.target === def.recordType &&
+									c.parentRef === prop.name,
+							),
+					)
+				)
 					continue;
-				for (const rec of this.table(def.recordType).records.values()) if (rec[prop.name] === id) return { def, prop, rec };
+				for (const rec of this.table(def.recordType).records.values())
+					if (rec[prop.name] === id) return { def, prop, rec };
 			}
 		return undefined;
 	}
@@ -215,12 +252,17 @@ export class TenantStore implements RecordSource {
 	/** Derived values Sage computes itself: line amount and the order's total. */
 	private afterWrite(def: NodeDef, rec: Rec, removed = false): void {
 		if (def.recordType !== 'xtremSales.salesOrderLine') return;
-		if (!removed) rec.amount = roundDecimal(((rec.quantity as number) ?? 0) * ((rec.netPrice as number) ?? 0));
+		if (!removed)
+			rec.amount = roundDecimal(((rec.quantity as number) ?? 0) * ((rec.netPrice as number) ?? 0));
 		const orderId = rec.document as number;
 		const order = this.getRecord('xtremSales.salesOrder', orderId);
 		if (!order) return;
 		let total = 0;
-		for (const line of this.children('xtremSales.salesOrder', nodeDef('xtremSales.salesOrder').propMap.get('lines')!, orderId))
+		for (const line of this.children(
+			'xtremSales.salesOrder',
+			nodeDef('xtremSales.salesOrder').propMap.get('lines')!,
+			orderId,
+		))
 			total += (line.amount as number) ?? 0;
 		order.totalAmountExcludingTax = roundDecimal(total);
 	}
@@ -237,7 +279,11 @@ export class TenantStore implements RecordSource {
 	 * Cached per (type, filter text, orderBy text) until the next write.
 	 * Throws FilterError for a bad filter or orderBy.
 	 */
-	query(recordType: string, filter: string | null | undefined, orderBy: string | null | undefined): QueryResult {
+	query(
+		recordType: string,
+		filter: string | null | undefined,
+		orderBy: string | null | undefined,
+	): QueryResult {
 		const cacheKey = `${recordType}\u0001${filter ?? ''}\u0001${orderBy ?? ''}`;
 		const hit = this.queryCache.get(cacheKey);
 		if (hit) return hit;
@@ -245,21 +291,34 @@ export class TenantStore implements RecordSource {
 		const predicate = compileFilter(recordType, filter, this);
 		const sortKeys = compileOrderBy(recordType, orderBy, this);
 		const recs: Rec[] = [];
-		for (const r of this.table(recordType).records.values()) if (!predicate || predicate(r)) recs.push(r);
+		for (const r of this.table(recordType).records.values())
+			if (!predicate || predicate(r)) recs.push(r);
 		const rows = recs.map((r) => ({ id: r._id, key: sortKeys.map((k) => k.get(r)) }));
 		// Records are already in _id order; only sort when the order asks for something else.
-		if (!(sortKeys.length === 1 && sortKeys[0].dir === 1)) rows.sort((a, b) => compareKeys(sortKeys, a.key, b.key));
-		const result: QueryResult = { ids: rows.map((r) => r.id), keys: rows.map((r) => r.key), sortKeys };
+		if (!(sortKeys.length === 1 && sortKeys[0].dir === 1))
+			rows.sort((a, b) => compareKeys(sortKeys, a.key, b.key));
+		const result: QueryResult = {
+			ids: rows.map((r) => r.id),
+			keys: rows.map((r) => r.key),
+			sortKeys,
+		};
 		if (this.queryCache.size >= QUERY_CACHE_LIMIT) this.queryCache.clear();
 		this.queryCache.set(cacheKey, result);
 		return result;
 	}
 
 	/** Orders an explicit record list (nested collections are small: no cache). */
-	sortRecords(recordType: string, recs: Rec[], filter: string | null | undefined, orderBy: string | null | undefined): QueryResult {
+	sortRecords(
+		recordType: string,
+		recs: Rec[],
+		filter: string | null | undefined,
+		orderBy: string | null | undefined,
+	): QueryResult {
 		const predicate = compileFilter(recordType, filter, this);
 		const sortKeys = compileOrderBy(recordType, orderBy, this);
-		const rows = recs.filter((r) => !predicate || predicate(r)).map((r) => ({ id: r._id, key: sortKeys.map((k) => k.get(r)) }));
+		const rows = recs
+			.filter((r) => !predicate || predicate(r))
+			.map((r) => ({ id: r._id, key: sortKeys.map((k) => k.get(r)) }));
 		rows.sort((a, b) => compareKeys(sortKeys, a.key, b.key));
 		return { ids: rows.map((r) => r.id), keys: rows.map((r) => r.key), sortKeys };
 	}
@@ -272,7 +331,9 @@ function collectionsTargeting(recordType: string): { parent: NodeDef; p: PropDef
 	let list = collectionsCache.get(recordType);
 	if (!list) {
 		list = [];
-		for (const parent of NODES) for (const p of parent.props) if (p.kind === 'collection' && p.target === recordType) list.push({ parent, p });
+		for (const parent of NODES)
+			for (const p of parent.props)
+				if (p.kind === 'collection' && p.target === recordType) list.push({ parent, p });
 		collectionsCache.set(recordType, list);
 	}
 	return list;
@@ -282,4 +343,3 @@ function collectionsTargeting(recordType: string): { parent: NodeDef; p: PropDef
 export function roundDecimal(n: number): number {
 	return Number.isFinite(n) ? parseFloat(n.toPrecision(15)) : n;
 }
-

@@ -5,10 +5,14 @@ export interface HttpResult {
 	status: number;
 	headers: Headers;
 	text: string;
-	json: any;  
+	json: any;
 }
 
-export async function http(method: string, url: string, init: { headers?: Record<string, string>; body?: string } = {}): Promise<HttpResult> {
+export async function http(
+	method: string,
+	url: string,
+	init: { headers?: Record<string, string>; body?: string } = {},
+): Promise<HttpResult> {
 	const res = await fetchOnce(url, { method, headers: init.headers, body: init.body });
 	const text = await res.text();
 	let json: unknown = undefined;
@@ -35,20 +39,43 @@ async function fetchOnce(url: string, init: RequestInit): Promise<Response> {
 	}
 }
 
-export function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
-	return http('POST', url, { headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+export function postJson(
+	url: string,
+	body: unknown,
+	headers: Record<string, string> = {},
+): Promise<HttpResult> {
+	return http('POST', url, {
+		headers: { 'content-type': 'application/json', ...headers },
+		body: JSON.stringify(body),
+	});
 }
 
 /** Exchanges the default (or given) client's credentials; fails the test on anything but 200. */
-export async function exchange(sim: Simulator, client = sim.client): Promise<{ accessToken: string; refreshToken: string; urls: Record<string, string> } & Record<string, unknown>> {
+export async function exchange(
+	sim: Simulator,
+	client = sim.client,
+): Promise<
+	{ accessToken: string; refreshToken: string; urls: Record<string, string> } & Record<
+		string,
+		unknown
+	>
+> {
 	const r = await postJson(sim.tokenUrl, client);
 	if (r.status !== 200) throw new Error(`token exchange answered ${r.status}: ${r.text}`);
 	return r.json;
 }
 
 export function gqlWith(sim: Simulator, accessToken: string, tenantId?: string) {
-	return (query: string, variables?: Record<string, unknown>, operationName?: string): Promise<HttpResult> =>
-		postJson(sim.graphqlUrl(tenantId), { query, variables, operationName }, { authorization: `Bearer ${accessToken}` });
+	return (
+		query: string,
+		variables?: Record<string, unknown>,
+		operationName?: string,
+	): Promise<HttpResult> =>
+		postJson(
+			sim.graphqlUrl(tenantId),
+			{ query, variables, operationName },
+			{ authorization: `Bearer ${accessToken}` },
+		);
 }
 
 /** A ready GraphQL caller for the default tenant. */

@@ -55,7 +55,10 @@ export interface TokenApiOptions {
 
 export type AccessCheck = { ok: true; tenantId: string } | { ok: false; reason: string };
 
-const err = (error: string, message: string): { error: string; message: string } => ({ error, message });
+const err = (error: string, message: string): { error: string; message: string } => ({
+	error,
+	message,
+});
 
 export class TokenApi {
 	private clients = new Map<string, { secret: string; tenants: Set<string> }>();
@@ -85,7 +88,10 @@ export class TokenApi {
 	}
 
 	/** Parses either documented body form. Returns null when the body is malformed. */
-	static parseExchangeBody(contentType: string, raw: string): { clientId: string; clientSecret: string; tenantId: string } | { bad: string } {
+	static parseExchangeBody(
+		contentType: string,
+		raw: string,
+	): { clientId: string; clientSecret: string; tenantId: string } | { bad: string } {
 		const ct = contentType.toLowerCase();
 		if (ct.includes('application/x-www-form-urlencoded')) {
 			const p = new URLSearchParams(raw);
@@ -105,20 +111,38 @@ export class TokenApi {
 			return { bad: 'the body is not valid JSON (or use application/x-www-form-urlencoded)' };
 		}
 		const b = body as Record<string, unknown> | null;
-		if (!b || typeof b !== 'object' || Array.isArray(b)) return { bad: 'the body must be a JSON object' };
+		if (!b || typeof b !== 'object' || Array.isArray(b))
+			return { bad: 'the body must be a JSON object' };
 		const { clientId, clientSecret, tenantId } = b;
-		if (typeof clientId !== 'string' || typeof clientSecret !== 'string' || typeof tenantId !== 'string' || !clientId || !clientSecret || !tenantId)
+		if (
+			typeof clientId !== 'string' ||
+			typeof clientSecret !== 'string' ||
+			typeof tenantId !== 'string' ||
+			!clientId ||
+			!clientSecret ||
+			!tenantId
+		)
 			return { bad: 'clientId, clientSecret and tenantId are required strings' };
 		return { clientId, clientSecret, tenantId };
 	}
 
 	exchange(contentType: string, raw: string): TokenReply {
 		const parsed = TokenApi.parseExchangeBody(contentType, raw);
-		if ('bad' in parsed) return { status: 400, body: err('invalid_request', `Malformed token request: ${parsed.bad}.`), outcome: 'exchangeRejected' };
+		if ('bad' in parsed)
+			return {
+				status: 400,
+				body: err('invalid_request', `Malformed token request: ${parsed.bad}.`),
+				outcome: 'exchangeRejected',
+			};
 		const client = this.clients.get(parsed.clientId);
 		// Same answer for an unknown client and a wrong secret: nothing to probe. The secret is never echoed.
 		if (!client || client.secret !== parsed.clientSecret)
-			return { status: 401, body: err('invalid_client', 'Invalid client credentials.'), outcome: 'exchangeRejected', tenantId: parsed.tenantId };
+			return {
+				status: 401,
+				body: err('invalid_client', 'Invalid client credentials.'),
+				outcome: 'exchangeRejected',
+				tenantId: parsed.tenantId,
+			};
 		if (!this.tenantExists(parsed.tenantId) || !client.tenants.has(parsed.tenantId))
 			return {
 				status: 403,
@@ -126,20 +150,36 @@ export class TokenApi {
 				outcome: 'exchangeRejected',
 				tenantId: parsed.tenantId,
 			};
-		return { status: 200, body: this.issuePair(parsed.clientId, parsed.tenantId), outcome: 'exchange', tenantId: parsed.tenantId };
+		return {
+			status: 200,
+			body: this.issuePair(parsed.clientId, parsed.tenantId),
+			outcome: 'exchange',
+			tenantId: parsed.tenantId,
+		};
 	}
 
 	renew(authorization: string | undefined): TokenReply {
 		const token = bearer(authorization);
 		const rec = token ? this.tokens.get(token) : undefined;
-		const reject = (message: string): TokenReply => ({ status: 401, body: err('invalid_token', message), outcome: 'renewalRejected', tenantId: rec?.tenantId });
+		const reject = (message: string): TokenReply => ({
+			status: 401,
+			body: err('invalid_token', message),
+			outcome: 'renewalRejected',
+			tenantId: rec?.tenantId,
+		});
 		if (!token) return reject('A refresh token is required as a Bearer token.');
 		if (!rec || rec.kind !== 'refresh') return reject('Unknown refresh token.');
-		if (rec.dead) return reject('The refresh token is no longer valid (used, invalidated or revoked).');
+		if (rec.dead)
+			return reject('The refresh token is no longer valid (used, invalidated or revoked).');
 		if (rec.expiresAt <= this.clock.now()) return reject('The refresh token has expired.');
 		// Rotation: the old refresh token dies now, before anything else can run.
 		rec.dead = true;
-		return { status: 200, body: this.issuePair(rec.clientId, rec.tenantId), outcome: 'renewal', tenantId: rec.tenantId };
+		return {
+			status: 200,
+			body: this.issuePair(rec.clientId, rec.tenantId),
+			outcome: 'renewal',
+			tenantId: rec.tenantId,
+		};
 	}
 
 	invalidate(xTokens: string | undefined): TokenReply {
@@ -153,7 +193,14 @@ export class TokenApi {
 			});
 		const named = parts.filter(([k, v]) => (k === 'accessToken' || k === 'refreshToken') && v);
 		if (!named.length)
-			return { status: 400, body: err('invalid_request', "Header x-tokens must hold 'accessToken=<token>' and/or 'refreshToken=<token>'."), outcome: 'invalidation' };
+			return {
+				status: 400,
+				body: err(
+					'invalid_request',
+					"Header x-tokens must hold 'accessToken=<token>' and/or 'refreshToken=<token>'.",
+				),
+				outcome: 'invalidation',
+			};
 		let tenantId: string | undefined;
 		for (const [, v] of named) {
 			const rec = this.tokens.get(v);
@@ -182,8 +229,10 @@ export class TokenApi {
 		const rec = this.tokens.get(token);
 		if (!rec || rec.kind !== 'access') return { ok: false, reason: 'Unknown access token.' };
 		if (rec.dead) return { ok: false, reason: 'The access token has been invalidated or revoked.' };
-		if (rec.expiresAt <= this.clock.now()) return { ok: false, reason: 'The access token has expired.' };
-		if (rec.tenantId !== tenantId) return { ok: false, reason: 'The access token was issued for another tenant.' };
+		if (rec.expiresAt <= this.clock.now())
+			return { ok: false, reason: 'The access token has expired.' };
+		if (rec.tenantId !== tenantId)
+			return { ok: false, reason: 'The access token was issued for another tenant.' };
 		return { ok: true, tenantId };
 	}
 
@@ -201,12 +250,25 @@ export class TokenApi {
 		const now = this.clock.now();
 		const accessToken = ACCESS_PREFIX + randomBytes(32).toString('base64url');
 		const accessExp = now + this.opts.accessTokenTtlSec * 1000;
-		this.tokens.set(accessToken, { kind: 'access', tenantId, clientId, expiresAt: accessExp, dead: false });
+		this.tokens.set(accessToken, {
+			kind: 'access',
+			tenantId,
+			clientId,
+			expiresAt: accessExp,
+			dead: false,
+		});
 		this.issued.push(accessToken);
-		if (this.opts.answerStyle === 'accessOnly') return this.accessOnlyAnswer(accessToken, accessExp, tenantId);
+		if (this.opts.answerStyle === 'accessOnly')
+			return this.accessOnlyAnswer(accessToken, accessExp, tenantId);
 		const refreshToken = REFRESH_PREFIX + randomBytes(32).toString('base64url');
 		const refreshExp = now + this.opts.refreshTokenTtlSec * 1000;
-		this.tokens.set(refreshToken, { kind: 'refresh', tenantId, clientId, expiresAt: refreshExp, dead: false });
+		this.tokens.set(refreshToken, {
+			kind: 'refresh',
+			tenantId,
+			clientId,
+			expiresAt: refreshExp,
+			dead: false,
+		});
 		this.issued.push(refreshToken);
 		const base = this.baseUrl();
 		const body: Record<string, unknown> = { accessToken, refreshToken };
@@ -233,7 +295,11 @@ export class TokenApi {
 	}
 
 	/** The newer revision's answer: no refresh token, no refresh URL, nested `apps` in `urls`. */
-	private accessOnlyAnswer(accessToken: string, accessExp: number, tenantId: string): Record<string, unknown> {
+	private accessOnlyAnswer(
+		accessToken: string,
+		accessExp: number,
+		tenantId: string,
+	): Record<string, unknown> {
 		const base = this.baseUrl();
 		const tenant = encodeURIComponent(tenantId);
 		return {

@@ -11,14 +11,23 @@ function createCurrency(client: SageClient) {
 	sequence++;
 	return client.execute({
 		query: CREATE_CURRENCY,
-		variables: { data: { id: `T${String(sequence).padStart(2, '0')}`, name: `Test currency ${sequence}`, decimalDigits: 2 } },
+		variables: {
+			data: {
+				id: `T${String(sequence).padStart(2, '0')}`,
+				name: `Test currency ${sequence}`,
+				decimalDigits: 2,
+			},
+		},
 		isMutation: true,
 	});
 }
 
 let client: SageClient;
 beforeEach(async () => {
-	client = new SageClient(ctx.credentials, { transport: testTransport(), tokens: managerOn(ctx.sim) });
+	client = new SageClient(ctx.credentials, {
+		transport: testTransport(),
+		tokens: managerOn(ctx.sim),
+	});
 	await client.graphqlUrl(); // exchange first, so faults hit GraphQL requests only
 	ctx.sim.faults().clear();
 	ctx.sim.resetCounters();
@@ -28,7 +37,11 @@ describe('retry rules', () => {
 	it('waits for Retry-After on 429 and then succeeds', async () => {
 		ctx.sim.faults().set({ failNext: { count: 2, status: 429, retryAfterSec: 0.2 } });
 		// Two waits of 0.2 s: the answer comes after a 380 ms timer started with the call.
-		const result = await settlesAfter(client.execute({ query: QUERY_CUSTOMERS, isMutation: false }), 380, 'two Retry-After waits of 0.2 s');
+		const result = await settlesAfter(
+			client.execute({ query: QUERY_CUSTOMERS, isMutation: false }),
+			380,
+			'two Retry-After waits of 0.2 s',
+		);
 		expect(result.errors).toEqual([]);
 		expect(ctx.sim.counters().graphqlRequests).toBe(3);
 	});
@@ -50,15 +63,21 @@ describe('retry rules', () => {
 
 	it('gives up after a bounded number of attempts with a clear error', async () => {
 		ctx.sim.faults().set({ failNext: { count: 100, status: 502 } });
-		const error = await failureOf(() => client.execute({ query: QUERY_CUSTOMERS, isMutation: false }));
+		const error = await failureOf(() =>
+			client.execute({ query: QUERY_CUSTOMERS, isMutation: false }),
+		);
 		expect(error.code).toBe('SAGE_NETWORK');
-		expect(error.message).toBe(`Sage answered HTTP 502 after ${FAST_RETRIES.maxAttempts} attempt(s).`);
+		expect(error.message).toBe(
+			`Sage answered HTTP 502 after ${FAST_RETRIES.maxAttempts} attempt(s).`,
+		);
 		expect(ctx.sim.counters().graphqlRequests).toBe(FAST_RETRIES.maxAttempts);
 	});
 
 	it('fails fast when Retry-After is longer than the cap', async () => {
 		ctx.sim.faults().set({ failNext: { count: 1, status: 429, retryAfterSec: 3600 } });
-		const error = await failureOf(() => client.execute({ query: QUERY_CUSTOMERS, isMutation: false }));
+		const error = await failureOf(() =>
+			client.execute({ query: QUERY_CUSTOMERS, isMutation: false }),
+		);
 		expect(error.code).toBe('SAGE_THROTTLED');
 		expect(error.message).toBe('Sage asked to wait 3600 s before the GraphQL query (HTTP 429).');
 	});
@@ -81,7 +100,9 @@ describe('retry rules', () => {
 		ctx.sim.faults().set({ resetNext: 1 });
 		const error = await failureOf(() => createCurrency(client));
 		expect(error.code).toBe('SAGE_OUTCOME_UNKNOWN');
-		expect(error.message).toMatch(/^The answer to the GraphQL mutation was lost after it was sent: the connection failed \(.+\)\. Sage may or may not have applied it, so it was not sent again\.$/);
+		expect(error.message).toMatch(
+			/^The answer to the GraphQL mutation was lost after it was sent: the connection failed \(.+\)\. Sage may or may not have applied it, so it was not sent again\.$/,
+		);
 		// The simulator applied it before cutting the answer: one create, one request, no duplicate.
 		expect(ctx.sim.counters().mutations.create).toBe(1);
 		expect(ctx.sim.counters().graphqlRequests).toBe(1);
@@ -90,23 +111,35 @@ describe('retry rules', () => {
 	it('ends a hung response at the configured timeout', async () => {
 		// A hung answer never comes: only the timeout can end this call.
 		ctx.sim.faults().set({ hangNext: 1 });
-		const error = await failureOf(() => client.execute({ query: QUERY_CUSTOMERS, isMutation: false, timeoutMs: 300 }));
+		const error = await failureOf(() =>
+			client.execute({ query: QUERY_CUSTOMERS, isMutation: false, timeoutMs: 300 }),
+		);
 		expect(error.code).toBe('SAGE_TIMEOUT');
 		expect(error.message).toBe('Sage gave no complete answer to the GraphQL query within 300 ms.');
 	});
 
 	it('refuses an oversized response without reading it all', async () => {
 		ctx.sim.faults().set({ oversizeNext: { count: 1, bytes: 3 * 1024 * 1024 } });
-		const small = new SageClient(ctx.credentials, { transport: testTransport(), tokens: managerOn(ctx.sim), maxResponseBytes: 1024 * 1024 });
-		const error = await failureOf(() => small.execute({ query: QUERY_CUSTOMERS, isMutation: false }));
+		const small = new SageClient(ctx.credentials, {
+			transport: testTransport(),
+			tokens: managerOn(ctx.sim),
+			maxResponseBytes: 1024 * 1024,
+		});
+		const error = await failureOf(() =>
+			small.execute({ query: QUERY_CUSTOMERS, isMutation: false }),
+		);
 		expect(error.code).toBe('SAGE_RESPONSE');
-		expect(error.message).toBe('The answer to the GraphQL query is larger than 1 MiB; it was not read.');
+		expect(error.message).toBe(
+			'The answer to the GraphQL query is larger than 1 MiB; it was not read.',
+		);
 	});
 
 	it('stops waiting at once when the execution is cancelled', async () => {
 		ctx.sim.faults().set({ failNext: { count: 1, status: 429, retryAfterSec: 20 } });
 		const controller = new AbortController();
-		const call = failureOf(() => client.execute({ query: QUERY_CUSTOMERS, isMutation: false, signal: controller.signal }));
+		const call = failureOf(() =>
+			client.execute({ query: QUERY_CUSTOMERS, isMutation: false, signal: controller.signal }),
+		);
 		await new Promise((resolve) => setTimeout(resolve, 100));
 		controller.abort();
 		// Ends before a 10 s timer started at the stop: the 20 s wait it was in would lose by 10 s.

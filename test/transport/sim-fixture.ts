@@ -26,7 +26,10 @@ export function useSimulator(options: SimulatorOptions = {}) {
 	return state;
 }
 
-export function credentialsOf(sim: Simulator, overrides: Partial<SageCredentials> = {}): SageCredentials {
+export function credentialsOf(
+	sim: Simulator,
+	overrides: Partial<SageCredentials> = {},
+): SageCredentials {
 	return { tokenUrl: sim.tokenUrl, ...sim.client, requestFormat: 'json', ...overrides };
 }
 
@@ -35,7 +38,9 @@ export function managerOn(sim: Simulator, marginMs = 60_000): TokenManager {
 }
 
 /** Runs `fn` and returns what it threw, handing the error to the secret guard. */
-export async function failureOf(fn: () => Promise<unknown>): Promise<Error & { code?: string; hint?: string }> {
+export async function failureOf(
+	fn: () => Promise<unknown>,
+): Promise<Error & { code?: string; hint?: string }> {
 	try {
 		await fn();
 	} catch (error) {
@@ -45,4 +50,5 @@ export async function failureOf(fn: () => Promise<unknown>): Promise<Error & { c
 	throw new Error('expected a failure, but the call succeeded');
 }
 
-export const QUERY_CUSTOMERS = '{ xtremMasterData { customer { query(first: 2) { edges { node { _id } } } } } }';
+export const QUERY_CUSTOMERS =
+	'{ xtremMasterData { customer { query(first: 2) { edges { node { _id } } } } } }';

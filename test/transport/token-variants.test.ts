@@ -10,7 +10,10 @@ afterAll(() => closeUndiciAgent());
 async function callEveryMinute(options: Parameters<typeof startSimulator>[0], minutes: number) {
 	const sim = await startSimulator(options);
 	try {
-		const client = new SageClient(credentialsOf(sim), { transport: testTransport(), tokens: managerOn(sim, 30_000) });
+		const client = new SageClient(credentialsOf(sim), {
+			transport: testTransport(),
+			tokens: managerOn(sim, 30_000),
+		});
 		for (let minute = 0; minute < minutes; minute++) {
 			const result = await client.execute({ query: QUERY_CUSTOMERS, isMutation: false });
 			expect(result.errors).toEqual([]);
@@ -31,17 +34,31 @@ describe('token responses in every form Sage may send', () => {
 		{ expiryStyle: 'expiresIn', graphqlUrlKey: 'graphQL' },
 	] as const;
 
-	it.each(variants)('reads expiries written as $expiryStyle with the URL under urls.$graphqlUrlKey', async (variant) => {
-		// Ten-minute tokens: calls every minute for 25 minutes renew twice, never exchange again.
-		const counters = await callEveryMinute({ ...variant, accessTokenTtlSec: 600, refreshTokenTtlSec: 1800 }, 25);
-		expect(counters).toMatchObject({ exchanges: 1, renewals: 2, graphqlUnauthorized: 0 });
-	});
+	it.each(variants)(
+		'reads expiries written as $expiryStyle with the URL under urls.$graphqlUrlKey',
+		async (variant) => {
+			// Ten-minute tokens: calls every minute for 25 minutes renew twice, never exchange again.
+			const counters = await callEveryMinute(
+				{ ...variant, accessTokenTtlSec: 600, refreshTokenTtlSec: 1800 },
+				25,
+			);
+			expect(counters).toMatchObject({ exchanges: 1, renewals: 2, graphqlUnauthorized: 0 });
+		},
+	);
 });
 
 describe('token answers as Sage’s newer documentation shows them: no refresh token, no refresh URL', () => {
 	it('exchanges again when the access token nears its end, and ignores the nested urls.apps', async () => {
 		// Ten-minute tokens, a call every minute for 25 minutes: a new exchange near each end, no renewal, no 401.
-		const counters = await callEveryMinute({ tokenAnswerStyle: 'accessOnly', accessTokenTtlSec: 600 }, 25);
-		expect(counters).toMatchObject({ exchanges: 3, renewals: 0, renewalsRejected: 0, graphqlUnauthorized: 0 });
+		const counters = await callEveryMinute(
+			{ tokenAnswerStyle: 'accessOnly', accessTokenTtlSec: 600 },
+			25,
+		);
+		expect(counters).toMatchObject({
+			exchanges: 3,
+			renewals: 0,
+			renewalsRejected: 0,
+			graphqlUnauthorized: 0,
+		});
 	});
 });

@@ -6,7 +6,14 @@ import { credentialsOf, failureOf, managerOn, QUERY_CUSTOMERS, useSimulator } fr
 const ctx = useSimulator();
 
 function clientFor(manager = managerOn(ctx.sim), group?: string) {
-	return { manager, client: new SageClient(ctx.credentials, { transport: testTransport(), tokens: manager, credentialGroup: group }) };
+	return {
+		manager,
+		client: new SageClient(ctx.credentials, {
+			transport: testTransport(),
+			tokens: manager,
+			credentialGroup: group,
+		}),
+	};
 }
 
 beforeEach(() => {
@@ -17,7 +24,11 @@ beforeEach(() => {
 describe('the token lifecycle', () => {
 	it('makes exactly one exchange when 50 callers arrive on a cold cache', async () => {
 		const { client } = clientFor();
-		const results = await Promise.all(Array.from({ length: 50 }, () => client.execute({ query: QUERY_CUSTOMERS, isMutation: false })));
+		const results = await Promise.all(
+			Array.from({ length: 50 }, () =>
+				client.execute({ query: QUERY_CUSTOMERS, isMutation: false }),
+			),
+		);
 		expect(results.every((result) => result.errors.length === 0)).toBe(true);
 		expect(ctx.sim.counters().exchanges).toBe(1);
 		expect(ctx.sim.counters().renewals).toBe(0);
@@ -27,7 +38,11 @@ describe('the token lifecycle', () => {
 		const { client } = clientFor();
 		await client.execute({ query: QUERY_CUSTOMERS, isMutation: false });
 		ctx.sim.clock.advance(14.5 * 60_000); // 30 s left: inside the 60 s margin
-		const results = await Promise.allSettled(Array.from({ length: 50 }, () => client.execute({ query: QUERY_CUSTOMERS, isMutation: false })));
+		const results = await Promise.allSettled(
+			Array.from({ length: 50 }, () =>
+				client.execute({ query: QUERY_CUSTOMERS, isMutation: false }),
+			),
+		);
 		expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
 		expect(ctx.sim.counters()).toMatchObject({ exchanges: 1, renewals: 1, graphqlUnauthorized: 0 });
 	});
@@ -50,7 +65,11 @@ describe('the token lifecycle', () => {
 		const { client } = clientFor();
 		await client.execute({ query: QUERY_CUSTOMERS, isMutation: false });
 		ctx.sim.revokeAllTokens();
-		const results = await Promise.allSettled(Array.from({ length: 20 }, () => client.execute({ query: QUERY_CUSTOMERS, isMutation: false })));
+		const results = await Promise.allSettled(
+			Array.from({ length: 20 }, () =>
+				client.execute({ query: QUERY_CUSTOMERS, isMutation: false }),
+			),
+		);
 		expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
 		// The revoked refresh token is refused, so recovery is one fresh exchange.
 		expect(ctx.sim.counters().exchanges).toBe(2);
@@ -59,8 +78,14 @@ describe('the token lifecycle', () => {
 	it('falls back to a full exchange when the refresh token was already used', async () => {
 		const { client } = clientFor();
 		await client.execute({ query: QUERY_CUSTOMERS, isMutation: false });
-		const refreshToken = ctx.sim.issuedTokens().filter((token) => token.startsWith(REFRESH_PREFIX)).pop()!;
-		const stolen = await fetch(`${ctx.sim.baseUrl}/v1/token/renew`, { method: 'POST', headers: { authorization: `Bearer ${refreshToken}` } });
+		const refreshToken = ctx.sim
+			.issuedTokens()
+			.filter((token) => token.startsWith(REFRESH_PREFIX))
+			.pop()!;
+		const stolen = await fetch(`${ctx.sim.baseUrl}/v1/token/renew`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${refreshToken}` },
+		});
 		expect(stolen.status).toBe(200);
 		await stolen.text();
 		ctx.sim.clock.advance(16 * 60_000);
@@ -74,11 +99,18 @@ describe('the token lifecycle', () => {
 		const manager = managerOn(ctx.sim);
 		const { client } = clientFor(manager, 'credential-42');
 		await client.execute({ query: QUERY_CUSTOMERS, isMutation: false });
-		const oldAccess = ctx.sim.issuedTokens().filter((token) => token.startsWith(ACCESS_PREFIX)).pop()!;
+		const oldAccess = ctx.sim
+			.issuedTokens()
+			.filter((token) => token.startsWith(ACCESS_PREFIX))
+			.pop()!;
 
 		const rotated = `${ctx.credentials.clientSecret}-rotated`;
 		ctx.sim.setClientSecret(ctx.credentials.clientId, rotated);
-		const edited = new SageClient(credentialsOf(ctx.sim, { clientSecret: rotated }), { transport: testTransport(), tokens: manager, credentialGroup: 'credential-42' });
+		const edited = new SageClient(credentialsOf(ctx.sim, { clientSecret: rotated }), {
+			transport: testTransport(),
+			tokens: manager,
+			credentialGroup: 'credential-42',
+		});
 		const result = await edited.execute({ query: QUERY_CUSTOMERS, isMutation: false });
 		expect(result.errors).toEqual([]);
 		await manager.settled();
@@ -102,40 +134,65 @@ describe('the token lifecycle', () => {
 	});
 
 	it('reports a clear error, without the secret, for a wrong secret', async () => {
-		const wrong = new SageClient(credentialsOf(ctx.sim, { clientSecret: 'not-the-right-secret-123' }), { transport: testTransport(), tokens: managerOn(ctx.sim) });
-		const error = await failureOf(() => wrong.execute({ query: QUERY_CUSTOMERS, isMutation: false }));
+		const wrong = new SageClient(
+			credentialsOf(ctx.sim, { clientSecret: 'not-the-right-secret-123' }),
+			{ transport: testTransport(), tokens: managerOn(ctx.sim) },
+		);
+		const error = await failureOf(() =>
+			wrong.execute({ query: QUERY_CUSTOMERS, isMutation: false }),
+		);
 		expect(error.message).toBe('Sage refused the Client ID or Client Secret (HTTP 401).');
-		expect(error.hint).toBe('Check the Client ID and Client Secret of the Sage ERP API credential.');
+		expect(error.hint).toBe(
+			'Check the Client ID and Client Secret of the Sage ERP API credential.',
+		);
 		expect(error.message).not.toContain('not-the-right-secret-123');
 	});
 
 	it('reports an unknown tenant clearly', async () => {
-		const wrong = new SageClient(credentialsOf(ctx.sim, { tenantId: 'no-such-tenant' }), { transport: testTransport(), tokens: managerOn(ctx.sim) });
-		const error = await failureOf(() => wrong.execute({ query: QUERY_CUSTOMERS, isMutation: false }));
+		const wrong = new SageClient(credentialsOf(ctx.sim, { tenantId: 'no-such-tenant' }), {
+			transport: testTransport(),
+			tokens: managerOn(ctx.sim),
+		});
+		const error = await failureOf(() =>
+			wrong.execute({ query: QUERY_CUSTOMERS, isMutation: false }),
+		);
 		expect(error.message).toBe('Sage refused access to tenant "no-such-tenant" (HTTP 403).');
 		expect(error.code).toBe('SAGE_AUTH');
 	});
 
 	it('speaks the OAuth2 client-credentials form too', async () => {
 		const manager = managerOn(ctx.sim);
-		const client = new SageClient(credentialsOf(ctx.sim, { requestFormat: 'oauth2' }), { transport: testTransport(), tokens: manager });
+		const client = new SageClient(credentialsOf(ctx.sim, { requestFormat: 'oauth2' }), {
+			transport: testTransport(),
+			tokens: manager,
+		});
 		const result = await client.execute({ query: QUERY_CUSTOMERS, isMutation: false });
 		expect(result.errors).toEqual([]);
 		expect(ctx.sim.counters().exchanges).toBe(1);
 	});
 
 	it('refuses a plain http:// token URL on a non-loopback host before sending anything', async () => {
-		const client = new SageClient(credentialsOf(ctx.sim, { tokenUrl: 'http://api.erp.example.com/v1/token' }), { transport: testTransport(), tokens: managerOn(ctx.sim) });
-		const error = await failureOf(() => client.execute({ query: QUERY_CUSTOMERS, isMutation: false }));
+		const client = new SageClient(
+			credentialsOf(ctx.sim, { tokenUrl: 'http://api.erp.example.com/v1/token' }),
+			{ transport: testTransport(), tokens: managerOn(ctx.sim) },
+		);
+		const error = await failureOf(() =>
+			client.execute({ query: QUERY_CUSTOMERS, isMutation: false }),
+		);
 		expect(error.code).toBe('SAGE_CONFIG');
-		expect(error.message).toBe('The Token URL uses plain http:// on a non-local host (api.erp.example.com); nothing was sent. Use https://.');
+		expect(error.message).toBe(
+			'The Token URL uses plain http:// on a non-local host (api.erp.example.com); nothing was sent. Use https://.',
+		);
 		expect(ctx.sim.counters().exchanges).toBe(0);
 	});
 
 	it('accepts http:// on every loopback form', async () => {
 		const port = new URL(ctx.sim.baseUrl).port;
 		for (const host of ['localhost', '127.0.0.1']) {
-			const client = new SageClient(credentialsOf(ctx.sim, { tokenUrl: `http://${host}:${port}/v1/token` }), { transport: testTransport(), tokens: managerOn(ctx.sim) });
+			const client = new SageClient(
+				credentialsOf(ctx.sim, { tokenUrl: `http://${host}:${port}/v1/token` }),
+				{ transport: testTransport(), tokens: managerOn(ctx.sim) },
+			);
 			await expect(client.graphqlUrl()).resolves.toContain('/v1/fwd/');
 		}
 	});

@@ -18,7 +18,9 @@ const parameters: INodeParameters = {
 };
 
 function insertOrder(reference: string): string {
-	const order = env.sim.store().insert(SALES_ORDER, { soldToCustomer: '#FR001', site: '#700', customerReference: reference });
+	const order = env.sim
+		.store()
+		.insert(SALES_ORDER, { soldToCustomer: '#FR001', site: '#700', customerReference: reference });
 	return String(order._id);
 }
 

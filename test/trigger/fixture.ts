@@ -33,9 +33,18 @@ export function useTriggerEnv(options: SimulatorOptions = {}): TriggerEnv {
 		env.sim = await startSimulator(options);
 		env.pkg = await loadPackage(PACKAGE_DIR);
 		env.engine = new TestEngine(env.pkg, {
-			credentials: { sageErpApi: { id: 'sage-trigger-cred', name: 'Sage ERP account', data: credentialData(env.sim) } },
+			credentials: {
+				sageErpApi: {
+					id: 'sage-trigger-cred',
+					name: 'Sage ERP account',
+					data: credentialData(env.sim),
+				},
+			},
 		});
-		env.writer = new SageClient({ tokenUrl: env.sim.tokenUrl, ...env.sim.client, requestFormat: 'json' }, { transport: testTransport() });
+		env.writer = new SageClient(
+			{ tokenUrl: env.sim.tokenUrl, ...env.sim.client, requestFormat: 'json' },
+			{ transport: testTransport() },
+		);
 	});
 	afterAll(async () => {
 		const guard = secretGuard();
@@ -48,7 +57,10 @@ export function useTriggerEnv(options: SimulatorOptions = {}): TriggerEnv {
 	return env;
 }
 
-export function credentialData(sim: Simulator, overrides: ICredentialDataDecryptedObject = {}): ICredentialDataDecryptedObject {
+export function credentialData(
+	sim: Simulator,
+	overrides: ICredentialDataDecryptedObject = {},
+): ICredentialDataDecryptedObject {
 	return { tokenUrl: sim.tokenUrl, ...sim.client, requestFormat: 'json', ...overrides };
 }
 
@@ -69,7 +81,12 @@ export interface PollOptions {
  * workflow (static data kept in `staticData` between polls) or the editor's "Fetch Test
  * Event"; the json of the emitted items ([] when the poll emitted nothing).
  */
-export async function poll(env: TriggerEnv, parameters: INodeParameters, staticData: IDataObject, options: PollOptions = {}): Promise<IDataObject[]> {
+export async function poll(
+	env: TriggerEnv,
+	parameters: INodeParameters,
+	staticData: IDataObject,
+	options: PollOptions = {},
+): Promise<IDataObject[]> {
 	const guard = secretGuard();
 	try {
 		const output = await (options.engine ?? env.engine).poll({
@@ -89,17 +106,30 @@ export async function poll(env: TriggerEnv, parameters: INodeParameters, staticD
 }
 
 /** What a poll threw. */
-export async function pollFailure(env: TriggerEnv, parameters: INodeParameters, staticData: IDataObject, options: PollOptions = {}) {
+export async function pollFailure(
+	env: TriggerEnv,
+	parameters: INodeParameters,
+	staticData: IDataObject,
+	options: PollOptions = {},
+) {
 	try {
 		await poll(env, parameters, staticData, options);
 	} catch (error) {
-		return error as Error & { description?: string | null; httpCode?: string | null; context?: IDataObject };
+		return error as Error & {
+			description?: string | null;
+			httpCode?: string | null;
+			context?: IDataObject;
+		};
 	}
 	throw new Error('expected the poll to fail, but it succeeded');
 }
 
 /** Runs a GraphQL mutation against the simulator, like another Sage user would. */
-export async function mutate(env: TriggerEnv, query: string, variables: IDataObject = {}): Promise<IDataObject> {
+export async function mutate(
+	env: TriggerEnv,
+	query: string,
+	variables: IDataObject = {},
+): Promise<IDataObject> {
 	const result = await env.writer.execute({ query, variables, isMutation: true });
 	if (result.errors.length) throw new Error(`mutation failed: ${JSON.stringify(result.errors)}`);
 	return result.data as IDataObject;

@@ -5,16 +5,27 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { stampFilter } from '../../nodes/SageErpTrigger/changes';
-import { MAX_SEEN, PollState, compareStamps, type RecordVersion } from '../../nodes/SageErpTrigger/state';
+import {
+	MAX_SEEN,
+	PollState,
+	compareStamps,
+	type RecordVersion,
+} from '../../nodes/SageErpTrigger/state';
 
 const T0 = Date.parse('2026-03-01T10:00:00.000Z');
 const at = (ms: number): string => new Date(T0 + ms).toISOString();
-const version = (id: string | number, ms: number, tick: number | null = null): RecordVersion => ({ id: String(id), stamp: at(ms), tick });
+const version = (id: string | number, ms: number, tick: number | null = null): RecordVersion => ({
+	id: String(id),
+	stamp: at(ms),
+	tick,
+});
 const LOOKBACK = 30_000;
 
 /** Feeds one query answer to the state, as a poll that read to the end does, and returns the ids emitted. */
 function poll(state: PollState, answer: RecordVersion[]): string[] {
-	const emitted = answer.filter((entry) => state.accept(entry) && !state.isHistory(entry)).map((entry) => entry.id);
+	const emitted = answer
+		.filter((entry) => state.accept(entry) && !state.isHistory(entry))
+		.map((entry) => entry.id);
 	state.readingEnded(undefined);
 	state.settle(LOOKBACK);
 	return emitted;
@@ -90,7 +101,9 @@ describe('the trigger state', () => {
 
 	it(`keeps at most ${MAX_SEEN} versions, always all of those at the newest stamp`, () => {
 		const state = PollState.start('xtremMasterData.customer', 'created', at(0), LOOKBACK);
-		const burst = Array.from({ length: MAX_SEEN + 1000 }, (_, index) => version(index + 1, 1 + Math.floor(index / 10)));
+		const burst = Array.from({ length: MAX_SEEN + 1000 }, (_, index) =>
+			version(index + 1, 1 + Math.floor(index / 10)),
+		);
 		expect(poll(state, burst)).toHaveLength(burst.length);
 		expect(state.rememberedCount).toBeLessThanOrEqual(MAX_SEEN);
 		// Whatever stays visible from the raised floor is still recognised.
@@ -144,14 +157,25 @@ describe('a reading that stops at the poll budget', () => {
 	it('keeps where it stopped and what is history across polls, and drops both once a reading reaches the end', () => {
 		const first = PollState.start(TYPE, 'created', at(0), LOOKBACK);
 		// The first reading stops after one page: a record from before activation, one from after.
-		expect([version(1, -10_000), version(2, 50)].filter((entry) => first.accept(entry) && !first.isHistory(entry)).map((entry) => entry.id)).toEqual(['2']);
+		expect(
+			[version(1, -10_000), version(2, 50)]
+				.filter((entry) => first.accept(entry) && !first.isHistory(entry))
+				.map((entry) => entry.id),
+		).toEqual(['2']);
 		first.readingEnded({ floor: at(-LOOKBACK), after: '["cursor-1"]' });
 		first.settle(LOOKBACK);
 		const data: IDataObject = {};
 		first.save(data);
-		expect(data).toMatchObject({ resume: { floor: at(-LOOKBACK), after: '["cursor-1"]' }, history: at(0) });
+		expect(data).toMatchObject({
+			resume: { floor: at(-LOOKBACK), after: '["cursor-1"]' },
+			history: at(0),
+		});
 
-		const next = PollState.restore(JSON.parse(JSON.stringify(data)) as IDataObject, TYPE, 'created')!;
+		const next = PollState.restore(
+			JSON.parse(JSON.stringify(data)) as IDataObject,
+			TYPE,
+			'created',
+		)!;
 		expect(next.resumePoint).toEqual({ floor: at(-LOOKBACK), after: '["cursor-1"]' });
 		// Still the activation's history: another record from before activation is remembered, not emitted.
 		expect(next.isHistory(version(3, -5_000))).toBe(true);
@@ -162,22 +186,41 @@ describe('a reading that stops at the poll budget', () => {
 		const finished: IDataObject = {};
 		next.save(finished);
 		// A finished reading stores exactly what states stored before resume points existed.
-		expect(Object.keys(finished).sort()).toEqual(['event', 'floor', 'highWater', 'recordType', 'seen', 'version']);
+		expect(Object.keys(finished).sort()).toEqual([
+			'event',
+			'floor',
+			'highWater',
+			'recordType',
+			'seen',
+			'version',
+		]);
 	});
 
 	it('drops a damaged resume point, so that the next reading starts at the floor', () => {
 		const state = PollState.start(TYPE, 'created', at(0), LOOKBACK);
 		const data: IDataObject = {};
 		state.save(data);
-		for (const resume of [{ floor: 'not a stamp', after: 'x' }, { floor: at(0), after: '' }, { floor: at(0) }, 'x']) {
-			expect(PollState.restore({ ...data, resume } as IDataObject, TYPE, 'created')!.resumePoint).toBeUndefined();
+		for (const resume of [
+			{ floor: 'not a stamp', after: 'x' },
+			{ floor: at(0), after: '' },
+			{ floor: at(0) },
+			'x',
+		]) {
+			expect(
+				PollState.restore({ ...data, resume } as IDataObject, TYPE, 'created')!.resumePoint,
+			).toBeUndefined();
 		}
-		expect(PollState.restore({ ...data, resume: { floor: null, after: 'x' } }, TYPE, 'created')!.resumePoint).toEqual({ floor: null, after: 'x' });
+		expect(
+			PollState.restore({ ...data, resume: { floor: null, after: 'x' } }, TYPE, 'created')!
+				.resumePoint,
+		).toEqual({ floor: null, after: 'x' });
 	});
 
 	it('takes nothing from below the floor, which a reading going on after a cursor can meet once the floor moved past it', () => {
 		const state = PollState.start(TYPE, 'created', at(0), LOOKBACK);
-		const burst = Array.from({ length: MAX_SEEN + 10 }, (_, index) => version(index + 1, 100 + Math.floor(index / 10)));
+		const burst = Array.from({ length: MAX_SEEN + 10 }, (_, index) =>
+			version(index + 1, 100 + Math.floor(index / 10)),
+		);
 		poll(state, burst);
 		const floor = state.queryFloor!;
 		expect(compareStamps(floor, at(100))).toBeGreaterThan(0);
@@ -192,7 +235,9 @@ describe('the stamp filter', () => {
 		expect(stampFilter("{city:'Lyon'}", '_updateStamp', '2026-03-01T10:00:00.000Z')).toBe(
 			"{_and:[{city:'Lyon'},{_updateStamp:{_gte:'2026-03-01T10:00:00.000Z'}}]}",
 		);
-		expect(stampFilter(undefined, '_createStamp', '2026-03-01T10:00:00.000Z')).toBe("{_createStamp:{_gte:'2026-03-01T10:00:00.000Z'}}");
+		expect(stampFilter(undefined, '_createStamp', '2026-03-01T10:00:00.000Z')).toBe(
+			"{_createStamp:{_gte:'2026-03-01T10:00:00.000Z'}}",
+		);
 		expect(stampFilter("{city:'Lyon'}", '_createStamp', null)).toBe("{city:'Lyon'}");
 		expect(stampFilter(undefined, '_createStamp', null)).toBeUndefined();
 	});

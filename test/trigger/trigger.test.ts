@@ -7,7 +7,15 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { TestEngine } from '../helpers/engine';
 import { secretGuard } from '../setup/secret-guard';
-import { TRIGGER_NAME, credentialData, mutate, poll, pollFailure, recordType, useTriggerEnv } from './fixture';
+import {
+	TRIGGER_NAME,
+	credentialData,
+	mutate,
+	poll,
+	pollFailure,
+	recordType,
+	useTriggerEnv,
+} from './fixture';
 
 const CUSTOMER = 'xtremMasterData.customer';
 const env = useTriggerEnv();
@@ -16,7 +24,12 @@ let serial = 0;
 /** A new customer written straight into the simulator's store (stamps from its clock). */
 function insertCustomer(name: string, extra: IDataObject = {}): string {
 	serial++;
-	const record = env.sim.store().insert(CUSTOMER, { id: `TRG${String(serial).padStart(5, '0')}`, name, currency: '#EUR', ...extra });
+	const record = env.sim.store().insert(CUSTOMER, {
+		id: `TRG${String(serial).padStart(5, '0')}`,
+		name,
+		currency: '#EUR',
+		...extra,
+	});
 	return String(record._id);
 }
 
@@ -33,7 +46,12 @@ const names = (items: IDataObject[]): unknown[] => items.map((item) => item.name
 const ids = (items: IDataObject[]): string[] => items.map((item) => String(item._id));
 
 function watch(parameters: Partial<INodeParameters> = {}): INodeParameters {
-	return { recordType: recordType(CUSTOMER), event: 'updated', fields: '_id id name city _updateTick', ...parameters } as INodeParameters;
+	return {
+		recordType: recordType(CUSTOMER),
+		event: 'updated',
+		fields: '_id id name city _updateTick',
+		...parameters,
+	} as INodeParameters;
 }
 
 /** The trigger's own part of the workflow's static data (n8n keys node scope by node name). */
@@ -67,7 +85,11 @@ describe('Sage ERP Trigger', () => {
 
 		// 1: activation. The customers already there (some changed within the last seconds) are history.
 		expect(await pollAndRecord()).toEqual([]);
-		expect(triggerState(staticData)).toMatchObject({ version: 1, recordType: CUSTOMER, event: 'updated' });
+		expect(triggerState(staticData)).toMatchObject({
+			version: 1,
+			recordType: CUSTOMER,
+			event: 'updated',
+		});
 		const newestSeeded = sim
 			.store()
 			.list(CUSTOMER)
@@ -96,9 +118,13 @@ describe('Sage ERP Trigger', () => {
 
 		// 4: A changed twice between polls (once through a GraphQL mutation), and a new customer E.
 		sim.clock.advance(1000);
-		await mutate(env, 'mutation($data: Customer_Input!) { xtremMasterData { customer { update(data: $data) { _id } } } }', {
-			data: { _id: a, name: 'A v2' },
-		});
+		await mutate(
+			env,
+			'mutation($data: Customer_Input!) { xtremMasterData { customer { update(data: $data) { _id } } } }',
+			{
+				data: { _id: a, name: 'A v2' },
+			},
+		);
 		sim.clock.advance(1);
 		updateCustomer(a, { name: 'A v3', city: 'Lyon' });
 		const e = insertCustomer('E');
@@ -141,9 +167,13 @@ describe('Sage ERP Trigger', () => {
 		env.sim.clearGraphqlLog();
 		expect(ids(await poll(env, parameters, staticData))).toEqual([first, second, third]);
 
-		const requests = env.sim.graphqlLog().filter((entry) => entry.operationName !== 'IntrospectionQuery');
+		const requests = env.sim
+			.graphqlLog()
+			.filter((entry) => entry.operationName !== 'IntrospectionQuery');
 		expect(requests.length).toBeGreaterThanOrEqual(2);
-		const floor = String((requests[0].variables as IDataObject).filter).match(/_gte:'([^']+)'/)?.[1];
+		const floor = String((requests[0].variables as IDataObject).filter).match(
+			/_gte:'([^']+)'/,
+		)?.[1];
 		expect(floor).toBeDefined();
 		expect(requests[0].variables).toEqual({
 			filter: `{_and:[{city:'Quimper'},{_updateStamp:{_gte:'${floor}'}}]}`,
@@ -172,7 +202,13 @@ describe('Sage ERP Trigger', () => {
 		const fresh = insertCustomer('created once');
 		updateCustomer(seededCustomer(7), { name: 'old customer changed' });
 		const items = await poll(env, parameters, staticData);
-		expect(items).toEqual([{ _id: fresh, name: 'created once', _createStamp: env.sim.store().get(CUSTOMER, fresh)!._createStamp }]);
+		expect(items).toEqual([
+			{
+				_id: fresh,
+				name: 'created once',
+				_createStamp: env.sim.store().get(CUSTOMER, fresh)!._createStamp,
+			},
+		]);
 		updateCustomer(fresh, { name: 'created once, then changed' });
 		expect(await poll(env, parameters, staticData)).toEqual([]);
 	});
@@ -220,7 +256,15 @@ describe('Sage ERP Trigger', () => {
 		insertCustomer('newest of all', { city: 'Paris' });
 
 		const test = await poll(env, parameters, staticData, { mode: 'manual' });
-		expect(test).toEqual([{ _id: newest, id: expect.any(String), name: 'newest match', city: 'Morlaix', _updateTick: 1 }]);
+		expect(test).toEqual([
+			{
+				_id: newest,
+				id: expect.any(String),
+				name: 'newest match',
+				city: 'Morlaix',
+				_updateTick: 1,
+			},
+		]);
 		expect(names(await poll(env, watch(), {}, { mode: 'manual' }))).toEqual(['newest of all']);
 		expect(staticData).toEqual(saved);
 		// The scheduled poll still sees both matches.
@@ -228,7 +272,12 @@ describe('Sage ERP Trigger', () => {
 	});
 
 	it('"Fetch Test Event" says so when no record matches', async () => {
-		const error = await pollFailure(env, watch({ filter: "{city:'Nowhere at all'}" }), {}, { mode: 'manual' });
+		const error = await pollFailure(
+			env,
+			watch({ filter: "{city:'Nowhere at all'}" }),
+			{},
+			{ mode: 'manual' },
+		);
 		expect(error.message).toContain(`No ${CUSTOMER} record matches the filter yet`);
 		expect(error.description).toMatch(/loosen the Filter/);
 	});
@@ -249,7 +298,9 @@ describe('Sage ERP Trigger', () => {
 			const pending = insertCustomer('written before the failed poll');
 			const error = await pollFailure(env, watch({ filter: '{noSuchField:1}' }), staticData);
 			expect(error.constructor.name).toBe('NodeApiError');
-			expect(error.message).toMatch(/^Could not check xtremMasterData\.customer for new or changed records: .*noSuchField/);
+			expect(error.message).toMatch(
+				/^Could not check xtremMasterData\.customer for new or changed records: .*noSuchField/,
+			);
 			expect(error.description).toMatch(/Check the Filter/);
 			expect(staticData).toEqual(saved);
 			// Once the filter is fixed, nothing was lost.
@@ -269,7 +320,11 @@ describe('Sage ERP Trigger', () => {
 			expect(fields.message).toMatch(/Fields: Cannot query field "nosuch"/);
 			const syntax = await pollFailure(env, watch({ fields: '_id currency {' }), {});
 			expect(syntax.message).toMatch(/Fields has a GraphQL syntax error at line 1/);
-			const type = await pollFailure(env, watch({ recordType: recordType('xtremSales.customer') }), {});
+			const type = await pollFailure(
+				env,
+				watch({ recordType: recordType('xtremSales.customer') }),
+				{},
+			);
 			expect(type.message).toMatch(/record type "xtremSales\.customer" does not exist/);
 			expect(type.description).toMatch(/Did you mean xtremMasterData\.customer/);
 		});
@@ -279,16 +334,24 @@ describe('Sage ERP Trigger', () => {
 			secretGuard().registerSecret(wrongSecret);
 			const engine = new TestEngine(env.pkg, {
 				credentials: {
-					sageErpApi: { id: 'sage-trigger-wrong-secret', name: 'Wrong secret', data: credentialData(env.sim, { clientSecret: wrongSecret }) },
+					sageErpApi: {
+						id: 'sage-trigger-wrong-secret',
+						name: 'Wrong secret',
+						data: credentialData(env.sim, { clientSecret: wrongSecret }),
+					},
 				},
 			});
 			const error = await pollFailure(env, watch(), {}, { engine });
 			expect(error.constructor.name).toBe('NodeApiError');
 			expect(error.message).toMatch(/^Could not check xtremMasterData\.customer/);
 			expect(`${error.message} ${error.description}`).toMatch(/Client Secret|credential/i);
-			expect(JSON.stringify({ message: error.message, description: error.description, context: error.context })).not.toContain(
-				env.sim.client.clientSecret,
-			);
+			expect(
+				JSON.stringify({
+					message: error.message,
+					description: error.description,
+					context: error.context,
+				}),
+			).not.toContain(env.sim.client.clientSecret);
 			for (const line of engine.logs) secretGuard().observe(line, 'n8n log');
 		});
 

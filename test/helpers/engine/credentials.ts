@@ -68,7 +68,12 @@ export class CredentialStore {
 		name: string,
 		via: CredentialUpdate['via'] = 'setCredential',
 	): StoredCredential {
-		const stored: StoredCredential = { id, name, type, data: instanceCipher().encrypt(JSON.stringify(data)) };
+		const stored: StoredCredential = {
+			id,
+			name,
+			type,
+			data: instanceCipher().encrypt(JSON.stringify(data)),
+		};
 		this.byId.set(id, stored);
 		this.updates.push({ id, type, data: JSON.parse(JSON.stringify(data)), via });
 		return stored;
@@ -109,9 +114,13 @@ type AllowedDomainsOf = (credentials: ICredentialDataDecryptedObject) => string 
  * helper bag), and from 2.13 on (where n8n-workflow has getCredentialOwnRequestAllowedDomains)
  * restricted to the credential's own "Allowed Domains", as n8n's restrictToCredentialDomains does.
  */
-function preAuthenticationHelpers(helpers: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): IHttpRequestHelper {
-	const allowedDomainsOf = (workflowPackage as unknown as { getCredentialOwnRequestAllowedDomains?: AllowedDomainsOf })
-		.getCredentialOwnRequestAllowedDomains;
+function preAuthenticationHelpers(
+	helpers: IHttpRequestHelper,
+	credentials: ICredentialDataDecryptedObject,
+): IHttpRequestHelper {
+	const allowedDomainsOf = (
+		workflowPackage as unknown as { getCredentialOwnRequestAllowedDomains?: AllowedDomainsOf }
+	).getCredentialOwnRequestAllowedDomains;
 	return {
 		helpers: {
 			httpRequest: async (opts: IHttpRequestOptions) => {
@@ -122,7 +131,10 @@ function preAuthenticationHelpers(helpers: IHttpRequestHelper, credentials: ICre
 						'This credential restricts requests to specific domains, which cannot be combined with the domains its authentication step asks for.',
 					);
 				}
-				return await helpers.helpers.httpRequest({ ...opts, allowedDomains } as IHttpRequestOptions);
+				return await helpers.helpers.httpRequest({
+					...opts,
+					allowedDomains,
+				} as IHttpRequestOptions);
 			},
 		},
 	};
@@ -161,7 +173,10 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject | undefined> {
 		const credentialType = this.credentialTypes.getByName(typeName);
 		if (typeof credentialType.preAuthentication !== 'function') return undefined;
-		const output = await credentialType.preAuthentication.call(preAuthenticationHelpers(helpers, credentials), credentials);
+		const output = await credentialType.preAuthentication.call(
+			preAuthenticationHelpers(helpers, credentials),
+			credentials,
+		);
 		return (output as ICredentialDataDecryptedObject | undefined) ?? undefined;
 	}
 
@@ -179,7 +194,9 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 			return await credentialType.authenticate(credentials, requestOptions as IHttpRequestOptions);
 		}
 		if (!workflow || !node) {
-			throw new UnexpectedError('Workflow and node are required for declarative credential authentication');
+			throw new UnexpectedError(
+				'Workflow and node are required for declarative credential authentication',
+			);
 		}
 		const { authenticate } = credentialType;
 		if (requestOptions.headers === undefined) requestOptions.headers = {};
@@ -233,18 +250,25 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		const isTestingCredentials = node?.parameters?.temp === '' && node?.type === NOOP_NODE_TYPE;
 
 		if (typeof credentialType.preAuthentication !== 'function') return undefined;
-		if (!(credentials[expirableProperty.name] === '' || credentialsExpired || isTestingCredentials)) {
+		if (!(
+			credentials[expirableProperty.name] === '' ||
+			credentialsExpired ||
+			isTestingCredentials
+		)) {
 			return undefined;
 		}
-		const output = (await credentialType.preAuthentication.call(preAuthenticationHelpers(helpers, credentials), credentials)) as
-			| ICredentialDataDecryptedObject
-			| undefined;
+		const output = (await credentialType.preAuthentication.call(
+			preAuthenticationHelpers(helpers, credentials),
+			credentials,
+		)) as ICredentialDataDecryptedObject | undefined;
 		// Without the expirable property in the output n8n stores nothing.
 		if (!output || output[expirableProperty.name] === undefined) return undefined;
 
 		if (node.credentials) {
 			const nodeCredentials = node.credentials[credentialType.name];
-			const stored = await (await this.getCredentials(nodeCredentials, credentialType.name)).getData();
+			const stored = await (
+				await this.getCredentials(nodeCredentials, credentialType.name)
+			).getData();
 			const toPersist: ICredentialDataDecryptedObject = { ...stored };
 			for (const [key, value] of Object.entries(output)) {
 				// Never overwrite a field the user stored as an expression with its resolved value.
@@ -256,18 +280,28 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		return undefined;
 	}
 
-	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<Credentials> {
+	async getCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<Credentials> {
 		const stored = this.getEntity(nodeCredentials, type);
 		return new Credentials({ id: stored.id, name: stored.name }, stored.type, stored.data);
 	}
 
-	private getEntity(nodeCredentials: INodeCredentialsDetails | undefined, type: string): StoredCredential {
+	private getEntity(
+		nodeCredentials: INodeCredentialsDetails | undefined,
+		type: string,
+	): StoredCredential {
 		if (!nodeCredentials?.id) {
-			throw new ApplicationError(`Credential "${nodeCredentials?.name}" of type "${type}" has no ID.`);
+			throw new ApplicationError(
+				`Credential "${nodeCredentials?.name}" of type "${type}" has no ID.`,
+			);
 		}
 		const stored = this.store.findById(nodeCredentials.id);
 		if (!stored || stored.type !== type) {
-			throw new ApplicationError(`Credential with ID "${nodeCredentials.id}" does not exist for type "${type}".`);
+			throw new ApplicationError(
+				`Credential with ID "${nodeCredentials.id}" does not exist for type "${type}".`,
+			);
 		}
 		return stored;
 	}
@@ -396,7 +430,13 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 			if (['oAuth1Api', 'oAuth2Api'].includes(type)) {
 				return [
 					...credentialTypeData.properties,
-					{ displayName: 'oauthTokenData', name: 'oauthTokenData', type: 'json', required: false, default: {} },
+					{
+						displayName: 'oauthTokenData',
+						name: 'oauthTokenData',
+						type: 'json',
+						required: false,
+						default: {},
+					},
 				];
 			}
 			return credentialTypeData.properties;

@@ -108,7 +108,11 @@ export interface PollArgs {
 	budgetMs?: number;
 }
 
-export type HarnessError = Error & { description?: string | null; node?: unknown; [key: string]: unknown };
+export type HarnessError = Error & {
+	description?: string | null;
+	node?: unknown;
+	[key: string]: unknown;
+};
 
 export interface RunResult {
 	/** Output items of that node's first run (output 0 by default); [] if the node did not run. */
@@ -134,7 +138,12 @@ export function toError(e: unknown): HarnessError | undefined {
 	const err = new Error(String(plain.message ?? 'Unknown error')) as HarnessError;
 	for (const [k, v] of Object.entries(plain)) {
 		if (k === 'message') continue;
-		Object.defineProperty(err, k, { value: v, enumerable: true, writable: true, configurable: true });
+		Object.defineProperty(err, k, {
+			value: v,
+			enumerable: true,
+			writable: true,
+			configurable: true,
+		});
 	}
 	return err;
 }
@@ -219,7 +228,11 @@ export class TestEngine {
 	) {
 		ensureEnvironment();
 		registerSink(this.logs);
-		this.credentialsHelper = new HarnessCredentialsHelper(pkg.credentialTypes, pkg.nodeTypes, this.store);
+		this.credentialsHelper = new HarnessCredentialsHelper(
+			pkg.credentialTypes,
+			pkg.nodeTypes,
+			this.store,
+		);
 		for (const [type, spec] of Object.entries(options.credentials ?? {})) {
 			this.store.put(type, spec.data, spec.id, spec.name);
 		}
@@ -230,7 +243,8 @@ export class TestEngine {
 		this.pkg.credentialTypes.getByName(type); // throws for an unknown type
 		const existing = this.store.findByType(type);
 		if (existing && id && existing.id !== id) this.store.delete(existing.id);
-		const name = existing?.name ?? `${this.pkg.credentialTypes.getByName(type).displayName} account`;
+		const name =
+			existing?.name ?? `${this.pkg.credentialTypes.getByName(type).displayName} account`;
 		this.store.put(type, data, id ?? existing?.id ?? `cred-${type}`, name);
 	}
 
@@ -252,7 +266,9 @@ export class TestEngine {
 		const mode = args.mode ?? 'manual';
 		const nodes = args.nodes.map((spec, i) => this.fillNode(spec, i));
 		if (nodes.some((n) => n.name === INPUT_NODE_NAME)) {
-			throw new Error(`"${INPUT_NODE_NAME}" is the harness's source node; name your node differently`);
+			throw new Error(
+				`"${INPUT_NODE_NAME}" is the harness's source node; name your node differently`,
+			);
 		}
 		const inputNode: INode = {
 			id: randomUUID(),
@@ -262,7 +278,9 @@ export class TestEngine {
 			position: [-220, 0],
 			parameters: {},
 		};
-		const items: INodeExecutionData[] = (args.input ?? [{}]).map((json) => ({ json: deepCopy(json) }));
+		const items: INodeExecutionData[] = (args.input ?? [{}]).map((json) => ({
+			json: deepCopy(json),
+		}));
 		const { raw, order } = await this.execute({
 			nodes: [inputNode, ...nodes],
 			connections: this.buildConnections(nodes, args.connections),
@@ -356,7 +374,8 @@ export class TestEngine {
 				observeForSecrets(error, `poll error of "${node.name}"`);
 				throw error;
 			} finally {
-				if (workflow.staticData.__dataChanged === true) replaceContents(args.staticData, workflow.staticData);
+				if (workflow.staticData.__dataChanged === true)
+					replaceContents(args.staticData, workflow.staticData);
 			}
 		});
 	}
@@ -386,7 +405,11 @@ export class TestEngine {
 			}
 			// The test runs against a scratch copy: preAuthentication output is written there.
 			const scratch = new CredentialStore();
-			const helper = new HarnessCredentialsHelper(this.pkg.credentialTypes, this.pkg.nodeTypes, scratch);
+			const helper = new HarnessCredentialsHelper(
+				this.pkg.credentialTypes,
+				this.pkg.nodeTypes,
+				scratch,
+			);
 			const id = `credential-test-${++executionCounter}`;
 			const name = `${credentialType.displayName} (test)`;
 			scratch.put(type, data, id, name);
@@ -405,7 +428,10 @@ export class TestEngine {
 
 			if (typeof testFunction === 'function') {
 				const context = new CredentialTestContext();
-				return (await testFunction.call(context, credentialsDecrypted)) as INodeCredentialTestResult;
+				return (await testFunction.call(
+					context,
+					credentialsDecrypted,
+				)) as INodeCredentialTestResult;
 			}
 
 			const nodeType =
@@ -437,14 +463,20 @@ export class TestEngine {
 				},
 			};
 			const mockNodeTypes: INodeTypes = {
-				getByName: (t) => (t === nodeTypeCopy.description.name ? nodeTypeCopy : this.pkg.nodeTypes.getByName(t)),
+				getByName: (t) =>
+					t === nodeTypeCopy.description.name ? nodeTypeCopy : this.pkg.nodeTypes.getByName(t),
 				getByNameAndVersion: (t, v) =>
 					t === nodeTypeCopy.description.name
 						? nodeTypeCopy
 						: this.pkg.nodeTypes.getByNameAndVersion(t, v),
 				getKnownTypes: () => ({}),
 			};
-			const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: mockNodeTypes });
+			const workflow = new Workflow({
+				nodes: [node],
+				connections: {},
+				active: false,
+				nodeTypes: mockNodeTypes,
+			});
 			const executeData: IExecuteData = { node, data: {}, source: null };
 			const context = new ExecuteContext(
 				workflow,
@@ -461,9 +493,12 @@ export class TestEngine {
 			const routingNode = new RoutingNode(context, nodeTypeCopy, credentialsDecrypted);
 			let response: INodeExecutionData[][] | null | undefined;
 			try {
-				response = (await withIsolate(workflow, async () => await routingNode.runNode())) as INodeExecutionData[][] | null | undefined;
+				response = (await withIsolate(workflow, async () => await routingNode.runNode())) as
+					INodeExecutionData[][] | null | undefined;
 			} catch (e) {
-				const error = e as Error & { cause?: { response?: { status: number; statusText?: string }; code?: string } };
+				const error = e as Error & {
+					cause?: { response?: { status: number; statusText?: string }; code?: string };
+				};
 				if (error.cause?.response) {
 					const { status, statusText } = error.cause.response;
 					for (const rule of testFunction.testRequest.rules ?? []) {
@@ -472,7 +507,10 @@ export class TestEngine {
 						}
 					}
 					if (status < 199 || status > 299) {
-						return { status: 'Error', message: statusText || `Received HTTP status code: ${status}` };
+						return {
+							status: 'Error',
+							message: statusText || `Received HTTP status code: ${status}`,
+						};
 					}
 				} else if (error.cause?.code) {
 					return { status: 'Error', message: error.cause.code };
@@ -485,7 +523,8 @@ export class TestEngine {
 					const value = rule.properties.key
 						.split('.')
 						.reduce<unknown>((o, k) => (o as IDataObject | undefined)?.[k], body);
-					if (value === rule.properties.value) return { status: 'Error', message: rule.properties.message };
+					if (value === rule.properties.value)
+						return { status: 'Error', message: rule.properties.message };
 				}
 			}
 			return { status: 'OK', message: 'Connection successful!' };
@@ -497,7 +536,8 @@ export class TestEngine {
 	): ICredentialTestFunction | ICredentialTestRequestData | undefined {
 		const credentialType = this.pkg.credentialTypes.getByName(type);
 		if (credentialType.test) return { testRequest: credentialType.test };
-		const isOAuth2 = type === 'oAuth2Api' || this.pkg.credentialTypes.getParentTypes(type).includes('oAuth2Api');
+		const isOAuth2 =
+			type === 'oAuth2Api' || this.pkg.credentialTypes.getParentTypes(type).includes('oAuth2Api');
 		for (const nodeName of this.pkg.credentialTypes.getSupportedNodes(type)) {
 			const node = this.pkg.nodeTypes.getByName(nodeName);
 			const versions: INodeType[] =
@@ -556,7 +596,9 @@ export class TestEngine {
 		}
 		if (!given) {
 			for (let i = 0; i < nodes.length - 1; i++) {
-				connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
+				connections[nodes[i].name] = {
+					main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]],
+				};
 			}
 		}
 		return connections;
@@ -589,7 +631,9 @@ export class TestEngine {
 			executeWorkflow: unsupported('Executing a sub-workflow'),
 			getRunExecutionData: async () => undefined,
 			logAiEvent: () => {},
-			startRunnerTask: unsupported('The task runner (Code node)') as IWorkflowExecuteAdditionalData['startRunnerTask'],
+			startRunnerTask: unsupported(
+				'The task runner (Code node)',
+			) as IWorkflowExecuteAdditionalData['startRunnerTask'],
 			setExecutionStatus: () => {},
 			sendDataToUI: () => {},
 		};
@@ -608,7 +652,9 @@ export class TestEngine {
 	}): Promise<{ raw: IRun; order: string[] }> {
 		const executionId = String(++executionCounter);
 		const settings: IWorkflowSettings = { executionOrder: 'v1', ...o.settings };
-		const staticData = o.staticData ? (JSON.parse(JSON.stringify(o.staticData)) as IDataObject) : {};
+		const staticData = o.staticData
+			? (JSON.parse(JSON.stringify(o.staticData)) as IDataObject)
+			: {};
 		const workflow = new Workflow({
 			id: 'engine-harness-workflow',
 			name: 'Engine harness workflow',
@@ -640,12 +686,17 @@ export class TestEngine {
 		});
 		// n8n-workflow's createDeferredPromise is gone from 2.13 on; a plain promise does the same.
 		let finished!: (outcome: { run: IRun; newStaticData?: IDataObject }) => void;
-		const done = { promise: new Promise<{ run: IRun; newStaticData?: IDataObject }>((resolve) => (finished = resolve)) };
+		const done = {
+			promise: new Promise<{ run: IRun; newStaticData?: IDataObject }>(
+				(resolve) => (finished = resolve),
+			),
+		};
 		hooks.addHandler('workflowExecuteAfter', (run, newStaticData) => {
 			finished({ run, newStaticData });
 		});
 		const additionalData = this.additionalData({ executionId, hooks });
-		if (o.timeoutMs !== undefined) additionalData.executionTimeoutTimestamp = Date.now() + o.timeoutMs;
+		if (o.timeoutMs !== undefined)
+			additionalData.executionTimeoutTimestamp = Date.now() + o.timeoutMs;
 		const runExecutionData = createRunExecutionData({
 			executionData: {
 				nodeExecutionStack: [{ node: o.startNode, data: { main: [o.startItems] }, source: null }],
@@ -659,7 +710,9 @@ export class TestEngine {
 				execution = workflowExecute.processRunExecutionData(workflow);
 			} catch (error) {
 				// e.g. WorkflowHasIssuesError (a required parameter is empty): n8n refuses to start.
-				const issues = workflowExecute.checkReadyForExecution(workflow, { startNode: o.startNode.name });
+				const issues = workflowExecute.checkReadyForExecution(workflow, {
+					startNode: o.startNode.name,
+				});
 				const e = error as Error;
 				runExecutionData.resultData.error = {
 					...e,
@@ -669,7 +722,13 @@ export class TestEngine {
 					...(issues ? { description: JSON.stringify(issues) } : {}),
 				} as unknown as ExecutionError;
 				return {
-					raw: { data: runExecutionData, mode: o.mode, startedAt: now, stoppedAt: new Date(), status: 'error' } as IRun,
+					raw: {
+						data: runExecutionData,
+						mode: o.mode,
+						startedAt: now,
+						stoppedAt: new Date(),
+						status: 'error',
+					} as IRun,
 					order,
 				};
 			}

@@ -115,7 +115,8 @@ export async function loadPackage(packageDir: string): Promise<LoadedPackage> {
 
 	const nodeTypes: INodeTypes = {
 		getByName: (type) => getNodeType(type),
-		getByNameAndVersion: (type, version) => NodeHelpers.getVersionedNodeType(getNodeType(type), version),
+		getByNameAndVersion: (type, version) =>
+			NodeHelpers.getVersionedNodeType(getNodeType(type), version),
 		getKnownTypes: () => known.nodes as unknown as IDataObject,
 	};
 

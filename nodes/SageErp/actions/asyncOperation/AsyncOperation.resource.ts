@@ -15,7 +15,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Start and Wait',
 				value: 'startAndWait',
-				description: 'Start a long-running operation (e.g. a report PDF), wait until it is done, and output its result and file',
+				description:
+					'Start a long-running operation (e.g. a report PDF), wait until it is done, and output its result and file',
 				action: 'Start an operation and wait for its result',
 			},
 		],

@@ -19,7 +19,10 @@ export function fileOf(answer: unknown): NamedFile | undefined {
 	// Some asynchronous operations answer their result as JSON text rather than an object.
 	const result = typeof answer === 'string' ? parsed(answer) : answer;
 	if (!isObject(result)) return undefined;
-	const text = (keys: string[]) => keys.map((key) => result[key]).find((value): value is string => typeof value === 'string' && value.trim() !== '');
+	const text = (keys: string[]) =>
+		keys
+			.map((key) => result[key])
+			.find((value): value is string => typeof value === 'string' && value.trim() !== '');
 	const url = text(URL_KEYS);
 	if (!url) return undefined;
 	return { url, fileName: text(NAME_KEYS), mimeType: text(TYPE_KEYS) };

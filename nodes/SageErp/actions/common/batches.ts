@@ -28,7 +28,9 @@ export interface BatchMember {
 }
 
 /** `applied`: Sage ran it although the item failed (its answer could not be used). */
-export type Outcome = { ok: true; items: INodeExecutionData[]; id?: string } | { ok: false; error: unknown; applied?: boolean };
+export type Outcome =
+	| { ok: true; items: INodeExecutionData[]; id?: string }
+	| { ok: false; error: unknown; applied?: boolean };
 
 export interface BatchPlan<M extends BatchMember> {
 	/** "created", "applied": what the stop error says was done. */
@@ -52,7 +54,10 @@ export async function runBatches<M extends BatchMember>(
 	const prepared: M[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			const sending = { batchSize: readBatchSize(context, itemIndex), timeoutMs: readTimeout(context, itemIndex) };
+			const sending = {
+				batchSize: readBatchSize(context, itemIndex),
+				timeoutMs: readTimeout(context, itemIndex),
+			};
 			prepared.push(await plan.prepare(itemIndex, sending));
 		} catch (error) {
 			if (!continueOnFail) throw toNodeError(node, error, itemIndex);
@@ -72,16 +77,27 @@ export async function runBatches<M extends BatchMember>(
 		});
 		const failed = results.findIndex((outcome) => !outcome.ok);
 		if (failed >= 0 && !continueOnFail) {
-			const otherFailures = batch.filter((_, index) => index > failed && !results[index].ok).map((member) => member.itemIndex);
-			const notSent = batches.slice(batchNumber + 1).flat().map((member) => member.itemIndex);
+			const otherFailures = batch
+				.filter((_, index) => index > failed && !results[index].ok)
+				.map((member) => member.itemIndex);
+			const notSent = batches
+				.slice(batchNumber + 1)
+				.flat()
+				.map((member) => member.itemIndex);
 			const error = (results[failed] as { error: unknown }).error;
-			throw stoppedError(node, { itemIndex: batch[failed].itemIndex, error }, { past: plan.past, applied, otherFailures, notSent });
+			throw stoppedError(
+				node,
+				{ itemIndex: batch[failed].itemIndex, error },
+				{ past: plan.past, applied, otherFailures, notSent },
+			);
 		}
 	}
 	return items.flatMap((_, itemIndex) => {
 		const outcome = outcomes.get(itemIndex);
 		if (outcome?.ok) return outcome.items;
-		return [errorItem(outcome?.error ?? new SageResponseError('This item was not processed.'), itemIndex)];
+		return [
+			errorItem(outcome?.error ?? new SageResponseError('This item was not processed.'), itemIndex),
+		];
 	});
 }
 
@@ -114,21 +130,27 @@ export async function resendWithoutNamed<M, E>(
 	failure: (index: number, own: E | undefined) => Outcome,
 	resend: (rest: M[]) => Promise<Outcome[]>,
 ): Promise<Outcome[]> {
-	if (!named.size || named.size === batch.length) return batch.map((_, index) => failure(index, named.get(index)));
+	if (!named.size || named.size === batch.length)
+		return batch.map((_, index) => failure(index, named.get(index)));
 	const rest = batch.filter((_, index) => !named.has(index));
 	const restOutcomes = await resend(rest);
-	return batch.map((member, index) => (named.has(index) ? failure(index, named.get(index)) : restOutcomes[rest.indexOf(member)]));
+	return batch.map((member, index) =>
+		named.has(index) ? failure(index, named.get(index)) : restOutcomes[rest.indexOf(member)],
+	);
 }
 
 /** A failure of the whole request, told to each of its items: a lost answer names the others it carried. */
 export function requestFailure(error: unknown, batch: BatchMember[]): unknown {
 	if (error instanceof SageOutcomeUnknownError && batch.length > 1) {
-		return new SageOutcomeUnknownError(`${error.message} The same request carried ${describeItems(batch.map((member) => member.itemIndex))}.`, {
-			hint: error.hint,
-			reason: error.reason,
-			answerStarted: error.answerStarted,
-			cause: error,
-		});
+		return new SageOutcomeUnknownError(
+			`${error.message} The same request carried ${describeItems(batch.map((member) => member.itemIndex))}.`,
+			{
+				hint: error.hint,
+				reason: error.reason,
+				answerStarted: error.answerStarted,
+				cause: error,
+			},
+		);
 	}
 	return error;
 }

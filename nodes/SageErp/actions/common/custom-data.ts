@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { inputError } from '../../../shared/errors';
 
@@ -19,12 +24,18 @@ export const customDataOption: INodeProperties = {
 const RECORD_OUTPUTS = new Set(['get', 'getMany', 'create', 'update', 'upsert']);
 
 /** Every output item's top-level `_customData` string parsed into an object, unless the item's option says otherwise. */
-export function customDataOutput(context: IExecuteFunctions, operation: string, items: INodeExecutionData[]): INodeExecutionData[] {
+export function customDataOutput(
+	context: IExecuteFunctions,
+	operation: string,
+	items: INodeExecutionData[],
+): INodeExecutionData[] {
 	if (!RECORD_OUTPUTS.has(operation)) return items;
 	const asText = new Map<number, boolean>();
 	const keepText = (itemIndex: number) => {
 		if (!asText.has(itemIndex)) {
-			const options = context.getNodeParameter('options', itemIndex, {}) as { customDataAsText?: boolean };
+			const options = context.getNodeParameter('options', itemIndex, {}) as {
+				customDataAsText?: boolean;
+			};
 			asText.set(itemIndex, options.customDataAsText === true);
 		}
 		return asText.get(itemIndex)!;
@@ -42,7 +53,11 @@ export function customDataOutput(context: IExecuteFunctions, operation: string, 
 }
 
 /** Data with its `_customData` as the JSON text Sage takes; a string must already be JSON. */
-export function customDataInput(context: IExecuteFunctions, data: IDataObject, itemIndex: number): IDataObject {
+export function customDataInput(
+	context: IExecuteFunctions,
+	data: IDataObject,
+	itemIndex: number,
+): IDataObject {
 	const value = data._customData;
 	if (value === undefined || value === null) return data;
 	if (typeof value === 'string') {
@@ -57,7 +72,11 @@ export function customDataInput(context: IExecuteFunctions, data: IDataObject, i
 		return data;
 	}
 	if (typeof value !== 'object' || Array.isArray(value)) {
-		throw inputError(context.getNode(), `Data’s _customData must be an object, not ${Array.isArray(value) ? 'an array' : typeof value}`, itemIndex);
+		throw inputError(
+			context.getNode(),
+			`Data’s _customData must be an object, not ${Array.isArray(value) ? 'an array' : typeof value}`,
+			itemIndex,
+		);
 	}
 	return { ...data, _customData: JSON.stringify(value) };
 }
@@ -65,7 +84,9 @@ export function customDataInput(context: IExecuteFunctions, data: IDataObject, i
 function parsedObject(text: string): IDataObject | undefined {
 	try {
 		const value: unknown = JSON.parse(text);
-		return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as IDataObject) : undefined;
+		return typeof value === 'object' && value !== null && !Array.isArray(value)
+			? (value as IDataObject)
+			: undefined;
 	} catch {
 		return undefined;
 	}

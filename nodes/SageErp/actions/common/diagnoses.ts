@@ -15,7 +15,10 @@ import { scrub } from '../../../../sage-client/secrets';
 const MAX_HINTS = 20;
 
 export class DiagnosisReport {
-	private readonly byMessage = new Map<string, { type: NodeExecutionHint['type']; items: Set<number> }>();
+	private readonly byMessage = new Map<
+		string,
+		{ type: NodeExecutionHint['type']; items: Set<number> }
+	>();
 
 	constructor(private readonly context: IExecuteFunctions) {}
 
@@ -27,7 +30,10 @@ export class DiagnosisReport {
 	note(diagnoses: Diagnosis[], itemIndex: number): void {
 		for (const diagnosis of diagnoses) {
 			const text = describeDiagnosis(diagnosis);
-			const entry = this.byMessage.get(text) ?? { type: hintType(diagnosis.severity), items: new Set<number>() };
+			const entry = this.byMessage.get(text) ?? {
+				type: hintType(diagnosis.severity),
+				items: new Set<number>(),
+			};
 			entry.items.add(itemIndex);
 			this.byMessage.set(text, entry);
 		}
@@ -37,13 +43,17 @@ export class DiagnosisReport {
 	 * Puts the warnings about the failed item (or, without an item, all of them) into the
 	 * error's description: n8n keeps execution hints only from an execution that returns.
 	 */
-	attachTo<E extends { description?: string | null; context: { itemIndex?: unknown } }>(error: E): E {
-		const itemIndex = typeof error.context.itemIndex === 'number' ? error.context.itemIndex : undefined;
+	attachTo<E extends { description?: string | null; context: { itemIndex?: unknown } }>(
+		error: E,
+	): E {
+		const itemIndex =
+			typeof error.context.itemIndex === 'number' ? error.context.itemIndex : undefined;
 		const warnings = [...this.byMessage]
 			.filter(([, { items }]) => itemIndex === undefined || items.has(itemIndex))
 			.slice(0, MAX_HINTS)
 			.map(([text]) => `Sage warned: ${text}`);
-		if (warnings.length) error.description = [error.description, ...warnings].filter(Boolean).join('\n');
+		if (warnings.length)
+			error.description = [error.description, ...warnings].filter(Boolean).join('\n');
 		return error;
 	}
 
@@ -53,10 +63,18 @@ export class DiagnosisReport {
 		const hints: NodeExecutionHint[] = [];
 		for (const [text, { type, items }] of this.byMessage) {
 			if (hints.length === MAX_HINTS) break;
-			hints.push({ type, location: 'outputPane', message: `Sage: ${text} (${describeItems([...items])})` });
+			hints.push({
+				type,
+				location: 'outputPane',
+				message: `Sage: ${text} (${describeItems([...items])})`,
+			});
 		}
 		if (this.byMessage.size > MAX_HINTS) {
-			hints.push({ type: 'warning', location: 'outputPane', message: `Sage sent ${this.byMessage.size - MAX_HINTS} more different warnings.` });
+			hints.push({
+				type: 'warning',
+				location: 'outputPane',
+				message: `Sage sent ${this.byMessage.size - MAX_HINTS} more different warnings.`,
+			});
 		}
 		this.context.addExecutionHints(...hints);
 		this.byMessage.clear();
@@ -75,7 +93,9 @@ export function diagnosesForItem(diagnoses: Diagnosis[]): IDataObject[] {
 
 function describeDiagnosis(diagnosis: Diagnosis): string {
 	const message = scrub(String(diagnosis.message ?? 'a warning without a message'));
-	return Array.isArray(diagnosis.path) && diagnosis.path.length ? `${message} (at ${diagnosis.path.join('.')})` : message;
+	return Array.isArray(diagnosis.path) && diagnosis.path.length
+		? `${message} (at ${diagnosis.path.join('.')})`
+		: message;
 }
 
 function hintType(severity: Diagnosis['severity']): NodeExecutionHint['type'] {
@@ -94,11 +114,13 @@ export function describeItems(indexes: number[]): string {
 /** [0,1,2,3,7,9,10] -> "0–3, 7, 9–10"; long lists are cut after 10 ranges. */
 export function describeRanges(sorted: number[]): string {
 	const ranges: string[] = [];
-	for (let start = 0; start < sorted.length; ) {
+	for (let start = 0; start < sorted.length;) {
 		let end = start;
 		while (end + 1 < sorted.length && sorted[end + 1] === sorted[end] + 1) end++;
 		ranges.push(end === start ? `${sorted[start]}` : `${sorted[start]}–${sorted[end]}`);
 		start = end + 1;
 	}
-	return ranges.length > 10 ? `${ranges.slice(0, 10).join(', ')} and ${ranges.length - 10} more ranges` : ranges.join(', ');
+	return ranges.length > 10
+		? `${ranges.slice(0, 10).join(', ')} and ${ranges.length - 10} more ranges`
+		: ranges.join(', ');
 }

@@ -1,11 +1,20 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import type { Diagnosis } from '../../../../sage-client/client';
 import { diagnosesForItem } from './diagnoses';
 import { errorText, isClientError, toNodeError } from '../../../shared/errors';
 
 /** The same properties, shown only for this resource and these operations. */
-export function showFor(resource: string, operations: string[], properties: INodeProperties[]): INodeProperties[] {
+export function showFor(
+	resource: string,
+	operations: string[],
+	properties: INodeProperties[],
+): INodeProperties[] {
 	return properties.map((property) => ({
 		...property,
 		displayOptions: {
@@ -34,13 +43,20 @@ export function errorItem(error: unknown, itemIndex: number): INodeExecutionData
 		if (answer.diagnoses?.length) json._diagnoses = diagnosesForItem(answer.diagnoses);
 	}
 	const context = error instanceof Error ? (error as { context?: IDataObject }).context : undefined;
-	if ((isClientError(error) && error.code === 'SAGE_OUTCOME_UNKNOWN') || context?.outcomeUnknown) json.outcomeUnknown = true;
+	if ((isClientError(error) && error.code === 'SAGE_OUTCOME_UNKNOWN') || context?.outcomeUnknown)
+		json.outcomeUnknown = true;
 	return { json, pairedItem: { item: itemIndex } };
 }
 
 /** A record as an output item, with Sage's warnings about it when there are any. */
-export function recordItem(record: unknown, itemIndex: number, diagnoses: Diagnosis[] = []): INodeExecutionData {
-	const json: IDataObject = isObject(record) ? { ...record } : { value: record as IDataObject[keyof IDataObject] };
+export function recordItem(
+	record: unknown,
+	itemIndex: number,
+	diagnoses: Diagnosis[] = [],
+): INodeExecutionData {
+	const json: IDataObject = isObject(record)
+		? { ...record }
+		: { value: record as IDataObject[keyof IDataObject] };
 	if (diagnoses.length) json._diagnoses = diagnosesForItem(diagnoses);
 	return { json, pairedItem: { item: itemIndex } };
 }

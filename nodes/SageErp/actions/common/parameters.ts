@@ -1,7 +1,13 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/errors';
-import { DEFAULT_PAGE_SIZE, batchSizeProblem, pageSizeProblem, timeoutProblem, type Problem } from '../../../shared/limits';
+import {
+	DEFAULT_PAGE_SIZE,
+	batchSizeProblem,
+	pageSizeProblem,
+	timeoutProblem,
+	type Problem,
+} from '../../../shared/limits';
 
 /**
  * Reading and checking the node's parameters for one item. Every check here runs before
@@ -16,25 +22,43 @@ function options(context: IExecuteFunctions, itemIndex: number): Options {
 
 /** `package.node` from the Record Type parameter: a resource locator, or a plain string in older workflows. */
 export function readRecordType(context: IExecuteFunctions, itemIndex: number): string {
-	const value = context.getNodeParameter('recordType', itemIndex, '', { extractValue: true }) as unknown;
+	const value = context.getNodeParameter('recordType', itemIndex, '', {
+		extractValue: true,
+	}) as unknown;
 	const text = typeof value === 'string' ? value.trim() : '';
 	if (!text) {
-		throw inputError(context.getNode(), 'Record Type is empty', itemIndex, 'Pick a record type from the list, or type it as package.node (e.g. xtremMasterData.customer).');
+		throw inputError(
+			context.getNode(),
+			'Record Type is empty',
+			itemIndex,
+			'Pick a record type from the list, or type it as package.node (e.g. xtremMasterData.customer).',
+		);
 	}
 	return text;
 }
 
 /** A required string such as ID: trimmed, and never empty. */
-export function readRequiredString(context: IExecuteFunctions, name: string, label: string, itemIndex: number, hint: string): string {
+export function readRequiredString(
+	context: IExecuteFunctions,
+	name: string,
+	label: string,
+	itemIndex: number,
+	hint: string,
+): string {
 	const value = context.getNodeParameter(name, itemIndex, '') as unknown;
-	const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+	const text =
+		typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
 	if (!text) throw inputError(context.getNode(), `${label} is empty`, itemIndex, hint);
 	return text;
 }
 
 export function readString(context: IExecuteFunctions, name: string, itemIndex: number): string {
 	const value = context.getNodeParameter(name, itemIndex, '') as unknown;
-	return typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : String(value);
+	return typeof value === 'string'
+		? value.trim()
+		: value === undefined || value === null
+			? ''
+			: String(value);
 }
 
 // `={{ $json }}` or `={{ $json.body.order }}`: the commonest Data of all, handing over the
@@ -53,7 +77,12 @@ function itemJsonReference(context: IExecuteFunctions, name: string, itemIndex: 
 	if (!match || !item) return undefined;
 	let value: unknown = item.json;
 	for (const key of match[1].split('.').slice(1)) {
-		if (value === null || typeof value !== 'object' || !Object.prototype.hasOwnProperty.call(value, key)) return undefined;
+		if (
+			value === null ||
+			typeof value !== 'object' ||
+			!Object.prototype.hasOwnProperty.call(value, key)
+		)
+			return undefined;
 		value = (value as Record<string, unknown>)[key];
 	}
 	return value;
@@ -70,23 +99,40 @@ export function readJsonObject(
 	itemIndex: number,
 	{ emptyAllowed }: { emptyAllowed: boolean },
 ): IDataObject {
-	const value = itemJsonReference(context, name, itemIndex) ?? (context.getNodeParameter(name, itemIndex, emptyAllowed ? '' : undefined) as unknown);
+	const value =
+		itemJsonReference(context, name, itemIndex) ??
+		(context.getNodeParameter(name, itemIndex, emptyAllowed ? '' : undefined) as unknown);
 	const node = context.getNode();
 	let parsed: unknown = value;
 	if (typeof value === 'string') {
 		if (!value.trim()) {
 			if (emptyAllowed) return {};
-			throw inputError(node, `${label} is empty`, itemIndex, `Give ${label} as a JSON object, e.g. { "name": "Acme" }.`);
+			throw inputError(
+				node,
+				`${label} is empty`,
+				itemIndex,
+				`Give ${label} as a JSON object, e.g. { "name": "Acme" }.`,
+			);
 		}
 		const outcome = parseJson(value);
 		if ('error' in outcome) {
-			throw inputError(node, `${label} is not valid JSON: ${outcome.error}`, itemIndex, `Give ${label} as a JSON object, e.g. { "name": "Acme" }.`);
+			throw inputError(
+				node,
+				`${label} is not valid JSON: ${outcome.error}`,
+				itemIndex,
+				`Give ${label} as a JSON object, e.g. { "name": "Acme" }.`,
+			);
 		}
 		parsed = outcome.value;
 	}
 	if (parsed === undefined && emptyAllowed) return {};
 	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-		throw inputError(node, `${label} must be a JSON object, not ${describeKind(parsed)}`, itemIndex, `Give ${label} as a JSON object, e.g. { "name": "Acme" }.`);
+		throw inputError(
+			node,
+			`${label} must be a JSON object, not ${describeKind(parsed)}`,
+			itemIndex,
+			`Give ${label} as a JSON object, e.g. { "name": "Acme" }.`,
+		);
 	}
 	return parsed as IDataObject;
 }
@@ -95,12 +141,22 @@ export function readJsonObject(
  * A Sage filter or order (`{isActive:true}`): the text as typed, or an object from an
  * expression, which is written as JSON (a subset of Sage's filter syntax). Empty = none.
  */
-export function readSageLiteral(context: IExecuteFunctions, name: string, label: string, itemIndex: number): string | undefined {
+export function readSageLiteral(
+	context: IExecuteFunctions,
+	name: string,
+	label: string,
+	itemIndex: number,
+): string | undefined {
 	const value = context.getNodeParameter(name, itemIndex, '') as unknown;
 	if (value === undefined || value === null) return undefined;
 	if (typeof value === 'string') return value.trim() || undefined;
-	if (typeof value === 'object' && !Array.isArray(value)) return Object.keys(value).length ? JSON.stringify(value) : undefined;
-	throw inputError(context.getNode(), `${label} must be a Sage ${label.toLowerCase()} such as {name:+1} or a JSON object, not ${describeKind(value)}`, itemIndex);
+	if (typeof value === 'object' && !Array.isArray(value))
+		return Object.keys(value).length ? JSON.stringify(value) : undefined;
+	throw inputError(
+		context.getNode(),
+		`${label} must be a Sage ${label.toLowerCase()} such as {name:+1} or a JSON object, not ${describeKind(value)}`,
+		itemIndex,
+	);
 }
 
 /** Options > Page Size: rows per request, at most Sage's maximum. */
@@ -134,7 +190,11 @@ export function readLimit(context: IExecuteFunctions, itemIndex: number): number
 	if (context.getNodeParameter('returnAll', itemIndex, false) as boolean) return undefined;
 	const limit = context.getNodeParameter('limit', itemIndex, 50) as unknown;
 	if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) {
-		throw inputError(context.getNode(), `Limit must be a whole number of 1 or more, not ${String(limit)}`, itemIndex);
+		throw inputError(
+			context.getNode(),
+			`Limit must be a whole number of 1 or more, not ${String(limit)}`,
+			itemIndex,
+		);
 	}
 	return limit;
 }

@@ -25,8 +25,11 @@ export function stoppedError(
 	const lines: string[] = [];
 	if (nodeError.description) lines.push(nodeError.description);
 	if (applied.length) {
-		const ids = applied.filter((entry) => entry.id !== undefined).map((entry) => entry.id as string);
-		const shown = ids.slice(0, 20).join(', ') + (ids.length > 20 ? `, … (${ids.length - 20} more)` : '');
+		const ids = applied
+			.filter((entry) => entry.id !== undefined)
+			.map((entry) => entry.id as string);
+		const shown =
+			ids.slice(0, 20).join(', ') + (ids.length > 20 ? `, … (${ids.length - 20} more)` : '');
 		lines.push(
 			`Already ${past} by this execution, and not undone: ${applied.length} (${describeItems(applied.map((entry) => entry.itemIndex))})` +
 				(ids.length ? `, _id ${shown}.` : '.'),
@@ -34,10 +37,16 @@ export function stoppedError(
 	} else {
 		lines.push(`Nothing was ${past} by this execution.`);
 	}
-	if (otherFailures.length) lines.push(`Also failed in the same request: ${describeItems(otherFailures)}.`);
+	if (otherFailures.length)
+		lines.push(`Also failed in the same request: ${describeItems(otherFailures)}.`);
 	if (notSent.length) lines.push(`Not sent: ${describeItems(notSent)}.`);
-	lines.push('To get one output item per input item, failures included, set Settings > On Error to "Continue".');
+	lines.push(
+		'To get one output item per input item, failures included, set Settings > On Error to "Continue".',
+	);
 	nodeError.description = lines.join('\n');
-	nodeError.context.applied = applied.map((entry) => ({ item: entry.itemIndex, _id: entry.id ?? null }));
+	nodeError.context.applied = applied.map((entry) => ({
+		item: entry.itemIndex,
+		_id: entry.id ?? null,
+	}));
 	return nodeError;
 }

@@ -13,8 +13,18 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['graphql'] } },
 		options: [
-			{ name: 'Query', value: 'query', description: 'Run a GraphQL query document', action: 'Run a query' },
-			{ name: 'Mutation', value: 'mutation', description: 'Run a GraphQL mutation document', action: 'Run a mutation' },
+			{
+				name: 'Query',
+				value: 'query',
+				description: 'Run a GraphQL query document',
+				action: 'Run a query',
+			},
+			{
+				name: 'Mutation',
+				value: 'mutation',
+				description: 'Run a GraphQL mutation document',
+				action: 'Run a mutation',
+			},
 		],
 		default: 'query',
 	},

@@ -1,11 +1,26 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import type { Diagnosis } from '../../../../sage-client/client';
-import { findCursorConnection, type CheckedOperation } from '../../../../sage-client/documents';
+import {
+	findCursorConnection,
+	type CheckedOperation,
+	type CursorConnection,
+} from '../../../../sage-client/documents';
 import { SageAnswerError, SageResponseError } from '../../../../sage-client/errors';
 import { connectionPage, followCursor, type Page } from '../../../../sage-client/paginate';
 import { diagnosesForItem } from '../common/diagnoses';
-import { limitProperty, pageSizeOption, returnAllProperty, timeoutOption, optionsCollection } from '../../../shared/descriptions';
+import {
+	limitProperty,
+	pageSizeOption,
+	returnAllProperty,
+	timeoutOption,
+	optionsCollection,
+} from '../../../shared/descriptions';
 import { inputError } from '../../../shared/errors';
 import { forEachItem, showFor, valueAt } from '../common/items';
 import { readLimit, readPageSize, readTimeout } from '../common/parameters';
@@ -13,20 +28,27 @@ import type { OperationContext } from '../common/types';
 import { splitRecords } from './split';
 import { documentProperties, outputProperties, readDocumentItem } from './shared';
 
-export const description: INodeProperties[] = showFor('graphql', ['query'], [
-	...documentProperties('query'),
-	...outputProperties('items'),
-	{
-		...returnAllProperty,
-		description:
-			'Whether to follow every page. The node pages by itself when the query declares $after and selects pageInfo { endCursor hasNextPage } on one connection; otherwise the query runs once.',
-	},
-	{ ...limitProperty, displayOptions: { show: { returnAll: [false] } } },
-	optionsCollection([
-			{ ...pageSizeOption, description: `${pageSizeOption.description}. Used when the query declares $first and Variables do not set it.` },
+export const description: INodeProperties[] = showFor(
+	'graphql',
+	['query'],
+	[
+		...documentProperties('query'),
+		...outputProperties('items'),
+		{
+			...returnAllProperty,
+			description:
+				'Whether to follow every page. The node pages by itself when the query declares $after and selects pageInfo { endCursor hasNextPage } on one connection; otherwise the query runs once.',
+		},
+		{ ...limitProperty, displayOptions: { show: { returnAll: [false] } } },
+		optionsCollection([
+			{
+				...pageSizeOption,
+				description: `${pageSizeOption.description}. Used when the query declares $first and Variables do not set it.`,
+			},
 			timeoutOption,
 		]),
-]);
+	],
+);
 
 type AnswerPage = Page<IDataObject> & { data: IDataObject; warnings: Diagnosis[] };
 
@@ -43,11 +65,18 @@ export async function execute(
 	const checkedDocuments = new Map<string, CheckedOperation>();
 	const unpagedReasons = new Set<string>();
 	const output = await forEachItem(this, items, async (itemIndex, output) => {
-		const { text, checked, variables, outputMode, splitPath } = readDocumentItem(this, itemIndex, 'query', checkedDocuments);
+		const { text, checked, variables, outputMode, splitPath } = readDocumentItem(
+			this,
+			itemIndex,
+			'query',
+			checkedDocuments,
+		);
 		const limit = readLimit(this, itemIndex);
 		const timeoutMs = readTimeout(this, itemIndex);
 		const { connection, reason } = findCursorConnection(checked);
-		const pageSize = connection?.declaresFirst ? firstOf(this, variables, itemIndex) : readPageSize(this, itemIndex);
+		const pageSize = connection?.declaresFirst
+			? firstOf(this, variables, itemIndex)
+			: readPageSize(this, itemIndex);
 
 		const run = async (pageVariables: IDataObject) => {
 			const result = await session.execute({
@@ -58,13 +87,17 @@ export async function execute(
 				timeoutMs,
 			});
 			diagnoses.note(result.diagnoses, itemIndex);
-			if (result.errors.length) throw new SageAnswerError(result.errors, result.data, result.diagnoses);
+			if (result.errors.length)
+				throw new SageAnswerError(result.errors, result.data, result.diagnoses);
 			return { data: (result.data ?? {}) as IDataObject, warnings: result.diagnoses };
 		};
 		/** Older n8n versions show no execution hints: the answer's first item carries its warnings. */
 		const emit = (records: IDataObject[], warnings: Diagnosis[]) => {
 			records.forEach((record, index) => {
-				const json = index === 0 && warnings.length && !diagnoses.hintsSupported ? { ...record, _diagnoses: diagnosesForItem(warnings) } : record;
+				const json =
+					index === 0 && warnings.length && !diagnoses.hintsSupported
+						? { ...record, _diagnoses: diagnosesForItem(warnings) }
+						: record;
 				output.push({ json, pairedItem: { item: itemIndex } });
 			});
 		};
@@ -80,36 +113,61 @@ export async function execute(
 			return;
 		}
 
-		const fetchPage = async ({ first, after }: { first: number; after: string | undefined }): Promise<AnswerPage> => {
-			const pageVariables: IDataObject = { ...variables };
-			if (connection.declaresFirst) pageVariables.first = first;
-			if (after !== undefined) pageVariables.after = after;
-			const { data, warnings } = await run(pageVariables);
-			const connectionValue = valueAt(data, connection.path);
-			if (typeof connectionValue !== 'object' || connectionValue === null) {
-				throw new SageResponseError(`Sage's answer holds nothing at ${connection.path.join('.')}, the connection the query pages through.`);
-			}
-			const page = connectionPage<IDataObject>(connectionValue, {
-				pageInfo: connection.pageInfoKey,
-				endCursor: connection.endCursorKey,
-				hasNextPage: connection.hasNextPageKey,
-			});
-			const nodes = outputMode === 'items' && splitPath ? splitRecords(data, splitPath) : page.nodes;
-			return { ...page, nodes, data, warnings };
-		};
-		const start = typeof variables.after === 'string' && variables.after ? variables.after : undefined;
-		for await (const page of followCursor<IDataObject, AnswerPage>(fetchPage, { pageSize, limit, after: start })) {
+		const fetchPage = pageFetcher(
+			connection,
+			variables,
+			outputMode === 'items' ? splitPath : '',
+			run,
+		);
+		const start =
+			typeof variables.after === 'string' && variables.after ? variables.after : undefined;
+		for await (const page of followCursor<IDataObject, AnswerPage>(fetchPage, {
+			pageSize,
+			limit,
+			after: start,
+		})) {
 			emit(outputMode === 'response' ? [page.data] : page.nodes, page.warnings);
 		}
 	});
-	for (const reason of unpagedReasons) {
-		this.addExecutionHints?.({
-			type: 'info',
-			location: 'outputPane',
-			message: `Return All: the query ran once, because ${reason}. To page, declare $after and select pageInfo { endCursor hasNextPage } on the connection called with after: $after.`,
-		});
-	}
+	for (const reason of unpagedReasons) hintUnpaged(this, reason);
 	return output;
+}
+
+/** Return All on a query that cannot page: it ran once, and the user is told how to page. */
+function hintUnpaged(context: IExecuteFunctions, reason: string): void {
+	context.addExecutionHints?.({
+		type: 'info',
+		location: 'outputPane',
+		message: `Return All: the query ran once, because ${reason}. To page, declare $after and select pageInfo { endCursor hasNextPage } on the connection called with after: $after.`,
+	});
+}
+
+/** One page of a user's query: its variables with `first` and `after`, and the page read at the connection. */
+function pageFetcher(
+	connection: CursorConnection,
+	variables: IDataObject,
+	splitPath: string,
+	run: (pageVariables: IDataObject) => Promise<{ data: IDataObject; warnings: Diagnosis[] }>,
+): (request: { first: number; after: string | undefined }) => Promise<AnswerPage> {
+	return async ({ first, after }) => {
+		const pageVariables: IDataObject = { ...variables };
+		if (connection.declaresFirst) pageVariables.first = first;
+		if (after !== undefined) pageVariables.after = after;
+		const { data, warnings } = await run(pageVariables);
+		const connectionValue = valueAt(data, connection.path);
+		if (typeof connectionValue !== 'object' || connectionValue === null) {
+			throw new SageResponseError(
+				`Sage's answer holds nothing at ${connection.path.join('.')}, the connection the query pages through.`,
+			);
+		}
+		const page = connectionPage<IDataObject>(connectionValue, {
+			pageInfo: connection.pageInfoKey,
+			endCursor: connection.endCursorKey,
+			hasNextPage: connection.hasNextPageKey,
+		});
+		const nodes = splitPath ? splitRecords(data, splitPath) : page.nodes;
+		return { ...page, nodes, data, warnings };
+	};
 }
 
 /** The page size of a query that declares `$first`: the item's own `first`, else Options > Page Size. */
@@ -117,7 +175,11 @@ function firstOf(context: IExecuteFunctions, variables: IDataObject, itemIndex: 
 	const first = variables.first;
 	if (first === undefined || first === null) return readPageSize(context, itemIndex);
 	if (typeof first !== 'number' || !Number.isInteger(first) || first < 1) {
-		throw inputError(context.getNode(), 'Variables: first must be a whole number of 1 or more', itemIndex);
+		throw inputError(
+			context.getNode(),
+			'Variables: first must be a whole number of 1 or more',
+			itemIndex,
+		);
 	}
 	return first;
 }

@@ -93,10 +93,18 @@ export function readDocumentItem(
 	const text = String(context.getNodeParameter('query', itemIndex, '') ?? '');
 	const operationName = readString(context, 'operationName', itemIndex);
 	const key = `${operationName}\n${text}`;
-	const checked = checkedDocuments.get(key) ?? checkOperationDocument(text, kind, operationName, kind === 'query' ? 'Query' : 'Mutation');
+	const checked =
+		checkedDocuments.get(key) ??
+		checkOperationDocument(text, kind, operationName, kind === 'query' ? 'Query' : 'Mutation');
 	checkedDocuments.set(key, checked);
-	const variables = readJsonObject(context, 'variables', 'Variables', itemIndex, { emptyAllowed: true });
-	const outputMode = context.getNodeParameter('output', itemIndex, kind === 'query' ? 'items' : 'response') as string;
+	const variables = readJsonObject(context, 'variables', 'Variables', itemIndex, {
+		emptyAllowed: true,
+	});
+	const outputMode = context.getNodeParameter(
+		'output',
+		itemIndex,
+		kind === 'query' ? 'items' : 'response',
+	) as string;
 	const splitPath = outputMode === 'items' ? readString(context, 'splitPath', itemIndex) : '';
 	return { text, checked, variables, outputMode, splitPath };
 }

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import {  } from '../../../../sage-client/documents';
+import {} from '../../../../sage-client/documents';
 import { isObject } from '../common/items';
 import { SageDocumentError } from '../../../../sage-client/errors';
 
@@ -15,7 +15,11 @@ export function splitRecords(data: unknown, splitPath: string): IDataObject[] {
 	if (splitPath) {
 		const steps = splitPath.split('.').map((step) => step.trim());
 		if (steps.some((step) => !step)) {
-			throw new SageDocumentError(`Split Path "${splitPath}" has an empty step.`, 'Write keys separated by dots, e.g. xtremMasterData.customer.query.edges.', 'Split Path');
+			throw new SageDocumentError(
+				`Split Path "${splitPath}" has an empty step.`,
+				'Write keys separated by dots, e.g. xtremMasterData.customer.query.edges.',
+				'Split Path',
+			);
 		}
 		const value = walk(data, steps);
 		if (value === undefined) {
@@ -36,7 +40,10 @@ export function splitRecords(data: unknown, splitPath: string): IDataObject[] {
 		}
 		return records;
 	}
-	return findConnectionNodes(data) ?? findFirstList(data) ?? [isObject(data) ? data : { data: data as IDataObject }];
+	return (
+		findConnectionNodes(data) ??
+		findFirstList(data) ?? [isObject(data) ? data : { data: data as IDataObject }]
+	);
 }
 
 function walk(root: unknown, steps: string[]): unknown {
@@ -75,7 +82,10 @@ function findConnectionNodes(value: unknown): IDataObject[] | undefined {
 	}
 	if (!isObject(value)) return undefined;
 	const edges = value.edges;
-	if (Array.isArray(edges) && (edges.length === 0 || edges.every((edge) => isObject(edge) && 'node' in edge))) {
+	if (
+		Array.isArray(edges) &&
+		(edges.length === 0 || edges.every((edge) => isObject(edge) && 'node' in edge))
+	) {
 		return edgeNodes(edges);
 	}
 	for (const child of Object.values(value)) {

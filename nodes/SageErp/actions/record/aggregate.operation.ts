@@ -1,14 +1,35 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
-import { buildAggregateDocument, requireRecordType, type AggregateDocument, type AggregateValue } from '../../../../sage-client/documents';
+import {
+	buildAggregateDocument,
+	requireRecordType,
+	type AggregateDocument,
+	type AggregateValue,
+} from '../../../../sage-client/documents';
 import { SageAnswerError, SageResponseError } from '../../../../sage-client/errors';
 import { connectionPage, followCursor, type Page } from '../../../../sage-client/paginate';
-import { pageSizeOption, recordTypeLocator, timeoutOption, optionsCollection } from '../../../shared/descriptions';
+import {
+	pageSizeOption,
+	recordTypeLocator,
+	timeoutOption,
+	optionsCollection,
+} from '../../../shared/descriptions';
 import { inputError } from '../../../shared/errors';
 import type { SageSession } from '../../../shared/session';
 import type { DiagnosisReport } from '../common/diagnoses';
 import { forEachItem, isObject, recordItem, showFor, valueAt } from '../common/items';
-import { readPageSize, readRecordType, readSageLiteral, readString, readTimeout } from '../common/parameters';
+import {
+	readPageSize,
+	readRecordType,
+	readSageLiteral,
+	readString,
+	readTimeout,
+} from '../common/parameters';
 import type { OperationContext } from '../common/types';
 
 const AGGREGATIONS = [
@@ -20,55 +41,79 @@ const AGGREGATIONS = [
 	{ name: 'Sum', value: 'sum' },
 ];
 
-export const description: INodeProperties[] = showFor('record', ['aggregate'], [
-	recordTypeLocator,
-	{
-		displayName: 'Filter',
-		name: 'filter',
-		type: 'string',
-		default: '',
-		placeholder: "e.g. {isActive:true, city:'Lyon'}",
-		description: 'Which records to total, as a Sage filter (a JSON object works too). Empty = every record.',
-	},
-	{
-		displayName: 'Group By',
-		name: 'groupBy',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. status, or country { name } isActive',
-		description: 'Fields to group by, written as a GraphQL selection; references need sub-fields in braces. Empty = one total; otherwise one item per group.',
-	},
-	{
-		displayName: 'Values',
-		name: 'values',
-		type: 'fixedCollection',
-		typeOptions: { multipleValues: true },
-		placeholder: 'Add Value',
-		default: {},
-		description: 'What to compute, per field',
-		options: [
-			{
-				displayName: 'Value',
-				name: 'value',
-				values: [
-					{ displayName: 'Field', name: 'field', type: 'string', default: '', placeholder: 'e.g. creditLimit', description: 'The field to aggregate' },
-					{ displayName: 'Aggregations', name: 'aggregations', type: 'multiOptions', options: AGGREGATIONS, default: ['sum'], description: 'What to compute on the field' },
-				],
-			},
-		],
-	},
-	optionsCollection([
+export const description: INodeProperties[] = showFor(
+	'record',
+	['aggregate'],
+	[
+		recordTypeLocator,
 		{
-			displayName: 'Decimals as Text',
-			name: 'decimalsAsText',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to keep the exact text Sage sends for decimals (sums, averages, decimal minimums and maximums) instead of numbers',
+			displayName: 'Filter',
+			name: 'filter',
+			type: 'string',
+			default: '',
+			placeholder: "e.g. {isActive:true, city:'Lyon'}",
+			description:
+				'Which records to total, as a Sage filter (a JSON object works too). Empty = every record.',
 		},
-		{ ...pageSizeOption, description: 'Groups per request, with Group By (at most 1000); every page is followed' },
-		timeoutOption,
-	]),
-]);
+		{
+			displayName: 'Group By',
+			name: 'groupBy',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. status, or country { name } isActive',
+			description:
+				'Fields to group by, written as a GraphQL selection; references need sub-fields in braces. Empty = one total; otherwise one item per group.',
+		},
+		{
+			displayName: 'Values',
+			name: 'values',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true },
+			placeholder: 'Add Value',
+			default: {},
+			description: 'What to compute, per field',
+			options: [
+				{
+					displayName: 'Value',
+					name: 'value',
+					values: [
+						{
+							displayName: 'Field',
+							name: 'field',
+							type: 'string',
+							default: '',
+							placeholder: 'e.g. creditLimit',
+							description: 'The field to aggregate',
+						},
+						{
+							displayName: 'Aggregations',
+							name: 'aggregations',
+							type: 'multiOptions',
+							options: AGGREGATIONS,
+							default: ['sum'],
+							description: 'What to compute on the field',
+						},
+					],
+				},
+			],
+		},
+		optionsCollection([
+			{
+				displayName: 'Decimals as Text',
+				name: 'decimalsAsText',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to keep the exact text Sage sends for decimals (sums, averages, decimal minimums and maximums) instead of numbers',
+			},
+			{
+				...pageSizeOption,
+				description: 'Groups per request, with Group By (at most 1000); every page is followed',
+			},
+			timeoutOption,
+		]),
+	],
+);
 
 interface AggregateItem {
 	recordType: string;
@@ -85,7 +130,11 @@ interface AggregateItem {
  * `queryAggregate` gives one item per group (`{ group, values }`), following every page. Sage
  * writes sums and averages as strings; they come out as numbers unless Decimals as Text.
  */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[], { session, diagnoses }: OperationContext): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	{ session, diagnoses }: OperationContext,
+): Promise<INodeExecutionData[]> {
 	const documents = new Map<string, AggregateDocument>();
 	return await forEachItem(this, items, async (itemIndex, output) => {
 		const request = readAggregateItem(this, itemIndex);
@@ -93,28 +142,61 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		let document = documents.get(key);
 		if (!document) {
 			const schema = await session.schema(request.timeoutMs);
-			document = buildAggregateDocument(schema, requireRecordType(schema, request.recordType), request.groupBy, request.values);
+			document = buildAggregateDocument(
+				schema,
+				requireRecordType(schema, request.recordType),
+				request.groupBy,
+				request.values,
+			);
 			documents.set(key, document);
 		}
 		if (!document.grouped) {
 			const result = await aggregateRequest(session, diagnoses, document, request, itemIndex, {});
 			const totals = valueAt(result.data, document.path);
-			output.push(recordItem(numbers(totals, document.numericValues, request.asText), itemIndex, result.diagnoses));
+			output.push(
+				recordItem(
+					numbers(totals, document.numericValues, request.asText),
+					itemIndex,
+					result.diagnoses,
+				),
+			);
 			return;
 		}
-		const fetchPage = async ({ first, after }: { first: number; after?: string }): Promise<Page<IDataObject>> => {
+		const fetchPage = async ({
+			first,
+			after,
+		}: {
+			first: number;
+			after?: string;
+		}): Promise<Page<IDataObject>> => {
 			const paging: IDataObject = {};
 			if (document.arguments.has('first')) paging.first = first;
 			if (after !== undefined) paging.after = after;
-			const result = await aggregateRequest(session, diagnoses, document, request, itemIndex, paging);
+			const result = await aggregateRequest(
+				session,
+				diagnoses,
+				document,
+				request,
+				itemIndex,
+				paging,
+			);
 			const connection = valueAt(result.data, document.path);
-			if (!isObject(connection)) throw new SageResponseError(`Sage's answer holds no groups of ${request.recordType} records.`);
+			if (!isObject(connection))
+				throw new SageResponseError(
+					`Sage's answer holds no groups of ${request.recordType} records.`,
+				);
 			return connectionPage<IDataObject>(connection);
 		};
 		for await (const page of followCursor<IDataObject>(fetchPage, { pageSize: request.pageSize })) {
 			for (const node of page.nodes) {
 				const group = numbers(node.group, document.numericGroups, request.asText, true);
-				output.push({ json: { group, values: numbers(node.values ?? {}, document.numericValues, request.asText) }, pairedItem: { item: itemIndex } });
+				output.push({
+					json: {
+						group,
+						values: numbers(node.values ?? {}, document.numericValues, request.asText),
+					},
+					pairedItem: { item: itemIndex },
+				});
 			}
 		}
 	});
@@ -122,14 +204,25 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 
 function readAggregateItem(context: IExecuteFunctions, itemIndex: number): AggregateItem {
 	const recordType = readRecordType(context, itemIndex);
-	const entries = context.getNodeParameter('values.value', itemIndex, []) as Array<{ field?: unknown; aggregations?: unknown }>;
+	const entries = context.getNodeParameter('values.value', itemIndex, []) as Array<{
+		field?: unknown;
+		aggregations?: unknown;
+	}>;
 	const values = entries.map((entry, position): AggregateValue => {
 		const field = typeof entry.field === 'string' ? entry.field.trim() : '';
-		if (!field) throw inputError(context.getNode(), `Values: the field of value ${position + 1} is empty`, itemIndex, 'Give the field to aggregate, e.g. creditLimit.');
+		if (!field)
+			throw inputError(
+				context.getNode(),
+				`Values: the field of value ${position + 1} is empty`,
+				itemIndex,
+				'Give the field to aggregate, e.g. creditLimit.',
+			);
 		const aggregations = Array.isArray(entry.aggregations) ? entry.aggregations.map(String) : [];
 		return { field, aggregations };
 	});
-	const options = context.getNodeParameter('options', itemIndex, {}) as { decimalsAsText?: boolean };
+	const options = context.getNodeParameter('options', itemIndex, {}) as {
+		decimalsAsText?: boolean;
+	};
 	return {
 		recordType,
 		filter: readSageLiteral(context, 'filter', 'Filter', itemIndex),
@@ -141,10 +234,24 @@ function readAggregateItem(context: IExecuteFunctions, itemIndex: number): Aggre
 	};
 }
 
-async function aggregateRequest(session: SageSession, diagnoses: DiagnosisReport, document: AggregateDocument, request: AggregateItem, itemIndex: number, paging: IDataObject) {
+async function aggregateRequest(
+	session: SageSession,
+	diagnoses: DiagnosisReport,
+	document: AggregateDocument,
+	request: AggregateItem,
+	itemIndex: number,
+	paging: IDataObject,
+) {
 	const variables: IDataObject = { ...paging };
-	if (request.filter !== undefined && document.arguments.has('filter')) variables.filter = request.filter;
-	const result = await session.execute({ query: document.text, operationName: document.operationName, variables, isMutation: false, timeoutMs: request.timeoutMs });
+	if (request.filter !== undefined && document.arguments.has('filter'))
+		variables.filter = request.filter;
+	const result = await session.execute({
+		query: document.text,
+		operationName: document.operationName,
+		variables,
+		isMutation: false,
+		timeoutMs: request.timeoutMs,
+	});
 	diagnoses.note(result.diagnoses, itemIndex);
 	if (result.errors.length) throw new SageAnswerError(result.errors, result.data, result.diagnoses);
 	return result;
@@ -165,7 +272,12 @@ function numbers(value: unknown, numeric: Set<string>, asText: boolean, flat = f
 	for (const [field, entry] of Object.entries(value)) {
 		if (flat) out[field] = numeric.has(field) ? (toNumber(entry) as IDataObject[string]) : entry;
 		else if (isObject(entry)) {
-			out[field] = Object.fromEntries(Object.entries(entry).map(([aggregation, result]) => [aggregation, numeric.has(`${field}.${aggregation}`) ? toNumber(result) : result])) as IDataObject;
+			out[field] = Object.fromEntries(
+				Object.entries(entry).map(([aggregation, result]) => [
+					aggregation,
+					numeric.has(`${field}.${aggregation}`) ? toNumber(result) : result,
+				]),
+			) as IDataObject;
 		} else out[field] = entry;
 	}
 	return out;

@@ -1,24 +1,37 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { batchSizeOption, fieldsProperty, recordTypeLocator, timeoutOption, optionsCollection } from '../../../shared/descriptions';
+import {
+	batchSizeOption,
+	fieldsProperty,
+	recordTypeLocator,
+	timeoutOption,
+	optionsCollection,
+} from '../../../shared/descriptions';
 import { showFor } from '../common/items';
 import { mutationOperation } from './mutate';
 import { customDataOption } from '../common/custom-data';
 
-export const description: INodeProperties[] = showFor('record', ['create'], [
-	recordTypeLocator,
-	{
-		displayName: 'Data',
-		name: 'data',
-		type: 'json',
-		default: '{}',
-		required: true,
-		description:
-			'The new record’s values as a JSON object. References are written as a natural key ("#FR001") or an _id; collections as lists of objects.',
-	},
-	{ ...fieldsProperty, description: `${fieldsProperty.description} These are the fields returned for the created record.` },
-	optionsCollection([batchSizeOption, customDataOption, timeoutOption]),
-]);
+export const description: INodeProperties[] = showFor(
+	'record',
+	['create'],
+	[
+		recordTypeLocator,
+		{
+			displayName: 'Data',
+			name: 'data',
+			type: 'json',
+			default: '{}',
+			required: true,
+			description:
+				'The new record’s values as a JSON object. References are written as a natural key ("#FR001") or an _id; collections as lists of objects.',
+		},
+		{
+			...fieldsProperty,
+			description: `${fieldsProperty.description} These are the fields returned for the created record.`,
+		},
+		optionsCollection([batchSizeOption, customDataOption, timeoutOption]),
+	],
+);
 
 /** One new record per input item; the output item is the created record. */
 export const execute = mutationOperation('create');

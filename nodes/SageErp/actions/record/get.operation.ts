@@ -1,19 +1,33 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { buildReadDocument, requireRecordType, type BuiltDocument } from '../../../../sage-client/documents';
+import {
+	buildReadDocument,
+	requireRecordType,
+	type BuiltDocument,
+} from '../../../../sage-client/documents';
 import { SageAnswerError, SageResponseError } from '../../../../sage-client/errors';
-import { fieldsProperty, idProperty, recordTypeLocator, timeoutOption, optionsCollection } from '../../../shared/descriptions';
+import {
+	fieldsProperty,
+	idProperty,
+	recordTypeLocator,
+	timeoutOption,
+	optionsCollection,
+} from '../../../shared/descriptions';
 import { forEachItem, recordItem, showFor, valueAt } from '../common/items';
 import { readRecordType, readRequiredString, readString, readTimeout } from '../common/parameters';
 import type { OperationContext } from '../common/types';
 import { customDataOption } from '../common/custom-data';
 
-export const description: INodeProperties[] = showFor('record', ['get'], [
-	recordTypeLocator,
-	idProperty,
-	fieldsProperty,
-	optionsCollection([customDataOption, timeoutOption]),
-]);
+export const description: INodeProperties[] = showFor(
+	'record',
+	['get'],
+	[
+		recordTypeLocator,
+		idProperty,
+		fieldsProperty,
+		optionsCollection([customDataOption, timeoutOption]),
+	],
+);
 
 /** One record per input item, read by `_id` or natural key. */
 export async function execute(
@@ -24,7 +38,13 @@ export async function execute(
 	const documents = new Map<string, BuiltDocument>();
 	return await forEachItem(this, items, async (itemIndex, output) => {
 		const recordType = readRecordType(this, itemIndex);
-		const id = readRequiredString(this, 'id', 'ID', itemIndex, 'Give the record’s _id (e.g. 599) or its natural key after a # (e.g. #FR001).');
+		const id = readRequiredString(
+			this,
+			'id',
+			'ID',
+			itemIndex,
+			'Give the record’s _id (e.g. 599) or its natural key after a # (e.g. #FR001).',
+		);
 		const fields = readString(this, 'fields', itemIndex);
 		const timeoutMs = readTimeout(this, itemIndex);
 
@@ -44,7 +64,8 @@ export async function execute(
 			timeoutMs,
 		});
 		diagnoses.note(result.diagnoses, itemIndex);
-		if (result.errors.length) throw new SageAnswerError(result.errors, result.data, result.diagnoses);
+		if (result.errors.length)
+			throw new SageAnswerError(result.errors, result.data, result.diagnoses);
 		const record = valueAt(result.data, document.path);
 		if (record === null || record === undefined) {
 			throw new SageResponseError(`No ${recordType} record has the ID "${id}".`, {

@@ -1,9 +1,22 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import type { Diagnosis } from '../../../../sage-client/client';
 import type { RecordTypeInfo } from '../../../../sage-client/schema';
-import { buildQueryDocument, requireRecordType, type QueryDocument } from '../../../../sage-client/documents';
-import { SageDocumentError, SageAnswerError, SageResponseError } from '../../../../sage-client/errors';
+import {
+	buildQueryDocument,
+	requireRecordType,
+	type QueryDocument,
+} from '../../../../sage-client/documents';
+import {
+	SageDocumentError,
+	SageAnswerError,
+	SageResponseError,
+} from '../../../../sage-client/errors';
 import { checkFilter, checkOrderBy } from '../../../../sage-client/filter-check';
 import { connectionPage, followCursor, type Page } from '../../../../sage-client/paginate';
 import { diagnosesForItem } from '../common/diagnoses';
@@ -17,33 +30,45 @@ import {
 	timeoutOption,
 } from '../../../shared/descriptions';
 import { forEachItem, showFor, valueAt } from '../common/items';
-import { readLimit, readPageSize, readRecordType, readSageLiteral, readString, readTimeout } from '../common/parameters';
+import {
+	readLimit,
+	readPageSize,
+	readRecordType,
+	readSageLiteral,
+	readString,
+	readTimeout,
+} from '../common/parameters';
 import type { OperationContext } from '../common/types';
 import { customDataOption } from '../common/custom-data';
 
-export const description: INodeProperties[] = showFor('record', ['getMany'], [
-	recordTypeLocator,
-	returnAllProperty,
-	{ ...limitProperty, displayOptions: { show: { returnAll: [false] } } },
-	{
-		displayName: 'Filter',
-		name: 'filter',
-		type: 'string',
-		default: '',
-		placeholder: "e.g. {isActive:true, name:{_regex:'^A'}}",
-		description: 'A Sage filter: unquoted keys, single-quoted strings, operators such as _eq, _gt, _in, _regex, _or. A JSON object works too.',
-	},
-	{
-		displayName: 'Order By',
-		name: 'orderBy',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. {name:+1, _id:-1}',
-		description: 'Sort order: field names with +1 (ascending) or -1 (descending)',
-	},
-	fieldsProperty,
-	optionsCollection([customDataOption, pageSizeOption, timeoutOption]),
-]);
+export const description: INodeProperties[] = showFor(
+	'record',
+	['getMany'],
+	[
+		recordTypeLocator,
+		returnAllProperty,
+		{ ...limitProperty, displayOptions: { show: { returnAll: [false] } } },
+		{
+			displayName: 'Filter',
+			name: 'filter',
+			type: 'string',
+			default: '',
+			placeholder: "e.g. {isActive:true, name:{_regex:'^A'}}",
+			description:
+				'A Sage filter: unquoted keys, single-quoted strings, operators such as _eq, _gt, _in, _regex, _or. A JSON object works too.',
+		},
+		{
+			displayName: 'Order By',
+			name: 'orderBy',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. {name:+1, _id:-1}',
+			description: 'Sort order: field names with +1 (ascending) or -1 (descending)',
+		},
+		fieldsProperty,
+		optionsCollection([customDataOption, pageSizeOption, timeoutOption]),
+	],
+);
 
 type RecordPage = Page<IDataObject> & { diagnoses: Diagnosis[] };
 
@@ -74,17 +99,16 @@ export async function execute(
 			documents.set(key, built);
 		}
 		const queryDocument = built.document;
-		for (const [name, label, value] of [
-			['filter', 'Filter', filter],
-			['orderBy', 'Order By', orderBy],
-		] as const) {
-			if (value !== undefined && !queryDocument.arguments.has(name)) {
-				throw new SageDocumentError(`The record type ${recordType} takes no ${label}.`, `Leave ${label} empty for this record type.`, label);
-			}
-		}
+		requireArguments(queryDocument, recordType, filter, orderBy);
 		checkAgainstSchema(built.info, filter, orderBy, checked);
 
-		const fetchPage = async ({ first, after }: { first: number; after: string | undefined }): Promise<RecordPage> => {
+		const fetchPage = async ({
+			first,
+			after,
+		}: {
+			first: number;
+			after: string | undefined;
+		}): Promise<RecordPage> => {
 			// Every user value travels as a variable: the document text never changes between pages.
 			const variables: IDataObject = {};
 			if (filter !== undefined) variables.filter = filter;
@@ -99,7 +123,8 @@ export async function execute(
 				timeoutMs,
 			});
 			diagnoses.note(result.diagnoses, itemIndex);
-			if (result.errors.length) throw new SageAnswerError(result.errors, result.data, result.diagnoses);
+			if (result.errors.length)
+				throw new SageAnswerError(result.errors, result.data, result.diagnoses);
 			const connection = valueAt(result.data, queryDocument.path);
 			if (typeof connection !== 'object' || connection === null) {
 				throw new SageResponseError(`Sage's answer holds no list of ${recordType} records.`);
@@ -107,18 +132,51 @@ export async function execute(
 			return { ...connectionPage<IDataObject>(connection), diagnoses: result.diagnoses };
 		};
 
-		for await (const page of followCursor<IDataObject, RecordPage>(fetchPage, { pageSize, limit })) {
+		for await (const page of followCursor<IDataObject, RecordPage>(fetchPage, {
+			pageSize,
+			limit,
+		})) {
 			const first = output.length;
-			for (const record of page.nodes) output.push({ json: record, pairedItem: { item: itemIndex } });
+			for (const record of page.nodes)
+				output.push({ json: record, pairedItem: { item: itemIndex } });
 			if (!diagnoses.hintsSupported && page.diagnoses.length && output.length > first) {
-				output[first].json = { ...output[first].json, _diagnoses: diagnosesForItem(page.diagnoses) };
+				output[first].json = {
+					...output[first].json,
+					_diagnoses: diagnosesForItem(page.diagnoses),
+				};
 			}
 		}
 	});
 }
 
+/** A Filter or Order By given for a record type whose query takes none is refused before sending. */
+function requireArguments(
+	document: QueryDocument,
+	recordType: string,
+	filter: string | undefined,
+	orderBy: string | undefined,
+): void {
+	for (const [name, label, value] of [
+		['filter', 'Filter', filter],
+		['orderBy', 'Order By', orderBy],
+	] as const) {
+		if (value !== undefined && !document.arguments.has(name)) {
+			throw new SageDocumentError(
+				`The record type ${recordType} takes no ${label}.`,
+				`Leave ${label} empty for this record type.`,
+				label,
+			);
+		}
+	}
+}
+
 /** Filter and Order By against the schema (after expressions were evaluated), before any request. */
-function checkAgainstSchema(info: RecordTypeInfo, filter: string | undefined, orderBy: string | undefined, checked: Set<string>): void {
+function checkAgainstSchema(
+	info: RecordTypeInfo,
+	filter: string | undefined,
+	orderBy: string | undefined,
+	checked: Set<string>,
+): void {
 	const filterKey = `${info.recordType}\nfilter\n${filter}`;
 	if (filter !== undefined && !checked.has(filterKey)) {
 		checkFilter(info, filter);

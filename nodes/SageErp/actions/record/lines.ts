@@ -15,11 +15,15 @@ import { isObject } from '../common/items';
 export function withLinesNamed(outcomes: Outcome[], inputs: unknown[]): Outcome[] {
 	return outcomes.map((outcome, index) => {
 		const data = inputs[index];
-		if (outcome.ok || !(outcome.error instanceof SageAnswerError) || !isObject(data)) return outcome;
+		if (outcome.ok || !(outcome.error instanceof SageAnswerError) || !isObject(data))
+			return outcome;
 		const { errors } = outcome.error;
 		const named = errors.map((entry) => nameLine(entry, data));
 		if (named.every((entry, position) => entry === errors[position])) return outcome;
-		return { ...outcome, error: new SageAnswerError(named, outcome.error.data, outcome.error.diagnoses) };
+		return {
+			...outcome,
+			error: new SageAnswerError(named, outcome.error.data, outcome.error.diagnoses),
+		};
 	});
 }
 
@@ -30,19 +34,31 @@ function nameLine(entry: GraphQLErrorEntry, data: Record<string, unknown>): Grap
 	const line = (data[collection] as unknown[])[position];
 	const message = String(entry.message);
 	const period = message.endsWith('.') ? '.' : '';
-	return { ...entry, message: `${message.replace(/\.$/, '')} (Data.${collection}[${position}]: ${describeLine(line)})${period}` };
+	return {
+		...entry,
+		message: `${message.replace(/\.$/, '')} (Data.${collection}[${position}]: ${describeLine(line)})${period}`,
+	};
 }
 
 /** `[collection, position]` of the first line the entry points at: by its message, else by its path. */
-function lineReference(entry: GraphQLErrorEntry, data: Record<string, unknown>): [string, number] | undefined {
-	const isLine = (collection: string, position: number) => Array.isArray(data[collection]) && position < (data[collection] as unknown[]).length;
+function lineReference(
+	entry: GraphQLErrorEntry,
+	data: Record<string, unknown>,
+): [string, number] | undefined {
+	const isLine = (collection: string, position: number) =>
+		Array.isArray(data[collection]) && position < (data[collection] as unknown[]).length;
 	for (const match of String(entry.message).matchAll(/\b([A-Za-z_]\w*)\[(\d+)\]/g)) {
 		if (isLine(match[1], Number(match[2]))) return [match[1], Number(match[2])];
 	}
 	const path = entry.path ?? [];
 	for (let step = 0; step + 1 < path.length; step++) {
 		const [collection, position] = [path[step], Number(path[step + 1])];
-		if (typeof collection === 'string' && Number.isInteger(position) && isLine(collection, position)) return [collection, position];
+		if (
+			typeof collection === 'string' &&
+			Number.isInteger(position) &&
+			isLine(collection, position)
+		)
+			return [collection, position];
 	}
 	return undefined;
 }
@@ -52,7 +68,12 @@ export function describeLine(line: unknown): string {
 	if (!isObject(line)) return 'not an object';
 	const id = line._id === undefined || line._id === null ? undefined : String(line._id);
 	const action = typeof line._action === 'string' ? line._action : undefined;
-	const isNew = action === 'create' || (action === undefined && (id === undefined || id.startsWith('-')));
-	const parts = [isNew ? 'a new line' : undefined, id === undefined ? 'no _id' : `_id "${id}"`, action ? `_action "${action}"` : undefined];
+	const isNew =
+		action === 'create' || (action === undefined && (id === undefined || id.startsWith('-')));
+	const parts = [
+		isNew ? 'a new line' : undefined,
+		id === undefined ? 'no _id' : `_id "${id}"`,
+		action ? `_action "${action}"` : undefined,
+	];
 	return parts.filter(Boolean).join(', ');
 }

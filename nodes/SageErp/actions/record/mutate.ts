@@ -1,14 +1,30 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { GraphQLResult } from '../../../../sage-client/client';
-import { buildMutationDocument, requireRecordType, type MutationDocument } from '../../../../sage-client/documents';
+import {
+	buildMutationDocument,
+	requireRecordType,
+	type MutationDocument,
+} from '../../../../sage-client/documents';
 import { SageAnswerError, SageOutcomeUnknownError } from '../../../../sage-client/errors';
 import type { RecordMutationKind } from '../../../../sage-client/schema';
 import type { SageSession } from '../../../shared/session';
 import { inputError } from '../../../shared/errors';
-import { requestFailure, resendWithoutNamed, runBatches, type BatchMember, type BatchPlan, type Outcome } from '../common/batches';
+import {
+	requestFailure,
+	resendWithoutNamed,
+	runBatches,
+	type BatchMember,
+	type BatchPlan,
+	type Outcome,
+} from '../common/batches';
 import { recordItem } from '../common/items';
-import { readJsonObject, readRecordType, readRequiredString, readString } from '../common/parameters';
+import {
+	readJsonObject,
+	readRecordType,
+	readRequiredString,
+	readString,
+} from '../common/parameters';
 import type { OperationContext, OperationExecute } from '../common/types';
 import { namedInRefusal, refusedAsAWhole, reword, splitAnswer } from './mutation-answers';
 import { RECOVERED_MARK, verifyLostAnswer } from './verify-lost';
@@ -29,25 +45,43 @@ interface RecordMember extends BatchMember {
 	id?: string;
 }
 
-const PAST: Record<RecordMutationKind, string> = { create: 'created', update: 'updated', delete: 'deleted' };
+const PAST: Record<RecordMutationKind, string> = {
+	create: 'created',
+	update: 'updated',
+	delete: 'deleted',
+};
 
 const ID_HINT = 'Give the record’s _id (e.g. 599) or its natural key after a # (e.g. #FR001).';
 
 /** The `execute` of Create, Update and Delete: they differ only in the mutation they send. */
 export function mutationOperation(kind: RecordMutationKind): OperationExecute {
-	return async function execute(this: IExecuteFunctions, items: INodeExecutionData[], context: OperationContext) {
+	return async function execute(
+		this: IExecuteFunctions,
+		items: INodeExecutionData[],
+		context: OperationContext,
+	) {
 		return await runBatches(this, items, recordMutationPlan(this, kind, context));
 	};
 }
 
-function recordMutationPlan(context: IExecuteFunctions, kind: RecordMutationKind, { session, diagnoses }: OperationContext): BatchPlan<RecordMember> {
+function recordMutationPlan(
+	context: IExecuteFunctions,
+	kind: RecordMutationKind,
+	{ session, diagnoses }: OperationContext,
+): BatchPlan<RecordMember> {
 	const documents = new Map<string, MutationDocument>();
 	const documentFor = async (member: RecordMember, count: number): Promise<MutationDocument> => {
 		const key = `${member.recordType}\n${member.fields}\n${count}`;
 		let document = documents.get(key);
 		if (!document) {
 			const schema = await session.schema(member.timeoutMs);
-			document = buildMutationDocument(schema, requireRecordType(schema, member.recordType), kind, count, member.fields);
+			document = buildMutationDocument(
+				schema,
+				requireRecordType(schema, member.recordType),
+				kind,
+				count,
+				member.fields,
+			);
 			documents.set(key, document);
 		}
 		return document;
@@ -61,18 +95,33 @@ function recordMutationPlan(context: IExecuteFunctions, kind: RecordMutationKind
 		const sentAt = Date.now();
 		let result: GraphQLResult;
 		try {
-			const request = { query: document.text, operationName: document.operationName, variables, isMutation: true };
+			const request = {
+				query: document.text,
+				operationName: document.operationName,
+				variables,
+				isMutation: true,
+			};
 			result = await session.execute({ ...request, timeoutMs: batch[0].timeoutMs });
 		} catch (error) {
-			if (error instanceof SageOutcomeUnknownError && kind !== 'update') return await lostAnswer(session, kind, batch, error, sentAt);
+			if (error instanceof SageOutcomeUnknownError && kind !== 'update')
+				return await lostAnswer(session, kind, batch, error, sentAt);
 			return batch.map(() => ({ ok: false, error: requestFailure(error, batch) }));
 		}
-		if (!refusedAsAWhole(result)) return withLinesNamed(splitAnswer(result, document, kind, batch, diagnoses), inputsOf(batch));
+		if (!refusedAsAWhole(result))
+			return withLinesNamed(splitAnswer(result, document, kind, batch, diagnoses), inputsOf(batch));
 		const failure = (index: number, own: unknown): Outcome => {
-			const error = new SageAnswerError((own as typeof result.errors | undefined) ?? result.errors.map((entry) => reword(entry, kind)));
+			const error = new SageAnswerError(
+				(own as typeof result.errors | undefined) ??
+					result.errors.map((entry) => reword(entry, kind)),
+			);
 			return withLinesNamed([{ ok: false, error }], [batch[index].input])[0];
 		};
-		return await resendWithoutNamed(batch, namedInRefusal(result, kind, batch.length), failure, send);
+		return await resendWithoutNamed(
+			batch,
+			namedInRefusal(result, kind, batch.length),
+			failure,
+			send,
+		);
 	};
 	return {
 		past: PAST[kind],
@@ -81,7 +130,8 @@ function recordMutationPlan(context: IExecuteFunctions, kind: RecordMutationKind
 			await documentFor(member, 1); // checks the record type and the fields against the schema
 			return member;
 		},
-		sameRequest: (first, member) => first.recordType === member.recordType && first.fields === member.fields,
+		sameRequest: (first, member) =>
+			first.recordType === member.recordType && first.fields === member.fields,
 		send,
 	};
 }
@@ -100,10 +150,25 @@ async function lostAnswer(
 	const { timeoutMs, recordType, fields } = batch[0];
 	const schema = await session.schema(timeoutMs);
 	const info = requireRecordType(schema, recordType);
-	const verdicts = await verifyLostAnswer({ kind, members: batch, lost, info, fields, sentAt, session, timeoutMs });
+	const verdicts = await verifyLostAnswer({
+		kind,
+		members: batch,
+		lost,
+		info,
+		fields,
+		sentAt,
+		session,
+		timeoutMs,
+	});
 	return verdicts.map((verdict, index): Outcome =>
 		verdict.applied
-			? { ok: true, items: [recordItem({ ...verdict.record, [RECOVERED_MARK]: true }, batch[index].itemIndex)], id: verdict.id }
+			? {
+					ok: true,
+					items: [
+						recordItem({ ...verdict.record, [RECOVERED_MARK]: true }, batch[index].itemIndex),
+					],
+					id: verdict.id,
+				}
 			: { ok: false, error: verdict.error },
 	);
 }
@@ -121,12 +186,20 @@ function readMember(
 		return { ...base, fields: '', input: id, id };
 	}
 	const fields = readString(context, 'fields', itemIndex);
-	const data = customDataInput(context, readJsonObject(context, 'data', 'Data', itemIndex, { emptyAllowed: false }), itemIndex);
+	const data = customDataInput(
+		context,
+		readJsonObject(context, 'data', 'Data', itemIndex, { emptyAllowed: false }),
+		itemIndex,
+	);
 	if (kind === 'create') return { ...base, fields, input: data };
 	const id = readRequiredString(context, 'id', 'ID', itemIndex, ID_HINT);
 	if (data._id !== undefined && data._id !== null && String(data._id) !== id) {
-		throw inputError(context.getNode(), `Data has _id "${String(data._id)}" but ID is "${id}"`, itemIndex, 'Remove _id from Data: ID says which record to update.');
+		throw inputError(
+			context.getNode(),
+			`Data has _id "${String(data._id)}" but ID is "${id}"`,
+			itemIndex,
+			'Remove _id from Data: ID says which record to update.',
+		);
 	}
 	return { ...base, fields, input: { ...data, _id: id }, id };
 }
-

@@ -1,6 +1,10 @@
 import type { Diagnosis, GraphQLResult } from '../../../../sage-client/client';
 import type { MutationDocument } from '../../../../sage-client/documents';
-import { SageAnswerError, SageResponseError, type GraphQLErrorEntry } from '../../../../sage-client/errors';
+import {
+	SageAnswerError,
+	SageResponseError,
+	type GraphQLErrorEntry,
+} from '../../../../sage-client/errors';
 import type { RecordMutationKind } from '../../../../sage-client/schema';
 import type { Outcome } from '../common/batches';
 import type { DiagnosisReport } from '../common/diagnoses';
@@ -24,13 +28,18 @@ export function splitAnswer(
 	batch: AnsweredMember[],
 	diagnoses: DiagnosisReport,
 ): Outcome[] {
-	const kind = (alias: string): RecordMutationKind => (typeof kinds === 'string' ? kinds : kinds[document.aliases.indexOf(alias)]);
+	const kind = (alias: string): RecordMutationKind =>
+		typeof kinds === 'string' ? kinds : kinds[document.aliases.indexOf(alias)];
 	const container = valueAt(result.data, document.path);
 	const ownErrors = new Map<string, GraphQLErrorEntry[]>();
 	const generalErrors: GraphQLErrorEntry[] = [];
 	for (const entry of result.errors) {
 		const alias = aliasOf(entry.path, document);
-		if (alias) ownErrors.set(alias, [...(ownErrors.get(alias) ?? []), rewritePath(entry, document, kind(alias))]);
+		if (alias)
+			ownErrors.set(alias, [
+				...(ownErrors.get(alias) ?? []),
+				rewritePath(entry, document, kind(alias)),
+			]);
 		else generalErrors.push(entry);
 	}
 	const ownDiagnoses = new Map<string, Diagnosis[]>();
@@ -50,16 +59,34 @@ export function splitAnswer(
 		const own = ownErrors.get(alias);
 		const itemDiagnoses = ownDiagnoses.get(alias) ?? [];
 		if (own) return { ok: false, error: new SageAnswerError(own, value ?? null, itemDiagnoses) };
-		if (value !== null && value !== undefined) return memberResult(kind(alias), member, value, itemDiagnoses);
-		if (generalErrors.length) return { ok: false, error: new SageAnswerError(generalErrors, null, itemDiagnoses) };
-		return { ok: false, error: new SageResponseError('Sage answered without a result or an error for this record.') };
+		if (value !== null && value !== undefined)
+			return memberResult(kind(alias), member, value, itemDiagnoses);
+		if (generalErrors.length)
+			return { ok: false, error: new SageAnswerError(generalErrors, null, itemDiagnoses) };
+		return {
+			ok: false,
+			error: new SageResponseError('Sage answered without a result or an error for this record.'),
+		};
 	});
 }
 
-function memberResult(kind: RecordMutationKind, member: AnsweredMember, value: unknown, itemDiagnoses: Diagnosis[]): Outcome {
+function memberResult(
+	kind: RecordMutationKind,
+	member: AnsweredMember,
+	value: unknown,
+	itemDiagnoses: Diagnosis[],
+): Outcome {
 	if (kind === 'delete') {
-		if (value === 0 || value === false) return { ok: false, error: new SageResponseError(`Sage deleted no record for the ID "${member.id}".`) };
-		return { ok: true, items: [recordItem({ _id: member.id, deleted: true }, member.itemIndex, itemDiagnoses)], id: member.id };
+		if (value === 0 || value === false)
+			return {
+				ok: false,
+				error: new SageResponseError(`Sage deleted no record for the ID "${member.id}".`),
+			};
+		return {
+			ok: true,
+			items: [recordItem({ _id: member.id, deleted: true }, member.itemIndex, itemDiagnoses)],
+			id: member.id,
+		};
 	}
 	const id = isObject(value) && typeof value._id === 'string' ? value._id : undefined;
 	return { ok: true, items: [recordItem(value, member.itemIndex, itemDiagnoses)], id };
@@ -67,7 +94,9 @@ function memberResult(kind: RecordMutationKind, member: AnsweredMember, value: u
 
 /** Whether Sage refused the request as a whole before running it: no data, and errors without a path. */
 export function refusedAsAWhole(result: GraphQLResult): boolean {
-	return !result.data && result.errors.length > 0 && result.errors.every((entry) => !entry.path?.length);
+	return (
+		!result.data && result.errors.length > 0 && result.errors.every((entry) => !entry.path?.length)
+	);
 }
 
 /**
@@ -75,7 +104,11 @@ export function refusedAsAWhole(result: GraphQLResult): boolean {
  * words: `Variable "$d3" got invalid value "x" at "d3.paymentTermDays"` becomes
  * `Data got invalid value "x" at "paymentTermDays"`.
  */
-export function namedInRefusal(result: GraphQLResult, kind: RecordMutationKind, size: number): Map<number, GraphQLErrorEntry[]> {
+export function namedInRefusal(
+	result: GraphQLResult,
+	kind: RecordMutationKind,
+	size: number,
+): Map<number, GraphQLErrorEntry[]> {
 	const named = new Map<number, GraphQLErrorEntry[]>();
 	for (const entry of result.errors) {
 		const reworded = reword(entry, kind);
@@ -97,7 +130,10 @@ export function reword(entry: GraphQLErrorEntry, kind: RecordMutationKind): Grap
 }
 
 /** The alias (`m3`) a path goes through, when it is one of this document's. */
-function aliasOf(path: Array<string | number> | undefined, document: MutationDocument): string | undefined {
+function aliasOf(
+	path: Array<string | number> | undefined,
+	document: MutationDocument,
+): string | undefined {
 	if (!path || path.length <= document.path.length) return undefined;
 	if (!document.path.every((key, index) => path[index] === key)) return undefined;
 	const alias = path[document.path.length];
@@ -105,7 +141,11 @@ function aliasOf(path: Array<string | number> | undefined, document: MutationDoc
 }
 
 /** `pkg.node.m3.lines.0` -> `pkg.node.create.lines.0`: the user never wrote `m3`. */
-function rewritePath<T extends { path?: Array<string | number> }>(entry: T, document: MutationDocument, kind: RecordMutationKind): T {
+function rewritePath<T extends { path?: Array<string | number> }>(
+	entry: T,
+	document: MutationDocument,
+	kind: RecordMutationKind,
+): T {
 	if (!aliasOf(entry.path, document) || !entry.path) return entry;
 	const path = [...entry.path];
 	path[document.path.length] = kind;

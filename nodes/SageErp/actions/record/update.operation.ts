@@ -1,24 +1,39 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { batchSizeOption, fieldsProperty, idProperty, recordTypeLocator, timeoutOption, optionsCollection } from '../../../shared/descriptions';
+import {
+	batchSizeOption,
+	fieldsProperty,
+	idProperty,
+	recordTypeLocator,
+	timeoutOption,
+	optionsCollection,
+} from '../../../shared/descriptions';
 import { showFor } from '../common/items';
 import { mutationOperation } from './mutate';
 import { customDataOption } from '../common/custom-data';
 
-export const description: INodeProperties[] = showFor('record', ['update'], [
-	recordTypeLocator,
-	idProperty,
-	{
-		displayName: 'Data',
-		name: 'data',
-		type: 'json',
-		default: '{}',
-		required: true,
-		description: 'The values to change, as a JSON object; fields left out keep their value. ID says which record; no _id is needed here.',
-	},
-	{ ...fieldsProperty, description: `${fieldsProperty.description} These are the fields returned for the updated record.` },
-	optionsCollection([batchSizeOption, customDataOption, timeoutOption]),
-]);
+export const description: INodeProperties[] = showFor(
+	'record',
+	['update'],
+	[
+		recordTypeLocator,
+		idProperty,
+		{
+			displayName: 'Data',
+			name: 'data',
+			type: 'json',
+			default: '{}',
+			required: true,
+			description:
+				'The values to change, as a JSON object; fields left out keep their value. ID says which record; no _id is needed here.',
+		},
+		{
+			...fieldsProperty,
+			description: `${fieldsProperty.description} These are the fields returned for the updated record.`,
+		},
+		optionsCollection([batchSizeOption, customDataOption, timeoutOption]),
+	],
+);
 
 /** Changes one record per input item; the output item is the updated record. */
 export const execute = mutationOperation('update');

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { buildBulkUpdateDocument, requireRecordType } from '../../../../sage-client/documents';
 import { SageAnswerError } from '../../../../sage-client/errors';
@@ -10,34 +15,40 @@ import { recordItem, showFor, valueAt } from '../common/items';
 import { readJsonObject, readRecordType, readSageLiteral } from '../common/parameters';
 import type { OperationContext } from '../common/types';
 
-export const description: INodeProperties[] = showFor('record', ['updateMany'], [
-	recordTypeLocator,
-	{
-		displayName:
-			'Sage applies Update Many as one transaction: when it fails, no record changes. Records that a business rule keeps from changing (a closed order, say) stay unchanged without any warning, and Sage does not say how many changed: check with Get Many.',
-		name: 'updateManyNotice',
-		type: 'notice',
-		default: '',
-	},
-	{
-		displayName: 'Filter',
-		name: 'filter',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: "e.g. {isActive:false, city:'Lyon'}",
-		description: 'Which records to update, as a Sage filter (a JSON object works too). Required: Update Many never changes every record by accident.',
-	},
-	{
-		displayName: 'Data',
-		name: 'data',
-		type: 'json',
-		default: '{}',
-		required: true,
-		description: 'The values every matching record gets, as a JSON object; fields left out keep their value. No _id: the filter says which records.',
-	},
-	optionsCollection([timeoutOption]),
-]);
+export const description: INodeProperties[] = showFor(
+	'record',
+	['updateMany'],
+	[
+		recordTypeLocator,
+		{
+			displayName:
+				'Sage applies Update Many as one transaction: when it fails, no record changes. Records that a business rule keeps from changing (a closed order, say) stay unchanged without any warning, and Sage does not say how many changed: check with Get Many.',
+			name: 'updateManyNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
+			displayName: 'Filter',
+			name: 'filter',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: "e.g. {isActive:false, city:'Lyon'}",
+			description:
+				'Which records to update, as a Sage filter (a JSON object works too). Required: Update Many never changes every record by accident.',
+		},
+		{
+			displayName: 'Data',
+			name: 'data',
+			type: 'json',
+			default: '{}',
+			required: true,
+			description:
+				'The values every matching record gets, as a JSON object; fields left out keep their value. No _id: the filter says which records.',
+		},
+		optionsCollection([timeoutOption]),
+	],
+);
 
 interface UpdateManyMember extends BatchMember {
 	recordType: string;
@@ -51,17 +62,36 @@ interface UpdateManyMember extends BatchMember {
  * engine: without Continue On Fail the node stops at the first failure, saying which items
  * were already applied (each is its own transaction, not undone).
  */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[], { session, diagnoses }: OperationContext): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	{ session, diagnoses }: OperationContext,
+): Promise<INodeExecutionData[]> {
 	return await runBatches<UpdateManyMember>(this, items, {
 		past: 'applied',
 		prepare: async (itemIndex, sending) => {
 			const recordType = readRecordType(this, itemIndex);
 			const filter = readSageLiteral(this, 'filter', 'Filter', itemIndex);
 			if (filter === undefined) {
-				throw inputError(this.getNode(), 'Filter is empty', itemIndex, 'Give a filter for the records to update, e.g. {isActive:false}.');
+				throw inputError(
+					this.getNode(),
+					'Filter is empty',
+					itemIndex,
+					'Give a filter for the records to update, e.g. {isActive:false}.',
+				);
 			}
-			const data = customDataInput(this, readJsonObject(this, 'data', 'Data', itemIndex, { emptyAllowed: false }), itemIndex);
-			if (data._id !== undefined) throw inputError(this.getNode(), 'Data has _id, but Update Many changes the records its Filter matches', itemIndex, 'Remove _id from Data.');
+			const data = customDataInput(
+				this,
+				readJsonObject(this, 'data', 'Data', itemIndex, { emptyAllowed: false }),
+				itemIndex,
+			);
+			if (data._id !== undefined)
+				throw inputError(
+					this.getNode(),
+					'Data has _id, but Update Many changes the records its Filter matches',
+					itemIndex,
+					'Remove _id from Data.',
+				);
 			const schema = await session.schema(sending.timeoutMs);
 			buildBulkUpdateDocument(schema, requireRecordType(schema, recordType)); // the record type must offer bulkUpdate
 			return { itemIndex, ...sending, recordType, filter, data };
@@ -69,17 +99,42 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		sameRequest: () => false,
 		send: async ([member]): Promise<Outcome[]> => {
 			const schema = await session.schema(member.timeoutMs);
-			const document = buildBulkUpdateDocument(schema, requireRecordType(schema, member.recordType));
+			const document = buildBulkUpdateDocument(
+				schema,
+				requireRecordType(schema, member.recordType),
+			);
 			try {
 				const variables = { filter: member.filter, data: member.data };
-				const result = await session.execute({ query: document.text, operationName: document.operationName, variables, isMutation: true, timeoutMs: member.timeoutMs });
+				const result = await session.execute({
+					query: document.text,
+					operationName: document.operationName,
+					variables,
+					isMutation: true,
+					timeoutMs: member.timeoutMs,
+				});
 				diagnoses.note(result.diagnoses, member.itemIndex);
 				if (result.errors.length) {
-					const errors = result.errors.map((entry) => ({ ...entry, message: String(entry.message).replace(/Variable "\$data"/g, 'Data').replace(/"data\./g, '"') }));
+					const errors = result.errors.map((entry) => ({
+						...entry,
+						message: String(entry.message)
+							.replace(/Variable "\$data"/g, 'Data')
+							.replace(/"data\./g, '"'),
+					}));
 					return [{ ok: false, error: new SageAnswerError(errors, null, result.diagnoses) }];
 				}
 				const answer = valueAt(result.data, document.path) as IDataObject[keyof IDataObject];
-				return [{ ok: true, items: [recordItem({ filter: member.filter, result: answer ?? null }, member.itemIndex, result.diagnoses)] }];
+				return [
+					{
+						ok: true,
+						items: [
+							recordItem(
+								{ filter: member.filter, result: answer ?? null },
+								member.itemIndex,
+								result.diagnoses,
+							),
+						],
+					},
+				];
 			} catch (error) {
 				return [{ ok: false, error }];
 			}

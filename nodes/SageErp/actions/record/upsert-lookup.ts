@@ -2,7 +2,12 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { buildQueryDocument, type QueryDocument } from '../../../../sage-client/documents';
 import { SageAnswerError, SageResponseError } from '../../../../sage-client/errors';
-import { SAGE_MAX_PAGE_SIZE, connectionPage, followCursor, type Page } from '../../../../sage-client/paginate';
+import {
+	SAGE_MAX_PAGE_SIZE,
+	connectionPage,
+	followCursor,
+	type Page,
+} from '../../../../sage-client/paginate';
 import type { RecordTypeInfo } from '../../../../sage-client/schema';
 import type { SageSession } from '../../../shared/session';
 import type { DiagnosisReport } from '../common/diagnoses';
@@ -21,11 +26,19 @@ export type FoundRecords = Map<string, string[]>;
 
 const documents = new WeakMap<RecordTypeInfo, Map<string, QueryDocument>>();
 
-function lookupDocument(info: RecordTypeInfo, matchOn: string, schema: Parameters<typeof buildQueryDocument>[0]): QueryDocument {
+function lookupDocument(
+	info: RecordTypeInfo,
+	matchOn: string,
+	schema: Parameters<typeof buildQueryDocument>[0],
+): QueryDocument {
 	let byField = documents.get(info);
 	if (!byField) documents.set(info, (byField = new Map()));
 	let document = byField.get(matchOn);
-	if (!document) byField.set(matchOn, (document = buildQueryDocument(schema, info, `_id ${matchOn}`, 'SageErpUpsertLookup')));
+	if (!document)
+		byField.set(
+			matchOn,
+			(document = buildQueryDocument(schema, info, `_id ${matchOn}`, 'SageErpUpsertLookup')),
+		);
 	return document;
 }
 
@@ -43,15 +56,31 @@ export async function findByKey(
 	if (!keys.length) return found;
 	const document = lookupDocument(info, matchOn, await session.schema(timeoutMs));
 	const filter = JSON.stringify({ [matchOn]: { _in: [...new Set(keys)] } });
-	const fetchPage = async ({ first, after }: { first: number; after?: string }): Promise<Page<IDataObject>> => {
+	const fetchPage = async ({
+		first,
+		after,
+	}: {
+		first: number;
+		after?: string;
+	}): Promise<Page<IDataObject>> => {
 		const variables: IDataObject = { filter };
 		if (document.arguments.has('first')) variables.first = first;
 		if (after !== undefined) variables.after = after;
-		const result = await session.execute({ query: document.text, operationName: document.operationName, variables, isMutation: false, timeoutMs });
+		const result = await session.execute({
+			query: document.text,
+			operationName: document.operationName,
+			variables,
+			isMutation: false,
+			timeoutMs,
+		});
 		for (const member of members) diagnoses.note(result.diagnoses, member.itemIndex);
-		if (result.errors.length) throw new SageAnswerError(result.errors, result.data, result.diagnoses);
+		if (result.errors.length)
+			throw new SageAnswerError(result.errors, result.data, result.diagnoses);
 		const connection = valueAt(result.data, document.path);
-		if (typeof connection !== 'object' || connection === null) throw new SageResponseError(`Sage's answer to the lookup holds no list of ${info.recordType} records.`);
+		if (typeof connection !== 'object' || connection === null)
+			throw new SageResponseError(
+				`Sage's answer to the lookup holds no list of ${info.recordType} records.`,
+			);
 		return connectionPage<IDataObject>(connection);
 	};
 	for await (const page of followCursor<IDataObject>(fetchPage, { pageSize: SAGE_MAX_PAGE_SIZE })) {

@@ -1,13 +1,38 @@
 import { getNamedType, isLeafType } from 'graphql';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
-import { buildUpsertDocument, requireRecordType, type UpsertDocument } from '../../../../sage-client/documents';
-import { SageAnswerError, SageOutcomeUnknownError, SageResponseError } from '../../../../sage-client/errors';
+import {
+	buildUpsertDocument,
+	requireRecordType,
+	type UpsertDocument,
+} from '../../../../sage-client/documents';
+import {
+	SageAnswerError,
+	SageOutcomeUnknownError,
+	SageResponseError,
+} from '../../../../sage-client/errors';
 import type { RecordTypeInfo } from '../../../../sage-client/schema';
-import { batchSizeOption, fieldsProperty, recordTypeLocator, timeoutOption, optionsCollection } from '../../../shared/descriptions';
+import {
+	batchSizeOption,
+	fieldsProperty,
+	recordTypeLocator,
+	timeoutOption,
+	optionsCollection,
+} from '../../../shared/descriptions';
 import { inputError } from '../../../shared/errors';
 import type { SageSession } from '../../../shared/session';
-import { requestFailure, resendWithoutNamed, runBatches, type BatchMember, type Outcome } from '../common/batches';
+import {
+	requestFailure,
+	resendWithoutNamed,
+	runBatches,
+	type BatchMember,
+	type Outcome,
+} from '../common/batches';
 import { customDataInput, customDataOption } from '../common/custom-data';
 import type { DiagnosisReport } from '../common/diagnoses';
 import { recordItem, showFor } from '../common/items';
@@ -18,29 +43,36 @@ import { namedInRefusal, refusedAsAWhole, reword, splitAnswer } from './mutation
 import { findByKey, type MatchKey } from './upsert-lookup';
 import { NATURAL_KEY_PROPERTIES, RECOVERED_MARK, verifyLostAnswer } from './verify-lost';
 
-export const description: INodeProperties[] = showFor('record', ['upsert'], [
-	recordTypeLocator,
-	{
-		displayName: 'Data',
-		name: 'data',
-		type: 'json',
-		default: '{}',
-		required: true,
-		description:
-			'The record’s values as a JSON object, with the value that finds it: its natural key (the ID, number or code field) or the Match On field. References are written as a natural key ("#EUR") or an _id.',
-	},
-	{
-		displayName: 'Match On',
-		name: 'matchOn',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. email',
-		description:
-			'The field of Data that finds the existing record. Empty = the first of the ID, number and code fields that Data holds. Only a field Sage keeps unique (the natural key) is safe from two executions creating the same record at once.',
-	},
-	{ ...fieldsProperty, description: `${fieldsProperty.description} These are the fields returned for the created or updated record.` },
-	optionsCollection([batchSizeOption, customDataOption, timeoutOption]),
-]);
+export const description: INodeProperties[] = showFor(
+	'record',
+	['upsert'],
+	[
+		recordTypeLocator,
+		{
+			displayName: 'Data',
+			name: 'data',
+			type: 'json',
+			default: '{}',
+			required: true,
+			description:
+				'The record’s values as a JSON object, with the value that finds it: its natural key (the ID, number or code field) or the Match On field. References are written as a natural key ("#EUR") or an _id.',
+		},
+		{
+			displayName: 'Match On',
+			name: 'matchOn',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. email',
+			description:
+				'The field of Data that finds the existing record. Empty = the first of the ID, number and code fields that Data holds. Only a field Sage keeps unique (the natural key) is safe from two executions creating the same record at once.',
+		},
+		{
+			...fieldsProperty,
+			description: `${fieldsProperty.description} These are the fields returned for the created or updated record.`,
+		},
+		optionsCollection([batchSizeOption, customDataOption, timeoutOption]),
+	],
+);
 
 interface UpsertMember extends BatchMember {
 	recordType: string;
@@ -69,7 +101,11 @@ const MAX_ROUNDS = 3;
  * created it since the lookup) is looked up again and becomes an update, so two executions
  * racing on one key never both create it.
  */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[], { session, diagnoses }: OperationContext): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	{ session, diagnoses }: OperationContext,
+): Promise<INodeExecutionData[]> {
 	const checked = new Set<string>();
 	return await runBatches(this, items, {
 		past: 'created or updated',
@@ -85,39 +121,83 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			}
 			return member;
 		},
-		sameRequest: (first, member) => first.recordType === member.recordType && first.fields === member.fields && first.matchOn === member.matchOn,
+		sameRequest: (first, member) =>
+			first.recordType === member.recordType &&
+			first.fields === member.fields &&
+			first.matchOn === member.matchOn,
 		send: async (batch) => await upsertBatch(session, diagnoses, batch),
 	});
 }
 
-function readUpsertMember(context: IExecuteFunctions, itemIndex: number, sending: { batchSize: number; timeoutMs?: number }, info: RecordTypeInfo): UpsertMember {
+function readUpsertMember(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	sending: { batchSize: number; timeoutMs?: number },
+	info: RecordTypeInfo,
+): UpsertMember {
 	const node = context.getNode();
-	const data = customDataInput(context, readJsonObject(context, 'data', 'Data', itemIndex, { emptyAllowed: false }), itemIndex);
+	const data = customDataInput(
+		context,
+		readJsonObject(context, 'data', 'Data', itemIndex, { emptyAllowed: false }),
+		itemIndex,
+	);
 	if (data._id !== undefined && data._id !== null) {
-		throw inputError(node, `Data has _id "${String(data._id)}", but Create or Update finds the record by Match On`, itemIndex, 'Remove _id from Data, or use Update to change a record by its _id.');
+		throw inputError(
+			node,
+			`Data has _id "${String(data._id)}", but Create or Update finds the record by Match On`,
+			itemIndex,
+			'Remove _id from Data, or use Update to change a record by its _id.',
+		);
 	}
 	const fields = readString(context, 'fields', itemIndex);
 	const chosen = readString(context, 'matchOn', itemIndex);
 	const fieldsOfType = info.recordObject.getFields();
-	const isKeyField = (name: string) => name !== '_id' && fieldsOfType[name] !== undefined && isLeafType(getNamedType(fieldsOfType[name].type));
-	const usable = (value: unknown): value is MatchKey => (typeof value === 'string' && value.trim() !== '') || (typeof value === 'number' && Number.isFinite(value));
+	const isKeyField = (name: string) =>
+		name !== '_id' &&
+		fieldsOfType[name] !== undefined &&
+		isLeafType(getNamedType(fieldsOfType[name].type));
+	const usable = (value: unknown): value is MatchKey =>
+		(typeof value === 'string' && value.trim() !== '') ||
+		(typeof value === 'number' && Number.isFinite(value));
 	const base = { itemIndex, ...sending, recordType: info.recordType, fields, data };
 	if (chosen) {
 		if (!isKeyField(chosen)) {
-			throw inputError(node, `Match On: ${info.recordType} has no field "${chosen}" to match on`, itemIndex, 'Set Match On to a scalar field of the record type (not _id), e.g. email; leave it empty to use id, number or code.');
+			throw inputError(
+				node,
+				`Match On: ${info.recordType} has no field "${chosen}" to match on`,
+				itemIndex,
+				'Set Match On to a scalar field of the record type (not _id), e.g. email; leave it empty to use id, number or code.',
+			);
 		}
-		if (!usable(data[chosen])) throw inputError(node, `Data has no value for "${chosen}", the Match On field`, itemIndex, `Add "${chosen}" to Data: it finds the record to update.`);
+		if (!usable(data[chosen]))
+			throw inputError(
+				node,
+				`Data has no value for "${chosen}", the Match On field`,
+				itemIndex,
+				`Add "${chosen}" to Data: it finds the record to update.`,
+			);
 		return { ...base, matchOn: chosen, key: data[chosen] as MatchKey };
 	}
-	const property = NATURAL_KEY_PROPERTIES.find((name) => isKeyField(name) && typeof data[name] === 'string' && usable(data[name]));
+	const property = NATURAL_KEY_PROPERTIES.find(
+		(name) => isKeyField(name) && typeof data[name] === 'string' && usable(data[name]),
+	);
 	if (!property) {
-		throw inputError(node, `Data holds no natural key to match on (${NATURAL_KEY_PROPERTIES.join(', ')})`, itemIndex, 'Add the record’s natural key to Data, or set Match On to the field that identifies the record.');
+		throw inputError(
+			node,
+			`Data holds no natural key to match on (${NATURAL_KEY_PROPERTIES.join(', ')})`,
+			itemIndex,
+			'Add the record’s natural key to Data, or set Match On to the field that identifies the record.',
+		);
 	}
 	return { ...base, matchOn: property, key: data[property] as string };
 }
 
 /** Rounds of lookup and write until every member is written or has failed for good. */
-async function upsertBatch(session: SageSession, diagnoses: DiagnosisReport, batch: UpsertMember[]): Promise<Outcome[]> {
+async function upsertBatch(
+	session: SageSession,
+	diagnoses: DiagnosisReport,
+	batch: UpsertMember[],
+): Promise<Outcome[]> {
 	const { recordType, matchOn, timeoutMs } = batch[0];
 	const info = requireRecordType(await session.schema(timeoutMs), recordType);
 	const outcomes = new Map<UpsertMember, Outcome>();
@@ -127,7 +207,8 @@ async function upsertBatch(session: SageSession, diagnoses: DiagnosisReport, bat
 		try {
 			found = await findByKey(session, diagnoses, info, matchOn, pending, timeoutMs);
 		} catch (error) {
-			for (const member of pending) outcomes.set(member, { ok: false, error: requestFailure(error, pending) });
+			for (const member of pending)
+				outcomes.set(member, { ok: false, error: requestFailure(error, pending) });
 			break;
 		}
 		const { writes, later } = planWrites(pending, found, outcomes);
@@ -136,10 +217,24 @@ async function upsertBatch(session: SageSession, diagnoses: DiagnosisReport, bat
 		written.forEach((outcome, index) => {
 			const { member, kind } = writes[index];
 			outcomes.set(member, outcome);
-			if (!outcome.ok && kind === 'create' && alreadyExists(outcome.error) && round + 1 < MAX_ROUNDS) pending.push(member);
+			if (
+				!outcome.ok &&
+				kind === 'create' &&
+				alreadyExists(outcome.error) &&
+				round + 1 < MAX_ROUNDS
+			)
+				pending.push(member);
 		});
 	}
-	return batch.map((member) => outcomes.get(member) ?? { ok: false, error: new SageResponseError('This record kept changing in Sage while it was being written; it was not written.') });
+	return batch.map(
+		(member) =>
+			outcomes.get(member) ?? {
+				ok: false,
+				error: new SageResponseError(
+					'This record kept changing in Sage while it was being written; it was not written.',
+				),
+			},
+	);
 }
 
 /**
@@ -147,7 +242,11 @@ async function upsertBatch(session: SageSession, diagnoses: DiagnosisReport, bat
  * Not found: a create, once per key; another member with the same key waits for the next
  * round, to update the record the first one creates.
  */
-function planWrites(pending: UpsertMember[], found: Map<string, string[]>, outcomes: Map<UpsertMember, Outcome>): { writes: Write[]; later: UpsertMember[] } {
+function planWrites(
+	pending: UpsertMember[],
+	found: Map<string, string[]>,
+	outcomes: Map<UpsertMember, Outcome>,
+): { writes: Write[]; later: UpsertMember[] } {
 	const writes: Write[] = [];
 	const later: UpsertMember[] = [];
 	const creating = new Set<string>();
@@ -155,9 +254,12 @@ function planWrites(pending: UpsertMember[], found: Map<string, string[]>, outco
 		const key = String(member.key);
 		const ids = found.get(key) ?? [];
 		if (ids.length > 1) {
-			const error = new SageResponseError(`${ids.length} ${member.recordType} records have ${member.matchOn} "${key}" (_id ${ids.slice(0, 5).join(', ')}); Create or Update cannot tell which to update.`, {
-				hint: 'Set Match On to a field that identifies one record, such as its natural key (id, number or code).',
-			});
+			const error = new SageResponseError(
+				`${ids.length} ${member.recordType} records have ${member.matchOn} "${key}" (_id ${ids.slice(0, 5).join(', ')}); Create or Update cannot tell which to update.`,
+				{
+					hint: 'Set Match On to a field that identifies one record, such as its natural key (id, number or code).',
+				},
+			);
 			outcomes.set(member, { ok: false, error });
 		} else if (ids.length === 1) writes.push({ member, kind: 'update', id: ids[0] });
 		else if (creating.has(key)) later.push(member);
@@ -170,39 +272,74 @@ function planWrites(pending: UpsertMember[], found: Map<string, string[]>, outco
 }
 
 function alreadyExists(error: unknown): boolean {
-	return error instanceof SageAnswerError && error.errors.some((entry) => /already exists?/i.test(String(entry.message)) || entry.extensions?.code === 'duplicate-key');
+	return (
+		error instanceof SageAnswerError &&
+		error.errors.some(
+			(entry) =>
+				/already exists?/i.test(String(entry.message)) ||
+				entry.extensions?.code === 'duplicate-key',
+		)
+	);
 }
 
 const upsertDocuments = new WeakMap<RecordTypeInfo, Map<string, UpsertDocument>>();
 
 /** The creates and updates of one round in ONE request; each alias's answer to its own member. */
-async function writeBatch(session: SageSession, diagnoses: DiagnosisReport, info: RecordTypeInfo, writes: Write[]): Promise<Outcome[]> {
+async function writeBatch(
+	session: SageSession,
+	diagnoses: DiagnosisReport,
+	info: RecordTypeInfo,
+	writes: Write[],
+): Promise<Outcome[]> {
 	const { fields, timeoutMs } = writes[0].member;
 	const kinds = writes.map((write) => write.kind);
 	const cacheKey = `${fields}\n${kinds.join(',')}`;
 	let byKinds = upsertDocuments.get(info);
 	if (!byKinds) upsertDocuments.set(info, (byKinds = new Map()));
-	const document = byKinds.get(cacheKey) ?? buildUpsertDocument(await session.schema(timeoutMs), info, kinds, fields);
+	const document =
+		byKinds.get(cacheKey) ??
+		buildUpsertDocument(await session.schema(timeoutMs), info, kinds, fields);
 	byKinds.set(cacheKey, document);
-	const inputs = writes.map((write) => (write.kind === 'create' ? write.member.data : updateInput(write)));
+	const inputs = writes.map((write) =>
+		write.kind === 'create' ? write.member.data : updateInput(write),
+	);
 	const variables: IDataObject = {};
 	inputs.forEach((input, index) => (variables[document.variableName(index)] = input));
 	const members = writes.map((write) => write.member);
 	const sentAt = Date.now();
 	let result;
 	try {
-		result = await session.execute({ query: document.text, operationName: document.operationName, variables, isMutation: true, timeoutMs });
+		result = await session.execute({
+			query: document.text,
+			operationName: document.operationName,
+			variables,
+			isMutation: true,
+			timeoutMs,
+		});
 	} catch (error) {
-		if (error instanceof SageOutcomeUnknownError) return await lostWrites(session, info, writes, error, sentAt);
+		if (error instanceof SageOutcomeUnknownError)
+			return await lostWrites(session, info, writes, error, sentAt);
 		return writes.map(() => ({ ok: false, error: requestFailure(error, members) }));
 	}
-	if (!refusedAsAWhole(result)) return marked(withLinesNamed(splitAnswer(result, document, kinds, members, diagnoses), inputs), kinds);
+	if (!refusedAsAWhole(result))
+		return marked(
+			withLinesNamed(splitAnswer(result, document, kinds, members, diagnoses), inputs),
+			kinds,
+		);
 	const refusal = result;
 	const failure = (index: number, own: unknown): Outcome => {
-		const error = new SageAnswerError((own as typeof refusal.errors | undefined) ?? refusal.errors.map((entry) => reword(entry, 'create')));
+		const error = new SageAnswerError(
+			(own as typeof refusal.errors | undefined) ??
+				refusal.errors.map((entry) => reword(entry, 'create')),
+		);
 		return withLinesNamed([{ ok: false, error }], [inputs[index]])[0];
 	};
-	return await resendWithoutNamed(writes, namedInRefusal(refusal, 'create', writes.length), failure, (rest) => writeBatch(session, diagnoses, info, rest));
+	return await resendWithoutNamed(
+		writes,
+		namedInRefusal(refusal, 'create', writes.length),
+		failure,
+		(rest) => writeBatch(session, diagnoses, info, rest),
+	);
 }
 
 /**
@@ -218,20 +355,64 @@ function updateInput({ member, id }: Write): IDataObject {
 /** `_operation` on each written record: what happened to it. */
 function marked(outcomes: Outcome[], kinds: Array<'create' | 'update'>): Outcome[] {
 	return outcomes.map((outcome, index) =>
-		outcome.ok ? { ...outcome, items: outcome.items.map((item) => ({ ...item, json: { ...item.json, _operation: kinds[index] === 'create' ? 'created' : 'updated' } })) } : outcome,
+		outcome.ok
+			? {
+					...outcome,
+					items: outcome.items.map((item) => ({
+						...item,
+						json: { ...item.json, _operation: kinds[index] === 'create' ? 'created' : 'updated' },
+					})),
+				}
+			: outcome,
 	);
 }
 
 /** A lost answer: creates are looked up by their natural key (verify-lost.ts), updates stay unknown; nothing is sent again. */
-async function lostWrites(session: SageSession, info: RecordTypeInfo, writes: Write[], lost: SageOutcomeUnknownError, sentAt: number): Promise<Outcome[]> {
+async function lostWrites(
+	session: SageSession,
+	info: RecordTypeInfo,
+	writes: Write[],
+	lost: SageOutcomeUnknownError,
+	sentAt: number,
+): Promise<Outcome[]> {
 	const creates = writes.filter((write) => write.kind === 'create');
 	const { fields, timeoutMs } = writes[0].member;
-	const members = creates.map((write) => ({ itemIndex: write.member.itemIndex, input: write.member.data }));
-	const verdicts = creates.length ? await verifyLostAnswer({ kind: 'create', members, lost, info, fields, sentAt, session, timeoutMs }) : [];
+	const members = creates.map((write) => ({
+		itemIndex: write.member.itemIndex,
+		input: write.member.data,
+	}));
+	const verdicts = creates.length
+		? await verifyLostAnswer({
+				kind: 'create',
+				members,
+				lost,
+				info,
+				fields,
+				sentAt,
+				session,
+				timeoutMs,
+			})
+		: [];
 	return writes.map((write): Outcome => {
-		if (write.kind === 'update') return { ok: false, error: requestFailure(lost, writes.map((entry) => entry.member)) };
+		if (write.kind === 'update')
+			return {
+				ok: false,
+				error: requestFailure(
+					lost,
+					writes.map((entry) => entry.member),
+				),
+			};
 		const verdict = verdicts[creates.indexOf(write)];
 		if (!verdict.applied) return { ok: false, error: verdict.error };
-		return { ok: true, items: [recordItem({ ...verdict.record, _operation: 'created', [RECOVERED_MARK]: true }, write.member.itemIndex)], id: verdict.id };
+		return {
+			ok: true,
+			items: [
+				recordItem(
+					{ ...verdict.record, _operation: 'created', [RECOVERED_MARK]: true },
+					write.member.itemIndex,
+				),
+			],
+			id: verdict.id,
+		};
 	});
 }

@@ -3,7 +3,13 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { GraphQLResult } from '../../../../sage-client/client';
 import { recordSelection } from '../../../../sage-client/documents';
-import { SageError, SageNetworkError, SageOutcomeUnknownError, describeGraphQLErrors, type GraphQLErrorEntry } from '../../../../sage-client/errors';
+import {
+	SageError,
+	SageNetworkError,
+	SageOutcomeUnknownError,
+	describeGraphQLErrors,
+	type GraphQLErrorEntry,
+} from '../../../../sage-client/errors';
 import { argumentOf, type RecordTypeInfo } from '../../../../sage-client/schema';
 import { describeItems } from '../common/diagnoses';
 import { isObject, valueAt } from '../common/items';
@@ -61,7 +67,8 @@ export interface LostMember {
 }
 
 /** What the lookup showed for one item: applied (with the record as output) or an error saying why not or why unknown. */
-export type Verdict = { applied: true; record: IDataObject; id?: string } | { applied: false; error: SageError };
+export type Verdict =
+	{ applied: true; record: IDataObject; id?: string } | { applied: false; error: SageError };
 
 export interface LostRequest {
 	kind: 'create' | 'delete';
@@ -101,12 +108,25 @@ export async function verifyLostAnswer(request: LostRequest): Promise<Verdict[]>
 	const reason = lost.reason ? `: ${lost.reason}` : '';
 	const notApplied = (message: string, hint: string): Verdict => ({
 		applied: false,
-		error: new SageNetworkError(`The answer from Sage was lost after the request was sent${reason}. ${message}`, { hint }),
+		error: new SageNetworkError(
+			`The answer from Sage was lost after the request was sent${reason}. ${message}`,
+			{ hint },
+		),
 	});
 
-	const keys = members.map((member) => (kind === 'create' ? naturalKeyOf(member.input, request.info) : { property: '_id', value: member.id ?? '' }));
-	const lookups = members.map((_, index) => index).filter((index) => keys[index] !== undefined && keys[index]!.value !== '');
-	const { answers, lookupFailure } = await lookUpAll(request, lookups.map((index) => keys[index]!));
+	const judge: Judge = { request, lost, unknown, notApplied };
+	const keys = members.map((member) =>
+		kind === 'create'
+			? naturalKeyOf(member.input, request.info)
+			: { property: '_id', value: member.id ?? '' },
+	);
+	const lookups = members
+		.map((_, index) => index)
+		.filter((index) => keys[index] !== undefined && keys[index]!.value !== '');
+	const { answers, lookupFailure } = await lookUpAll(
+		request,
+		lookups.map((index) => keys[index]!),
+	);
 
 	return members.map((member, index): Verdict => {
 		const key = keys[index];
@@ -115,66 +135,114 @@ export async function verifyLostAnswer(request: LostRequest): Promise<Verdict[]>
 				`It could not be checked afterwards: its Data carries no natural key (${NATURAL_KEY_PROPERTIES.join(', ')}) to look it up by.`,
 			);
 		}
-		const what = kind === 'create' ? `by its natural key (${key.property} "${key.value}")` : `by its ID "${key.value}"`;
+		const what =
+			kind === 'create'
+				? `by its natural key (${key.property} "${key.value}")`
+				: `by its ID "${key.value}"`;
 		const answer = lookupFailure === undefined ? answers[lookups.indexOf(index)] : undefined;
 		if (!answer || answer.errors) {
 			const failure = lookupFailure ?? describeGraphQLErrors(answer?.errors ?? []);
 			return unknown(`Looking it up afterwards ${what} failed too: ${failure.replace(/\.$/, '')}.`);
 		}
 		const found = isObject(answer.value) ? answer.value : undefined;
-		return kind === 'create' ? createVerdict(found, key, what) : deleteVerdict(found, member, what);
+		return kind === 'create'
+			? createVerdict(judge, found, key, what)
+			: deleteVerdict(judge, found, member, what);
 	});
+}
 
-	function createVerdict(found: IDataObject | undefined, key: NaturalKey, what: string): Verdict {
-		if (!found) {
-			if (!lost.answerStarted) {
-				return unknown(`Looked up afterwards ${what}, it was not there, but Sage had not started answering, so it may still be creating it.`);
-			}
-			return notApplied(
-				`Sage was asked for the record ${what} and has none: it was NOT created, and the request was not sent again. It is safe to run this item again.`,
-				'Nothing was created for this item; run it again.',
-			);
-		}
-		if (found[LOOKUP_KEY] !== key.value) {
-			return unknown(
-				`Looked up afterwards as "#${key.value}", Sage returned a record whose ${key.property} is "${String(found[LOOKUP_KEY])}": ${key.property} is not the natural key of ${request.info.recordType}, so the lookup proves nothing.`,
-			);
-		}
-		const createdAt = typeof found[LOOKUP_CREATED] === 'string' ? Date.parse(found[LOOKUP_CREATED]) : Number.NaN;
-		if (Number.isNaN(createdAt)) {
-			return unknown(`Looked up afterwards ${what}, the record exists, but Sage did not say when it was created, so it may have existed before.`);
-		}
-		if (createdAt < request.sentAt - CREATE_STAMP_SKEW_MS) {
-			return notApplied(
-				`Sage has a record ${what}, but it was created at ${String(found[LOOKUP_CREATED])}, before this request was sent: this request did NOT create it (it already existed).`,
-				'Nothing was created for this item: a record with the same natural key already exists.',
-			);
-		}
-		const record: IDataObject = {};
-		for (const [name, value] of Object.entries(found)) {
-			if (name !== LOOKUP_ID && name !== LOOKUP_CREATED && name !== LOOKUP_KEY) record[name] = value;
-		}
-		return { applied: true, record, id: typeof found[LOOKUP_ID] === 'string' ? found[LOOKUP_ID] : undefined };
-	}
+/** What the verdicts of one lost request share. */
+interface Judge {
+	request: LostRequest;
+	lost: SageOutcomeUnknownError;
+	unknown: (note: string) => Verdict;
+	notApplied: (message: string, hint: string) => Verdict;
+}
 
-	function deleteVerdict(found: IDataObject | undefined, member: LostMember, what: string): Verdict {
-		if (!found) return { applied: true, record: { _id: member.id, deleted: true }, id: member.id };
+/** What a create's lookup proves. */
+function createVerdict(
+	judge: Judge,
+	found: IDataObject | undefined,
+	key: NaturalKey,
+	what: string,
+): Verdict {
+	const { request, lost, unknown, notApplied } = judge;
+	if (!found) {
 		if (!lost.answerStarted) {
-			return unknown(`Looked up afterwards ${what}, the record still exists, but Sage had not started answering, so it may still be deleting it.`);
+			return unknown(
+				`Looked up afterwards ${what}, it was not there, but Sage had not started answering, so it may still be creating it.`,
+			);
 		}
 		return notApplied(
-			`The record ${what.replace(/^by its ID /, '')} still exists in Sage: it was NOT deleted, and the request was not sent again. It is safe to run this item again.`,
-			'Nothing was deleted for this item; run it again.',
+			`Sage was asked for the record ${what} and has none: it was NOT created, and the request was not sent again. It is safe to run this item again.`,
+			'Nothing was created for this item; run it again.',
 		);
 	}
+	if (found[LOOKUP_KEY] !== key.value) {
+		return unknown(
+			`Looked up afterwards as "#${key.value}", Sage returned a record whose ${key.property} is "${String(found[LOOKUP_KEY])}": ${key.property} is not the natural key of ${request.info.recordType}, so the lookup proves nothing.`,
+		);
+	}
+	const createdAt =
+		typeof found[LOOKUP_CREATED] === 'string' ? Date.parse(found[LOOKUP_CREATED]) : Number.NaN;
+	if (Number.isNaN(createdAt)) {
+		return unknown(
+			`Looked up afterwards ${what}, the record exists, but Sage did not say when it was created, so it may have existed before.`,
+		);
+	}
+	if (createdAt < request.sentAt - CREATE_STAMP_SKEW_MS) {
+		return notApplied(
+			`Sage has a record ${what}, but it was created at ${String(found[LOOKUP_CREATED])}, before this request was sent: this request did NOT create it (it already existed).`,
+			'Nothing was created for this item: a record with the same natural key already exists.',
+		);
+	}
+	const record: IDataObject = {};
+	for (const [name, value] of Object.entries(found)) {
+		if (name !== LOOKUP_ID && name !== LOOKUP_CREATED && name !== LOOKUP_KEY) record[name] = value;
+	}
+	return {
+		applied: true,
+		record,
+		id: typeof found[LOOKUP_ID] === 'string' ? found[LOOKUP_ID] : undefined,
+	};
+}
+
+/** What a delete's lookup proves. */
+function deleteVerdict(
+	judge: Judge,
+	found: IDataObject | undefined,
+	member: LostMember,
+	what: string,
+): Verdict {
+	const { lost, unknown, notApplied } = judge;
+	if (!found) return { applied: true, record: { _id: member.id, deleted: true }, id: member.id };
+	if (!lost.answerStarted) {
+		return unknown(
+			`Looked up afterwards ${what}, the record still exists, but Sage had not started answering, so it may still be deleting it.`,
+		);
+	}
+	return notApplied(
+		`The record ${what.replace(/^by its ID /, '')} still exists in Sage: it was NOT deleted, and the request was not sent again. It is safe to run this item again.`,
+		'Nothing was deleted for this item; run it again.',
+	);
 }
 
 /** "Sage may or may not have applied it", with what the lookup found. */
-function unknownVerdict(lost: SageOutcomeUnknownError, members: LostMember[]): (note: string) => Verdict {
-	const sameRequest = members.length > 1 ? ` The same request carried ${describeItems(members.map((member) => member.itemIndex))}.` : '';
+function unknownVerdict(
+	lost: SageOutcomeUnknownError,
+	members: LostMember[],
+): (note: string) => Verdict {
+	const sameRequest =
+		members.length > 1
+			? ` The same request carried ${describeItems(members.map((member) => member.itemIndex))}.`
+			: '';
 	return (note) => ({
 		applied: false,
-		error: new SageOutcomeUnknownError(`${lost.message}${sameRequest} ${note}`, { hint: lost.hint, reason: lost.reason, answerStarted: lost.answerStarted }),
+		error: new SageOutcomeUnknownError(`${lost.message}${sameRequest} ${note}`, {
+			hint: lost.hint,
+			reason: lost.reason,
+			answerStarted: lost.answerStarted,
+		}),
 	});
 }
 
@@ -182,7 +250,10 @@ function unknownVerdict(lost: SageOutcomeUnknownError, members: LostMember[]): (
 async function lookUpAll(
 	request: LostRequest,
 	keys: NaturalKey[],
-): Promise<{ answers: Array<{ value?: unknown; errors?: GraphQLErrorEntry[] }>; lookupFailure?: string }> {
+): Promise<{
+	answers: Array<{ value?: unknown; errors?: GraphQLErrorEntry[] }>;
+	lookupFailure?: string;
+}> {
 	if (!keys.length) return { answers: [] };
 	try {
 		return { answers: await lookUp(request, keys) };
@@ -195,7 +266,10 @@ async function lookUpAll(
  * One query reading every key: `v0: read(_id: $k0) { <Fields> sageErpLookupId: _id ... }`.
  * Throws when the query cannot be built or Sage refuses it as a whole.
  */
-async function lookUp(request: LostRequest, keys: NaturalKey[]): Promise<Array<{ value?: unknown; errors?: GraphQLErrorEntry[] }>> {
+async function lookUp(
+	request: LostRequest,
+	keys: NaturalKey[],
+): Promise<Array<{ value?: unknown; errors?: GraphQLErrorEntry[] }>> {
 	const { info, kind } = request;
 	const idArgument = info.readField ? argumentOf(info.readField, '_id') : undefined;
 	if (!info.readField || !idArgument) throw new Error(`${info.recordType} cannot be read by ID`);
@@ -211,23 +285,37 @@ async function lookUp(request: LostRequest, keys: NaturalKey[]): Promise<Array<{
 	const operationName = kind === 'create' ? 'SageErpVerifyCreate' : 'SageErpVerifyDelete';
 	const text = `query ${operationName}(${declarations}) { ${info.packageName} { ${info.nodeName} { ${reads.join(' ')} } } }`;
 	const problems = validate((await request.session.schema(request.timeoutMs)).schema, parse(text));
-	if (problems.length) throw new Error(problems.map((problem: GraphQLError) => problem.message).join(' '));
+	if (problems.length)
+		throw new Error(problems.map((problem: GraphQLError) => problem.message).join(' '));
 
 	const variables: IDataObject = {};
 	keys.forEach((key, index) => {
 		variables[`k${index}`] = kind === 'create' ? `#${key.value}` : key.value;
 	});
-	const result: GraphQLResult = await request.session.execute({ query: text, operationName, variables, isMutation: false, timeoutMs: request.timeoutMs });
+	const result: GraphQLResult = await request.session.execute({
+		query: text,
+		operationName,
+		variables,
+		isMutation: false,
+		timeoutMs: request.timeoutMs,
+	});
 	const path = [info.packageName, info.nodeName];
 	const own = new Map<string, GraphQLErrorEntry[]>();
 	for (const entry of result.errors) {
-		const alias = entry.path && entry.path.length > path.length && path.every((step, index) => entry.path![index] === step) ? String(entry.path[path.length]) : undefined;
+		const alias =
+			entry.path &&
+			entry.path.length > path.length &&
+			path.every((step, index) => entry.path![index] === step)
+				? String(entry.path[path.length])
+				: undefined;
 		if (!alias || !aliases.includes(alias)) throw new Error(describeGraphQLErrors(result.errors));
 		own.set(alias, [...(own.get(alias) ?? []), entry]);
 	}
 	const container = valueAt(result.data, path);
 	if (!isObject(container)) throw new Error('Sage answered the lookup without the records');
-	return aliases.map((alias) => (own.has(alias) ? { errors: own.get(alias) } : { value: container[alias] }));
+	return aliases.map((alias) =>
+		own.has(alias) ? { errors: own.get(alias) } : { value: container[alias] },
+	);
 }
 
 /** `{ _id name }` -> `_id name`: the user's selection, to add the lookup's own fields next to it. */
