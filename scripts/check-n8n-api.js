@@ -30,12 +30,16 @@ const older = (a, b) => {
 };
 
 function oldestSupported() {
-	return [provision.VERSIONS.default, ...provision.VERSIONS.matrix].reduce((a, b) => (older(b, a) ? b : a));
+	return [provision.VERSIONS.default, ...provision.VERSIONS.matrix].reduce((a, b) =>
+		older(b, a) ? b : a,
+	);
 }
 
 /** The n8n-workflow that version of n8n runs, as installed in its cache: { version, types }. */
 function workflowTypings(n8nPrefix) {
-	const manifestPath = require.resolve('n8n-workflow/package.json', { paths: [path.join(n8nPrefix, 'node_modules', 'n8n')] });
+	const manifestPath = require.resolve('n8n-workflow/package.json', {
+		paths: [path.join(n8nPrefix, 'node_modules', 'n8n')],
+	});
 	const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
 	const types = manifest.types ?? manifest.typings ?? 'dist/index.d.ts';
 	return { version: manifest.version, types: path.join(path.dirname(manifestPath), types) };
@@ -56,7 +60,10 @@ function typeCheck(typesFile) {
 			include: SHIPPED.map((folder) => path.join(ROOT, folder, '**', '*.ts')),
 		};
 		fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(config, null, 2));
-		return spawnSync(process.execPath, [TSC, '-p', path.join(dir, 'tsconfig.json')], { cwd: ROOT, encoding: 'utf8' });
+		return spawnSync(process.execPath, [TSC, '-p', path.join(dir, 'tsconfig.json')], {
+			cwd: ROOT,
+			encoding: 'utf8',
+		});
 	} finally {
 		fs.rmSync(dir, { recursive: true, force: true });
 	}
@@ -66,7 +73,8 @@ async function main() {
 	const args = process.argv.slice(2);
 	const asked = args[0] === '--version' ? args[1] : undefined;
 	const version = asked ?? oldestSupported();
-	const n8n = provision.provisionedN8n(undefined, version) ?? (await provision.ensureN8n({ version }));
+	const n8n =
+		provision.provisionedN8n(undefined, version) ?? (await provision.ensureN8n({ version }));
 	const workflow = workflowTypings(provision.layout(n8n.cacheDir).n8nPrefix);
 	const result = typeCheck(workflow.types);
 	const subject = `nodes/, credentials/ and sage-client/ against n8n-workflow ${workflow.version} (n8n ${version})`;
@@ -74,11 +82,15 @@ async function main() {
 		process.stdout.write(`check-n8n-api: ${subject}: no API missing\n`);
 		return;
 	}
-	process.stderr.write(`${result.stdout}${result.stderr}\ncheck-n8n-api: FAILED: ${subject}: the errors above name what n8n ${version} lacks; reach it only after checking that it exists\n`);
+	process.stderr.write(
+		`${result.stdout}${result.stderr}\ncheck-n8n-api: FAILED: ${subject}: the errors above name what n8n ${version} lacks; reach it only after checking that it exists\n`,
+	);
 	process.exit(1);
 }
 
 main().catch((err) => {
-	process.stderr.write(`\n[check-n8n-api] FAILED: ${err instanceof provision.ProvisionError ? err.message : err.stack}\n`);
+	process.stderr.write(
+		`\n[check-n8n-api] FAILED: ${err instanceof provision.ProvisionError ? err.message : err.stack}\n`,
+	);
 	process.exit(1);
 });

@@ -73,13 +73,23 @@ function node24Env(nodeDir) {
 
 /** `npm ci` of the folder; a version the registry lacks becomes one plain sentence. */
 async function npmCi(env) {
-	log.line(`installing ${pinned()} into test/engine-next with Node.js 24 (npm ci --ignore-scripts; ~1 min)`);
+	log.line(
+		`installing ${pinned()} into test/engine-next with Node.js 24 (npm ci --ignore-scripts; ~1 min)`,
+	);
 	try {
-		await provision.run(log, 'npm ci (test/engine-next)', 'npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: FOLDER, env });
+		await provision.run(
+			log,
+			'npm ci (test/engine-next)',
+			'npm',
+			['ci', '--ignore-scripts', '--no-audit', '--no-fund'],
+			{ cwd: FOLDER, env },
+		);
 	} catch (err) {
 		const why = provision.explainInstallFailure(undefined, err.output, pinned());
 		fs.rmSync(MODULES, { recursive: true, force: true });
-		throw new provision.ProvisionError(why ? `${why}; the in-process engine suites cannot run on them` : err.message);
+		throw new provision.ProvisionError(
+			why ? `${why}; the in-process engine suites cannot run on them` : err.message,
+		);
 	}
 }
 
@@ -87,11 +97,20 @@ async function npmCi(env) {
 async function checkNative(nodeBin, env) {
 	const load = ['-e', "require('isolated-vm'); require('n8n-core');"];
 	try {
-		await provision.run(log, 'loading isolated-vm and n8n-core', nodeBin, load, { cwd: FOLDER, env });
+		await provision.run(log, 'loading isolated-vm and n8n-core', nodeBin, load, {
+			cwd: FOLDER,
+			env,
+		});
 	} catch {
 		log.line('isolated-vm has no binary for this Node.js: npm rebuild isolated-vm');
-		await provision.run(log, 'npm rebuild isolated-vm', 'npm', ['rebuild', 'isolated-vm'], { cwd: FOLDER, env });
-		await provision.run(log, 'loading isolated-vm and n8n-core', nodeBin, load, { cwd: FOLDER, env });
+		await provision.run(log, 'npm rebuild isolated-vm', 'npm', ['rebuild', 'isolated-vm'], {
+			cwd: FOLDER,
+			env,
+		});
+		await provision.run(log, 'loading isolated-vm and n8n-core', nodeBin, load, {
+			cwd: FOLDER,
+			env,
+		});
 	}
 }
 
@@ -104,7 +123,10 @@ async function ensureInstalled(nodeBin, nodeVersion, env) {
 	const started = Date.now();
 	await npmCi(env);
 	await checkNative(nodeBin, env);
-	fs.writeFileSync(MARKER, JSON.stringify({ ...want, installedAt: new Date().toISOString() }, null, 2));
+	fs.writeFileSync(
+		MARKER,
+		JSON.stringify({ ...want, installedAt: new Date().toISOString() }, null, 2),
+	);
 	log.line(`installed in ${provision.fmt(Date.now() - started)}`);
 }
 
@@ -112,9 +134,19 @@ function runJest(nodeBin, env, args) {
 	const jestArgs = [JEST, '-c', path.join(FOLDER, 'jest.config.js'), '--maxWorkers=2', ...args];
 	// n8n-workflow starts its isolated-vm expression engine with a dynamic import(), which jest
 	// (workers included, hence NODE_OPTIONS) allows only with VM modules on.
-	const nodeOptions = [env.NODE_OPTIONS, '--experimental-vm-modules', '--disable-warning=ExperimentalWarning'].filter(Boolean).join(' ');
+	const nodeOptions = [
+		env.NODE_OPTIONS,
+		'--experimental-vm-modules',
+		'--disable-warning=ExperimentalWarning',
+	]
+		.filter(Boolean)
+		.join(' ');
 	return new Promise((resolve) => {
-		const child = spawn(nodeBin, jestArgs, { cwd: ROOT, env: { ...env, NODE_OPTIONS: nodeOptions }, stdio: 'inherit' });
+		const child = spawn(nodeBin, jestArgs, {
+			cwd: ROOT,
+			env: { ...env, NODE_OPTIONS: nodeOptions },
+			stdio: 'inherit',
+		});
 		child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
 	});
 }
@@ -122,7 +154,9 @@ function runJest(nodeBin, env, args) {
 async function main() {
 	const { nodeBin, nodeDir } = await node24();
 	const env = node24Env(nodeDir);
-	const nodeVersion = (await provision.run(log, 'node --version', nodeBin, ['--version'], { env })).trim();
+	const nodeVersion = (
+		await provision.run(log, 'node --version', nodeBin, ['--version'], { env })
+	).trim();
 	await ensureInstalled(nodeBin, nodeVersion, env);
 	log.line(`jest on ${pinned()}, Node.js ${nodeVersion}`);
 	const code = await runJest(nodeBin, env, process.argv.slice(2));
@@ -131,6 +165,8 @@ async function main() {
 }
 
 main().catch((err) => {
-	process.stderr.write(`\n[test:engine-next] FAILED: ${err instanceof provision.ProvisionError ? err.message : err.stack}\n`);
+	process.stderr.write(
+		`\n[test:engine-next] FAILED: ${err instanceof provision.ProvisionError ? err.message : err.stack}\n`,
+	);
 	process.exit(1);
 });

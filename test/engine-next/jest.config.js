@@ -24,6 +24,9 @@ module.exports = {
 	],
 	resolver: path.join(__dirname, 'resolver.js'),
 	// Expressions in isolated-vm, as the n8n server of these versions evaluates them.
-	setupFilesAfterEnv: [...base.setupFilesAfterEnv, '<rootDir>/test/helpers/engine/expression-engine.ts'],
+	setupFilesAfterEnv: [
+		...base.setupFilesAfterEnv,
+		'<rootDir>/test/helpers/engine/expression-engine.ts',
+	],
 	maxWorkers: 2,
 };

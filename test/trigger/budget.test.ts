@@ -21,7 +21,12 @@ const PAGE_SIZE = 100;
 
 const env = useTriggerEnv();
 
-const parameters = { recordType: recordType(CUSTOMER), event: 'created', fields: '_id id', options: { pageSize: PAGE_SIZE } } as INodeParameters;
+const parameters = {
+	recordType: recordType(CUSTOMER),
+	event: 'created',
+	fields: '_id id',
+	options: { pageSize: PAGE_SIZE },
+} as INodeParameters;
 
 interface PollRecord {
 	ids: string[];
@@ -44,11 +49,17 @@ class Tenant {
 
 	constructor() {
 		env.sim.addTenant(this.id, { customers: 0, items: 0, salesOrders: 0 });
-		const client = { clientId: `${this.id}-client`, clientSecret: `${this.id}-secret-${Math.random().toString(36).slice(2)}`, tenantId: this.id };
+		const client = {
+			clientId: `${this.id}-client`,
+			clientSecret: `${this.id}-secret-${Math.random().toString(36).slice(2)}`,
+			tenantId: this.id,
+		};
 		env.sim.addClient(client);
 		secretGuard().registerSecret(client.clientSecret);
 		this.engine = new TestEngine(env.pkg, {
-			credentials: { sageErpApi: { id: `${this.id}-cred`, name: this.id, data: credentialData(env.sim, client) } },
+			credentials: {
+				sageErpApi: { id: `${this.id}-cred`, name: this.id, data: credentialData(env.sim, client) },
+			},
 		});
 	}
 
@@ -57,7 +68,13 @@ class Tenant {
 		const ids: string[] = [];
 		for (let index = 0; index < count; index++) {
 			const key = `BGT${String(++this.serial).padStart(5, '0')}`;
-			ids.push(String(env.sim.store(this.id).insert(CUSTOMER, { id: key, name: `budget ${key}`, currency: '#EUR' })._id));
+			ids.push(
+				String(
+					env.sim
+						.store(this.id)
+						.insert(CUSTOMER, { id: key, name: `budget ${key}`, currency: '#EUR' })._id,
+				),
+			);
 		}
 		return ids;
 	}
@@ -73,12 +90,18 @@ class Tenant {
 		const items = await poll(env, parameters, staticData, { budgetMs, engine: this.engine });
 		// A request refused with 401 (the token expired during the "outage") is sent again after the renewal.
 		const refused = env.sim.counters(this.id).graphqlUnauthorized - refusedBefore;
-		const requests = env.sim.graphqlLog(this.id).filter((entry) => entry.operationName !== 'IntrospectionQuery').length;
+		const requests = env.sim
+			.graphqlLog(this.id)
+			.filter((entry) => entry.operationName !== 'IntrospectionQuery').length;
 		return { ids: items.map((item) => String(item._id)), pages: requests - refused };
 	}
 
 	/** Polls until a reading reaches the end (no resume point left), at most `limit` polls; every poll made. */
-	async pollUntilCaughtUp(staticData: IDataObject, budgetMs: number | undefined, limit: number): Promise<PollRecord[]> {
+	async pollUntilCaughtUp(
+		staticData: IDataObject,
+		budgetMs: number | undefined,
+		limit: number,
+	): Promise<PollRecord[]> {
 		const polls: PollRecord[] = [];
 		while (polls.length < limit) {
 			polls.push(await this.pollOnce(staticData, budgetMs));
@@ -127,7 +150,9 @@ describe('Sage ERP Trigger and the poll budget', () => {
 		env.sim.clock.advance(3_600_000);
 		const inserted = tenant.insertCustomers(2500);
 		tenant.slowDown(20);
-		expect(await tenant.pollUntilCaughtUp(staticData, undefined, 5)).toEqual([{ ids: inserted, pages: 25 }]);
+		expect(await tenant.pollUntilCaughtUp(staticData, undefined, 5)).toEqual([
+			{ ids: inserted, pages: 25 },
+		]);
 	});
 
 	it('a first poll that cannot read the whole lookback window goes on at the next poll, and emits none of the history', async () => {
@@ -139,7 +164,10 @@ describe('Sage ERP Trigger and the poll budget', () => {
 		expect(first.ids).toEqual([]);
 		// 1 request for Sage's newest stamp, then the pages of the window (15) that fit.
 		expect(first.pages - 1).toBeLessThanOrEqual(MAX_PAGES_PER_POLL);
-		expect(triggerState(staticData)).toMatchObject({ resume: expect.any(Object), history: expect.any(String) });
+		expect(triggerState(staticData)).toMatchObject({
+			resume: expect.any(Object),
+			history: expect.any(String),
+		});
 
 		env.sim.clock.advance(1_000);
 		const fresh = tenant.insertCustomers(1);
@@ -148,7 +176,9 @@ describe('Sage ERP Trigger and the poll budget', () => {
 		expect(polls.flatMap((p) => p.ids)).toEqual(fresh);
 		expect(triggerState(staticData).history).toBeUndefined();
 		// Every page of the window read once, over all these polls.
-		expect(first.pages - 1 + pagesOf(polls)).toBe(Math.ceil((history.length + fresh.length) / PAGE_SIZE));
+		expect(first.pages - 1 + pagesOf(polls)).toBe(
+			Math.ceil((history.length + fresh.length) / PAGE_SIZE),
+		);
 	});
 
 	it('a saved cursor Sage refuses: the poll reads again from the floor, warns, and emits nothing twice', async () => {
@@ -164,8 +194,12 @@ describe('Sage ERP Trigger and the poll budget', () => {
 
 		const rest = await tenant.pollUntilCaughtUp(staticData, BUDGET_MS, 20);
 		expect([...stopped.ids, ...rest.flatMap((p) => p.ids)]).toEqual(inserted);
-		const warnings = tenant.engine.logs.filter((line) => line.level === 'warn' && line.message.includes('Sage refused to go on'));
-		expect(warnings.map((line) => line.message)).toEqual([expect.stringContaining('where the last poll of xtremMasterData.customer stopped')]);
+		const warnings = tenant.engine.logs.filter(
+			(line) => line.level === 'warn' && line.message.includes('Sage refused to go on'),
+		);
+		expect(warnings.map((line) => line.message)).toEqual([
+			expect.stringContaining('where the last poll of xtremMasterData.customer stopped'),
+		]);
 		for (const line of tenant.engine.logs) secretGuard().observe(line, 'n8n log');
 	});
 });

@@ -30,7 +30,11 @@ interface KeyInfo {
 }
 
 interface KeyProxyLike {
-	setProvider(provider: { getActiveKey(): Promise<KeyInfo>; getKeyById(id: string): Promise<KeyInfo | null>; getLegacyKey(): Promise<KeyInfo> }): void;
+	setProvider(provider: {
+		getActiveKey(): Promise<KeyInfo>;
+		getKeyById(id: string): Promise<KeyInfo | null>;
+		getLegacyKey(): Promise<KeyInfo>;
+	}): void;
 }
 
 interface CipherLike {
@@ -48,7 +52,8 @@ interface CipherLike {
  * instanceKeyLegacyInfo). Nothing to do where the proxy does not exist (2.11).
  */
 export function installEncryptionKeys(): void {
-	const Proxy = (core as unknown as { EncryptionKeyProxy?: new () => KeyProxyLike }).EncryptionKeyProxy;
+	const Proxy = (core as unknown as { EncryptionKeyProxy?: new () => KeyProxyLike })
+		.EncryptionKeyProxy;
 	if (!Proxy) return;
 	const cipher = Container.get(Cipher) as unknown as CipherLike;
 	const instanceKey = Container.get(InstanceSettings).encryptionKey;
@@ -73,19 +78,33 @@ export function installEncryptionKeys(): void {
  */
 export function instanceCipher(): { encrypt(data: string): string; decrypt(data: string): string } {
 	const cipher = Container.get(Cipher) as unknown as CipherLike;
-	if (typeof cipher.encryptWithInstanceKey === 'function' && typeof cipher.decryptWithInstanceKey === 'function') {
-		return { encrypt: (d) => cipher.encryptWithInstanceKey!(d), decrypt: (d) => cipher.decryptWithInstanceKey!(d) };
+	if (
+		typeof cipher.encryptWithInstanceKey === 'function' &&
+		typeof cipher.decryptWithInstanceKey === 'function'
+	) {
+		return {
+			encrypt: (d) => cipher.encryptWithInstanceKey!(d),
+			decrypt: (d) => cipher.decryptWithInstanceKey!(d),
+		};
 	}
 	return { encrypt: (d) => cipher.encrypt!(d), decrypt: (d) => cipher.decrypt!(d) };
 }
 
-type RunPoll = (workflow: Workflow, node: INode, pollFunctions: IPollFunctions) => Promise<INodeExecutionData[][] | null>;
+type RunPoll = (
+	workflow: Workflow,
+	node: INode,
+	pollFunctions: IPollFunctions,
+) => Promise<INodeExecutionData[][] | null>;
 
 /** TriggersAndPollers' poll entry point: `runPoll` (2.11), `runPollFunction` (2.40+). */
 export function pollRunner(): RunPoll {
-	const service = Container.get(TriggersAndPollers) as unknown as { runPoll?: RunPoll; runPollFunction?: RunPoll };
+	const service = Container.get(TriggersAndPollers) as unknown as {
+		runPoll?: RunPoll;
+		runPollFunction?: RunPoll;
+	};
 	const run = service.runPollFunction ?? service.runPoll;
-	if (typeof run !== 'function') throw new Error('this n8n-core has neither TriggersAndPollers.runPollFunction nor runPoll');
+	if (typeof run !== 'function')
+		throw new Error('this n8n-core has neither TriggersAndPollers.runPollFunction nor runPoll');
 	return run.bind(service);
 }
 
@@ -109,7 +128,10 @@ type PollContextConstructor = new (...args: unknown[]) => PollContext;
  * for is then given the same way 2.40+ exposes it, so a node's budget handling is exercised on
  * every engine (`budgetIsNative` tells which case it was).
  */
-export function scheduledPollContext(args: ScheduledPollContextArgs): { context: PollContext; budgetIsNative: boolean } {
+export function scheduledPollContext(args: ScheduledPollContextArgs): {
+	context: PollContext;
+	budgetIsNative: boolean;
+} {
 	const budget = args.budgetMs === undefined ? undefined : () => args.budgetMs!;
 	const context = new (PollContext as unknown as PollContextConstructor)(
 		args.workflow,
@@ -126,8 +148,10 @@ export function scheduledPollContext(args: ScheduledPollContextArgs): { context:
 		undefined,
 		budget,
 	);
-	const budgetIsNative = typeof (context as { getPollBudgetMs?: unknown }).getPollBudgetMs === 'function';
-	if (budget && !budgetIsNative) Object.defineProperty(context, 'getPollBudgetMs', { value: budget });
+	const budgetIsNative =
+		typeof (context as { getPollBudgetMs?: unknown }).getPollBudgetMs === 'function';
+	if (budget && !budgetIsNative)
+		Object.defineProperty(context, 'getPollBudgetMs', { value: budget });
 	return { context, budgetIsNative };
 }
 
@@ -158,7 +182,11 @@ export async function withIsolate<T>(workflow: Workflow, fn: () => Promise<T>): 
  * `__runPoll` staging scope, holding an isolate, `__emit` for items, `__commitCursor` for none),
  * 2.11's ActiveWorkflows (runPoll, then `__emit`). The optional hooks are called only where they exist.
  */
-export async function runScheduledPoll(workflow: Workflow, node: INode, context: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+export async function runScheduledPoll(
+	workflow: Workflow,
+	node: INode,
+	context: IPollFunctions,
+): Promise<INodeExecutionData[][] | null> {
 	const hooks = context as unknown as {
 		__runPoll?: <T>(poll: () => Promise<T>) => Promise<T>;
 		__commitCursor?: () => Promise<void>;
@@ -179,7 +207,14 @@ export async function runScheduledPoll(workflow: Workflow, node: INode, context:
  * sees `error.cause.response` and a credential's `test.rules` never apply; later versions keep it.
  */
 export function executionErrorsKeepCause(): boolean {
-	const node: INode = { id: 'probe', name: 'probe', type: 'probe', typeVersion: 1, position: [0, 0], parameters: {} };
+	const node: INode = {
+		id: 'probe',
+		name: 'probe',
+		type: 'probe',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
 	return new NodeApiError(node, new Error('probe') as unknown as JsonObject).cause instanceof Error;
 }
 
@@ -193,7 +228,18 @@ type HttpRequest = (options: IHttpRequestOptions) => Promise<unknown>;
 export function n8nHttpRequest(): HttpRequest {
 	const direct = (requestHelpers as unknown as { httpRequest?: HttpRequest }).httpRequest;
 	if (typeof direct === 'function') return direct;
-	const node: INode = { id: 'http', name: 'http', type: 'http', typeVersion: 1, position: [0, 0], parameters: {} };
-	const helpers = requestHelpers.getRequestHelperFunctions({} as Workflow, node, {} as IWorkflowExecuteAdditionalData);
+	const node: INode = {
+		id: 'http',
+		name: 'http',
+		type: 'http',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
+	const helpers = requestHelpers.getRequestHelperFunctions(
+		{} as Workflow,
+		node,
+		{} as IWorkflowExecuteAdditionalData,
+	);
 	return async (options) => await helpers.httpRequest(options);
 }
