@@ -165,7 +165,11 @@ describe('benchmarks (bench/run.js) at a tiny size', () => {
 					return;
 				}
 				expect(webhook.error).toBeUndefined();
-				expect(webhook.subjects).toEqual(['floor', 'chain', ...(built ? ['httpCred', 'ours'] : [])]);
+				expect(webhook.subjects).toEqual([
+					'floor',
+					'chain',
+					...(built ? ['httpCred', 'ours'] : []),
+				]);
 				for (const latency of Object.values(webhook.latencies) as Json[]) {
 					expect(isNumber(latency.sageRoundTripMs)).toBe(true);
 					for (const s of webhook.subjects) {
