@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import * as graphql from './actions/graphql/Graphql.resource';
 import * as record from './actions/record/Record.resource';
 import { router } from './actions/router';
+import { toolDescriptionProperties } from './actions/common/tool';
 import { listSearch } from './methods';
 
 // The value of NodeConnectionTypes.Main, without reading it at run time: n8n versions
@@ -25,6 +26,8 @@ export class SageErp implements INodeType {
 		outputs: [MAIN],
 		credentials: [{ name: 'sageErpApi', required: true }],
 		properties: [
+			// Shown only in the AI tool variant (sageErpTool), first, where n8n puts its own.
+			...toolDescriptionProperties,
 			{
 				displayName: 'Resource',
 				name: 'resource',

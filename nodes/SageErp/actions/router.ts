@@ -1,6 +1,7 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { DiagnosisReport } from './common/diagnoses';
+import { runsAsTool, toolError, toolOutput } from './common/tool';
 import { SageSession } from '../../shared/session';
 import type { OperationExecute } from './common/types';
 import * as graphql from './graphql/Graphql.resource';
@@ -22,17 +23,27 @@ const operations: Record<string, Record<string, OperationExecute>> = {
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const execute = operations[resource]?.[operation];
 	if (!execute) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported.`);
 	}
-	// One client per execution; its tokens and the tenant's schema are cached for the process.
-	const session = await SageSession.open(this);
-	const diagnoses = new DiagnosisReport(this);
-	const output = await execute.call(this, items, { session, diagnoses });
+	if (!runsAsTool(this)) return [await run(this, execute, await SageSession.open(this))];
+	// As an AI agent's tool: the same operation, its answer and errors shaped for a model.
+	let session: SageSession | undefined;
+	try {
+		session = await SageSession.open(this);
+		return [toolOutput(this, await run(this, execute, session), { resource, operation })];
+	} catch (error) {
+		throw await toolError(this, error, { operation, session });
+	}
+}
+
+/** One client per execution (`session`); its tokens and the tenant's schema are cached for the process. */
+async function run(context: IExecuteFunctions, execute: OperationExecute, session: SageSession): Promise<INodeExecutionData[]> {
+	const diagnoses = new DiagnosisReport(context);
+	const output = await execute.call(context, context.getInputData(), { session, diagnoses });
 	diagnoses.flush();
-	return [output];
+	return output;
 }
