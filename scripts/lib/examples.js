@@ -13,6 +13,7 @@ const EXAMPLE_IDS = Object.freeze({
 	customersChanged: 'sageErpExCustChg',
 	graphqlPagination: 'sageErpExGqlPage',
 	newSalesOrderTrigger: 'sageErpExNewOrdr',
+	mcpServerTools: 'sageErpExMcpTool',
 });
 
 const WEBHOOK_PATH = 'crm-sales-order';
@@ -27,9 +28,9 @@ function loadExamples() {
 		.map(({ file, ...workflow }) => Object.defineProperty(workflow, 'file', { value: file, enumerable: false }));
 }
 
-/** Workflows that must be active (published) to do anything: webhook and polling triggers. */
+/** Workflows that must be active (published) to do anything: webhook, polling and MCP Server triggers. */
 function activatableIds(workflows) {
-	const triggers = /\.(webhook|sageErpTrigger)$/;
+	const triggers = /\.(webhook|sageErpTrigger|mcpTrigger)$/;
 	return workflows.filter((wf) => wf.nodes.some((n) => triggers.test(n.type))).map((wf) => wf.id);
 }
 
