@@ -79,21 +79,53 @@ function splitType(fullType: string): { pkg: string; name: string } {
 	return { pkg: fullType.slice(0, dot), name: fullType.slice(dot + 1) };
 }
 
-export async function loadPackage(packageDir: string): Promise<LoadedPackage> {
+/**
+ * The AI tool variant n8n makes of a node with `usableAsTool` (`<package>.<node>Tool`), as
+ * n8n's NodeTypes builds it on demand: the same node, no main input, one `ai_tool` output,
+ * and n8n's "Description" parameter unless the node declares its own `toolDescription`.
+ */
+function toolVariant(base: INodeType | IVersionedNodeType, toolName: string): INodeType {
+	if ('nodeVersions' in base || !(base as INodeType).description.usableAsTool) {
+		throw new ApplicationError(`${toolName}: only a plain node with usableAsTool has a tool variant here`);
+	}
+	const { description } = base as INodeType;
+	const properties = description.properties.some((property) => property.name === 'toolDescription')
+		? description.properties
+		: [{ displayName: 'Description', name: 'toolDescription', type: 'string' as const, default: description.description, required: true }, ...description.properties];
+	const toolDescription: INodeTypeDescription = {
+		...description,
+		name: toolName,
+		displayName: `${description.displayName} Tool`,
+		inputs: [],
+		outputs: ['ai_tool'],
+		properties,
+	};
+	delete toolDescription.usableAsTool;
+	return Object.create(base, { description: { value: toolDescription } }) as INodeType;
+}
+
+export async function loadPackage(packageDir: string, options: { extraNodeTypes?: Record<string, INodeType> } = {}): Promise<LoadedPackage> {
 	ensureEnvironment();
 	const loader = new PackageDirectoryLoader(path.resolve(packageDir));
 	await loader.loadAll();
 	const { packageName, directory } = loader;
 	const packageVersion = String((loader.packageJson as unknown as IDataObject).version ?? '');
 	const noOp = new NoOpNode();
+	const toolVariants = new Map<string, INodeType>();
 
 	const getNodeType = (type: string): INodeType | IVersionedNodeType => {
 		if (type === NOOP_NODE_TYPE) return noOp;
+		const extra = options.extraNodeTypes?.[type];
+		if (extra) return extra;
 		const { pkg, name } = type.includes('.') ? splitType(type) : { pkg: packageName, name: type };
 		if (pkg !== packageName) {
 			throw new ApplicationError(`Unrecognized node type: ${type}`, {
 				extra: { hint: `this engine loaded only the package "${packageName}"` },
 			});
+		}
+		if (name.endsWith('Tool') && !(name in loader.known.nodes)) {
+			if (!toolVariants.has(name)) toolVariants.set(name, toolVariant(loader.getNode(name.slice(0, -'Tool'.length)).type, name));
+			return toolVariants.get(name) as INodeType;
 		}
 		return loader.getNode(name).type;
 	};
