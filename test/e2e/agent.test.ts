@@ -181,156 +181,172 @@ function parsedResult(request: RecordedRequest, index = -1): unknown {
 
 const approxTokens = (text: string) => Math.round(text.length / 4);
 
-describeE2e('the Sage ERP node as an AI agent tool in a real n8n (AI Agent + OpenAI Chat Model stand-in)', () => {
-	let suite: Suite;
-	let model: ChatModelStandin;
-	let main: N8nProcess;
-	const modelApiKey = `sk-standin-${randomBytes(12).toString('hex')}`;
+interface AgentSuite {
+	suite: Suite;
+	model: ChatModelStandin;
+	main: N8nProcess;
+	modelApiKey: string;
+}
 
-	/** Runs one scenario: sets the script, calls the workflow's webhook, returns the model's requests. */
-	async function converse(flow: AgentFlow, question: string, script: Script): Promise<{ status: number; text: string; requests: RecordedRequest[] }> {
-		model.clearRequests();
-		model.setScript(script);
-		const answer = await post(main.baseUrl as string, flow.path, { question });
-		const requests = model.completions();
-		observe(requests.map((r) => r.body), `what the model received (${flow.path})`);
-		return { ...answer, requests };
-	}
+/** Sets the script, calls the workflow's webhook, returns the answer and what the model received. */
+async function converse(ctx: AgentSuite, flow: AgentFlow, question: string, script: Script): Promise<{ status: number; text: string; requests: RecordedRequest[] }> {
+	ctx.model.clearRequests();
+	ctx.model.setScript(script);
+	const answer = await post(ctx.main.baseUrl as string, flow.path, { question });
+	const requests = ctx.model.completions();
+	observe(requests.map((r) => r.body), `what the model received (${flow.path})`);
+	return { ...answer, requests };
+}
 
+/** The stand-in model, then n8n with its credential and every scenario's workflow published. */
+function useAgentSuite(): AgentSuite {
+	const ctx = { modelApiKey: `sk-standin-${randomBytes(12).toString('hex')}` } as AgentSuite;
 	beforeAll(async () => {
-		model = await startChatModelStandin();
-		secretGuard().registerSecret(modelApiKey);
-		suite = await openSuite('agent', { workflows: [...Object.values(FLOWS).map(agentWorkflow), fullRecordsWorkflow()] });
+		ctx.model = await startChatModelStandin();
+		secretGuard().registerSecret(ctx.modelApiKey);
+		ctx.suite = await openSuite('agent', { workflows: [...Object.values(FLOWS).map(agentWorkflow), fullRecordsWorkflow()] });
+		const { suite } = ctx;
 		const env = await suite.inst.cliEnv();
-		await n8nLib.importCredentials(suite.inst.n8n, env, [{ ...MODEL_CREDENTIAL, type: 'openAiApi', data: { apiKey: modelApiKey, url: model.baseUrl, header: false } }]);
+		const credential = { ...MODEL_CREDENTIAL, type: 'openAiApi', data: { apiKey: ctx.modelApiKey, url: ctx.model.baseUrl, header: false } };
+		await n8nLib.importCredentials(suite.inst.n8n, env, [credential]);
 		await n8nLib.publishWorkflows(suite.inst.n8n, env, [...Object.values(FLOWS).map((f) => f.id), FULL_FLOW_ID]);
-		main = await startMain(suite);
-		for (const flow of Object.values(FLOWS)) await n8nLib.waitForWebhook(main.baseUrl, flow.path);
+		ctx.main = await startMain(suite);
+		for (const flow of Object.values(FLOWS)) await n8nLib.waitForWebhook(ctx.main.baseUrl, flow.path);
 	}, PROVISION_TIMEOUT);
-
 	afterAll(async () => {
-		await suite?.close();
-		await model?.stop();
+		await ctx.suite?.close();
+		await ctx.model?.stop();
 	}, 60000);
+	return ctx;
+}
 
-	test('n8n offers the node as a tool without N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE, with a description that gives the filter syntax and an example', async () => {
-		expect(Object.keys(suite.inst.env())).not.toContain('N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE');
-		const { requests } = await converse(FLOWS.streamed, 'Which customers start with B?', () => ({ content: 'None, I did not look.' }));
-		expect(requests).toHaveLength(1);
-		const tools = requests[0].body.tools ?? [];
-		expect(tools.map((t) => t.function.name)).toEqual(['Customers']);
-		const [tool] = tools;
-		expect(tool.function.description).toContain(FILTER_EXAMPLE);
-		expect(tool.function.description).toMatch(/unquoted keys and single-quoted strings/);
-		expect(tool.function.description).toMatch(/_id, key and name unless Fields/);
-		expect(tool.function.parameters).toMatchObject({ type: 'object', properties: { Filter: { type: 'string', description: 'A Sage filter on customers' } }, required: ['Filter'] });
-		expect(requests[0].apiKey).toBe(modelApiKey);
-	});
+async function offersTheTool(ctx: AgentSuite): Promise<void> {
+	expect(Object.keys(ctx.suite.inst.env())).not.toContain('N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE');
+	const { requests } = await converse(ctx, FLOWS.streamed, 'Which customers start with B?', () => ({ content: 'None, I did not look.' }));
+	expect(requests).toHaveLength(1);
+	const tools = requests[0].body.tools ?? [];
+	expect(tools.map((t) => t.function.name)).toEqual(['Customers']);
+	const [tool] = tools;
+	expect(tool.function.description).toContain(FILTER_EXAMPLE);
+	expect(tool.function.description).toMatch(/unquoted keys and single-quoted strings/);
+	expect(tool.function.description).toMatch(/_id, key and name unless Fields/);
+	expect(tool.function.parameters).toMatchObject({ type: 'object', properties: { Filter: { type: 'string', description: 'A Sage filter on customers' } }, required: ['Filter'] });
+	expect(requests[0].apiKey).toBe(ctx.modelApiKey);
+}
 
-	test('Get Many: the filter the model wrote goes to Sage, and the model gets compact customers back (streamed answers)', async () => {
-		const filter = "{isActive:true, name:{_regex:'^B'}}";
-		const { status, text, requests } = await converse(FLOWS.streamed, 'Which active customers start with B?', (request, turn) =>
-			turn === 0 ? { toolCalls: [{ name: 'Customers', arguments: { Filter: filter } }] } : { content: `Found: ${toolResults(request)[0]?.content}` },
-		);
-		expect(status).toBe(200);
-		expect(requests.map((r) => r.body.stream)).toEqual([true, true]);
-		const expected = suite.sim
-			.store()
-			.list('xtremMasterData.customer')
-			.filter((c) => c.isActive === true && /^B/.test(String(c.name)))
-			.slice(0, 3)
-			.map((c) => ({ _id: String(c._id), id: c.id, name: c.name }));
-		expect(expected.length).toBeGreaterThan(0);
-		expect(parsedResult(requests[1])).toEqual(expected);
-		expect(suite.sim.graphqlLog().filter((entry) => entry.operationName === 'SageErpGetMany').at(-1)?.variables).toMatchObject({ filter });
-		// The webhook streamed the final answer, built from the tool result, back to the caller.
-		const streamed = text
-			.split('\n')
-			.filter((line) => line.trim())
-			.map((line) => JSON.parse(line) as { type: string; content?: string })
-			.filter((chunk) => chunk.type === 'item')
-			.map((chunk) => chunk.content)
-			.join('');
-		expect(streamed).toBe(`Found: ${JSON.stringify(expected)}`);
-	});
+async function getManyWithTheModelsFilter(ctx: AgentSuite): Promise<void> {
+	const filter = "{isActive:true, name:{_regex:'^B'}}";
+	const { status, text, requests } = await converse(ctx, FLOWS.streamed, 'Which active customers start with B?', (request, turn) =>
+		turn === 0 ? { toolCalls: [{ name: 'Customers', arguments: { Filter: filter } }] } : { content: `Found: ${toolResults(request)[0]?.content}` },
+	);
+	expect(status).toBe(200);
+	expect(requests.map((r) => r.body.stream)).toEqual([true, true]);
+	const expected = ctx.suite.sim
+		.store()
+		.list('xtremMasterData.customer')
+		.filter((c) => c.isActive === true && /^B/.test(String(c.name)))
+		.slice(0, 3)
+		.map((c) => ({ _id: String(c._id), id: c.id, name: c.name }));
+	expect(expected.length).toBeGreaterThan(0);
+	expect(parsedResult(requests[1])).toEqual(expected);
+	expect(ctx.suite.sim.graphqlLog().filter((entry) => entry.operationName === 'SageErpGetMany').at(-1)?.variables).toMatchObject({ filter });
+	// The webhook streamed the final answer, built from the tool result, back to the caller.
+	const streamed = text
+		.split('\n')
+		.filter((line) => line.trim())
+		.map((line) => JSON.parse(line) as { type: string; content?: string })
+		.filter((chunk) => chunk.type === 'item')
+		.map((chunk) => chunk.content)
+		.join('');
+	expect(streamed).toBe(`Found: ${JSON.stringify(expected)}`);
+}
 
-	test('Create: one sales order from the model\'s arguments, exactly one in the store, and the model gets its _id and number', async () => {
-		const reference = `AGENT-${Date.now()}`;
-		const order = { soldToCustomer: '#FR001', site: '#700', customerReference: reference, lines: [{ item: '#ITEM-1', quantity: 3 }] };
-		const { status, requests } = await converse(FLOWS.create, 'Order 3 of ITEM-1 for FR001 from site 700', (request, turn) =>
-			turn === 0 ? { toolCalls: [{ name: 'Create_Sales_Order', arguments: { Order: order } }] } : { content: `Created ${toolResults(request)[0]?.content}` },
-		);
-		expect(status).toBe(200);
-		expect(requests).toHaveLength(2);
-		const stored = ordersWithPrefix(suite.sim, 'AGENT').filter((o) => o.customerReference === reference);
-		expect(stored).toHaveLength(1);
-		expect(parsedResult(requests[1])).toEqual([{ _id: String(stored[0]._id), number: stored[0].number }]);
-		expect(suite.sim.store().list('xtremSales.salesOrderLine').filter((line) => String(line.document) === String(stored[0]._id))).toHaveLength(1);
-	});
+async function createsOneSalesOrder(ctx: AgentSuite): Promise<void> {
+	const reference = `AGENT-${Date.now()}`;
+	const order = { soldToCustomer: '#FR001', site: '#700', customerReference: reference, lines: [{ item: '#ITEM-1', quantity: 3 }] };
+	const { status, requests } = await converse(ctx, FLOWS.create, 'Order 3 of ITEM-1 for FR001 from site 700', (request, turn) =>
+		turn === 0 ? { toolCalls: [{ name: 'Create_Sales_Order', arguments: { Order: order } }] } : { content: `Created ${toolResults(request)[0]?.content}` },
+	);
+	expect(status).toBe(200);
+	expect(requests).toHaveLength(2);
+	const stored = ordersWithPrefix(ctx.suite.sim, 'AGENT').filter((o) => o.customerReference === reference);
+	expect(stored).toHaveLength(1);
+	expect(parsedResult(requests[1])).toEqual([{ _id: String(stored[0]._id), number: stored[0].number }]);
+	expect(ctx.suite.sim.store().list('xtremSales.salesOrderLine').filter((line) => String(line.document) === String(stored[0]._id))).toHaveLength(1);
+}
 
-	test('a wrong guess (an unknown field, a bad filter) gives the model an error it can act on, and the next turn succeeds', async () => {
-		const calls = [
-			{ Fields: '_id name emailAddress', Filter: '{isActive:true}' },
-			{ Fields: '_id name email', Filter: "{name:{_like:'A%'}}" },
-			{ Fields: '_id name email', Filter: "{name:{_regex:'^A'}}" },
-		];
-		const { status, requests } = await converse(FLOWS.guess, 'E-mail addresses of customers starting with A?', (_request, turn) =>
-			turn < calls.length ? { toolCalls: [{ name: 'Customers', arguments: calls[turn] }] } : { content: 'Here they are.' },
-		);
-		expect(status).toBe(200);
-		expect(requests).toHaveLength(4);
-		const [unknownField] = parsedResult(requests[1]) as Array<{ error: string }>;
-		expect(unknownField.error).toContain('Cannot query field "emailAddress" on type "Customer"');
-		// No "Did you mean" from GraphQL here (too far from "email"): the field names come along.
-		expect(unknownField.error).toMatch(/Fields of xtremMasterData\.customer: _id .*\bemail\b/);
-		const [badFilter] = parsedResult(requests[2]) as Array<{ error: string }>;
-		expect(badFilter.error).toContain("unknown operator '_like' on property 'name'");
-		expect(badFilter.error).toContain(FILTER_EXAMPLE);
-		const found = parsedResult(requests[3]) as Array<Record<string, unknown>>;
-		const expected = suite.sim
-			.store()
-			.list('xtremMasterData.customer')
-			.filter((c) => /^A/.test(String(c.name)))
-			.slice(0, 5)
-			.map((c) => ({ _id: String(c._id), name: c.name, email: c.email }));
-		expect(found).toEqual(expected);
-	});
+async function recoversFromWrongGuesses(ctx: AgentSuite): Promise<void> {
+	const calls = [
+		{ Fields: '_id name emailAddress', Filter: '{isActive:true}' },
+		{ Fields: '_id name email', Filter: "{name:{_like:'A%'}}" },
+		{ Fields: '_id name email', Filter: "{name:{_regex:'^A'}}" },
+	];
+	const { status, requests } = await converse(ctx, FLOWS.guess, 'E-mail addresses of customers starting with A?', (_request, turn) =>
+		turn < calls.length ? { toolCalls: [{ name: 'Customers', arguments: calls[turn] }] } : { content: 'Here they are.' },
+	);
+	expect(status).toBe(200);
+	expect(requests).toHaveLength(4);
+	const [unknownField] = parsedResult(requests[1]) as Array<{ error: string }>;
+	expect(unknownField.error).toContain('Cannot query field "emailAddress" on type "Customer"');
+	// No "Did you mean" from GraphQL here (too far from "email"): the field names come along.
+	expect(unknownField.error).toMatch(/Fields of xtremMasterData\.customer: _id .*\bemail\b/);
+	const [badFilter] = parsedResult(requests[2]) as Array<{ error: string }>;
+	expect(badFilter.error).toContain("unknown operator '_like' on property 'name'");
+	expect(badFilter.error).toContain(FILTER_EXAMPLE);
+	const expected = ctx.suite.sim
+		.store()
+		.list('xtremMasterData.customer')
+		.filter((c) => /^A/.test(String(c.name)))
+		.slice(0, 5)
+		.map((c) => ({ _id: String(c._id), name: c.name, email: c.email }));
+	expect(parsedResult(requests[3])).toEqual(expected);
+}
 
-	test('a filter that matches nothing tells the model so, in words (n8n would hand it "")', async () => {
-		const filter = "{name:{_regex:'^Zzz-no-such'}}";
-		const { requests } = await converse(FLOWS.getMany, 'Customers named Zzz?', (_request, turn) =>
-			turn === 0 ? { toolCalls: [{ name: 'Customers', arguments: { Filter: filter } }] } : { content: 'No such customer.' },
-		);
-		expect(parsedResult(requests[1])).toEqual([{ count: 0, message: `No xtremMasterData.customer record matches the filter ${filter}.` }]);
-	});
+async function saysWhenNothingMatches(ctx: AgentSuite): Promise<void> {
+	const filter = "{name:{_regex:'^Zzz-no-such'}}";
+	const { requests } = await converse(ctx, FLOWS.getMany, 'Customers named Zzz?', (_request, turn) =>
+		turn === 0 ? { toolCalls: [{ name: 'Customers', arguments: { Filter: filter } }] } : { content: 'No such customer.' },
+	);
+	expect(parsedResult(requests[1])).toEqual([{ count: 0, message: `No xtremMasterData.customer record matches the filter ${filter}.` }]);
+}
 
-	test('a tool answer for 50 customers is compact: _id, key and name only, a fraction of every field', async () => {
-		const { requests } = await converse(FLOWS.getMany, 'List 50 active customers', (_request, turn) =>
-			turn === 0 ? { toolCalls: [{ name: 'Customers', arguments: { Filter: '{isActive:true}' } }] } : { content: 'Listed.' },
-		);
-		const compactText = toolResults(requests[1])[0].content;
-		const compact = JSON.parse(compactText) as Array<Record<string, unknown>>;
-		const full = await post(main.baseUrl as string, FULL_PATH, {});
-		const fullRecords = JSON.parse(full.text) as Array<Record<string, unknown>>;
-		// What n8n would hand the model for the same items without the compact default.
-		const fullText = JSON.stringify(fullRecords);
+async function measuresFiftyCustomers(ctx: AgentSuite): Promise<void> {
+	const { requests } = await converse(ctx, FLOWS.getMany, 'List 50 active customers', (_request, turn) =>
+		turn === 0 ? { toolCalls: [{ name: 'Customers', arguments: { Filter: '{isActive:true}' } }] } : { content: 'Listed.' },
+	);
+	const compactText = toolResults(requests[1])[0].content;
+	const compact = JSON.parse(compactText) as Array<Record<string, unknown>>;
+	const full = await post(ctx.main.baseUrl as string, FULL_PATH, {});
+	const fullRecords = JSON.parse(full.text) as Array<Record<string, unknown>>;
+	// What n8n would hand the model for the same items without the compact default.
+	const fullText = JSON.stringify(fullRecords);
 
-		expect(compact).toHaveLength(50);
-		expect(compact.map((c) => c._id)).toEqual(fullRecords.map((c) => c._id));
-		for (const record of compact) expect(Object.keys(record)).toEqual(['_id', 'id', 'name']);
-		expect(Object.keys(fullRecords[0]).length).toBeGreaterThan(10);
-		expect(compactText.length * 4).toBeLessThan(fullText.length);
-		process.stdout.write(
-			`[agent e2e] tool result for 50 customers: compact ${Buffer.byteLength(compactText)} bytes (~${approxTokens(compactText)} tokens), ` +
-				`every field ${Buffer.byteLength(fullText)} bytes (~${approxTokens(fullText)} tokens)\n`,
-		);
-	});
+	expect(compact).toHaveLength(50);
+	expect(compact.map((c) => c._id)).toEqual(fullRecords.map((c) => c._id));
+	for (const record of compact) expect(Object.keys(record)).toEqual(['_id', 'id', 'name']);
+	expect(Object.keys(fullRecords[0]).length).toBeGreaterThan(10);
+	expect(compactText.length * 4).toBeLessThan(fullText.length);
+	process.stdout.write(
+		`[agent e2e] tool result for 50 customers: compact ${Buffer.byteLength(compactText)} bytes (~${approxTokens(compactText)} tokens), ` +
+			`every field ${Buffer.byteLength(fullText)} bytes (~${approxTokens(fullText)} tokens)\n`,
+	);
+}
 
-	test('nothing the model received holds the client secret, a Sage token or the model API key', () => {
-		suite.registerSecrets();
-		expect(suite.sim.issuedTokens().length).toBeGreaterThan(0);
-		const bodies = model.completions().map((r) => r.body);
-		observe(bodies, 'what the model received');
-		expect(() => secretGuard().check()).not.toThrow();
-	});
+function nothingSecretReachedTheModel(ctx: AgentSuite): void {
+	ctx.suite.registerSecrets();
+	expect(ctx.suite.sim.issuedTokens().length).toBeGreaterThan(0);
+	observe(ctx.model.completions().map((r) => r.body), 'what the model received');
+	// Every scenario's requests were observed as they came (converse); any secret in one fails here.
+	expect(() => secretGuard().check()).not.toThrow();
+}
+
+describeE2e('the Sage ERP node as an AI agent tool in a real n8n (AI Agent + OpenAI Chat Model stand-in)', () => {
+	const ctx = useAgentSuite();
+	test('n8n offers the node as a tool without N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE, with a description that gives the filter syntax and an example', () => offersTheTool(ctx));
+	test('Get Many: the filter the model wrote goes to Sage, and the model gets compact customers back (streamed answers)', () => getManyWithTheModelsFilter(ctx));
+	test("Create: one sales order from the model's arguments, exactly one in the store, and the model gets its _id and number", () => createsOneSalesOrder(ctx));
+	test('a wrong guess (an unknown field, a bad filter) gives the model an error it can act on, and the next turn succeeds', () => recoversFromWrongGuesses(ctx));
+	test('a filter that matches nothing tells the model so, in words (n8n would hand it "")', () => saysWhenNothingMatches(ctx));
+	test('a tool answer for 50 customers is compact: _id, key and name only, a fraction of every field', () => measuresFiftyCustomers(ctx));
+	test('nothing the model received holds the client secret, a Sage token or the model API key', () => nothingSecretReachedTheModel(ctx));
 });

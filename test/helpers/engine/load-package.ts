@@ -104,19 +104,14 @@ function toolVariant(base: INodeType | IVersionedNodeType, toolName: string): IN
 	return Object.create(base, { description: { value: toolDescription } }) as INodeType;
 }
 
-export async function loadPackage(packageDir: string, options: { extraNodeTypes?: Record<string, INodeType> } = {}): Promise<LoadedPackage> {
-	ensureEnvironment();
-	const loader = new PackageDirectoryLoader(path.resolve(packageDir));
-	await loader.loadAll();
-	const { packageName, directory } = loader;
-	const packageVersion = String((loader.packageJson as unknown as IDataObject).version ?? '');
+/** `<package>.<node>` (or a short name) -> the loaded node, its tool variant, noOp or an extra type. */
+function nodeTypeResolver(loader: PackageDirectoryLoader, extraNodeTypes: Record<string, INodeType>): (type: string) => INodeType | IVersionedNodeType {
+	const { packageName } = loader;
 	const noOp = new NoOpNode();
 	const toolVariants = new Map<string, INodeType>();
-
-	const getNodeType = (type: string): INodeType | IVersionedNodeType => {
+	return (type) => {
 		if (type === NOOP_NODE_TYPE) return noOp;
-		const extra = options.extraNodeTypes?.[type];
-		if (extra) return extra;
+		if (extraNodeTypes[type]) return extraNodeTypes[type];
 		const { pkg, name } = type.includes('.') ? splitType(type) : { pkg: packageName, name: type };
 		if (pkg !== packageName) {
 			throw new ApplicationError(`Unrecognized node type: ${type}`, {
@@ -129,6 +124,15 @@ export async function loadPackage(packageDir: string, options: { extraNodeTypes?
 		}
 		return loader.getNode(name).type;
 	};
+}
+
+export async function loadPackage(packageDir: string, options: { extraNodeTypes?: Record<string, INodeType> } = {}): Promise<LoadedPackage> {
+	ensureEnvironment();
+	const loader = new PackageDirectoryLoader(path.resolve(packageDir));
+	await loader.loadAll();
+	const { packageName, directory } = loader;
+	const packageVersion = String((loader.packageJson as unknown as IDataObject).version ?? '');
+	const getNodeType = nodeTypeResolver(loader, options.extraNodeTypes ?? {});
 
 	const known: KnownNodesAndCredentials = { nodes: {}, credentials: {} };
 	for (const [name, details] of Object.entries(loader.known.nodes)) {

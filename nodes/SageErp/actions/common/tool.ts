@@ -1,6 +1,7 @@
-import { getNamedType, isLeafType } from 'graphql';
+import { getNamedType, isLeafType, isNonNullType } from 'graphql';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { scalarFieldNames } from '../../../../sage-client/schema';
 import { toNodeError, type NodeError } from '../../../shared/errors';
 import type { SageSession } from '../../../shared/session';
 
@@ -148,7 +149,10 @@ export async function toolError(
 	return nodeError;
 }
 
-/** "Fields of pkg.node: _id, id, name, ...; references (with sub-fields, e.g. { id }): currency, ..." */
+// A long list costs a model's context; a real Sage record type has a few hundred fields at most.
+const MAX_LISTED_FIELDS = 150;
+
+/** "Fields of pkg.node: _id id name ...; references, each with sub-fields such as { id }: currency ..." */
 async function fieldList(context: IExecuteFunctions, session: SageSession): Promise<string | undefined> {
 	const recordType = String(context.getNodeParameter('recordType', 0, '', { extractValue: true }) ?? '').trim();
 	let schema;
@@ -159,12 +163,15 @@ async function fieldList(context: IExecuteFunctions, session: SageSession): Prom
 	}
 	const info = schema.recordType(recordType);
 	if (!info) return undefined;
-	const fields = Object.values(info.recordObject.getFields()).filter((field) => !field.args.some((arg) => arg.defaultValue === undefined && String(arg.type).endsWith('!')));
-	const leaves = fields.filter((field) => isLeafType(getNamedType(field.type))).map((field) => field.name);
-	const references = fields.filter((field) => !isLeafType(getNamedType(field.type))).map((field) => field.name);
-	const text = `Fields of ${recordType}: ${leaves.slice(0, MAX_LISTED_FIELDS).join(' ')}`;
-	return references.length ? `${text}; references, each with sub-fields such as { id }: ${references.slice(0, MAX_LISTED_FIELDS).join(' ')}.` : `${text}.`;
+	const references = Object.values(info.recordObject.getFields())
+		.filter((field) => !isLeafType(getNamedType(field.type)))
+		.filter((field) => !field.args.some((arg) => isNonNullType(arg.type) && arg.defaultValue === undefined))
+		.map((field) => field.name);
+	const text = `Fields of ${recordType}: ${listed(scalarFieldNames(info.recordObject))}`;
+	return references.length ? `${text}; references, each with sub-fields such as { id }: ${listed(references)}.` : `${text}.`;
 }
 
-// A long list costs a model's context; a real Sage record type has a few hundred fields at most.
-const MAX_LISTED_FIELDS = 150;
+function listed(names: string[]): string {
+	const shown = names.slice(0, MAX_LISTED_FIELDS).join(' ');
+	return names.length > MAX_LISTED_FIELDS ? `${shown} (and ${names.length - MAX_LISTED_FIELDS} more)` : shown;
+}
