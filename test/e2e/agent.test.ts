@@ -332,6 +332,18 @@ async function measuresFiftyCustomers(ctx: AgentSuite): Promise<void> {
 	);
 }
 
+/** n8n's credential Test of the OpenAI credential lists the models: the stand-in answers as OpenAI does. */
+async function modelCredentialTestPasses(ctx: AgentSuite): Promise<void> {
+	ctx.model.clearRequests();
+	const session = await n8nLib.login(ctx.main.baseUrl);
+	const res = await session.request('POST', '/rest/credentials/test', {
+		credentials: { ...MODEL_CREDENTIAL, type: 'openAiApi', data: { apiKey: ctx.modelApiKey, url: ctx.model.baseUrl, header: false } },
+	});
+	observe(res.body, 'OpenAI credential test response');
+	expect(res.body).toEqual({ data: expect.objectContaining({ status: 'OK' }) });
+	expect(ctx.model.requests().map((r) => [r.method, r.path, r.apiKey])).toEqual([['GET', '/v1/models', ctx.modelApiKey]]);
+}
+
 function nothingSecretReachedTheModel(ctx: AgentSuite): void {
 	ctx.suite.registerSecrets();
 	expect(ctx.suite.sim.issuedTokens().length).toBeGreaterThan(0);
@@ -348,5 +360,6 @@ describeE2e('the Sage ERP node as an AI agent tool in a real n8n (AI Agent + Ope
 	test('a wrong guess (an unknown field, a bad filter) gives the model an error it can act on, and the next turn succeeds', () => recoversFromWrongGuesses(ctx));
 	test('a filter that matches nothing tells the model so, in words (n8n would hand it "")', () => saysWhenNothingMatches(ctx));
 	test('a tool answer for 50 customers is compact: _id, key and name only, a fraction of every field', () => measuresFiftyCustomers(ctx));
+	test("the OpenAI credential's Test passes against the stand-in model (GET /v1/models)", () => modelCredentialTestPasses(ctx));
 	test('nothing the model received holds the client secret, a Sage token or the model API key', () => nothingSecretReachedTheModel(ctx));
 });
