@@ -1,6 +1,7 @@
 import { SageAuthError, SageNetworkError, SageResponseError, SageThrottledError, type GraphQLErrorEntry } from './errors';
 import { send, type HttpResponse, type Transport } from './http';
 import { tokenManager } from './process-wide';
+import { isTimeLimitAnswer, timeLimitError } from './time-limit';
 import type { SageCredentials, TokenManager, TokenRequestContext, TokenSession } from './tokens';
 
 /** A warning (or information) that Sage attached to a successful answer. */
@@ -76,7 +77,9 @@ export class SageClient {
 			session = await this.tokens.renewAfterUnauthorized(this.credentials, session, this.tokenContext(request.signal));
 			response = await this.post(session, request);
 		}
-		return readGraphQLResponse(response);
+		const result = readGraphQLResponse(response);
+		if (isTimeLimitAnswer(result)) throw timeLimitError(request);
+		return result;
 	}
 
 	private session(signal?: AbortSignal): Promise<TokenSession> {

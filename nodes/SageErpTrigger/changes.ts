@@ -5,7 +5,11 @@ import { buildQueryDocument, parseSelection, requireRecordType, type QueryDocume
 import { SageDocumentError, SageGraphQLError, SageResponseError } from '../../sage-client/errors';
 import { connectionPage, followCursor, type Page } from '../../sage-client/paginate';
 import { schemaCache } from '../../sage-client/process-wide';
+import { RequestBudget } from '../../sage-client/time-limit';
 import { scalarFieldNames } from '../../sage-client/schema';
+import { isSchemaChange } from '../../sage-client/schema-change';
+import { schemaForRecord } from '../../sage-client/schema-for';
+import type { TenantSchema } from '../../sage-client/tenant-schema';
 import { isStamp, type RecordVersion, type TriggerEvent } from './state';
 
 /**
@@ -49,11 +53,13 @@ export class RecordWatch {
 		private readonly settings: WatchSettings,
 		private readonly document: QueryDocument,
 		private readonly tracksTicks: boolean,
+		private readonly tenant: TenantSchema,
 	) {}
 
 	/** Checks the settings against the tenant's schema and builds the query; nothing else is sent. */
 	static async open(client: SageClient, settings: WatchSettings): Promise<RecordWatch> {
-		const schema = await schemaCache().load(client, { timeoutMs: settings.timeoutMs });
+		const tenant = await schemaCache().tenant(client);
+		const schema = await schemaForRecord(tenant, client, { recordType: settings.recordType, fields: settings.fields }, { timeoutMs: settings.timeoutMs });
 		const info = requireRecordType(schema, settings.recordType);
 		const stampField = STAMP_FIELD[settings.event];
 		const recordFields = info.recordObject.getFields();
@@ -81,7 +87,7 @@ export class RecordWatch {
 				'Record Type',
 			);
 		}
-		return new RecordWatch(client, settings, document, tracksTicks);
+		return new RecordWatch(client, settings, document, tracksTicks, tenant);
 	}
 
 	private get stampField(): string {
@@ -124,6 +130,8 @@ export class RecordWatch {
 			});
 			if (result.diagnoses.length) this.settings.onDiagnoses?.(result.diagnoses);
 			if (result.errors.length) {
+				// A release changed the schema: the next poll loads it again and builds the query anew.
+				if (isSchemaChange(result.errors)) schemaCache().forget(this.tenant);
 				throw new SageGraphQLError(result.errors, {
 					hint: query.filter
 						? `Check the Filter: it must be a Sage filter on fields of ${this.settings.recordType}, e.g. {isActive:true}. The trigger combines it with its own condition as {_and:[<your filter>, {${this.stampField}:{_gte:'<last stamp>'}}]}.`
@@ -138,7 +146,7 @@ export class RecordWatch {
 			return connectionPage<IDataObject>(connection);
 		};
 		const pageSize = query.first ?? this.settings.pageSize;
-		for await (const page of followCursor(fetchPage, { pageSize, limit: query.first })) {
+		for await (const page of followCursor(fetchPage, { pageSize, limit: query.first, budget: new RequestBudget() })) {
 			for (const node of page.nodes) found.push(this.toFound(node));
 		}
 		return found;

@@ -26,6 +26,9 @@ export interface Counters {
 	graphqlRequests: number;
 	/** GraphQL requests answered 401. */
 	graphqlUnauthorized: number;
+	/** Of those executed, the ones that only asked for the schema (`__schema`, `__type`), and the bytes of their answers. */
+	graphqlIntrospections: number;
+	introspectionBytes: number;
 	/** Mutations applied (only those that took effect). */
 	mutations: MutationCounts;
 	mutationsByType: Record<string, MutationCounts>;
@@ -42,6 +45,8 @@ export function emptyCounters(): Counters {
 		invalidations: 0,
 		graphqlRequests: 0,
 		graphqlUnauthorized: 0,
+		graphqlIntrospections: 0,
+		introspectionBytes: 0,
 		mutations: { create: 0, update: 0, delete: 0 },
 		mutationsByType: {},
 		faultsInjected: {},

@@ -141,7 +141,7 @@ describe('Sage ERP Trigger', () => {
 		env.sim.clearGraphqlLog();
 		expect(ids(await poll(env, parameters, staticData))).toEqual([first, second, third]);
 
-		const requests = env.sim.graphqlLog().filter((entry) => entry.operationName !== 'IntrospectionQuery');
+		const requests = env.sim.graphqlLog().filter((entry) => entry.operationName !== 'SageErpSchema');
 		expect(requests.length).toBeGreaterThanOrEqual(2);
 		const floor = String((requests[0].variables as IDataObject).filter).match(/_gte:'([^']+)'/)?.[1];
 		expect(floor).toBeDefined();

@@ -4,6 +4,7 @@ import type { Diagnosis } from '../../../../sage-client/client';
 import { findCursorConnection, type CheckedOperation } from '../../../../sage-client/documents';
 import { SageAnswerError, SageResponseError } from '../../../../sage-client/errors';
 import { connectionPage, followCursor, type Page } from '../../../../sage-client/paginate';
+import { RequestBudget } from '../../../../sage-client/time-limit';
 import { diagnosesForItem } from '../common/diagnoses';
 import { limitProperty, pageSizeOption, returnAllProperty, timeoutOption, optionsCollection } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/errors';
@@ -98,7 +99,8 @@ export async function execute(
 			return { ...page, nodes, data, warnings };
 		};
 		const start = typeof variables.after === 'string' && variables.after ? variables.after : undefined;
-		for await (const page of followCursor<IDataObject, AnswerPage>(fetchPage, { pageSize, limit, after: start })) {
+		const budget = connection.declaresFirst ? new RequestBudget() : undefined; // without $first the page size is the document's
+		for await (const page of followCursor<IDataObject, AnswerPage>(fetchPage, { pageSize, limit, after: start, budget })) {
 			emit(outputMode === 'response' ? [page.data] : page.nodes, page.warnings);
 		}
 	});

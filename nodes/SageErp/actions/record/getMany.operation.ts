@@ -4,6 +4,7 @@ import type { Diagnosis } from '../../../../sage-client/client';
 import { buildQueryDocument, requireRecordType, type QueryDocument } from '../../../../sage-client/documents';
 import { SageDocumentError, SageAnswerError, SageResponseError } from '../../../../sage-client/errors';
 import { connectionPage, followCursor, type Page } from '../../../../sage-client/paginate';
+import { RequestBudget } from '../../../../sage-client/time-limit';
 import { diagnosesForItem } from '../common/diagnoses';
 import {
 	fieldsProperty,
@@ -61,21 +62,14 @@ export async function execute(
 		const timeoutMs = readTimeout(this, itemIndex);
 
 		const key = `${recordType}\n${fields}`;
-		let document = documents.get(key);
-		if (!document) {
-			const schema = await session.schema(timeoutMs);
-			document = buildQueryDocument(schema, requireRecordType(schema, recordType), fields);
-			documents.set(key, document);
-		}
-		const queryDocument = document;
-		for (const [name, label, value] of [
-			['filter', 'Filter', filter],
-			['orderBy', 'Order By', orderBy],
-		] as const) {
-			if (value !== undefined && !queryDocument.arguments.has(name)) {
-				throw new SageDocumentError(`The record type ${recordType} takes no ${label}.`, `Leave ${label} empty for this record type.`, label);
-			}
-		}
+		const build = async (): Promise<QueryDocument> => {
+			const schema = await session.recordSchema({ recordType, fields }, timeoutMs);
+			const built = buildQueryDocument(schema, requireRecordType(schema, recordType), fields);
+			documents.set(key, built);
+			return built;
+		};
+		let queryDocument = documents.get(key) ?? (await build());
+		checkArguments(queryDocument, recordType, { filter, orderBy });
 
 		const fetchPage = async ({ first, after }: { first: number; after: string | undefined }): Promise<RecordPage> => {
 			// Every user value travels as a variable: the document text never changes between pages.
@@ -84,13 +78,14 @@ export async function execute(
 			if (orderBy !== undefined) variables.orderBy = orderBy;
 			if (queryDocument.arguments.has('first')) variables.first = first;
 			if (after !== undefined) variables.after = after;
-			const result = await session.execute({
-				query: queryDocument.text,
-				operationName: queryDocument.operationName,
-				variables,
-				isMutation: false,
-				timeoutMs,
-			});
+			const query = () => session.execute({ query: queryDocument.text, operationName: queryDocument.operationName, variables, isMutation: false, timeoutMs });
+			let result = await query();
+			if (result.errors.length && (await session.schemaChanged(result.errors))) {
+				documents.clear();
+				queryDocument = await build();
+				checkArguments(queryDocument, recordType, { filter, orderBy });
+				result = await query();
+			}
 			diagnoses.note(result.diagnoses, itemIndex);
 			if (result.errors.length) throw new SageAnswerError(result.errors, result.data, result.diagnoses);
 			const connection = valueAt(result.data, queryDocument.path);
@@ -100,7 +95,7 @@ export async function execute(
 			return { ...connectionPage<IDataObject>(connection), diagnoses: result.diagnoses };
 		};
 
-		for await (const page of followCursor<IDataObject, RecordPage>(fetchPage, { pageSize, limit })) {
+		for await (const page of followCursor<IDataObject, RecordPage>(fetchPage, { pageSize, limit, budget: new RequestBudget() })) {
 			const first = output.length;
 			for (const record of page.nodes) output.push({ json: record, pairedItem: { item: itemIndex } });
 			if (!diagnoses.hintsSupported && page.diagnoses.length && output.length > first) {
@@ -108,4 +103,16 @@ export async function execute(
 			}
 		}
 	});
+}
+
+/** Filter and Order By are refused before sending when the record type's query takes none. */
+function checkArguments(document: QueryDocument, recordType: string, given: { filter?: string; orderBy?: string }): void {
+	for (const [name, label, value] of [
+		['filter', 'Filter', given.filter],
+		['orderBy', 'Order By', given.orderBy],
+	] as const) {
+		if (value !== undefined && !document.arguments.has(name)) {
+			throw new SageDocumentError(`The record type ${recordType} takes no ${label}.`, `Leave ${label} empty for this record type.`, label);
+		}
+	}
 }

@@ -7,6 +7,7 @@ import type { RecordMutationKind } from '../../../../sage-client/schema';
 import type { SageSession } from '../../../shared/session';
 import { inputError } from '../../../shared/errors';
 import { requestFailure, resendWithoutNamed, runBatches, type BatchMember, type BatchPlan, type Outcome } from '../common/batches';
+import type { RequestBudget } from '../../../../sage-client/time-limit';
 import { recordItem } from '../common/items';
 import { readJsonObject, readRecordType, readRequiredString, readString } from '../common/parameters';
 import type { OperationContext, OperationExecute } from '../common/types';
@@ -22,7 +23,8 @@ import { RECOVERED_MARK, verifyLostAnswer } from './verify-lost';
  *   delete, each of its records is looked up in Sage (verify-lost.ts): found created -> its
  *   output, marked `_recoveredAfterLostAnswer`; verified not applied -> an error saying so
  *   (safe to run again); otherwise, and always for update, an error saying that Sage may
- *   or may not have applied it;
+ *   or may not have applied it. When Sage stopped the request at its 28-second limit, the
+ *   records the lookup shows it had not created are sent again, in smaller requests;
  * - a request that Sage refused as a whole before running it (a value of the wrong type in
  *   one item's data) applied nothing: the items it names fail, the rest go again without them.
  */
@@ -51,44 +53,87 @@ function recordMutationPlan(context: IExecuteFunctions, kind: RecordMutationKind
 		const key = `${member.recordType}\n${member.fields}\n${count}`;
 		let document = documents.get(key);
 		if (!document) {
-			const schema = await session.schema(member.timeoutMs);
+			const schema = await session.recordSchema({ recordType: member.recordType, fields: member.fields, mutation: true }, member.timeoutMs);
 			document = buildMutationDocument(schema, requireRecordType(schema, member.recordType), kind, count, member.fields);
 			documents.set(key, document);
 		}
 		return document;
 	};
-	const send = async (batch: RecordMember[]): Promise<Outcome[]> => {
-		const document = await documentFor(batch[0], batch.length);
-		const variables: IDataObject = {};
-		batch.forEach((member, index) => {
-			variables[document.variableName(index)] = member.input as IDataObject;
-		});
-		const sentAt = Date.now();
-		let result: GraphQLResult;
-		try {
-			const request = { query: document.text, operationName: document.operationName, variables, isMutation: true };
-			result = await session.execute({ ...request, timeoutMs: batch[0].timeoutMs });
-		} catch (error) {
-			if (error instanceof SageOutcomeUnknownError && kind !== 'update') return await lostAnswer(session, kind, batch, error, sentAt);
-			return batch.map(() => ({ ok: false, error: requestFailure(error, batch) }));
-		}
-		if (!refusedAsAWhole(result)) return splitAnswer(result, document, kind, batch, diagnoses);
-		const failure = (_: number, own: unknown): Outcome => ({
-			ok: false,
-			error: new SageAnswerError((own as typeof result.errors | undefined) ?? result.errors.map((entry) => reword(entry, kind))),
-		});
-		return await resendWithoutNamed(batch, namedInRefusal(result, kind, batch.length), failure, send);
-	};
+	const sending: Sending = { session, kind, diagnoses, documentFor, forget: () => documents.clear() };
 	return {
 		past: PAST[kind],
-		prepare: async (itemIndex, sending) => {
-			const member = readMember(context, kind, itemIndex, sending);
+		prepare: async (itemIndex, options) => {
+			const member = readMember(context, kind, itemIndex, options);
 			await documentFor(member, 1); // checks the record type and the fields against the schema
 			return member;
 		},
 		sameRequest: (first, member) => first.recordType === member.recordType && first.fields === member.fields,
-		send,
+		send: (batch, budget) => sendBatch(sending, batch, budget, false),
 	};
+}
+
+interface Sending {
+	session: SageSession;
+	kind: RecordMutationKind;
+	diagnoses: OperationContext['diagnoses'];
+	documentFor(member: RecordMember, count: number): Promise<MutationDocument>;
+	/** Drops the documents built so far (Sage's schema changed). */
+	forget(): void;
+}
+
+/** One request for the batch, and what its answer, its loss or its refusal means for each member. */
+async function sendBatch(sending: Sending, batch: RecordMember[], budget: RequestBudget, rebuilt: boolean): Promise<Outcome[]> {
+	const { session, kind } = sending;
+	let document: MutationDocument;
+	try {
+		document = await sending.documentFor(batch[0], batch.length);
+	} catch (error) {
+		return batch.map(() => ({ ok: false, error })); // after a release, Fields may name a field that is gone
+	}
+	const variables: IDataObject = {};
+	batch.forEach((member, index) => {
+		variables[document.variableName(index)] = member.input as IDataObject;
+	});
+	const sentAt = Date.now();
+	let result: GraphQLResult;
+	try {
+		const request = { query: document.text, operationName: document.operationName, variables, isMutation: true };
+		result = await session.execute({ ...request, timeoutMs: batch[0].timeoutMs });
+	} catch (error) {
+		if (!(error instanceof SageOutcomeUnknownError) || kind === 'update') return batch.map(() => ({ ok: false, error: requestFailure(error, batch) }));
+		const outcomes = await lostAnswer(session, kind, batch, error, sentAt);
+		return error.timeLimit ? await sendAgainSmaller(sending, batch, outcomes, budget) : outcomes;
+	}
+	// Refused before running (a release changed the schema): nothing was applied, so it is built again and sent once more.
+	if (!rebuilt && result.errors.length && (await session.schemaChanged(result.errors))) {
+		sending.forget();
+		return await sendBatch(sending, batch, budget, true);
+	}
+	if (!refusedAsAWhole(result)) return splitAnswer(result, document, kind, batch, sending.diagnoses);
+	const failure = (_: number, own: unknown): Outcome => ({
+		ok: false,
+		error: new SageAnswerError((own as typeof result.errors | undefined) ?? result.errors.map((entry) => reword(entry, kind))),
+	});
+	return await resendWithoutNamed(batch, namedInRefusal(result, kind, batch.length), failure, (rest) => sendBatch(sending, rest, budget, rebuilt));
+}
+
+/**
+ * Sage stopped the batch at its time limit and the lookup found which records it had not
+ * created (or deleted) yet: those, and only those, go again in smaller requests. A single
+ * record that hit the limit is not sent again: a smaller request cannot help it.
+ */
+async function sendAgainSmaller(sending: Sending, batch: RecordMember[], outcomes: Outcome[], budget: RequestBudget): Promise<Outcome[]> {
+	budget.hitLimit(batch.length);
+	const again = batch.filter((_, index) => !outcomes[index].ok && (outcomes[index] as { notApplied?: boolean }).notApplied);
+	if (batch.length === 1 || !again.length) return outcomes;
+	const resent = new Map<RecordMember, Outcome>();
+	for (let start = 0; start < again.length; ) {
+		const chunk = again.slice(start, start + budget.size(again.length - start));
+		start += chunk.length;
+		const chunkOutcomes = await sendBatch(sending, chunk, budget, false);
+		chunk.forEach((member, index) => resent.set(member, chunkOutcomes[index]));
+	}
+	return batch.map((member, index) => resent.get(member) ?? outcomes[index]);
 }
 
 /** The answer was lost: each record is looked up in Sage, never sent again (see verify-lost.ts). */
@@ -100,13 +145,13 @@ async function lostAnswer(
 	sentAt: number,
 ): Promise<Outcome[]> {
 	const { timeoutMs, recordType, fields } = batch[0];
-	const schema = await session.schema(timeoutMs);
+	const schema = await session.recordSchema({ recordType, fields, mutation: true }, timeoutMs);
 	const info = requireRecordType(schema, recordType);
 	const verdicts = await verifyLostAnswer({ kind, members: batch, lost, info, fields, sentAt, session, timeoutMs });
 	return verdicts.map((verdict, index): Outcome =>
 		verdict.applied
 			? { ok: true, items: [recordItem({ ...verdict.record, [RECOVERED_MARK]: true }, batch[index].itemIndex)], id: verdict.id }
-			: { ok: false, error: verdict.error },
+			: { ok: false, error: verdict.error, notApplied: verdict.notApplied },
 	);
 }
 

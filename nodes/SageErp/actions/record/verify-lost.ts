@@ -61,7 +61,7 @@ export interface LostMember {
 }
 
 /** What the lookup showed for one item: applied (with the record as output) or an error saying why not or why unknown. */
-export type Verdict = { applied: true; record: IDataObject; id?: string } | { applied: false; error: SageError };
+export type Verdict = { applied: true; record: IDataObject; id?: string } | { applied: false; error: SageError; notApplied?: boolean };
 
 export interface LostRequest {
 	kind: 'create' | 'delete';
@@ -99,9 +99,11 @@ export async function verifyLostAnswer(request: LostRequest): Promise<Verdict[]>
 	const { kind, members, lost } = request;
 	const unknown = unknownVerdict(lost, members);
 	const reason = lost.reason ? `: ${lost.reason}` : '';
-	const notApplied = (message: string, hint: string): Verdict => ({
+	// `notApplied`: Sage has no trace of it, so sending it again cannot make a duplicate.
+	const notApplied = (message: string, hint: string, untouched = true): Verdict => ({
 		applied: false,
 		error: new SageNetworkError(`The answer from Sage was lost after the request was sent${reason}. ${message}`, { hint }),
+		notApplied: untouched,
 	});
 
 	const keys = members.map((member) => (kind === 'create' ? naturalKeyOf(member.input, request.info) : { property: '_id', value: member.id ?? '' }));
@@ -148,6 +150,7 @@ export async function verifyLostAnswer(request: LostRequest): Promise<Verdict[]>
 			return notApplied(
 				`Sage has a record ${what}, but it was created at ${String(found[LOOKUP_CREATED])}, before this request was sent: this request did NOT create it (it already existed).`,
 				'Nothing was created for this item: a record with the same natural key already exists.',
+				false,
 			);
 		}
 		const record: IDataObject = {};
@@ -174,7 +177,7 @@ function unknownVerdict(lost: SageOutcomeUnknownError, members: LostMember[]): (
 	const sameRequest = members.length > 1 ? ` The same request carried ${describeItems(members.map((member) => member.itemIndex))}.` : '';
 	return (note) => ({
 		applied: false,
-		error: new SageOutcomeUnknownError(`${lost.message}${sameRequest} ${note}`, { hint: lost.hint, reason: lost.reason, answerStarted: lost.answerStarted }),
+		error: new SageOutcomeUnknownError(`${lost.message}${sameRequest} ${note}`, { hint: lost.hint, reason: lost.reason, answerStarted: lost.answerStarted, timeLimit: lost.timeLimit }),
 	});
 }
 
@@ -210,7 +213,8 @@ async function lookUp(request: LostRequest, keys: NaturalKey[]): Promise<Array<{
 	});
 	const operationName = kind === 'create' ? 'SageErpVerifyCreate' : 'SageErpVerifyDelete';
 	const text = `query ${operationName}(${declarations}) { ${info.packageName} { ${info.nodeName} { ${reads.join(' ')} } } }`;
-	const problems = validate((await request.session.schema(request.timeoutMs)).schema, parse(text));
+	const schema = await request.session.recordSchema({ recordType: info.recordType, fields: request.fields, mutation: true }, request.timeoutMs);
+	const problems = validate(schema.schema, parse(text));
 	if (problems.length) throw new Error(problems.map((problem: GraphQLError) => problem.message).join(' '));
 
 	const variables: IDataObject = {};
