@@ -40,10 +40,14 @@ class Walk {
 	readonly guesses = new Set<string>();
 	constructor(readonly lookup: SchemaLookup) {}
 
-	/** The loaded type, or undefined after noting it as missing. */
+	/** The loaded type, or undefined after noting it as missing (with the types Sage names after it). */
 	type(name: string): IntrospectionType | undefined {
 		const type = this.lookup.type(name);
-		if (type === undefined) this.missing.add(name);
+		if (type === undefined) {
+			this.missing.add(name);
+			const base = /^(.+)_(?:Collection|Query|Connection|Edge|Mutation)$/.exec(name)?.[1];
+			if (base) for (const suffix of ['', '_Connection', '_Edge']) this.guesses.add(`${base}${suffix}`);
+		}
 		return type ?? undefined;
 	}
 

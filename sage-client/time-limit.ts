@@ -47,7 +47,7 @@ export function isTimeLimitError(error: unknown): boolean {
  * How many members (rows of a page, records of a batch) the next request may carry. A
  * request that took more than `share` of the limit makes the next ones as small as the
  * measured time per member says fits in that share; one that hit the limit halves them,
- * and no request as large as one that hit the limit is sent again. Fast requests let the
+ * and nothing larger is tried again. Until a request hit the limit, fast requests let the
  * size grow back, slowly.
  */
 export class RequestBudget {
@@ -69,7 +69,8 @@ export class RequestBudget {
 		const target = this.limitMs * this.share;
 		const fits = Math.max(1, Math.floor((count * target) / Math.max(ms, 1)));
 		if (ms > target) this.cap = Math.min(this.cap ?? count, fits);
-		else if (this.cap !== undefined && count >= this.cap) this.cap = Math.min(fits, Math.ceil(this.cap * 1.5));
+		// Once a request hit the limit, its half is known to be safe and nothing larger is tried again.
+		else if (this.cap !== undefined && count >= this.cap && this.unsafe === Number.POSITIVE_INFINITY) this.cap = Math.min(fits, Math.ceil(this.cap * 1.5));
 	}
 
 	/** A request of `count` members hit the limit. */

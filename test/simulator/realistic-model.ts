@@ -103,7 +103,7 @@ function draftNode(recordType: string, random: () => number, pick: Pick, earlier
 	const props: PropDef[] = [{ name: key, kind: 'string', required: true }, { name: 'name', kind: 'string' }];
 	const wide = recordType === REALISTIC_DATA_TYPES.wide;
 	// 20 to 60 properties, most nodes nearer 20 (as master data and settings are).
-	const count = wide ? 60 : 20 + Math.floor(random() ** 2 * 41);
+	const count = wide ? 60 : 20 + Math.floor(random() ** 2 * 40); // a document's lines make it one more
 	const names = new Set(['_id', '_createStamp', '_updateStamp', '_updateTick', '_customData', key, 'name', 'lines', 'document', 'lineNumber']);
 	while (props.length < count) {
 		const name = `${pick(FIELD_HEADS)}${pick(FIELD_TAILS)}`;
