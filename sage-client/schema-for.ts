@@ -28,12 +28,6 @@ export async function schemaForRecord(tenant: TenantSchema, client: GraphQLExecu
 }
 
 /** The schema with every type a user's document selects into, its fragments' and its variables' types loaded. */
-export async function schemaForDocument(
-	tenant: TenantSchema,
-	client: GraphQLExecutor,
-	document: DocumentNode,
-	kind: 'query' | 'mutation',
-	options: SchemaRequestOptions = {},
-): Promise<SageSchema> {
-	return await tenant.load(client, (lookup) => planDocument(document, kind, lookup), options);
+export async function schemaForDocument(tenant: TenantSchema, client: GraphQLExecutor, document: DocumentNode, options: SchemaRequestOptions = {}): Promise<SageSchema> {
+	return await tenant.load(client, (lookup) => planDocument(document, lookup), options);
 }

@@ -85,17 +85,17 @@ export function planRecord(need: RecordNeed, lookup: SchemaLookup): SchemaNeeds 
 	return walk.needs();
 }
 
-/** Every type a user's document selects into, from its operation's root, and its variables' types. */
-export function planDocument(document: DocumentNode, operation: 'query' | 'mutation', lookup: SchemaLookup): SchemaNeeds {
+/** Every type a user's document selects into, from each operation's root, and its variables' types. */
+export function planDocument(document: DocumentNode, lookup: SchemaLookup): SchemaNeeds {
 	const walk = new Walk(lookup);
 	const fragments = new Map<string, FragmentDefinitionNode>();
 	for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
 	for (const definition of document.definitions) if ('selectionSet' in definition && definition.selectionSet) guessSelection(definition.selectionSet, walk, true);
 	const roots = lookup.roots;
 	if (!roots) return walk.needs();
-	const rootName = operation === 'query' ? roots.query : roots.mutation;
 	for (const definition of document.definitions) {
-		if (definition.kind !== Kind.OPERATION_DEFINITION || definition.operation !== operation) continue;
+		if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+		const rootName = definition.operation === 'query' ? roots.query : definition.operation === 'mutation' ? roots.mutation : roots.subscription;
 		for (const variable of definition.variableDefinitions ?? []) {
 			const name = typeName(variable.type);
 			if (!BUILT_IN_SCALARS.has(name)) walk.type(name);

@@ -52,8 +52,8 @@ export class SageSession {
 	}
 
 	/** The schema with what a user's document needs, to check it before sending. */
-	async documentSchema(document: DocumentNode, kind: 'query' | 'mutation', timeoutMs?: number): Promise<SageSchema> {
-		return await this.loading(async (tenant) => await schemaForDocument(tenant, this.client, document, kind, { timeoutMs, signal: this.signal }));
+	async documentSchema(document: DocumentNode, timeoutMs?: number): Promise<SageSchema> {
+		return await this.loading(async (tenant) => await schemaForDocument(tenant, this.client, document, { timeoutMs, signal: this.signal }));
 	}
 
 	/** Every record type of the tenant (`package.node`), sorted. */

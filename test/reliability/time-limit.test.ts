@@ -57,7 +57,7 @@ test('Get Many: a page Sage stops at the limit is asked for again with fewer row
 	const from = env.sim.graphqlLog().length;
 	const items = outputOf(await runNode(env, { resource: 'record', operation: 'getMany', recordType: recordType('xtremMasterData.customer'), returnAll: true, fields: '_id', options: { pageSize: 1000 } }));
 	expect(items.map((item) => item.json._id)).toEqual(env.sim.store().list('xtremMasterData.customer').map((record) => record._id));
-	const firsts = dataRequests(env, from).map((entry) => (entry.variables as { first?: number }).first);
+	const firsts = dataRequests(env, from).map((entry) => (entry.variables as { first: number }).first);
 	expect(firsts.slice(0, 3)).toEqual([1000, 500, 250]);
 	expect(Math.max(...firsts.slice(2))).toBe(250);
 });

@@ -12,7 +12,7 @@ import { forEachItem, showFor, valueAt } from '../common/items';
 import { readLimit, readPageSize, readTimeout } from '../common/parameters';
 import type { OperationContext } from '../common/types';
 import { splitRecords } from './split';
-import { documentProperties, outputProperties, readDocumentItem } from './shared';
+import { checkAgainstTenant, documentProperties, outputProperties, readDocumentItem } from './shared';
 
 export const description: INodeProperties[] = showFor('graphql', ['query'], [
 	...documentProperties('query'),
@@ -43,10 +43,15 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const checkedDocuments = new Map<string, CheckedOperation>();
 	const unpagedReasons = new Set<string>();
+	const checkedAgainstSchema = new Set<CheckedOperation>();
 	const output = await forEachItem(this, items, async (itemIndex, output) => {
 		const { text, checked, variables, outputMode, splitPath } = readDocumentItem(this, itemIndex, 'query', checkedDocuments);
 		const limit = readLimit(this, itemIndex);
 		const timeoutMs = readTimeout(this, itemIndex);
+		if (!checkedAgainstSchema.has(checked)) {
+			await checkAgainstTenant(session, checked, 'Query', timeoutMs);
+			checkedAgainstSchema.add(checked);
+		}
 		const { connection, reason } = findCursorConnection(checked);
 		const pageSize = connection?.declaresFirst ? firstOf(this, variables, itemIndex) : readPageSize(this, itemIndex);
 
