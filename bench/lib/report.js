@@ -111,6 +111,28 @@ function scalingSection(sc) {
 	].join('\n');
 }
 
+function schemaScaleSection(sc) {
+	if (!sc) return null;
+	if (sc.error) return `Failed: ${sc.error}`;
+	if (sc.skipped) return `Skipped: ${sc.skipped}`;
+	const kb = (v) => (typeof v === 'number' ? fmt(v / 1024) : 'n/a');
+	const rows = [];
+	for (const [l, L] of Object.entries(sc.latencies)) {
+		for (const [key, v] of Object.entries(L.subjects)) {
+			rows.push([`${l} ms`, sc.subjects[key].schema, sc.subjects[key].label, fmt(v.ms), fmt(v.requests), fmt(v.schemaRequests), kb(v.bytes), kb(v.heapHeldKb * 1024), mb(v.maxRssMb)]);
+		}
+	}
+	const ratios = [];
+	for (const [l, L] of Object.entries(sc.latencies)) for (const [action, r] of Object.entries(L.ratios)) ratios.push([`${l} ms`, action, x(r.time), r.heapMoreMb === null ? 'n/a' : fmt(r.heapMoreMb)]);
+	return [
+		`${sc.runner}; the simulator's small schema (its default) and its realistic one (\`schemaScale: 'real'\`: 30 packages, about 1,000 node types), each first execution in a fresh process, medians of the runs. "requests": GraphQL requests of the execution (the token exchange is not one); "schema requests": those that asked for the schema; KB received: GraphQL answer bodies; heap held: the V8 heap after the execution and a full GC, above its level before it (what the process keeps: token and schema caches); peak RSS: the n8n process.`,
+		'',
+		table(['latency', 'schema', 'subject', 'ms', 'requests', 'schema requests', 'KB received', 'heap held KB', 'peak RSS MB'], rows),
+		'',
+		table(['latency', 'action', 'realistic / small time', 'realistic − small heap held, MB'], ratios),
+	].join('\n');
+}
+
 function markdown(results) {
 	const m = results.meta;
 	const sections = [
@@ -127,8 +149,16 @@ function markdown(results) {
 		['2. Get Many', getManySection(results.scenarios.getmany)],
 		['3. Creates', createsSection(results.scenarios.creates)],
 		['4. Cost as work grows (Get Many)', scalingSection(results.scenarios.scaling)],
+		["5. A real tenant's size: the first execution of a fresh process", schemaScaleSection(results.scenarios['schema-scale'])],
 	];
-	for (const [title, body] of parts) if (body) sections.push('', `## ${title}`, '', body);
+	const carried = m.carriedOver ?? {};
+	const keys = ['webhook', 'getmany', 'creates', 'scaling', 'schema-scale'];
+	for (const [index, [title, body]] of parts.entries()) {
+		if (!body) continue;
+		const from = carried[keys[index]];
+		const note = from ? `_From an earlier run (\`node bench/run.js ${(from.args ?? []).join(' ')}\`, ${from.finishedAt ?? 'unknown date'}, at ${from.commit ?? 'unknown commit'}): this run did not repeat it._\n\n` : '';
+		sections.push('', `## ${title}`, '', `${note}${body}`);
+	}
 	sections.push('', 'Everything measured, run by run: `results.json`. The simulator runs in its own process; all traffic stays on 127.0.0.1.', '');
 	return sections.join('\n');
 }

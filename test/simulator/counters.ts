@@ -29,6 +29,8 @@ export interface Counters {
 	/** Of those executed, the ones that only asked for the schema (`__schema`, `__type`), and the bytes of their answers. */
 	graphqlIntrospections: number;
 	introspectionBytes: number;
+	/** Bytes of every GraphQL answer body the tenant sent. */
+	graphqlBytes: number;
 	/** Mutations applied (only those that took effect). */
 	mutations: MutationCounts;
 	mutationsByType: Record<string, MutationCounts>;
@@ -47,6 +49,7 @@ export function emptyCounters(): Counters {
 		graphqlUnauthorized: 0,
 		graphqlIntrospections: 0,
 		introspectionBytes: 0,
+		graphqlBytes: 0,
 		mutations: { create: 0, update: 0, delete: 0 },
 		mutationsByType: {},
 		faultsInjected: {},

@@ -148,7 +148,9 @@ export class SimHttpServer {
 					tenant.counters.graphqlUnauthorized++;
 					return { status: 401, body: jsonErr('unauthorized', auth.reason) };
 				}
-				return runGraphql(tenant, body, this.state.schema);
+				const reply = runGraphql(tenant, body, this.state.schema);
+				tenant.counters.graphqlBytes += reply.body.length;
+				return reply;
 			});
 		}
 		return send(res, 404, jsonErr('not_found', `No route for ${method} ${path}.`));
