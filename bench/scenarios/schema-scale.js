@@ -48,8 +48,8 @@ function n8nWorkflows(creds) {
 	for (const schema of SCHEMAS) {
 		const node = (name, parameters) => ({ name, type: wf.SAGE_NODE, typeVersion: 1, credentials: wf.credentialRef(creds[schema]), parameters });
 		const customer = { __rl: true, mode: 'id', value: 'xtremMasterData.customer' };
-		out[`${schema}:get`] = wf.chain(`First get ${schema}`, [wf.manualTrigger(), wf.settle(), node('Sage ERP', { resource: 'record', operation: 'get', recordType: customer, id: '1', fields: '_id id name email currency { id name }' })]);
-		out[`${schema}:create`] = wf.chain(`First create ${schema}`, [
+		out[`${schema}:get`] = wf.chain(`${schema} first get`, [wf.manualTrigger(), wf.settle(), node('Sage ERP', { resource: 'record', operation: 'get', recordType: customer, id: '1', fields: '_id id name email currency { id name }' })]);
+		out[`${schema}:create`] = wf.chain(`${schema} first create`, [
 			wf.manualTrigger(),
 			wf.settle(),
 			node('Sage ERP', { resource: 'record', operation: 'create', recordType: customer, data: '={{ JSON.stringify({ id: "N8N" + $now.toMillis(), name: "First", currency: "#EUR" }) }}', fields: '_id id name currency { id }' }),
