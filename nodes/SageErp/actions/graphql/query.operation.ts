@@ -48,10 +48,7 @@ export async function execute(
 		const { text, checked, variables, outputMode, splitPath } = readDocumentItem(this, itemIndex, 'query', checkedDocuments);
 		const limit = readLimit(this, itemIndex);
 		const timeoutMs = readTimeout(this, itemIndex);
-		if (!checkedAgainstSchema.has(checked)) {
-			await checkAgainstTenant(session, checked, 'Query', timeoutMs);
-			checkedAgainstSchema.add(checked);
-		}
+		await checkAgainstTenant(session, checked, { label: 'Query', timeoutMs, done: checkedAgainstSchema });
 		const { connection, reason } = findCursorConnection(checked);
 		const pageSize = connection?.declaresFirst ? firstOf(this, variables, itemIndex) : readPageSize(this, itemIndex);
 

@@ -110,13 +110,20 @@ export function readDocumentItem(
  * megabytes of schema are never fetched. A tenant that refuses introspection is not an
  * error here: Sage checks the document itself when it comes.
  */
-export async function checkAgainstTenant(session: SageSession, checked: CheckedOperation, label: string, timeoutMs?: number): Promise<void> {
+export async function checkAgainstTenant(
+	session: SageSession,
+	checked: CheckedOperation,
+	{ label, timeoutMs, done }: { label: string; timeoutMs?: number; done: Set<CheckedOperation> },
+): Promise<void> {
+	if (done.has(checked)) return; // once per distinct document and execution
 	const schema = await session
 		.documentSchema(checked.document, timeoutMs)
 		.catch((error: unknown) => ((error as { code?: string }).code === 'SAGE_ABORTED' ? Promise.reject(error) : undefined));
-	if (!schema) return;
-	const [first, ...others] = validate(schema.schema, checked.document);
-	if (!first) return;
+	const [first, ...others] = schema ? validate(schema.schema, checked.document) : [];
+	if (!first) {
+		done.add(checked);
+		return;
+	}
 	const location = first.locations?.[0];
 	const where = location ? ` at line ${location.line}, column ${location.column}` : '';
 	throw new SageDocumentError(
