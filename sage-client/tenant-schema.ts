@@ -30,9 +30,6 @@ export class TenantSchema implements SchemaLookup {
 	private built?: SageSchema;
 	private index?: SharedRequest<string[]>;
 	private indexNames?: string[];
-	/** Schema requests sent for this tenant (for the node's hints and the benchmarks). */
-	requests = 0;
-
 	constructor(readonly fetchedAt: number) {}
 
 	type(name: string): IntrospectionType | null | undefined {
@@ -118,7 +115,6 @@ export class TenantSchema implements SchemaLookup {
 	}
 
 	private async send(client: GraphQLExecutor, query: string, options: SchemaRequestOptions) {
-		this.requests++;
 		const result = await client.execute({ query, operationName: SCHEMA_OPERATION, isMutation: false, timeoutMs: options.timeoutMs, signal: options.signal });
 		if (result.errors.length) {
 			throw new SageGraphQLError(result.errors, {

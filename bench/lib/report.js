@@ -119,15 +119,15 @@ function schemaScaleSection(sc) {
 	const rows = [];
 	for (const [l, L] of Object.entries(sc.latencies)) {
 		for (const [key, v] of Object.entries(L.subjects)) {
-			rows.push([`${l} ms`, sc.subjects[key].schema, sc.subjects[key].label, fmt(v.ms), fmt(v.requests), fmt(v.schemaRequests), kb(v.bytes), kb(v.heapHeldKb * 1024), mb(v.maxRssMb)]);
+			rows.push([`${l} ms`, sc.subjects[key].schema, sc.subjects[key].label, fmt(v.ms), fmt(v.simCpuMs), fmt(v.requests), fmt(v.schemaRequests), kb(v.bytes), kb(v.heapHeldKb * 1024), mb(v.maxRssMb)]);
 		}
 	}
 	const ratios = [];
 	for (const [l, L] of Object.entries(sc.latencies)) for (const [action, r] of Object.entries(L.ratios)) ratios.push([`${l} ms`, action, x(r.time), r.heapMoreMb === null ? 'n/a' : fmt(r.heapMoreMb)]);
 	return [
-		`${sc.runner}; the simulator's small schema (its default) and its realistic one (\`schemaScale: 'real'\`: 30 packages, about 1,000 node types), each first execution in a fresh process, medians of the runs. "requests": GraphQL requests of the execution (the token exchange is not one); "schema requests": those that asked for the schema; KB received: GraphQL answer bodies; heap held: the V8 heap after the execution and a full GC, above its level before it (what the process keeps: token and schema caches); peak RSS: the n8n process.`,
+		`${sc.runner}; the simulator's small schema (its default) and its realistic one (\`schemaScale: 'real'\`: 30 packages, about 1,000 node types), each first execution in a fresh process, medians of the runs. "requests": GraphQL requests of the execution (the token exchange is not one); "schema requests": those that asked for the schema; simulator CPU: what the simulator (Sage's side, its own process and schema) spent meanwhile, harness rows; KB received: GraphQL answer bodies; heap held: the V8 heap after the execution and a full GC, above its level before it (what the process keeps: token and schema caches); peak RSS: the n8n process.`,
 		'',
-		table(['latency', 'schema', 'subject', 'ms', 'requests', 'schema requests', 'KB received', 'heap held KB', 'peak RSS MB'], rows),
+		table(['latency', 'schema', 'subject', 'ms', 'simulator CPU ms', 'requests', 'schema requests', 'KB received', 'heap held KB', 'peak RSS MB'], rows),
 		'',
 		table(['latency', 'action', 'realistic / small time', 'realistic − small heap held, MB'], ratios),
 	].join('\n');

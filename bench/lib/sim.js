@@ -68,6 +68,7 @@ async function startSimProcess({ seed, tenants = [], schemaScale, timeoutMs = 30
 		latency: (tenantId, latencyMs) => call('latency', { tenantId, latencyMs }),
 		count: (tenantId, recordType) => call('count', { tenantId, recordType }),
 		memory: () => call('memory'),
+		cpuMs: () => call('cpu'),
 		graphqlLog: (tenantId, clear = false) => call('graphqlLog', { tenantId, clear }),
 		async stop() {
 			if (exited) return;

@@ -32,9 +32,12 @@ function credentialFor(sim) {
 	return { data: { tokenUrl: sim.tokenUrl, clientId: c.clientId, clientSecret: c.clientSecret, tenantId: c.tenantId, requestFormat: 'json' } };
 }
 
+/** One first execution in a fresh harness process, with the simulator's CPU meanwhile (Sage's share of the time). */
 async function harness(sim, packageDir, action) {
 	const args = { packageDir, adminUrl: `${sim.baseUrl}/__admin`, credential: credentialFor(sim), action, id: `FIRST${process.pid}${++serial}` };
-	return await runJsonChild(process.execPath, 'harness-first.js', args);
+	const cpuBefore = await sim.cpuMs();
+	const measured = await runJsonChild(process.execPath, 'harness-first.js', args);
+	return { ...measured, simCpuMs: (await sim.cpuMs()) - cpuBefore };
 }
 
 async function fullIntrospection(sim) {
