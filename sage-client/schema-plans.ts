@@ -71,7 +71,7 @@ export function planRecord(need: RecordNeed, lookup: SchemaLookup): SchemaNeeds 
 	for (const suffix of ['_Query', '_Connection', '_Edge', '', ...(need.mutation ? ['_Mutation'] : [])]) walk.guesses.add(`${nodeType}${suffix}`);
 	walk.guesses.add(`${cap(pkg)}_Query`).add('PageInfo');
 	if (need.mutation) walk.guesses.add(`${cap(pkg)}_Mutation`);
-	if (need.selection) guessSelection(need.selection, walk, false);
+	if (need.selection) guessSelection(need.selection, walk, []);
 	const roots = lookup.roots;
 	if (!roots || !node) return walk.needs();
 
@@ -90,7 +90,11 @@ export function planDocument(document: DocumentNode, lookup: SchemaLookup): Sche
 	const walk = new Walk(lookup);
 	const fragments = new Map<string, FragmentDefinitionNode>();
 	for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-	for (const definition of document.definitions) if ('selectionSet' in definition && definition.selectionSet) guessSelection(definition.selectionSet, walk, true);
+	for (const definition of document.definitions) {
+		// A query's path goes through `_Query`, `_Connection` and `_Edge` types; a mutation's through `_Mutation` ones.
+		const mutation = definition.kind === Kind.OPERATION_DEFINITION && definition.operation === 'mutation';
+		if ('selectionSet' in definition && definition.selectionSet) guessSelection(definition.selectionSet, walk, mutation ? ['_Mutation'] : ['_Query', '_Connection', '_Edge']);
+	}
 	const roots = lookup.roots;
 	if (!roots) return walk.needs();
 	for (const definition of document.definitions) {
@@ -156,16 +160,16 @@ function literalNeeds(ref: Parameters<typeof namedRef>[0], value: ValueNode, wal
 
 /**
  * Sage's names for what a field with a sub-selection may return: `currency` -> `Currency`;
- * in a whole document (`paths`) also the package and node types on the way to it.
+ * in a whole document also the package and node types on the way to it (`suffixes`).
  */
-function guessSelection(selectionSet: SelectionSetNode, walk: Walk, paths: boolean): void {
+function guessSelection(selectionSet: SelectionSetNode, walk: Walk, suffixes: readonly string[]): void {
 	for (const selection of selectionSet.selections) {
 		if (selection.kind === Kind.FRAGMENT_SPREAD || !selection.selectionSet) continue;
 		if (selection.kind === Kind.FIELD && !selection.name.value.startsWith('__')) {
 			const name = cap(selection.name.value);
 			walk.guesses.add(name);
-			if (paths) for (const suffix of ['_Query', '_Mutation', '_Connection', '_Edge']) walk.guesses.add(`${name}${suffix}`);
+			for (const suffix of suffixes) walk.guesses.add(`${name}${suffix}`);
 		}
-		guessSelection(selection.selectionSet, walk, paths);
+		guessSelection(selection.selectionSet, walk, suffixes);
 	}
 }
