@@ -188,8 +188,11 @@ describe('Options > Timeout and cancellation', () => {
 		env.sim.faults().set({ latencyMs: 1000 });
 		const before = env.sim.counters().graphqlRequests;
 		const controller = new AbortController();
-		setTimeout(() => controller.abort(), 200);
-		const result = await runNode(env, { ...get, id: '={{ $json.id }}', fields: '_id' }, { signal: controller.signal, input: [{ id: '1' }, { id: '2' }] });
+		const run = runNode(env, { ...get, id: '={{ $json.id }}', fields: '_id' }, { signal: controller.signal, input: [{ id: '1' }, { id: '2' }] });
+		// Stopped once the first item's request has arrived (a count, not a delay): it is then held by the latency.
+		while (env.sim.counters().graphqlRequests === before) await new Promise((resolve) => setTimeout(resolve, 10));
+		controller.abort();
+		const result = await run;
 		expect(result.error?.message).toMatch(/cancel/i);
 		// Were the signal ignored, the first answer would come at 1 s and the second item would be sent.
 		await new Promise((resolve) => setTimeout(resolve, 2000));

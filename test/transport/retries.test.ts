@@ -107,7 +107,8 @@ describe('retry rules', () => {
 		ctx.sim.faults().set({ failNext: { count: 1, status: 429, retryAfterSec: 20 } });
 		const controller = new AbortController();
 		const call = failureOf(() => client.execute({ query: QUERY_CUSTOMERS, isMutation: false, signal: controller.signal }));
-		await new Promise((resolve) => setTimeout(resolve, 100));
+		// Stopped once the 429 is answered (a count, not a delay): the client is then in its 20 s wait.
+		while ((ctx.sim.counters().faultsInjected['429'] ?? 0) === 0) await new Promise((resolve) => setTimeout(resolve, 10));
 		controller.abort();
 		// Ends before a 10 s timer started at the stop: the 20 s wait it was in would lose by 10 s.
 		const error = await settlesBefore(call, 10_000, 'the call stopped during a 20 s Retry-After');
