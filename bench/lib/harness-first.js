@@ -6,7 +6,7 @@
  *   node harness-first.js '<json: { packageDir, adminUrl, credential, action, recordType?, id? }>'
  * action: get (Fields with a reference) | create (a customer, Fields with a reference) |
  *         list (the Record Type list: first page, then filtered) | query (a GraphQL Query, checked before sending)
- * Prints one JSON line: { ms, requests, schemaRequests, bytes, schemaBytes, heapHeldKb, items }
+ * Prints one JSON line: { ms, cpuMs (this process's CPU meanwhile), requests, schemaRequests, bytes, schemaBytes, heapHeldKb, items }
  */
 const path = require('path');
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -56,6 +56,7 @@ async function main() {
 	const before = await counters(args);
 	global.gc();
 	const heapBefore = process.memoryUsage().heapUsed;
+	const cpuBefore = process.cpuUsage();
 	const t0 = performance.now();
 	let items;
 	if (args.action === 'list') items = await listSearch(engine, pkg);
@@ -66,13 +67,14 @@ async function main() {
 		result = null;
 	}
 	const ms = performance.now() - t0;
+	const cpu = process.cpuUsage(cpuBefore);
 	global.gc();
 	global.gc();
 	const heapHeldKb = Math.round((process.memoryUsage().heapUsed - heapBefore) / 1024);
 	const after = await counters(args);
 	const diff = (key) => after[key] - before[key];
 	process.stdout.write(
-		`${JSON.stringify({ ms, items, heapHeldKb, requests: diff('graphqlRequests'), schemaRequests: diff('graphqlIntrospections'), bytes: diff('graphqlBytes'), schemaBytes: diff('introspectionBytes') })}\n`,
+		`${JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, items, heapHeldKb, requests: diff('graphqlRequests'), schemaRequests: diff('graphqlIntrospections'), bytes: diff('graphqlBytes'), schemaBytes: diff('introspectionBytes') })}\n`,
 	);
 }
 
