@@ -140,7 +140,7 @@ const SCHEMA_SCALE_PROFILE = [
 	'Where the realistic schema still costs time, from CPU profiles (`node bench/profile.js first --schema small|real --subject get|query`, and the simulator profiled serving 80 new documents) and the CPU columns above:',
 	'- **the node**: the same requests and one schema request either way; loading, building and checking the partial schema cost a few ms more CPU with the realistic schema (the GraphQL Query most, about 8 ms: its guessed types, `XtremMasterData_Query` among them, are larger in a real tenant: `buildClientSchema` 9 ms, `validate` 12 ms against 6 ms), 1–3 ms for Get and Create;',
 	"- **the simulator (Sage's side)**: a few ms more per new document, almost all in graphql-js's `KnownTypeNamesRule`, which lists every one of the schema's 14,000 type names on each validation (647 ms of 80 validations); Sage validates the same way, so it stays in the measurement;",
-	'- the rest of a difference in wall time is neither side computing: at 0 ms latency a first execution lasts 100–250 ms, and on this 2-core machine shared with other work (load average above 6 to 12 during these runs) a process waits for a core for tens of ms at a time. A ratio above 1.3× at 0 ms with the CPU columns within a few ms of each other is that wait; at 25 and 150 ms, where a first execution is mostly Sage round trips, the ratios are near 1×.',
+	'- the rest of a difference in wall time is neither side computing. A first execution at 0 ms latency lasts 50–250 ms, and on this 2-core machine shared with other work a process waits for a core for tens of ms at a time: an earlier run of this scenario (same commit but for these CPU columns, 5 runs, load average 6 to 12) measured the first Get in the harness at 1.71× at 0 ms (215 against 126 ms) and the first Create in `n8n execute` at 1.30×, with the simulator\'s CPU 9 against 6 ms, and both at or below 1.02× at 25 and 150 ms. At 25 and 150 ms, where a first execution is mostly Sage round trips, every ratio is near 1×.',
 ].join('\n');
 
 function markdown(results) {
@@ -166,7 +166,7 @@ function markdown(results) {
 	for (const [index, [title, body]] of parts.entries()) {
 		if (!body) continue;
 		const from = carried[keys[index]];
-		const note = from ? `_From an earlier run (\`node bench/run.js ${(from.args ?? []).join(' ')}\`, ${from.finishedAt ?? 'unknown date'}, at ${from.commit ?? 'unknown commit'}): this run did not repeat it._\n\n` : '';
+		const note = from ? `_From an earlier run (\`${['node bench/run.js', ...(from.args ?? [])].join(' ')}\`, ${from.finishedAt ?? 'unknown date'}, at ${from.commit ?? 'unknown commit'}): this run did not repeat it._\n\n` : '';
 		sections.push('', `## ${title}`, '', `${note}${body}`);
 	}
 	sections.push('', 'Everything measured, run by run: `results.json`. The simulator runs in its own process; all traffic stays on 127.0.0.1.', '');
