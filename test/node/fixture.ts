@@ -119,3 +119,24 @@ export function dataRequests(env: NodeEnv, from = 0): GraphqlLogEntry[] {
 		.slice(from)
 		.filter((entry) => !isIntrospection(entry));
 }
+
+/**
+ * New customers' data, each with a natural key no other test uses: `<prefix>0001`, ... The
+ * prefix keeps the keys of different test files apart in one simulator.
+ */
+export function customerFactory(
+	prefix: string,
+	label: string,
+): (extra?: IDataObject) => IDataObject {
+	let serial = 0;
+	return (extra = {}) => {
+		serial++;
+		return {
+			id: `${prefix}${String(serial).padStart(4, '0')}`,
+			name: `${label} ${serial}`,
+			currency: '#EUR',
+			email: `${prefix.toLowerCase()}${serial}@example.com`,
+			...extra,
+		};
+	};
+}

@@ -6,7 +6,15 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { prng } from '../simulator/seed';
-import { dataRequests, errorOf, outputOf, recordType, runNode, useNodeEnv } from './fixture';
+import {
+	dataRequests,
+	errorOf,
+	outputOf,
+	recordType,
+	runNode,
+	useNodeEnv,
+	customerFactory,
+} from './fixture';
 
 const env = useNodeEnv({ seed: { customers: 30 } });
 const CUSTOMER = recordType('xtremMasterData.customer');
@@ -18,17 +26,8 @@ const upsert = {
 	fields: '_id id name email',
 };
 
-let serial = 0;
-function newCustomer(extra: IDataObject = {}): IDataObject {
-	serial++;
-	return {
-		id: `U${String(serial).padStart(4, '0')}`,
-		name: `Upsert ${serial}`,
-		currency: '#EUR',
-		email: `u${serial}@example.com`,
-		...extra,
-	};
-}
+/** A new customer's data with a natural key no other test uses. */
+const newCustomer = customerFactory('U', 'Upsert');
 
 const stored = (id: unknown) =>
 	env.sim

@@ -3,8 +3,6 @@
  * bad input stops before anything is written, batches map results and errors per item,
  * and nothing already written is lost silently.
  */
-import type { IDataObject } from 'n8n-workflow';
-
 import {
 	NODE_NAME,
 	dataRequests,
@@ -13,6 +11,7 @@ import {
 	recordType,
 	runNode,
 	useNodeEnv,
+	customerFactory,
 } from './fixture';
 
 const env = useNodeEnv({ seed: { customers: 30 } });
@@ -25,18 +24,8 @@ const create = {
 	fields: '_id id name email',
 };
 
-let serial = 0;
 /** A new customer's data with a natural key no other test uses. */
-function newCustomer(extra: IDataObject = {}): IDataObject {
-	serial++;
-	return {
-		id: `T${String(serial).padStart(4, '0')}`,
-		name: `Test ${serial}`,
-		currency: '#EUR',
-		email: `t${serial}@example.com`,
-		...extra,
-	};
-}
+const newCustomer = customerFactory('T', 'Test');
 
 function customerById(id: string) {
 	return env.sim
