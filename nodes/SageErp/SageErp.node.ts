@@ -11,6 +11,7 @@ import * as graphql from './actions/graphql/Graphql.resource';
 import * as record from './actions/record/Record.resource';
 import { router } from './actions/router';
 import { listSearch } from '../shared/methods';
+import { toolDescriptionProperties } from './actions/common/tool';
 
 // The value of NodeConnectionTypes.Main, without reading it at run time: n8n versions
 // before NodeConnectionTypes existed load this node too.
@@ -33,6 +34,8 @@ export class SageErp implements INodeType {
 		outputs: [MAIN],
 		credentials: [{ name: 'sageErpApi', required: true }],
 		properties: [
+			// Shown only in the AI tool variant (sageErpTool), first, where n8n puts its own.
+			...toolDescriptionProperties,
 			{
 				displayName: 'Resource',
 				name: 'resource',

@@ -16,6 +16,7 @@ const EXAMPLE_IDS = Object.freeze({
 	newSalesOrderTrigger: 'sageErpExNewOrdr',
 	crmContactUpsert: 'sageErpExCrmCust',
 	reportPdfEmail: 'sageErpExRptMail',
+	mcpServerTools: 'sageErpExMcpTool',
 });
 
 const WEBHOOK_PATH = 'crm-sales-order';
@@ -32,9 +33,9 @@ function loadExamples(dir = EXAMPLES_DIR) {
 		);
 }
 
-/** Workflows that must be active (published) to do anything: webhook and polling triggers. */
+/** Workflows that must be active (published) to do anything: webhook, polling and MCP Server triggers. */
 function activatableIds(workflows) {
-	const triggers = /\.(webhook|sageErpTrigger)$/;
+	const triggers = /\.(webhook|sageErpTrigger|mcpTrigger)$/;
 	return workflows.filter((wf) => wf.nodes.some((n) => triggers.test(n.type))).map((wf) => wf.id);
 }
 

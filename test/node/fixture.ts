@@ -4,6 +4,7 @@ import type {
 	IDataObject,
 	INodeExecutionData,
 	INodeParameters,
+	INodeType,
 	IWorkflowSettings,
 } from 'n8n-workflow';
 
@@ -33,11 +34,14 @@ export interface NodeEnv {
  * A simulator and an n8n engine with the built package (dist/) per test file; the
  * credential points at the simulator. Everything a run shows is handed to the secret guard.
  */
-export function useNodeEnv(options: SimulatorOptions = {}): NodeEnv {
+export function useNodeEnv(
+	options: SimulatorOptions = {},
+	load: { extraNodeTypes?: Record<string, INodeType> } = {},
+): NodeEnv {
 	const env = {} as NodeEnv;
 	beforeAll(async () => {
 		env.sim = await startSimulator(options);
-		env.pkg = await loadPackage(PACKAGE_DIR);
+		env.pkg = await loadPackage(PACKAGE_DIR, load);
 		env.engine = new TestEngine(env.pkg, {
 			credentials: {
 				sageErpApi: {

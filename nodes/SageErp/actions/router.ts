@@ -2,6 +2,7 @@ import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } f
 
 import { DiagnosisReport } from './common/diagnoses';
 import { toNodeError } from '../../shared/errors';
+import { runsAsTool, toolError, toolOutput } from './common/tool';
 import { SageSession } from '../../shared/session';
 import type { OperationExecute } from './common/types';
 import * as asyncOperation from './asyncOperation/AsyncOperation.resource';
@@ -31,7 +32,6 @@ const operations: Record<string, Record<string, OperationExecute>> = {
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const execute = operations[resource]?.[operation];
@@ -41,14 +41,33 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			`The operation "${operation}" of "${resource}" is not supported.`,
 		);
 	}
-	// One client per execution; its tokens and the tenant's schema are cached for the process.
-	const session = await SageSession.open(this);
-	const diagnoses = new DiagnosisReport(this);
+	if (!runsAsTool(this))
+		return [await run(this, execute, await SageSession.open(this), resource, operation)];
+	// As an AI agent's tool: the same operation, its answer and errors shaped for a model.
+	let session: SageSession | undefined;
 	try {
-		const output = await execute.call(this, items, { session, diagnoses });
-		return [resource === 'record' ? customDataOutput(this, operation, output) : output];
+		session = await SageSession.open(this);
+		const output = await run(this, execute, session, resource, operation);
+		return [toolOutput(this, output, { resource, operation })];
 	} catch (error) {
-		throw diagnoses.attachTo(toNodeError(this.getNode(), error));
+		throw await toolError(this, error, { operation, session });
+	}
+}
+
+/** One client per execution (`session`); its tokens and the tenant's schema are cached for the process. */
+async function run(
+	context: IExecuteFunctions,
+	execute: OperationExecute,
+	session: SageSession,
+	resource: string,
+	operation: string,
+): Promise<INodeExecutionData[]> {
+	const diagnoses = new DiagnosisReport(context);
+	try {
+		const output = await execute.call(context, context.getInputData(), { session, diagnoses });
+		return resource === 'record' ? customDataOutput(context, operation, output) : output;
+	} catch (error) {
+		throw diagnoses.attachTo(toNodeError(context.getNode(), error));
 	} finally {
 		diagnoses.flush();
 	}

@@ -16,3 +16,5 @@ export type {
 } from './engine';
 export type { CredentialUpdate } from './credentials';
 export type { LogLine } from './logger';
+export { ToolCallerNode, TOOL_CALLER_TYPE } from './tool-caller';
+export type { ToolCall } from './tool-caller';

@@ -79,24 +79,81 @@ function splitType(fullType: string): { pkg: string; name: string } {
 	return { pkg: fullType.slice(0, dot), name: fullType.slice(dot + 1) };
 }
 
-export async function loadPackage(packageDir: string): Promise<LoadedPackage> {
-	ensureEnvironment();
-	const loader = new PackageDirectoryLoader(path.resolve(packageDir));
-	await loader.loadAll();
-	const { packageName, directory } = loader;
-	const packageVersion = String((loader.packageJson as unknown as IDataObject).version ?? '');
-	const noOp = new NoOpNode();
+/**
+ * The AI tool variant n8n makes of a node with `usableAsTool` (`<package>.<node>Tool`), as
+ * n8n's NodeTypes builds it on demand: the same node, no main input, one `ai_tool` output,
+ * and n8n's "Description" parameter unless the node declares its own `toolDescription`.
+ */
+function toolVariant(base: INodeType | IVersionedNodeType, toolName: string): INodeType {
+	if ('nodeVersions' in base || !(base as INodeType).description.usableAsTool) {
+		throw new ApplicationError(
+			`${toolName}: only a plain node with usableAsTool has a tool variant here`,
+		);
+	}
+	const { description } = base as INodeType;
+	const properties = description.properties.some((property) => property.name === 'toolDescription')
+		? description.properties
+		: [
+				{
+					displayName: 'Description',
+					name: 'toolDescription',
+					type: 'string' as const,
+					default: description.description,
+					required: true,
+				},
+				...description.properties,
+			];
+	const toolDescription: INodeTypeDescription = {
+		...description,
+		name: toolName,
+		displayName: `${description.displayName} Tool`,
+		inputs: [],
+		outputs: ['ai_tool'],
+		properties,
+	};
+	delete toolDescription.usableAsTool;
+	return Object.create(base, { description: { value: toolDescription } }) as INodeType;
+}
 
-	const getNodeType = (type: string): INodeType | IVersionedNodeType => {
+/** `<package>.<node>` (or a short name) -> the loaded node, its tool variant, noOp or an extra type. */
+function nodeTypeResolver(
+	loader: PackageDirectoryLoader,
+	extraNodeTypes: Record<string, INodeType>,
+): (type: string) => INodeType | IVersionedNodeType {
+	const { packageName } = loader;
+	const noOp = new NoOpNode();
+	const toolVariants = new Map<string, INodeType>();
+	return (type) => {
 		if (type === NOOP_NODE_TYPE) return noOp;
+		if (extraNodeTypes[type]) return extraNodeTypes[type];
 		const { pkg, name } = type.includes('.') ? splitType(type) : { pkg: packageName, name: type };
 		if (pkg !== packageName) {
 			throw new ApplicationError(`Unrecognized node type: ${type}`, {
 				extra: { hint: `this engine loaded only the package "${packageName}"` },
 			});
 		}
+		if (name.endsWith('Tool') && !(name in loader.known.nodes)) {
+			if (!toolVariants.has(name))
+				toolVariants.set(
+					name,
+					toolVariant(loader.getNode(name.slice(0, -'Tool'.length)).type, name),
+				);
+			return toolVariants.get(name) as INodeType;
+		}
 		return loader.getNode(name).type;
 	};
+}
+
+export async function loadPackage(
+	packageDir: string,
+	options: { extraNodeTypes?: Record<string, INodeType> } = {},
+): Promise<LoadedPackage> {
+	ensureEnvironment();
+	const loader = new PackageDirectoryLoader(path.resolve(packageDir));
+	await loader.loadAll();
+	const { packageName, directory } = loader;
+	const packageVersion = String((loader.packageJson as unknown as IDataObject).version ?? '');
+	const getNodeType = nodeTypeResolver(loader, options.extraNodeTypes ?? {});
 
 	const known: KnownNodesAndCredentials = { nodes: {}, credentials: {} };
 	for (const [name, details] of Object.entries(loader.known.nodes)) {
