@@ -1,3 +1,6 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
+
 import { SageClient } from '../../sage-client/client';
 import { settlesAfter, settlesBefore } from '../helpers/order';
 import { FAST_RETRIES, testTransport } from '../helpers/undici-port';
@@ -140,11 +143,34 @@ describe('retry rules', () => {
 		const call = failureOf(() =>
 			client.execute({ query: QUERY_CUSTOMERS, isMutation: false, signal: controller.signal }),
 		);
-		await new Promise((resolve) => setTimeout(resolve, 100));
+		// Stopped once the 429 is answered (a count, not a delay): the client is then in its 20 s wait.
+		while ((ctx.sim.counters().faultsInjected['429'] ?? 0) === 0)
+			await new Promise((resolve) => setTimeout(resolve, 10));
 		controller.abort();
 		// Ends before a 10 s timer started at the stop: the 20 s wait it was in would lose by 10 s.
 		const error = await settlesBefore(call, 10_000, 'the call stopped during a 20 s Retry-After');
 		expect(error.code).toBe('SAGE_ABORTED');
 		expect(ctx.sim.counters().graphqlRequests).toBe(1);
+	});
+
+	it('ends a Retry-After wait of a call with a signal even when the garbage collector runs during it', async () => {
+		// Node.js 20 let the collector take an AbortSignal.any() signal with its listener: such a
+		// wait never ended, and the soak hung under load. Collect during the waits, as load does.
+		v8.setFlagsFromString('--expose-gc');
+		const collect = vm.runInNewContext('gc') as () => void;
+		ctx.sim.faults().set({ failNext: { count: 8, status: 429, retryAfterSec: 0.3 } });
+		const controller = new AbortController();
+		const calls = Promise.all(
+			Array.from({ length: 8 }, () =>
+				client.execute({ query: QUERY_CUSTOMERS, isMutation: false, signal: controller.signal }),
+			),
+		);
+		while ((ctx.sim.counters().faultsInjected['429'] ?? 0) < 8)
+			await new Promise((resolve) => setTimeout(resolve, 10));
+		for (let i = 0; i < 5; i++) collect();
+		// The waits are 0.3 s: ended long before a 20 s timer started with them, or never.
+		const results = await settlesBefore(calls, 20_000, 'eight calls in a 0.3 s Retry-After wait');
+		expect(results.map((result) => result.errors)).toEqual(Array.from({ length: 8 }, () => []));
+		expect(ctx.sim.counters().graphqlRequests).toBe(16);
 	});
 });
