@@ -14,6 +14,10 @@
  *       measured node's execution only (its startTime/executionTime in the run data), per item
  *       for creates.
  *
+ *   node bench/profile.js first [--schema small|real] [--subject get|create|list|query] [--latency 0]
+ *       the first execution of a fresh process (scenario 5) in the in-process harness under
+ *       --cpu-prof, against a simulator serving the small or the realistic schema.
+ *
  *   node bench/profile.js summary bench/tmp/profiles/<dir>
  *       prints a kept profile again.
  *   node bench/profile.js diff bench/tmp/profiles/<dir A> bench/tmp/profiles/<dir B>
@@ -41,7 +45,8 @@ const PROFILES = path.join(__dirname, 'tmp', 'profiles');
 function parse(argv) {
 	const o = {
 		mode: argv[0],
-		subject: 'ours',
+		subject: argv[0] === 'first' ? 'get' : 'ours',
+		schema: 'real',
 		calls: 400,
 		concurrency: 20,
 		latency: 0,
@@ -51,11 +56,11 @@ function parse(argv) {
 	for (let i = 1; i < argv.length; i += 2) {
 		const k = argv[i].replace(/^--/, '');
 		if (!(k in o)) throw new Error(`unknown option ${argv[i]}`);
-		o[k] = k === 'subject' ? argv[i + 1] : Number(argv[i + 1]);
+		o[k] = k === 'subject' || k === 'schema' ? argv[i + 1] : Number(argv[i + 1]);
 	}
-	if (!['webhook', 'getmany', 'execute'].includes(o.mode))
+	if (!['webhook', 'getmany', 'execute', 'first'].includes(o.mode))
 		throw new Error(
-			'usage: node bench/profile.js webhook|getmany|execute [options] (see the header of bench/profile.js)',
+			'usage: node bench/profile.js webhook|getmany|execute|first [options] (see the header of bench/profile.js)',
 		);
 	return o;
 }
@@ -175,6 +180,56 @@ async function profileGetMany(o, sim, packageDir) {
 	return { dir };
 }
 
+/** The first execution of a fresh process against a simulator of the given schema (its own process, started here). */
+async function profileFirst(o, _sim, packageDir) {
+	const { TENANT, SEED } = require('./scenarios/schema-scale');
+	const sim = await startSimProcess({
+		schemaScale: o.schema,
+		tenants: [{ id: TENANT, seed: SEED }],
+	});
+	const dir = fs.mkdtempSync(path.join(PROFILES, `first-${o.schema}-${o.subject}-`));
+	try {
+		await sim.latency(TENANT, o.latency);
+		const c = sim.client(TENANT);
+		const credential = {
+			data: {
+				tokenUrl: sim.tokenUrl,
+				clientId: c.clientId,
+				clientSecret: c.clientSecret,
+				tenantId: c.tenantId,
+				requestFormat: 'json',
+			},
+		};
+		const args = {
+			packageDir,
+			adminUrl: `${sim.baseUrl}/__admin`,
+			credential,
+			action: o.subject,
+			id: `PROFILE${Date.now()}`,
+		};
+		const env = {
+			...process.env,
+			NODE_PATH: path.join(REPO_ROOT, 'node_modules'),
+			NODE_OPTIONS: '',
+		};
+		const res = await runCommand(
+			process.execPath,
+			[
+				'--expose-gc',
+				'--cpu-prof',
+				`--cpu-prof-dir=${dir}`,
+				path.join(__dirname, 'lib', 'harness-first.js'),
+				JSON.stringify(args),
+			],
+			{ env, timeout: 600000 },
+		);
+		process.stdout.write(res.stdout);
+	} finally {
+		await sim.stop();
+	}
+	return { dir };
+}
+
 /** `node bench/profile.js summary <profile dir>`: prints a kept profile again. */
 function summaryOf(dir) {
 	const { window, calls } = fs.existsSync(path.join(dir, 'window.json'))
@@ -288,9 +343,12 @@ async function main() {
 		tenants: [{ id: 'webhook' }, { id: 'getmany', seed: { customers: o.records } }],
 	});
 	try {
-		const run = { webhook: profileWebhook, getmany: profileGetMany, execute: profileExecute }[
-			o.mode
-		];
+		const run = {
+			webhook: profileWebhook,
+			getmany: profileGetMany,
+			execute: profileExecute,
+			first: profileFirst,
+		}[o.mode];
 		const { dir, window, calls } = await run(o, sim, packageDir);
 		const file = newestProfile(dir);
 		if (!file) throw new Error(`no profile was written to ${dir}`);

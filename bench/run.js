@@ -24,8 +24,15 @@ const SCENARIOS = {
 	getmany: require('./scenarios/getmany'),
 	creates: require('./scenarios/creates'),
 	scaling: require('./scenarios/scaling'),
+	'schema-scale': require('./scenarios/schema-scale'),
 };
-const NEEDS_N8N = { webhook: true, getmany: false, creates: true, scaling: false };
+const NEEDS_N8N = {
+	webhook: true,
+	getmany: false,
+	creates: true,
+	scaling: false,
+	'schema-scale': false,
+};
 const REPO_ROOT = path.resolve(__dirname, '..');
 
 const started = Date.now();
@@ -64,6 +71,8 @@ function tenantsFor(config) {
 	if (s.includes('scaling'))
 		for (const n of config.scaling.records)
 			t.push({ id: SCENARIOS.scaling.tenantFor(n), seed: { customers: n } });
+	if (s.includes('schema-scale'))
+		t.push({ id: SCENARIOS['schema-scale'].TENANT, seed: SCENARIOS['schema-scale'].SEED });
 	return t;
 }
 
@@ -89,7 +98,8 @@ async function main() {
 	if (!packageDir)
 		log('the package is not built (npm run build): measuring everything but our node');
 	const needN8n =
-		!config.inProcessOnly && config.scenarios.some((s) => NEEDS_N8N[s] || s === 'getmany');
+		!config.inProcessOnly &&
+		config.scenarios.some((s) => NEEDS_N8N[s] || s === 'getmany' || s === 'schema-scale');
 	const n8n = needN8n ? await ensureN8n({ quiet: true }) : null;
 	let n8nNode = null;
 	if (n8n)
@@ -129,6 +139,7 @@ async function main() {
 		scenarios: {},
 		targets: [],
 	};
+	carryOver(config, results);
 
 	log('starting the simulator (own process)');
 	const sim = await startSimProcess({ tenants: tenantsFor(config) });
@@ -186,6 +197,30 @@ async function main() {
 		`\nWrote ${path.relative(process.cwd(), path.join(config.out, 'RESULTS.md')) || 'RESULTS.md'} and results.json in ${fmt(results.meta.durationSeconds)} s\n`,
 	);
 	return failed ? 1 : 0;
+}
+
+/**
+ * With --only, the scenarios not run keep their results (and their sections of RESULTS.md)
+ * from the last run written to the same folder, marked with when and at which commit.
+ */
+function carryOver(config, results) {
+	let previous;
+	try {
+		previous = JSON.parse(fs.readFileSync(path.join(config.out, 'results.json'), 'utf8'));
+	} catch {
+		return;
+	}
+	results.meta.carriedOver = {};
+	for (const name of Object.keys(SCENARIOS)) {
+		if (config.scenarios.includes(name) || !previous.scenarios?.[name]) continue;
+		results.scenarios[name] = previous.scenarios[name];
+		const from = previous.meta?.carriedOver?.[name] ?? {
+			finishedAt: previous.meta?.finishedAt,
+			commit: previous.meta?.commit,
+			args: previous.meta?.args,
+		};
+		results.meta.carriedOver[name] = from;
+	}
 }
 
 let snapshot = null;

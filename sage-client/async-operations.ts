@@ -46,16 +46,21 @@ export function asyncOperations(schema: SageSchema): AsyncOperationInfo[] {
 	return list;
 }
 
-/** The operation by name, or an error naming similar ones. */
-export function requireAsyncOperation(schema: SageSchema, name: string): AsyncOperationInfo {
+/**
+ * The operation by name, or an error naming similar ones: from `known` (the tenant's list,
+ * async-operation-index.ts) when given, else from those this schema holds.
+ */
+export function requireAsyncOperation(
+	schema: SageSchema,
+	name: string,
+	known?: readonly string[],
+): AsyncOperationInfo {
 	const wanted = name.trim();
-	const all = asyncOperations(schema);
-	const info = all.find((candidate) => candidate.name === wanted);
+	const info = asyncOperations(schema).find((candidate) => candidate.name === wanted);
 	if (info) return info;
+	const all = known ?? asyncOperations(schema).map((candidate) => candidate.name);
 	const last = wanted.split('.').pop()?.toLowerCase() ?? '';
-	const similar = all
-		.filter((candidate) => candidate.operationName.toLowerCase() === last)
-		.map((candidate) => candidate.name);
+	const similar = all.filter((candidate) => candidate.split('.').pop()?.toLowerCase() === last);
 	throw new SageDocumentError(
 		`The asynchronous operation "${wanted}" does not exist in this Sage tenant.`,
 		similar.length

@@ -13,6 +13,7 @@ import {
 } from './download';
 import { send, type HttpResponse, type Transport } from './http';
 import { tokenManager } from './process-wide';
+import { isTimeLimitAnswer, timeLimitError } from './time-limit';
 import type { SageCredentials, TokenManager, TokenRequestContext, TokenSession } from './tokens';
 
 /** A warning (or information) that Sage attached to a successful answer. */
@@ -73,9 +74,11 @@ export class SageClient {
 	}
 
 	async execute(request: GraphQLRequest): Promise<GraphQLResult> {
-		return readGraphQLResponse(
+		const result = readGraphQLResponse(
 			await this.authorized(request.signal, (session) => this.post(session, request)),
 		);
+		if (isTimeLimitAnswer(result)) throw timeLimitError(request);
+		return result;
 	}
 
 	/** A file that Sage's answer names, with the same bearer token; only from the GraphQL URL's origin (download.ts). */

@@ -13,6 +13,7 @@ export type SageErrorCode =
 	| 'SAGE_THROTTLED'
 	| 'SAGE_NETWORK'
 	| 'SAGE_TIMEOUT'
+	| 'SAGE_TIME_LIMIT'
 	| 'SAGE_RESPONSE'
 	| 'SAGE_GRAPHQL'
 	| 'SAGE_OUTCOME_UNKNOWN'
@@ -95,6 +96,13 @@ export class SageTimeoutError extends SageError {
 	}
 }
 
+/** Sage stopped a query at its 28-second limit, even at the smallest page (time-limit.ts). */
+export class SageTimeLimitError extends SageError {
+	constructor(message: string, details: SageErrorDetails = {}) {
+		super('SAGE_TIME_LIMIT', message, details);
+	}
+}
+
 /** An answer that is not what Sage sends: HTML, not JSON, too large, missing fields. */
 export class SageResponseError extends SageError {
 	constructor(message: string, details: SageErrorDetails = {}) {
@@ -140,13 +148,20 @@ export class SageOutcomeUnknownError extends SageError {
 	 * then Sage had finished running the request, and a lookup shows its final effect.
 	 */
 	readonly answerStarted: boolean;
+	/** Sage stopped it at its 28-second limit: the request was too large (time-limit.ts). */
+	readonly timeLimit: boolean;
 	constructor(
 		message: string,
-		details: SageErrorDetails & { reason?: string; answerStarted?: boolean } = {},
+		details: SageErrorDetails & {
+			reason?: string;
+			answerStarted?: boolean;
+			timeLimit?: boolean;
+		} = {},
 	) {
 		super('SAGE_OUTCOME_UNKNOWN', message, details);
 		this.reason = details.reason;
 		this.answerStarted = details.answerStarted ?? false;
+		this.timeLimit = details.timeLimit ?? false;
 	}
 }
 

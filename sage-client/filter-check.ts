@@ -408,3 +408,25 @@ export function checkOrderBy(info: RecordTypeInfo, text: string): void {
 			path: [],
 		});
 }
+
+/** Paths listed at most: enough for any filter a person writes. */
+const MAX_PATHS = 200;
+
+/**
+ * Every key path of a Filter or Order By (`{currency:{id:'EUR'}}` -> `['currency', 'id']`),
+ * operators included, for loading the types on them before the check (schema-plans.ts).
+ * Text outside the grammar gives none: the check then steps aside too.
+ */
+export function literalPaths(text: string | undefined): string[][] {
+	const literal = text === undefined ? undefined : parsedOrNothing(text);
+	const paths: string[][] = [];
+	const walk = (value: Literal, path: string[]): void => {
+		if (paths.length >= MAX_PATHS) return;
+		if (value.kind === 'array') for (const item of value.items) walk(item, path);
+		else if (value.kind === 'object')
+			for (const { key, value: inner } of value.entries) walk(inner, [...path, key]);
+		else if (path.length) paths.push(path);
+	};
+	if (literal) walk(literal, []);
+	return paths;
+}

@@ -1,4 +1,5 @@
-import { SageResponseError } from './errors';
+import { SageResponseError, SageTimeLimitError } from './errors';
+import type { RequestBudget } from './time-limit';
 
 /**
  * Cursor pagination as an async iterator: ask for a page, hand it over, follow
@@ -26,6 +27,11 @@ export interface FollowCursorOptions {
 	limit?: number;
 	/** Continue after this cursor instead of starting at the beginning. */
 	after?: string;
+	/**
+	 * Plans each page inside Sage's 28-second limit (time-limit.ts): smaller pages when they
+	 * come near it, and a page that hit it asked again smaller. Only for fetchers that honour `first`.
+	 */
+	budget?: RequestBudget;
 }
 
 /** Yields each page with at most `limit` nodes in all; extra fields of a page pass through. */
@@ -42,7 +48,7 @@ export async function* followCursor<T, P extends Page<T> = Page<T>>(
 	const seenCursors = new Set<string>();
 	for (;;) {
 		const remaining = limit === undefined ? Infinity : limit - delivered;
-		const page = await fetchPage({ first: Math.min(pageSize, remaining), after });
+		const page = await fetchWithin(fetchPage, options.budget, Math.min(pageSize, remaining), after);
 		const nodes = page.nodes.length > remaining ? page.nodes.slice(0, remaining) : page.nodes;
 		delivered += nodes.length;
 		yield nodes === page.nodes ? page : { ...page, nodes };
@@ -63,6 +69,28 @@ export async function* followCursor<T, P extends Page<T> = Page<T>>(
 		}
 		seenCursors.add(next);
 		after = next;
+	}
+}
+
+/** One page, as large as the budget lets it be; a page Sage stopped at its time limit is asked again smaller (a read: safe). */
+async function fetchWithin<P>(
+	fetchPage: (request: PageRequest) => Promise<P>,
+	budget: RequestBudget | undefined,
+	wanted: number,
+	after: string | undefined,
+): Promise<P> {
+	if (!budget) return await fetchPage({ first: wanted, after });
+	for (;;) {
+		const first = budget.size(wanted);
+		const started = Date.now();
+		try {
+			const page = await fetchPage({ first, after });
+			budget.took(first, Date.now() - started);
+			return page;
+		} catch (error) {
+			if (!(error instanceof SageTimeLimitError) || first <= 1) throw error;
+			budget.hitLimit(first);
+		}
 	}
 }
 

@@ -1,29 +1,19 @@
-import { fetchSchema, type GraphQLExecutor, type SageSchema } from './schema';
-import { SharedRequest } from './shared-request';
+import { TenantSchema } from './tenant-schema';
+import type { GraphQLExecutor } from './schema';
 
 export interface SchemaCacheOptions {
-	/** A cached schema older than this is fetched again (Sage upgrades its schema by release). Default 1 h. */
+	/** A tenant's schema older than this is loaded again (Sage upgrades its schema by release). Default 1 h. */
 	maxAgeMs?: number;
 	now?: () => number;
 }
 
-export interface LoadSchemaOptions {
-	timeoutMs?: number;
-	signal?: AbortSignal;
-}
-
-interface CacheEntry {
-	request: SharedRequest<SageSchema>;
-	settled?: SageSchema;
-}
-
 /**
- * Tenants' schemas, per GraphQL URL and tenant. Concurrent callers for one tenant share one
- * introspection request, aborted only when every one of them stopped waiting; a failed or
- * abandoned one is not kept.
+ * Tenants' schemas, per GraphQL URL and tenant (tenants may share one URL yet differ in
+ * schema). Each holds only the types loaded so far (tenant-schema.ts); after `maxAgeMs`, or
+ * when Sage refused a document because its schema changed, the tenant starts over.
  */
 export class SchemaCache {
-	private readonly entries = new Map<string, CacheEntry>();
+	private readonly entries = new Map<string, TenantSchema>();
 	private readonly maxAgeMs: number;
 	private readonly now: () => number;
 
@@ -32,28 +22,17 @@ export class SchemaCache {
 		this.now = options.now ?? Date.now;
 	}
 
-	async load(client: GraphQLExecutor, options: LoadSchemaOptions = {}): Promise<SageSchema> {
-		const key = `${await client.graphqlUrl(options.signal)}#${client.tenantId ?? ''}`;
+	async tenant(client: GraphQLExecutor, signal?: AbortSignal): Promise<TenantSchema> {
+		const key = `${await client.graphqlUrl(signal)}#${client.tenantId ?? ''}`;
 		const existing = this.entries.get(key);
-		const fresh =
-			existing && (!existing.settled || this.now() - existing.settled.fetchedAt < this.maxAgeMs);
-		if (existing && fresh && !existing.request.abandoned)
-			return await existing.request.join(options.signal);
-		const entry: CacheEntry = {
-			request: new SharedRequest((signal) =>
-				fetchSchema(client, { timeoutMs: options.timeoutMs, signal }, this.now()).then(
-					(schema) => {
-						entry.settled = schema;
-						return schema;
-					},
-					(error: unknown) => {
-						if (this.entries.get(key) === entry) this.entries.delete(key);
-						return Promise.reject(error);
-					},
-				),
-			),
-		};
-		this.entries.set(key, entry);
-		return await entry.request.join(options.signal);
+		if (existing && this.now() - existing.fetchedAt < this.maxAgeMs) return existing;
+		const fresh = new TenantSchema(this.now());
+		this.entries.set(key, fresh);
+		return fresh;
+	}
+
+	/** Forgets what was loaded of this tenant's schema (Sage has shipped a new release): the next use loads it again. */
+	forget(schema: TenantSchema): void {
+		for (const [key, entry] of this.entries) if (entry === schema) this.entries.delete(key);
 	}
 }

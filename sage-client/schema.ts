@@ -1,6 +1,4 @@
 import {
-	buildClientSchema,
-	getIntrospectionQuery,
 	getNamedType,
 	isLeafType,
 	isObjectType,
@@ -9,16 +7,15 @@ import {
 	type GraphQLField,
 	type GraphQLObjectType,
 	type GraphQLSchema,
-	type IntrospectionQuery,
 } from 'graphql';
 
 import type { GraphQLRequest, GraphQLResult } from './client';
-import { SageGraphQLError, SageResponseError } from './errors';
 
 /**
- * The tenant's GraphQL schema, fetched by introspection once per GraphQL URL and process,
- * and what the nodes need from it: which record types exist (`package.node`), their
- * fields, and the argument types of `query`, `read`, `create`, `update` and `delete`.
+ * The tenant's GraphQL schema as far as this process loaded it (tenant-schema.ts: the types
+ * a document needs, never the whole schema), and what the nodes need from it: which record
+ * types exist (`package.node`), their fields, and the argument types of `query`, `read`,
+ * `create`, `update` and `delete`.
  * Record types are found by the schema's shape, never by type names: a field of the
  * Query root is a package, a field of a package is a node, and a node is a type with a
  * `query` field returning a connection (`edges { node }`).
@@ -54,9 +51,16 @@ export class SageSchema {
 	constructor(
 		readonly schema: GraphQLSchema,
 		readonly fetchedAt: number = Date.now(),
+		/** Every record type of the tenant, when its list was loaded (record-type-index.ts). */
+		private readonly listed: () => string[] | undefined = () => undefined,
 	) {}
 
-	/** Every record type, sorted by `package.node`. */
+	/** Every record type's name: the tenant's list when loaded, else those this schema holds. */
+	recordTypeNames(): string[] {
+		return this.listed() ?? this.recordTypes().map((info) => info.recordType);
+	}
+
+	/** Every record type this schema holds, sorted by `package.node`. */
 	recordTypes(): RecordTypeInfo[] {
 		return [...this.index().values()];
 	}
@@ -147,31 +151,4 @@ export function argumentOf(field: AnyField, preferred: string): GraphQLArgument 
 		field.args.find((arg) => arg.name === preferred) ??
 		(field.args.length === 1 ? field.args[0] : undefined)
 	);
-}
-
-/** One introspection request: the whole schema, as `SageSchema`. */
-export async function fetchSchema(
-	client: GraphQLExecutor,
-	options: { timeoutMs?: number; signal?: AbortSignal },
-	fetchedAt: number,
-): Promise<SageSchema> {
-	const result = await client.execute({
-		query: getIntrospectionQuery({ descriptions: false }),
-		operationName: 'IntrospectionQuery',
-		isMutation: false,
-		timeoutMs: options.timeoutMs,
-		signal: options.signal,
-	});
-	if (result.errors.length) {
-		throw new SageGraphQLError(result.errors, {
-			hint: 'Sage refused to describe its schema (introspection); the record operations need it. The GraphQL operations work without it.',
-		});
-	}
-	const data = result.data as unknown as IntrospectionQuery | null;
-	if (!data?.__schema) {
-		throw new SageResponseError(
-			'Sage answered the schema request (introspection) without a schema.',
-		);
-	}
-	return new SageSchema(buildClientSchema(data, { assumeValid: true }), fetchedAt);
 }

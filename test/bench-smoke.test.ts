@@ -115,6 +115,27 @@ function expectScalingShape(scaling: Json, built: boolean) {
 	}
 }
 
+function expectSchemaScaleShape(schemaScale: Json, built: boolean, withN8n: boolean) {
+	expect(schemaScale.error).toBeUndefined();
+	for (const latency of Object.values(schemaScale.latencies) as Json[]) {
+		expect(isNumber(latency.subjects['real:full'].bytes)).toBe(true);
+		if (!built) continue;
+		for (const key of [
+			'small:get',
+			'real:get',
+			'small:create',
+			'real:create',
+			'real:list',
+			'real:query',
+			...(withN8n ? ['small:n8n-get', 'real:n8n-create'] : []),
+		]) {
+			expect(isNumber(latency.subjects[key].ms)).toBe(true);
+			expect(isNumber(latency.subjects[key].requests)).toBe(true);
+		}
+		expect(isNumber(latency.ratios.get.time)).toBe(true);
+	}
+}
+
 describe('benchmarks (bench/run.js) at a tiny size', () => {
 	const built = fs.existsSync(path.join(REPO_ROOT, 'dist', 'nodes', 'SageErp', 'SageErp.node.js'));
 
@@ -150,8 +171,11 @@ describe('benchmarks (bench/run.js) at a tiny size', () => {
 					'creates',
 					'getmany',
 					'scaling',
+					'schema-scale',
 					'webhook',
 				]);
+				expectSchemaScaleShape(results.scenarios['schema-scale'], built, !SKIP_N8N);
+				expect(markdown).toContain("## 5. A real tenant's size");
 				expectTargetsShape(results, markdown, run);
 				expectGetManyShape(results.scenarios.getmany, built, !SKIP_N8N);
 				expectScalingShape(results.scenarios.scaling, built);

@@ -3,19 +3,19 @@
  * Benchmark settings from the command line and the environment.
  *
  *   node bench/run.js [--quick] [--size F] [--runs N] [--latencies 0,25,150]
- *                     [--only webhook,getmany,creates,scaling] [--out DIR] [--in-process-only]
+ *                     [--only webhook,getmany,creates,scaling,schema-scale] [--out DIR] [--in-process-only]
  *
  *   --quick            sizes x0.1 and one run each: a few minutes instead of ~20
  *   --size F           multiplies every record and call count (BENCH_SIZE); minimums keep each scenario meaningful
  *   --runs N           runs per measurement, medians reported (BENCH_RUNS; default 3)
  *   --latencies L,...  injected latencies per request in ms (BENCH_LATENCIES; default 0,25,150)
- *   --only S,...       scenarios to run (BENCH_ONLY; default all)
+ *   --only S,...       scenarios to run (BENCH_ONLY; default all); the others' sections of RESULTS.md are kept from the last run
  *   --out DIR          where RESULTS.md and results.json go (BENCH_OUT; default bench/)
  *   --in-process-only  skip every real-n8n part (BENCH_IN_PROCESS_ONLY=1)
  */
 const path = require('path');
 
-const SCENARIOS = ['webhook', 'getmany', 'creates', 'scaling'];
+const SCENARIOS = ['webhook', 'getmany', 'creates', 'scaling', 'schema-scale'];
 
 function parseArgs(argv, env = process.env) {
 	const opts = {

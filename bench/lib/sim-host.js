@@ -10,9 +10,9 @@ const { startSimulator } = require('../../scripts/lib/simulator');
 let sim = null;
 
 const commands = {
-	/** tenants: [{ id, seed }] in addition to the default one (seed: its sizes). */
-	async start({ seed, tenants = [] }) {
-		sim = await startSimulator({ port: 0, seed });
+	/** tenants: [{ id, seed }] in addition to the default one (seed: its sizes); schemaScale: 'small' (default) or 'real'. */
+	async start({ seed, tenants = [], schemaScale }) {
+		sim = await startSimulator({ port: 0, seed, schemaScale });
 		const clients = { [sim.defaultTenantId]: { ...sim.client, graphqlUrl: sim.graphqlUrl() } };
 		for (const t of tenants) {
 			sim.addTenant(t.id, t.seed);
@@ -58,6 +58,11 @@ const commands = {
 	},
 	memory() {
 		return process.memoryUsage();
+	},
+	/** CPU the simulator process used so far, in ms (user + system): Sage's share of a measurement. */
+	cpu() {
+		const { user, system } = process.cpuUsage();
+		return (user + system) / 1000;
 	},
 	async stop() {
 		if (sim) await sim.stop();

@@ -8,7 +8,7 @@
 const path = require('path');
 const { fork } = require('child_process');
 
-async function startSimProcess({ seed, tenants = [], timeoutMs = 300000 } = {}) {
+async function startSimProcess({ seed, tenants = [], schemaScale, timeoutMs = 300000 } = {}) {
 	const child = fork(path.join(__dirname, 'sim-host.js'), [], {
 		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 		// The simulator is TypeScript: sim-host registers ts-node; nothing of the parent's flags is wanted.
@@ -48,7 +48,7 @@ async function startSimProcess({ seed, tenants = [], timeoutMs = 300000 } = {}) 
 
 	let info;
 	try {
-		info = await call('start', { seed, tenants }, timeoutMs);
+		info = await call('start', { seed, tenants, schemaScale }, timeoutMs);
 	} catch (err) {
 		child.kill('SIGKILL');
 		throw err;
@@ -68,6 +68,7 @@ async function startSimProcess({ seed, tenants = [], timeoutMs = 300000 } = {}) 
 		latency: (tenantId, latencyMs) => call('latency', { tenantId, latencyMs }),
 		count: (tenantId, recordType) => call('count', { tenantId, recordType }),
 		memory: () => call('memory'),
+		cpuMs: () => call('cpu'),
 		graphqlLog: (tenantId, clear = false) => call('graphqlLog', { tenantId, clear }),
 		async stop() {
 			if (exited) return;

@@ -185,20 +185,100 @@ function scalingChecks(scaling) {
 	const out = [];
 	if (!scaling || scaling.error || !scaling.latencies || !scaling.subjects.oursHarness) return out;
 	for (const [l, L] of Object.entries(scaling.latencies)) {
-		const g = L.growth.oursHarness;
-		const worst = Math.max(g.timePerRecordLargeVsMid ?? 0, g.heapPerRecordLargeVsMid ?? 0);
+		for (const [subject, schema] of [
+			['oursHarness', ''],
+			['oursHarnessRealSchema', ', realistic schema'],
+		]) {
+			const g = L.growth[subject];
+			if (!g) continue;
+			const worst = Math.max(g.timePerRecordLargeVsMid ?? 0, g.heapPerRecordLargeVsMid ?? 0);
+			out.push(
+				check(
+					subject === 'oursHarness' ? 'getManyCostFlat' : 'getManyCostFlatRealSchema',
+					`Get Many cost per record stays flat${schema} (largest vs middle size ≤ 1.5×, time and heap)`,
+					Number(l),
+					worst,
+					1.5,
+					worst <= 1.5,
+					`time ×${fmt(g.timePerRecordLargeVsMid)}, heap ×${fmt(g.heapPerRecordLargeVsMid)}`,
+				),
+			);
+		}
+	}
+	return out;
+}
+
+/** Scenario 5: a fresh process's first execution costs the same whatever the schema's size. */
+function schemaScaleTargets(sc) {
+	const out = [];
+	if (!sc || sc.error || !sc.latencies) return out;
+	const latencies = Object.keys(sc.latencies).map(Number);
+	for (const l of latencies) {
+		const { subjects: S, ratios: R } = sc.latencies[l];
+		const timed = [
+			['get', 'first Get (harness)'],
+			['create', 'first Create (harness)'],
+			['n8n-get', 'first Get (n8n execute)'],
+			['n8n-create', 'first Create (n8n execute)'],
+			['query', 'GraphQL Query checked before sending (harness)'],
+		];
+		for (const [action, what] of timed) {
+			const r = R[action]?.time;
+			if (r === null || r === undefined) continue;
+			out.push(
+				check(
+					'schemaScaleTime',
+					`Realistic schema: ${what} ≤ 1.3× the small schema's time`,
+					l,
+					r,
+					1.3,
+					r <= 1.3,
+					`${fmt(S[`real:${action}`].ms)} vs ${fmt(S[`small:${action}`].ms)} ms`,
+				),
+			);
+		}
+		for (const action of ['get', 'create']) {
+			const more = R[action]?.heapMoreMb;
+			if (more === null || more === undefined) continue;
+			out.push(
+				check(
+					'schemaScaleHeap',
+					`Realistic schema: heap held after the first ${action === 'get' ? 'Get' : 'Create'} ≤ 15 MB more than with the small schema`,
+					l,
+					more,
+					15,
+					more <= 15,
+					`${fmt(S[`real:${action}`].heapHeldKb / 1024)} vs ${fmt(S[`small:${action}`].heapHeldKb / 1024)} MB held`,
+				),
+			);
+			const requests = S[`real:${action}`].schemaRequests;
+			out.push(
+				check(
+					'schemaScaleRequests',
+					`Realistic schema: ≤ 3 schema requests before the first ${action === 'get' ? 'Get' : 'Create'}'s own request`,
+					l,
+					requests,
+					3,
+					requests <= 3,
+					`${fmt(requests)} schema request(s), ${fmt(S[`real:${action}`].schemaBytes / 1024)} KB (the whole schema: ${fmt(S['real:full'].bytes / 1024 / 1024)} MB)`,
+				),
+			);
+		}
+	}
+	const at = latencies.includes(150) ? 150 : Math.max(...latencies);
+	const list = sc.latencies[at]?.subjects['real:list'];
+	if (list)
 		out.push(
 			check(
-				'getManyCostFlat',
-				'Get Many cost per record stays flat (largest vs middle size ≤ 1.5×, time and heap)',
-				Number(l),
-				worst,
-				1.5,
-				worst <= 1.5,
-				`time ×${fmt(g.timePerRecordLargeVsMid)}, heap ×${fmt(g.heapPerRecordLargeVsMid)}`,
+				'schemaScaleList',
+				'Realistic schema: the Record Type list answers within 1 s at 150 ms latency',
+				at,
+				list.ms,
+				1000,
+				list.ms <= 1000,
+				`first page and a filtered one, fresh process (token exchange included): ${fmt(list.ms)} ms, ${fmt(list.bytes / 1024)} KB${at !== 150 ? ' (150 ms not measured: largest latency used)' : ''}`,
 			),
 		);
-	}
 	return out;
 }
 
@@ -208,6 +288,7 @@ function evaluateTargets(scenarios) {
 		...getManyTargets(scenarios.getmany),
 		...createsTargets(scenarios.creates),
 		...scalingChecks(scenarios.scaling),
+		...schemaScaleTargets(scenarios['schema-scale']),
 	];
 }
 

@@ -350,6 +350,10 @@ function createsGraphql(sim, tenantId, count) {
 }
 
 module.exports = {
+	chain,
+	manualTrigger,
+	settle,
+	credentialRef,
 	SAGE_NODE,
 	sageGetManyNode,
 	WEBHOOK_PATHS,

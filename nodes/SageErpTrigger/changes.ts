@@ -10,7 +10,11 @@ import {
 import { SageDocumentError, SageGraphQLError, SageResponseError } from '../../sage-client/errors';
 import { connectionPage, followCursor, type Page } from '../../sage-client/paginate';
 import { schemaCache } from '../../sage-client/process-wide';
+import { RequestBudget } from '../../sage-client/time-limit';
 import { scalarFieldNames } from '../../sage-client/schema';
+import { isSchemaChange } from '../../sage-client/schema-change';
+import { schemaForRecord } from '../../sage-client/schema-for';
+import type { TenantSchema } from '../../sage-client/tenant-schema';
 import { isStamp, type RecordVersion, type TriggerEvent } from './state';
 
 /**
@@ -69,11 +73,18 @@ export class RecordWatch {
 		private readonly settings: WatchSettings,
 		private readonly document: QueryDocument,
 		private readonly tracksTicks: boolean,
+		private readonly tenant: TenantSchema,
 	) {}
 
 	/** Checks the settings against the tenant's schema and builds the query; nothing else is sent. */
 	static async open(client: SageClient, settings: WatchSettings): Promise<RecordWatch> {
-		const schema = await schemaCache().load(client, { timeoutMs: settings.timeoutMs });
+		const tenant = await schemaCache().tenant(client);
+		const schema = await schemaForRecord(
+			tenant,
+			client,
+			{ recordType: settings.recordType, fields: settings.fields },
+			{ timeoutMs: settings.timeoutMs },
+		);
 		const info = requireRecordType(schema, settings.recordType);
 		const stampField = STAMP_FIELD[settings.event];
 		const recordFields = info.recordObject.getFields();
@@ -103,7 +114,7 @@ export class RecordWatch {
 				'Record Type',
 			);
 		}
-		return new RecordWatch(client, settings, document, tracksTicks);
+		return new RecordWatch(client, settings, document, tracksTicks, tenant);
 	}
 
 	private get stampField(): string {
@@ -164,6 +175,8 @@ export class RecordWatch {
 			});
 			if (result.diagnoses.length) this.settings.onDiagnoses?.(result.diagnoses);
 			if (result.errors.length) {
+				// A release changed the schema: the next poll loads it again and builds the query anew.
+				if (isSchemaChange(result.errors)) schemaCache().forget(this.tenant);
 				throw new SageGraphQLError(result.errors, {
 					hint: query.filter
 						? `Check the Filter: it must be a Sage filter on fields of ${this.settings.recordType}, e.g. {isActive:true}. The trigger combines it with its own condition as {_and:[<your filter>, {${this.stampField}:{_gte:'<last stamp>'}}]}.`
@@ -185,6 +198,7 @@ export class RecordWatch {
 			pageSize,
 			limit: query.first,
 			after: query.after,
+			budget: new RequestBudget(),
 		})) {
 			for (const node of page.nodes) found.push(this.toFound(node));
 			// Leaving the loop stops followCursor before it asks for the next page.

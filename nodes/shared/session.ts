@@ -1,10 +1,22 @@
+import type { DocumentNode } from 'graphql';
 import type { IExecuteFunctions, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
 
 import { SageClient, type GraphQLRequest, type GraphQLResult } from '../../sage-client/client';
 import { toSageCredentials } from '../../sage-client/credential-session';
 import type { DownloadedFile } from '../../sage-client/download';
+import type { GraphQLErrorEntry } from '../../sage-client/errors';
 import { schemaCache } from '../../sage-client/process-wide';
 import type { SageSchema } from '../../sage-client/schema';
+import { isSchemaChange } from '../../sage-client/schema-change';
+import type { AsyncOperationInfo } from '../../sage-client/async-operations';
+import {
+	schemaForAsyncOperation,
+	schemaForDocument,
+	schemaForRecord,
+	type AsyncSchemaNeed,
+	type RecordSchemaNeed,
+} from '../../sage-client/schema-for';
+import type { TenantSchema } from '../../sage-client/tenant-schema';
 import { n8nTransport } from './transport';
 
 type SageContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
@@ -13,11 +25,14 @@ type SageContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
  * What one execution, poll or list search talks to Sage with: one client for the
  * `sageErpApi` credential (the token cache behind it is process-wide), sending through
  * this context's n8n HTTP helper, the execution's cancel signal on every request, and
- * the tenant's schema from the process-wide cache.
+ * the tenant's schema from the process-wide cache, loaded as far as each document needs.
  */
 export class SageSession {
-	/** This execution's schema request: one per execution, even when it fails. */
-	private schemaRequest?: Promise<SageSchema>;
+	private tenantRequest?: Promise<TenantSchema>;
+	/** A schema request that failed in this execution fails the later items too, without a request each. */
+	private schemaFailure?: { error: unknown };
+	private refreshed = false;
+	private readonly openedAt = Date.now();
 
 	private constructor(
 		readonly client: SageClient,
@@ -45,8 +60,71 @@ export class SageSession {
 		return await this.client.download({ url, timeoutMs, signal: this.signal });
 	}
 
-	async schema(timeoutMs?: number): Promise<SageSchema> {
-		this.schemaRequest ??= schemaCache().load(this.client, { timeoutMs, signal: this.signal });
-		return await this.schemaRequest;
+	/** The schema with what the record type's documents need (its Fields included). */
+	async recordSchema(need: RecordSchemaNeed, timeoutMs?: number): Promise<SageSchema> {
+		return await this.loading(
+			async (tenant) =>
+				await schemaForRecord(tenant, this.client, need, { timeoutMs, signal: this.signal }),
+		);
+	}
+
+	/** The schema with what a user's document needs, to check it before sending. */
+	async documentSchema(document: DocumentNode, timeoutMs?: number): Promise<SageSchema> {
+		return await this.loading(
+			async (tenant) =>
+				await schemaForDocument(tenant, this.client, document, { timeoutMs, signal: this.signal }),
+		);
+	}
+
+	/** The schema with what an asynchronous operation's documents need, and the operation in it. */
+	async asyncOperationSchema(
+		need: AsyncSchemaNeed,
+		timeoutMs?: number,
+	): Promise<{ schema: SageSchema; info: AsyncOperationInfo }> {
+		return await this.loading(
+			async (tenant) =>
+				await schemaForAsyncOperation(tenant, this.client, need, {
+					timeoutMs,
+					signal: this.signal,
+				}),
+		);
+	}
+
+	/** Every asynchronous operation of the tenant (`package.node.operation`), sorted. */
+	async asyncOperationNames(): Promise<string[]> {
+		return await this.loading(
+			async (tenant) => await tenant.asyncOperationNames(this.client, { signal: this.signal }),
+		);
+	}
+
+	/** Every record type of the tenant (`package.node`), sorted. */
+	async recordTypeNames(): Promise<string[]> {
+		return await this.loading(
+			async (tenant) => await tenant.recordTypeNames(this.client, { signal: this.signal }),
+		);
+	}
+
+	/**
+	 * Whether Sage refused a document because its schema changed since this process loaded
+	 * it (a new release): the loaded schema is then forgotten, once per execution, and the
+	 * caller builds the document again from the schema as it is now.
+	 */
+	async schemaChanged(errors: readonly GraphQLErrorEntry[]): Promise<boolean> {
+		if (this.refreshed || !isSchemaChange(errors) || !this.tenantRequest) return false;
+		const tenant = await this.tenantRequest;
+		if (tenant.fetchedAt >= this.openedAt) return false; // loaded by this execution: it is current
+		this.refreshed = true;
+		schemaCache().forget(tenant);
+		this.tenantRequest = undefined;
+		return true;
+	}
+
+	private async loading<T>(load: (tenant: TenantSchema) => Promise<T>): Promise<T> {
+		if (this.schemaFailure) return await Promise.reject(this.schemaFailure.error);
+		this.tenantRequest ??= schemaCache().tenant(this.client, this.signal);
+		return await this.tenantRequest.then(load).catch((error: unknown) => {
+			if ((error as { code?: string }).code !== 'SAGE_CONFIG') this.schemaFailure = { error };
+			return Promise.reject(error);
+		});
 	}
 }

@@ -8,6 +8,8 @@ import {
 	validate,
 	type GraphQLNamedType,
 	type GraphQLObjectType,
+	type OperationDefinitionNode,
+	type SelectionSetNode,
 } from 'graphql';
 
 import { SageDocumentError } from '../errors';
@@ -185,4 +187,25 @@ function groupedBody(
 	}
 	const values = valueSelection ? ` values { ${valueSelection} }` : '';
 	return `{ pageInfo { endCursor hasNextPage } edges { node { group ${print(group)}${values} } } }`;
+}
+
+const NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
+
+/**
+ * What the aggregate document will select under the node's query type, as a selection the
+ * schema planner walks (schema-plans.ts) to load the aggregate's types before the document
+ * is built; each value's entry type is reached through `{ __typename }`. Names that are not
+ * GraphQL names are left out here: building the document names them.
+ */
+export function aggregateSelection(groupBy: string, values: AggregateValue[]): SelectionSetNode {
+	const entries =
+		values
+			.filter((value) => NAME.test(value.field))
+			.map((value) => `${value.field} { __typename }`)
+			.join(' ') || '__typename';
+	const body = groupBy.trim()
+		? `queryAggregate { pageInfo { endCursor } edges { node { group ${print(parseSelection(groupBy, 'Group By'))} values { ${entries} } } } }`
+		: `readAggregate { ${entries} }`;
+	const [definition] = parse(`{ ${body} }`).definitions;
+	return (definition as OperationDefinitionNode).selectionSet;
 }

@@ -2,13 +2,17 @@ import {
 	Kind,
 	getNamedType,
 	isLeafType,
+	isObjectType,
+	isInterfaceType,
 	parse,
 	print,
 	validate,
+	type GraphQLError,
 	type SelectionSetNode,
 } from 'graphql';
 
 import { SageDocumentError } from '../errors';
+import { closestName } from '../schema-change';
 import {
 	argumentOf,
 	scalarFieldNames,
@@ -37,9 +41,8 @@ export function requireRecordType(schema: SageSchema, recordType: string): Recor
 	if (info) return info;
 	const nodeName = name.split('.').pop()?.toLowerCase() ?? '';
 	const similar = schema
-		.recordTypes()
-		.filter((candidate) => candidate.nodeName.toLowerCase() === nodeName)
-		.map((candidate) => candidate.recordType);
+		.recordTypeNames()
+		.filter((candidate) => candidate.split('.').pop()?.toLowerCase() === nodeName);
 	throw new SageDocumentError(
 		`The record type "${name}" does not exist in this Sage tenant.`,
 		similar.length
@@ -245,8 +248,19 @@ function checkAgainstSchema(
 		return;
 	}
 	throw new SageDocumentError(
-		`${label}: ${errors.map((error) => error.message).join(' ')}`,
+		`${label}: ${errors.map((error) => withClosestField(schema, error)).join(' ')}`,
 		`Leave ${label} empty to get every scalar field, or use fields of ${info.recordType} as the schema names them; references need sub-fields, e.g. currency { id }.`,
 		label,
 	);
+}
+
+/** GraphQL's message, and the closest field that exists when GraphQL suggested none (a field renamed by a release). */
+function withClosestField(schema: SageSchema, error: GraphQLError): string {
+	const match = /^Cannot query field "([^"]+)" on type "([^"]+)"\.$/.exec(error.message);
+	const type = match ? schema.schema.getType(match[2]) : undefined;
+	if (!match || !type || !(isObjectType(type) || isInterfaceType(type))) return error.message;
+	const closest = closestName(match[1], Object.keys(type.getFields()));
+	return closest
+		? `${error.message} The closest field of ${match[2]} is "${closest}".`
+		: error.message;
 }

@@ -112,9 +112,12 @@ export function recordType(value: string): INodeParameters['recordType'] {
 	return { __rl: true, mode: 'list', value };
 }
 
+/** A schema request: the node's targeted introspection (`SageErpSchema`), or a whole-schema one. */
 export const isIntrospection = (entry: GraphqlLogEntry): boolean =>
+	entry.operationName === 'SageErpSchema' ||
 	entry.operationName === 'IntrospectionQuery' ||
-	(typeof entry.query === 'string' && entry.query.includes('__schema'));
+	(typeof entry.query === 'string' &&
+		(entry.query.includes('__schema') || entry.query.includes('__type(')));
 
 /** The GraphQL requests since `from` that were not the schema request. */
 export function dataRequests(env: NodeEnv, from = 0): GraphqlLogEntry[] {

@@ -74,12 +74,7 @@ describe('checks before anything is sent', () => {
 			await runNode(env, { ...query, query: document, operationName: 'Countries' }),
 		);
 		expect(items.map((item) => item.json.id)).toEqual(['FR', 'US', 'GB', 'DE', 'ES']);
-		expect(
-			env.sim
-				.graphqlLog()
-				.slice(from)
-				.map((entry) => entry.operationName),
-		).toEqual(['Countries']);
+		expect(dataRequests(env, from).map((entry) => entry.operationName)).toEqual(['Countries']);
 	});
 });
 

@@ -17,19 +17,28 @@ const CUSTOMER = recordType('xtremMasterData.customer');
 const getMany = { resource: 'record', operation: 'getMany', recordType: CUSTOMER };
 const get = { resource: 'record', operation: 'get', recordType: CUSTOMER };
 
-test('the schema is fetched once for many items and many runs', async () => {
+test('the schema is fetched once per record type for many items and many runs, and only its types', async () => {
 	env.sim.clearGraphqlLog();
 	const input = [{}, {}, {}];
-	await runNode(env, { ...getMany, limit: 2 }, { input });
-	await runNode(env, { ...get, id: '#FR001' }, { input });
-	await runNode(
-		env,
-		{ ...getMany, recordType: recordType('xtremMasterData.item'), limit: 1, fields: '_id' },
-		{ input },
-	);
+	const runs = async () => {
+		await runNode(env, { ...getMany, limit: 2 }, { input });
+		await runNode(env, { ...get, id: '#FR001' }, { input });
+		await runNode(
+			env,
+			{ ...getMany, recordType: recordType('xtremMasterData.item'), limit: 1, fields: '_id' },
+			{ input },
+		);
+	};
+	await runs();
+	await runs();
 	const log = env.sim.graphqlLog();
-	expect(log.filter(isIntrospection)).toHaveLength(1);
-	expect(log.filter((entry) => !isIntrospection(entry))).toHaveLength(9);
+	const schemaRequests = log.filter(isIntrospection).map((entry) => String(entry.query));
+	// One for the customer (the roots with it), one for the item; none for the second round of runs.
+	expect(schemaRequests).toHaveLength(2);
+	expect(schemaRequests[1]).toContain('"Item"');
+	expect(schemaRequests[1]).not.toContain('"Customer"');
+	expect(schemaRequests.join('\n')).not.toContain('__schema { types');
+	expect(log.filter((entry) => !isIntrospection(entry))).toHaveLength(18);
 });
 
 describe('Get Many', () => {

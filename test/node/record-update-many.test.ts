@@ -77,6 +77,8 @@ test('bad input fails before any request: an empty filter, _id in Data, Data not
 		fields: '_id',
 	}); // caches the schema
 	const schemaAndGet = env.sim.counters().graphqlRequests;
+	const sent = () => env.sim.counters().graphqlRequests - env.sim.counters().graphqlIntrospections;
+	const getOnly = sent();
 	const cases: Array<[Record<string, unknown>, string]> = [
 		[{ filter: '={{ "" }}', data: '{ "name": "x" }' }, 'Filter is empty [item 0]'],
 		[
@@ -95,7 +97,8 @@ test('bad input fails before any request: an empty filter, _id in Data, Data not
 	];
 	for (const [parameters, message] of cases)
 		expect(errorOf(await runNode(env, { ...updateMany, ...parameters })).message).toBe(message);
-	expect(env.sim.counters().graphqlRequests).toBe(schemaAndGet);
+	// Schema requests are not what the item sends: another record type's types may not be loaded yet.
+	expect(sent()).toBe(getOnly);
 	expect(schemaAndGet - before).toBeLessThanOrEqual(2);
 });
 

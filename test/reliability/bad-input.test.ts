@@ -165,13 +165,14 @@ cases['GraphQL: several operations and no Operation Name'] = {
 	item: 0,
 };
 cases['GraphQL: a field the schema does not have'] = {
-	sent: true,
+	// Checked against the types the query selects into, before sending.
 	parameters: {
 		...query,
 		query:
 			'{ xtremMasterData { customer { query(first: 2) { edges { node { _id surname } } } } } }',
 	},
-	message: 'Cannot query field "surname" on type "Customer". Did you mean "name"? [item 0]',
+	message:
+		'Query: Cannot query field "surname" on type "Customer". Did you mean "name"? at line 1, column 69; nothing was sent. [item 0]',
 	item: 0,
 };
 cases['GraphQL: Variables that are not JSON'] = {
@@ -540,8 +541,9 @@ const writes = () => {
 };
 const requests = () => {
 	const counters = env.sim.counters();
+	// Schema requests are not what the item sends: a bad item may need types not loaded yet to be found bad.
 	return {
-		graphql: counters.graphqlRequests,
+		graphql: counters.graphqlRequests - counters.graphqlIntrospections,
 		tokens:
 			counters.exchanges +
 			counters.exchangesRejected +

@@ -55,6 +55,16 @@ test('a stopped execution does not cancel the schema fetch another execution wai
 
 test('a renewal whose answer is lost falls back to an exchange, and the create goes on once', async () => {
 	outputOf(await runNode(env, get)); // token and schema cached
+	const warm = { id: 'LOSTRENEWAL0', name: 'Warm Ltd', currency: '#EUR' };
+	outputOf(
+		await runNode(env, {
+			resource: 'record',
+			operation: 'create',
+			recordType: CUSTOMER,
+			data: JSON.stringify(warm),
+			fields: '_id id',
+		}),
+	); // and the create's types
 	env.sim.resetCounters();
 	const from = env.sim.graphqlLog().length;
 	// Sage's clock passes the access token's life: the next request gets a 401, and the renewal's answer is lost.

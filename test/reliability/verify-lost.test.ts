@@ -86,15 +86,25 @@ async function withOneReset(
 }
 
 beforeAll(async () => {
-	// Warm the schema cache, so that the requests below are the operations' own.
+	// Warm the schema cache (the types of every document below), so that the requests below are the operations' own.
+	outputOf(await runNode(env, create, { input: [newCustomer()] }));
+	const order = {
+		soldToCustomer: '#FR001',
+		site: '#700',
+		lines: [{ item: '#ITEM-1', quantity: 1 }],
+	};
 	outputOf(
-		await runNode(env, {
-			resource: 'record',
-			operation: 'get',
-			recordType: CUSTOMER,
-			id: '1',
-			fields: '_id',
-		}),
+		await runNode(
+			env,
+			{
+				resource: 'record',
+				operation: 'create',
+				recordType: recordType('xtremSales.salesOrder'),
+				data: '={{ $json }}',
+				fields: '_id number',
+			},
+			{ input: [order] },
+		),
 	);
 });
 afterEach(() => {

@@ -17,8 +17,8 @@ import { BusinessError, checkUpdate, convertInput } from './rules';
 import { DuplicateKeyError, TenantStore } from './store';
 
 /** Resolves `X_Mutation.bulkUpdate` of every writable node; refusals become errors at the field's path. */
-export function wireBulkUpdate(schema: GraphQLSchema): void {
-	for (const def of NODES) {
+export function wireBulkUpdate(schema: GraphQLSchema, nodes: readonly NodeDef[] = NODES): void {
+	for (const def of nodes) {
 		if (!def.mutable) continue;
 		const field = (schema.getType(`${def.typeName}_Mutation`) as GraphQLObjectType).getFields()
 			.bulkUpdate;

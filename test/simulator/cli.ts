@@ -7,6 +7,7 @@
  *   --customers N   default tenant's customer count (default 250)
  *   --items N       --orders N
  *   --latency MS    latency added to every GraphQL request
+ *   --schema-scale small|real   the default small schema, or a real tenant's size (about 1,000 node types)
  *   --client-secret S   fixed demo secret (or SIM_CLIENT_SECRET); random otherwise
  *
  * Prints the token URL and the ready demo client (a local simulator's demo
@@ -35,7 +36,13 @@ function intArg(name: string, fallback?: number): number | undefined {
 
 async function main(): Promise<void> {
 	const port = intArg('port', process.env.PORT ? Number(process.env.PORT) : 4010)!;
+	const schemaScale = arg('schema-scale') ?? 'small';
+	if (schemaScale !== 'small' && schemaScale !== 'real') {
+		console.error(`--schema-scale expects small or real, got '${schemaScale}'`);
+		process.exit(2);
+	}
 	const sim = await startSimulator({
+		schemaScale,
 		port,
 		seed: { customers: intArg('customers'), items: intArg('items'), salesOrders: intArg('orders') },
 		client: { clientSecret: arg('client-secret') ?? process.env.SIM_CLIENT_SECRET },

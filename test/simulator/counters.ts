@@ -26,6 +26,11 @@ export interface Counters {
 	graphqlRequests: number;
 	/** GraphQL requests answered 401. */
 	graphqlUnauthorized: number;
+	/** Of those executed, the ones that only asked for the schema (`__schema`, `__type`), and the bytes of their answers. */
+	graphqlIntrospections: number;
+	introspectionBytes: number;
+	/** Bytes of every GraphQL answer body the tenant sent. */
+	graphqlBytes: number;
 	/** Mutations applied (only those that took effect). */
 	mutations: MutationCounts;
 	mutationsByType: Record<string, MutationCounts>;
@@ -44,6 +49,9 @@ export function emptyCounters(): Counters {
 		invalidations: 0,
 		graphqlRequests: 0,
 		graphqlUnauthorized: 0,
+		graphqlIntrospections: 0,
+		introspectionBytes: 0,
+		graphqlBytes: 0,
 		mutations: { create: 0, update: 0, delete: 0 },
 		mutationsByType: {},
 		mutationsRefused: { create: 0, update: 0, delete: 0 },

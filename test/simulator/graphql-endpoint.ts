@@ -10,25 +10,48 @@
  *  - 200: everything that executed, including business-rule errors, which
  *    come in `errors[]` next to the partial `data`.
  */
-import { DocumentNode, GraphQLError, execute, parse, validate } from 'graphql';
-import { GqlContext, getSchema } from './schema';
+import {
+	DocumentNode,
+	GraphQLError,
+	GraphQLSchema,
+	Kind,
+	OperationDefinitionNode,
+	execute,
+	parse,
+	validate,
+} from 'graphql';
+import { GqlContext } from './schema';
 import { GRAPHQL_LOG_SIZE, Tenant } from './state';
+import { SAGE_TIME_LIMIT_MESSAGE, WorkMeter } from './time-limit';
 
 export interface HttpReply {
 	status: number;
 	body: string;
+	/** Wait this long before answering (the scaled cost of the work, time-limit.ts). */
+	delayMs?: number;
 }
 
 const DOC_CACHE_LIMIT = 500;
-const docCache = new Map<string, { doc?: DocumentNode; errors?: readonly GraphQLError[] }>();
+// Per schema: a release changes what is valid.
+const docCaches = new WeakMap<
+	GraphQLSchema,
+	Map<string, { doc?: DocumentNode; errors?: readonly GraphQLError[] }>
+>();
+// Introspection answers of the realistic schema are megabytes: computed once per schema and document.
+const introspectionAnswers = new WeakMap<GraphQLSchema, Map<string, string>>();
 
-function prepare(query: string): { doc?: DocumentNode; errors?: readonly GraphQLError[] } {
+function prepare(
+	schema: GraphQLSchema,
+	query: string,
+): { doc?: DocumentNode; errors?: readonly GraphQLError[] } {
+	let docCache = docCaches.get(schema);
+	if (!docCache) docCaches.set(schema, (docCache = new Map()));
 	const hit = docCache.get(query);
 	if (hit) return hit;
 	let entry: { doc?: DocumentNode; errors?: readonly GraphQLError[] };
 	try {
 		const doc = parse(query);
-		const errors = validate(getSchema(), doc);
+		const errors = validate(schema, doc);
 		entry = errors.length ? { errors } : { doc };
 	} catch (e) {
 		entry = { errors: [e instanceof GraphQLError ? e : new GraphQLError(String(e))] };
@@ -68,7 +91,23 @@ export function logRequest(tenant: Tenant, body: ParsedBody): void {
 		tenant.log.splice(0, tenant.log.length - GRAPHQL_LOG_SIZE);
 }
 
-export function runGraphql(tenant: Tenant, parsed: ParsedBody, origin?: string): HttpReply {
+/** Whether every root field of the document's operations is introspection (`__schema`, `__type`, `__typename`). */
+function introspectionOnly(doc: DocumentNode): boolean {
+	return doc.definitions.every(
+		(d) =>
+			d.kind !== Kind.OPERATION_DEFINITION ||
+			(d as OperationDefinitionNode).selectionSet.selections.every(
+				(s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'),
+			),
+	);
+}
+
+export function runGraphql(
+	tenant: Tenant,
+	parsed: ParsedBody,
+	schema: GraphQLSchema,
+	origin?: string,
+): HttpReply {
 	if (!parsed.ok) return json(400, { errors: [{ message: 'Invalid JSON body.' }] });
 	const body = parsed.value;
 	if (!body || typeof body !== 'object' || Array.isArray(body))
@@ -87,12 +126,24 @@ export function runGraphql(tenant: Tenant, parsed: ParsedBody, origin?: string):
 	if (operationName !== undefined && operationName !== null && typeof operationName !== 'string')
 		return json(400, { errors: [{ message: "'operationName' must be a string." }] });
 
-	const prepared = prepare(query);
+	const prepared = prepare(schema, query);
 	if (!prepared.doc) return json(400, { errors: prepared.errors });
+	if (introspectionOnly(prepared.doc)) {
+		const reply = introspect(schema, prepared.doc, query, variables, operationName);
+		tenant.counters.graphqlIntrospections++;
+		tenant.counters.introspectionBytes += reply.body.length;
+		return reply;
+	}
 
-	const ctx: GqlContext = { store: tenant.store, counters: tenant.counters, diagnoses: [], origin };
+	const ctx: GqlContext = {
+		store: tenant.store,
+		counters: tenant.counters,
+		diagnoses: [],
+		origin,
+		work: tenant.workCost ? new WorkMeter(tenant.workCost) : undefined,
+	};
 	const result = execute({
-		schema: getSchema(),
+		schema,
 		document: prepared.doc,
 		variableValues: (variables ?? undefined) as Record<string, unknown> | undefined,
 		operationName: (operationName ?? undefined) as string | undefined,
@@ -100,8 +151,42 @@ export function runGraphql(tenant: Tenant, parsed: ParsedBody, origin?: string):
 	});
 	if ('then' in result) throw new Error('resolvers must be synchronous'); // every resolver here is
 	if (!('data' in result) || result.data === undefined) return json(400, { errors: result.errors });
+	if (ctx.work?.exceeded) {
+		const errors = [{ message: SAGE_TIME_LIMIT_MESSAGE, extensions: { code: 'timeout' } }];
+		return {
+			...json(200, { data: null, errors, extensions: { diagnoses: [] } }),
+			delayMs: ctx.work.delayMs,
+		};
+	}
 	const out: Record<string, unknown> = { data: result.data };
 	if (result.errors?.length) out.errors = result.errors;
 	out.extensions = { diagnoses: ctx.diagnoses };
-	return json(200, out);
+	return { ...json(200, out), delayMs: ctx.work?.delayMs };
+}
+
+function introspect(
+	schema: GraphQLSchema,
+	doc: DocumentNode,
+	query: string,
+	variables: unknown,
+	operationName: unknown,
+): HttpReply {
+	let answers = introspectionAnswers.get(schema);
+	if (!answers) introspectionAnswers.set(schema, (answers = new Map()));
+	const key = JSON.stringify([query, variables ?? null, operationName ?? null]);
+	let body = answers.get(key);
+	if (body === undefined) {
+		const result = execute({
+			schema,
+			document: doc,
+			variableValues: (variables ?? undefined) as Record<string, unknown> | undefined,
+			operationName: (operationName ?? undefined) as string | undefined,
+		});
+		if ('then' in result) throw new Error('introspection must be synchronous');
+		if (!result.data) return json(400, { errors: result.errors });
+		body = JSON.stringify({ ...result, extensions: { diagnoses: [] } });
+		if (answers.size >= DOC_CACHE_LIMIT) answers.clear();
+		answers.set(key, body);
+	}
+	return { status: 200, body };
 }

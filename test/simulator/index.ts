@@ -14,8 +14,10 @@ import { FaultConfig } from './faults';
 import { nodeDef } from './model';
 import { insertDirect, toView, updateDirect } from './rules';
 import { SeedSizes } from './seed';
+import { SchemaRelease, SchemaScale, schemaFor } from './schema-versions';
 import { SimHttpServer } from './server';
 import { GraphqlLogEntry, SimState, TokenEndpointMode } from './state';
+import type { WorkCost } from './time-limit';
 import {
 	ClientRegistration,
 	ExpiryStyle,
@@ -26,6 +28,9 @@ import {
 
 export type { ReportsHandle };
 export { REPORT_DONE_MS, REPORT_QUEUED_MS } from './async-report';
+export type { SchemaRelease, SchemaScale, WorkCost };
+export { REALISTIC_DATA_TYPES, REALISTIC_RECORDS } from './realistic-model';
+export { SAGE_TIME_LIMIT_MESSAGE } from './time-limit';
 export type {
 	Counters,
 	FaultConfig,
@@ -58,6 +63,8 @@ export interface SimulatorOptions {
 	seed?: SeedSizes;
 	/** Default client of the default tenant. Default: 'sim-client', a random secret, tenant 'demo-tenant'. */
 	client?: Partial<ClientRegistration>;
+	/** 'real': a real tenant's size (about 1,000 node types, megabytes of introspection; realistic-model.ts). Default 'small'. */
+	schemaScale?: SchemaScale;
 }
 
 export interface SimStoreAccess {
@@ -107,6 +114,11 @@ export interface Simulator {
 	clearGraphqlLog(tenantId?: string): void;
 	/** Client connections open right now, idle keep-alive ones included (every tenant). */
 	openConnections(): number;
+	readonly schemaScale: SchemaScale;
+	/** Sage ships a release: from now on every tenant's GraphQL endpoint serves that schema. */
+	releaseSchema(release: SchemaRelease): void;
+	/** Simulated cost of work against Sage's 28-second limit (undefined: none, the default). */
+	workCost(cost: WorkCost | undefined, tenantId?: string): void;
 	stop(): Promise<void>;
 }
 
@@ -132,7 +144,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		() => baseUrl,
 		(t: string): boolean => state.tenants.has(t),
 	);
-	const state: SimState = new SimState(clock, tokens, tenantId);
+	const state: SimState = new SimState(clock, tokens, tenantId, options.schemaScale ?? 'small');
 	state.addTenant(tenantId, options.seed);
 	const client: ClientRegistration = {
 		clientId: options.client?.clientId ?? DEFAULT_CLIENT_ID,
@@ -201,6 +213,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			state.tenant(tid).log.length = 0;
 		},
 		openConnections: () => server.openConnections,
+		schemaScale: state.schemaScale,
+		releaseSchema: (release) => {
+			state.schema = schemaFor(state.schemaScale, release);
+		},
+		workCost: (cost, tid) => {
+			state.tenant(tid).workCost = cost ? { ...cost } : undefined;
+		},
 		stop: () => server.stop(),
 	};
 }

@@ -236,6 +236,22 @@ export const NODE_BY_TYPE = new Map(NODES.map((n) => [n.recordType, n]));
 /** Package names in schema order. */
 export const PACKAGES = [...new Set(NODES.map((n) => n.pkg))];
 
+/** Node types added at run time (the realistic schema's, realistic-model.ts): nodeDef() and the store find them; the default schema never shows them. */
+const ADDED_NODES: NodeDef[] = [];
+
+export function registerNodes(defs: NodeDef[]): void {
+	for (const def of defs) {
+		if (NODE_BY_TYPE.has(def.recordType)) continue;
+		NODE_BY_TYPE.set(def.recordType, def);
+		ADDED_NODES.push(def);
+	}
+}
+
+/** The hand-written node types and those added at run time. */
+export function allNodes(): NodeDef[] {
+	return ADDED_NODES.length ? [...NODES, ...ADDED_NODES] : NODES;
+}
+
 export function nodeDef(recordType: string): NodeDef {
 	const def = NODE_BY_TYPE.get(recordType);
 	if (!def)

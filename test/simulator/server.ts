@@ -17,7 +17,9 @@ import { countFault, snapshotCounters, emptyCounters } from './counters';
 import { FaultConfig } from './faults';
 import { downloadReport } from './async-report';
 import { logRequest, parseBody, runGraphql } from './graphql-endpoint';
+import { SchemaRelease, schemaFor } from './schema-versions';
 import { SimState, Tenant, TokenEndpointMode } from './state';
+import type { WorkCost } from './time-limit';
 import { TokenApi, TokenReply } from './token-api';
 
 const MAX_BODY_BYTES = 20 * 1024 * 1024;
@@ -25,7 +27,12 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 
 class BodyTooLarge extends Error {}
 
-type Reply = { status: number; body: string | null; headers?: Record<string, string> };
+type Reply = {
+	status: number;
+	body: string | null;
+	headers?: Record<string, string>;
+	delayMs?: number;
+};
 
 function readBody(req: IncomingMessage): Promise<string> {
 	return new Promise((resolve, reject) => {
@@ -172,7 +179,14 @@ export class SimHttpServer {
 					tenant.counters.graphqlUnauthorized++;
 					return { status: 401, body: jsonErr('unauthorized', auth.reason) };
 				}
-				return runGraphql(tenant, body, `http://${req.headers.host ?? `127.0.0.1:${this.port}`}`);
+				const reply = runGraphql(
+					tenant,
+					body,
+					this.state.schema,
+					`http://${req.headers.host ?? `127.0.0.1:${this.port}`}`,
+				);
+				tenant.counters.graphqlBytes += reply.body.length;
+				return reply;
 			});
 		}
 		const download = /^\/v1\/fwd\/([^/]+)\/download\/([^/]+)$/.exec(path);
@@ -314,6 +328,7 @@ export class SimHttpServer {
 			}
 			default: {
 				const reply = execute();
+				if (reply.delayMs) await this.sleep(reply.delayMs);
 				return send(res, reply.status, reply.body, reply.headers);
 			}
 		}
@@ -356,6 +371,13 @@ export class SimHttpServer {
 					if (Object.keys(config).length) tenant.faults.set(config as FaultConfig);
 					return ok({ faults: tenant.faults.get() });
 				}
+				case '/__admin/work-cost':
+					tenant.workCost =
+						body.cost && typeof body.cost === 'object' ? { ...(body.cost as WorkCost) } : undefined;
+					return ok({ cost: tenant.workCost ?? null });
+				case '/__admin/release':
+					this.state.schema = schemaFor(this.state.schemaScale, body as unknown as SchemaRelease);
+					return ok({ release: body.name ?? null });
 				case '/__admin/revoke':
 					return ok({ revoked: this.state.tokens.revokeTenant(tenant.id) });
 				case '/__admin/clock': {

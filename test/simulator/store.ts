@@ -15,7 +15,7 @@ import {
 	compileFilter,
 	compileOrderBy,
 } from './filter';
-import { NODES, NodeDef, PropDef, Rec, nodeDef } from './model';
+import { NODES, NodeDef, PropDef, Rec, allNodes, nodeDef } from './model';
 
 export class DuplicateKeyError extends Error {
 	constructor() {
@@ -67,8 +67,16 @@ export class TenantStore implements RecordSource {
 
 	private table(recordType: string): Table {
 		const t = this.tables.get(recordType);
-		if (!t) nodeDef(recordType); // throws the helpful message
-		return t!;
+		return t ?? this.addTable(nodeDef(recordType)); // nodeDef throws the helpful message
+	}
+
+	/** A table for a node type registered after this store was made (the realistic schema's). */
+	private addTable(def: NodeDef): Table {
+		const t: Table = { def, records: new Map(), nextId: 1, byNaturalKey: new Map() };
+		this.tables.set(def.recordType, t);
+		for (const p of def.props)
+			if (p.kind === 'collection') this.childIndex.set(`${def.recordType}.${p.name}`, new Map());
+		return t;
 	}
 
 	// ------------------------------------------------------------ reading
@@ -203,20 +211,14 @@ export class TenantStore implements RecordSource {
 		recordType: string,
 		id: number,
 	): { def: NodeDef; prop: PropDef; rec: Rec } | undefined {
-		for (const def of NODES)
+		for (const def of allNodes())
 			for (const prop of def.props) {
 				if (prop.kind !== 'reference' || prop.target !== recordType) continue;
 				// A child pointing at its parent is removed with it, not a blocker.
 				if (
-					NODES.some(
-						(d) =>
-							d.recordType === recordType &&
-							d.props.some(
-								(c) =>
-									c.kind === 'collection' &&
-									c.target === def.recordType &&
-									c.parentRef === prop.name,
-							),
+					nodeDef(recordType).props.some(
+						(c) =>
+							c.kind === 'collection' && c.target === def.recordType && c.parentRef === prop.name,
 					)
 				)
 					continue;
@@ -241,7 +243,7 @@ export class TenantStore implements RecordSource {
 
 	/** A natural key may embed another record's key (a line's key holds its order number). */
 	private reindexDependentKeys(changedType: string): void {
-		for (const def of NODES) {
+		for (const def of allNodes()) {
 			if (!def.naturalKey.some((k) => def.propMap.get(k)!.target === changedType)) continue;
 			const t = this.table(def.recordType);
 			t.byNaturalKey.clear();
@@ -331,7 +333,7 @@ function collectionsTargeting(recordType: string): { parent: NodeDef; p: PropDef
 	let list = collectionsCache.get(recordType);
 	if (!list) {
 		list = [];
-		for (const parent of NODES)
+		for (const parent of allNodes())
 			for (const p of parent.props)
 				if (p.kind === 'collection' && p.target === recordType) list.push({ parent, p });
 		collectionsCache.set(recordType, list);

@@ -10,6 +10,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { TestEngine } from '../helpers/engine';
+import { isIntrospection } from '../node/fixture';
 import { secretGuard } from '../setup/secret-guard';
 import { TRIGGER_NAME, credentialData, poll, recordType, useTriggerEnv } from './fixture';
 
@@ -90,9 +91,7 @@ class Tenant {
 		const items = await poll(env, parameters, staticData, { budgetMs, engine: this.engine });
 		// A request refused with 401 (the token expired during the "outage") is sent again after the renewal.
 		const refused = env.sim.counters(this.id).graphqlUnauthorized - refusedBefore;
-		const requests = env.sim
-			.graphqlLog(this.id)
-			.filter((entry) => entry.operationName !== 'IntrospectionQuery').length;
+		const requests = env.sim.graphqlLog(this.id).filter((entry) => !isIntrospection(entry)).length;
 		return { ids: items.map((item) => String(item._id)), pages: requests - refused };
 	}
 

@@ -169,7 +169,7 @@ describe('Sage ERP Trigger', () => {
 
 		const requests = env.sim
 			.graphqlLog()
-			.filter((entry) => entry.operationName !== 'IntrospectionQuery');
+			.filter((entry) => entry.operationName !== 'SageErpSchema');
 		expect(requests.length).toBeGreaterThanOrEqual(2);
 		const floor = String((requests[0].variables as IDataObject).filter).match(
 			/_gte:'([^']+)'/,

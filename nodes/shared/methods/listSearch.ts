@@ -5,49 +5,60 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, type JsonObject } from 'n8n-workflow';
 
-import { asyncOperations } from '../../../sage-client/async-operations';
-import type { SageSchema } from '../../../sage-client/schema';
 import { SageSession } from '../session';
 
+/** Names per page of a list: a real tenant has about a thousand record types. */
+const NAMES_PER_PAGE = 100;
+
 /**
- * The tenant's record types (`package.node`), from its schema: the Record Type list.
- * The filter matches anywhere in the name, case-insensitively.
+ * The tenant's record types (`package.node`): the Record Type list. The filter matches
+ * anywhere in the name, case-insensitively; the list comes in pages (`paginationToken` is
+ * where the next page starts). The names come from one small request kept for the process
+ * (record-type-index.ts), never from the whole schema.
  */
 export async function searchRecordTypes(
 	this: ILoadOptionsFunctions,
 	filter?: string,
+	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	return await searchSchema(
+	return await searchNames(
 		this,
 		'record types',
-		(schema) => schema.recordTypes().map((info) => info.recordType),
+		async (session) => await session.recordTypeNames(),
 		filter,
+		paginationToken,
 	);
 }
 
-/** The tenant's asynchronous operations (`package.node.operation`, start -> track), from its schema. */
+/**
+ * The tenant's asynchronous operations (`package.node.operation`, start -> track), found by
+ * shape in a few small requests kept for the process (async-operation-index.ts), never
+ * from the whole schema.
+ */
 export async function searchAsyncOperations(
 	this: ILoadOptionsFunctions,
 	filter?: string,
+	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	return await searchSchema(
+	return await searchNames(
 		this,
 		'asynchronous operations',
-		(schema) => asyncOperations(schema).map((info) => info.name),
+		async (session) => await session.asyncOperationNames(),
 		filter,
+		paginationToken,
 	);
 }
 
-async function searchSchema(
+async function searchNames(
 	context: ILoadOptionsFunctions,
 	what: string,
-	names: (schema: SageSchema) => string[],
+	names: (session: SageSession) => Promise<string[]>,
 	filter?: string,
+	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	let all: string[];
 	try {
-		const session = await SageSession.open(context);
-		all = names(await session.schema());
+		all = await names(await SageSession.open(context));
 	} catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
 		const hint = (error as { hint?: string }).hint;
@@ -57,8 +68,11 @@ async function searchSchema(
 		});
 	}
 	const wanted = (filter ?? '').trim().toLowerCase();
-	const results: INodeListSearchItems[] = all
-		.filter((name) => !wanted || name.toLowerCase().includes(wanted))
+	const matching = wanted ? all.filter((name) => name.toLowerCase().includes(wanted)) : all;
+	const start = Math.max(0, Number.parseInt(paginationToken ?? '0', 10) || 0);
+	const end = start + NAMES_PER_PAGE;
+	const results: INodeListSearchItems[] = matching
+		.slice(start, end)
 		.map((name) => ({ name, value: name }));
-	return { results };
+	return end < matching.length ? { results, paginationToken: String(end) } : { results };
 }

@@ -6,10 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import {
-	requireAsyncOperation,
-	type AsyncOperationInfo,
-} from '../../../../sage-client/async-operations';
+import type { AsyncOperationInfo } from '../../../../sage-client/async-operations';
 import type { Diagnosis } from '../../../../sage-client/client';
 import { trackUntilDone } from '../../../../sage-client/async-tracking';
 import {
@@ -136,8 +133,10 @@ export async function execute(
 	const trackDocuments = new Map<string, TrackDocument>();
 	return await forEachItem(this, items, async (itemIndex, output) => {
 		const request = readStartAndWait(this, itemIndex);
-		const schema = await session.schema(request.timeoutMs);
-		const info = requireAsyncOperation(schema, request.name);
+		const { schema, info } = await session.asyncOperationSchema(
+			{ name: request.name, resultFields: request.resultFields },
+			request.timeoutMs,
+		);
 		const key = `${info.name}\n${request.resultFields}`;
 		const track = trackDocuments.get(key) ?? buildTrackDocument(schema, info, request.resultFields);
 		trackDocuments.set(key, track);

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { SageOutcomeUnknownError, SageResponseError } from '../../../../sage-client/errors';
+import { RequestBudget, isTimeLimitError } from '../../../../sage-client/time-limit';
 import { toNodeError } from '../../../shared/errors';
 import { describeItems } from './diagnoses';
 import { errorItem } from './items';
@@ -14,7 +15,9 @@ import { stoppedError, type AppliedItem } from './stopped';
  * - every item is read and checked before the first request, so bad input stops the node
  *   before anything is written (with Continue On Fail it becomes that item's error);
  * - consecutive items that can share a request (same Batch Size and Timeout, and whatever
- *   else the operation sends with them) go in one, at most Batch Size of them;
+ *   else the operation sends with them) go in one, at most Batch Size of them, and fewer
+ *   when requests come near Sage's 28-second limit (time-limit.ts: each batch is timed, and
+ *   one that Sage stopped at the limit makes the next ones half as large);
  * - without Continue On Fail the node stops after the first batch holding a failure, and
  *   its error lists what this execution already wrote and what was never sent;
  * - with Continue On Fail every input item gets its output, or an item with its error.
@@ -27,10 +30,13 @@ export interface BatchMember {
 	timeoutMs?: number;
 }
 
-/** `applied`: Sage ran it although the item failed (its answer could not be used). */
+/**
+ * `applied`: Sage ran it although the item failed (its answer could not be used);
+ * `notApplied`: a lookup showed that Sage did not apply it, so it may be sent again.
+ */
 export type Outcome =
 	| { ok: true; items: INodeExecutionData[]; id?: string }
-	| { ok: false; error: unknown; applied?: boolean };
+	| { ok: false; error: unknown; applied?: boolean; notApplied?: boolean };
 
 export interface BatchPlan<M extends BatchMember> {
 	/** "created", "applied": what the stop error says was done. */
@@ -39,8 +45,8 @@ export interface BatchPlan<M extends BatchMember> {
 	prepare(itemIndex: number, sending: { batchSize: number; timeoutMs?: number }): Promise<M>;
 	/** Whether `member` may join a request that `first` opened, besides Batch Size and Timeout. */
 	sameRequest(first: M, member: M): boolean;
-	/** One outcome per member, in order. */
-	send(batch: M[]): Promise<Outcome[]>;
+	/** One outcome per member, in order; `budget` sizes what the plan sends again itself. */
+	send(batch: M[], budget: RequestBudget): Promise<Outcome[]>;
 }
 
 export async function runBatches<M extends BatchMember>(
@@ -65,10 +71,16 @@ export async function runBatches<M extends BatchMember>(
 		}
 	}
 
-	const batches = batchesOf(prepared, plan);
 	const applied: AppliedItem[] = [];
-	for (const [batchNumber, batch] of batches.entries()) {
-		const results = await plan.send(batch);
+	const budget = new RequestBudget();
+	for (let next = 0; next < prepared.length;) {
+		const batch = nextBatch(prepared, next, plan, budget);
+		next += batch.length;
+		const started = Date.now();
+		const results = await plan.send(batch, budget);
+		budget.took(batch.length, Date.now() - started);
+		if (results.some((outcome) => !outcome.ok && isTimeLimitError(outcome.error)))
+			budget.hitLimit(batch.length);
 		results.forEach((outcome, index) => {
 			const { itemIndex } = batch[index];
 			outcomes.set(itemIndex, outcome);
@@ -80,10 +92,7 @@ export async function runBatches<M extends BatchMember>(
 			const otherFailures = batch
 				.filter((_, index) => index > failed && !results[index].ok)
 				.map((member) => member.itemIndex);
-			const notSent = batches
-				.slice(batchNumber + 1)
-				.flat()
-				.map((member) => member.itemIndex);
+			const notSent = prepared.slice(next).map((member) => member.itemIndex);
 			const error = (results[failed] as { error: unknown }).error;
 			throw stoppedError(
 				node,
@@ -101,22 +110,27 @@ export async function runBatches<M extends BatchMember>(
 	});
 }
 
-/** Consecutive members that can share a request, at most the first one's Batch Size per request. */
-function batchesOf<M extends BatchMember>(prepared: M[], plan: BatchPlan<M>): M[][] {
-	const batches: M[][] = [];
-	for (const member of prepared) {
-		const current = batches[batches.length - 1];
-		const first = current?.[0];
-		const joins =
-			first !== undefined &&
-			current.length < first.batchSize &&
-			first.batchSize === member.batchSize &&
-			first.timeoutMs === member.timeoutMs &&
-			plan.sameRequest(first, member);
-		if (joins) current.push(member);
-		else batches.push([member]);
+/** The members from `start` that can share a request with it: at most its Batch Size, or what the budget allows. */
+function nextBatch<M extends BatchMember>(
+	prepared: M[],
+	start: number,
+	plan: BatchPlan<M>,
+	budget: RequestBudget,
+): M[] {
+	const first = prepared[start];
+	const size = budget.size(first.batchSize);
+	const batch = [first];
+	for (let index = start + 1; index < prepared.length && batch.length < size; index++) {
+		const member = prepared[index];
+		if (
+			member.batchSize !== first.batchSize ||
+			member.timeoutMs !== first.timeoutMs ||
+			!plan.sameRequest(first, member)
+		)
+			break;
+		batch.push(member);
 	}
-	return batches;
+	return batch;
 }
 
 /**
@@ -148,6 +162,7 @@ export function requestFailure(error: unknown, batch: BatchMember[]): unknown {
 				hint: error.hint,
 				reason: error.reason,
 				answerStarted: error.answerStarted,
+				timeLimit: error.timeLimit,
 				cause: error,
 			},
 		);

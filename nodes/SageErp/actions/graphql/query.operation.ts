@@ -13,6 +13,7 @@ import {
 } from '../../../../sage-client/documents';
 import { SageAnswerError, SageResponseError } from '../../../../sage-client/errors';
 import { connectionPage, followCursor, type Page } from '../../../../sage-client/paginate';
+import { RequestBudget } from '../../../../sage-client/time-limit';
 import { diagnosesForItem } from '../common/diagnoses';
 import {
 	limitProperty,
@@ -26,7 +27,12 @@ import { forEachItem, showFor, valueAt } from '../common/items';
 import { readLimit, readPageSize, readTimeout } from '../common/parameters';
 import type { OperationContext } from '../common/types';
 import { splitRecords } from './split';
-import { documentProperties, outputProperties, readDocumentItem } from './shared';
+import {
+	checkAgainstTenant,
+	documentProperties,
+	outputProperties,
+	readDocumentItem,
+} from './shared';
 
 export const description: INodeProperties[] = showFor(
 	'graphql',
@@ -64,6 +70,7 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const checkedDocuments = new Map<string, CheckedOperation>();
 	const unpagedReasons = new Set<string>();
+	const checkedAgainstSchema = new Set<CheckedOperation>();
 	const output = await forEachItem(this, items, async (itemIndex, output) => {
 		const { text, checked, variables, outputMode, splitPath } = readDocumentItem(
 			this,
@@ -73,6 +80,11 @@ export async function execute(
 		);
 		const limit = readLimit(this, itemIndex);
 		const timeoutMs = readTimeout(this, itemIndex);
+		await checkAgainstTenant(session, checked, {
+			label: 'Query',
+			timeoutMs,
+			done: checkedAgainstSchema,
+		});
 		const { connection, reason } = findCursorConnection(checked);
 		const pageSize = connection?.declaresFirst
 			? firstOf(this, variables, itemIndex)
@@ -91,16 +103,7 @@ export async function execute(
 				throw new SageAnswerError(result.errors, result.data, result.diagnoses);
 			return { data: (result.data ?? {}) as IDataObject, warnings: result.diagnoses };
 		};
-		/** Older n8n versions show no execution hints: the answer's first item carries its warnings. */
-		const emit = (records: IDataObject[], warnings: Diagnosis[]) => {
-			records.forEach((record, index) => {
-				const json =
-					index === 0 && warnings.length && !diagnoses.hintsSupported
-						? { ...record, _diagnoses: diagnosesForItem(warnings) }
-						: record;
-				output.push({ json, pairedItem: { item: itemIndex } });
-			});
-		};
+		const emit = emitter(output, itemIndex, diagnoses.hintsSupported);
 
 		if (!connection) {
 			if (limit === undefined && reason) unpagedReasons.add(reason);
@@ -121,16 +124,31 @@ export async function execute(
 		);
 		const start =
 			typeof variables.after === 'string' && variables.after ? variables.after : undefined;
+		const budget = connection.declaresFirst ? new RequestBudget() : undefined; // without $first the page size is the document's
 		for await (const page of followCursor<IDataObject, AnswerPage>(fetchPage, {
 			pageSize,
 			limit,
 			after: start,
+			budget,
 		})) {
 			emit(outputMode === 'response' ? [page.data] : page.nodes, page.warnings);
 		}
 	});
 	for (const reason of unpagedReasons) hintUnpaged(this, reason);
 	return output;
+}
+
+/** Older n8n versions show no execution hints: the answer's first item carries its warnings. */
+function emitter(output: INodeExecutionData[], itemIndex: number, hintsSupported: boolean) {
+	return (records: IDataObject[], warnings: Diagnosis[]): void => {
+		records.forEach((record, index) => {
+			const json =
+				index === 0 && warnings.length && !hintsSupported
+					? { ...record, _diagnoses: diagnosesForItem(warnings) }
+					: record;
+			output.push({ json, pairedItem: { item: itemIndex } });
+		});
+	};
 }
 
 /** Return All on a query that cannot page: it ran once, and the user is told how to page. */

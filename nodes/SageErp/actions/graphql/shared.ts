@@ -1,6 +1,9 @@
+import { validate } from 'graphql';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { checkOperationDocument, type CheckedOperation } from '../../../../sage-client/documents';
+import { SageDocumentError } from '../../../../sage-client/errors';
+import type { SageSession } from '../../../shared/session';
 import { readJsonObject, readString } from '../common/parameters';
 
 /** The document parameters of both GraphQL operations; the contract fixes their names. */
@@ -107,4 +110,36 @@ export function readDocumentItem(
 	) as string;
 	const splitPath = outputMode === 'items' ? readString(context, 'splitPath', itemIndex) : '';
 	return { text, checked, variables, outputMode, splitPath };
+}
+
+/**
+ * Checks a user's document against the tenant's schema before sending it, as Sage would:
+ * only the types it selects into are loaded (targeted introspection), so a real tenant's
+ * megabytes of schema are never fetched. A tenant that refuses introspection is not an
+ * error here: Sage checks the document itself when it comes.
+ */
+export async function checkAgainstTenant(
+	session: SageSession,
+	checked: CheckedOperation,
+	{ label, timeoutMs, done }: { label: string; timeoutMs?: number; done: Set<CheckedOperation> },
+): Promise<void> {
+	if (done.has(checked)) return; // once per distinct document and execution
+	const schema = await session
+		.documentSchema(checked.document, timeoutMs)
+		.catch((error: unknown) =>
+			(error as { code?: string }).code === 'SAGE_ABORTED' ? Promise.reject(error) : undefined,
+		);
+	const [first, ...others] = schema ? validate(schema.schema, checked.document) : [];
+	if (!first) {
+		done.add(checked);
+		return;
+	}
+	const location = first.locations?.[0];
+	const where = location ? ` at line ${location.line}, column ${location.column}` : '';
+	throw new SageDocumentError(
+		`${label}: ${first.message}${where}${others.length ? ` (and ${others.length} more problem${others.length > 1 ? 's' : ''})` : ''}; nothing was sent.`,
+		'Check the names against the tenant’s schema (GraphiQL at the tenant’s /explorer shows it).',
+		label,
+		location ? { line: location.line, column: location.column } : undefined,
+	);
 }

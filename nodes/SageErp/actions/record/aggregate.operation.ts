@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import {
+	aggregateSelection,
 	buildAggregateDocument,
 	requireRecordType,
 	type AggregateDocument,
@@ -141,7 +142,13 @@ export async function execute(
 		const key = JSON.stringify([request.recordType, request.groupBy, request.values]);
 		let document = documents.get(key);
 		if (!document) {
-			const schema = await session.schema(request.timeoutMs);
+			const schema = await session.recordSchema(
+				{
+					recordType: request.recordType,
+					aggregate: aggregateSelection(request.groupBy, request.values),
+				},
+				request.timeoutMs,
+			);
 			document = buildAggregateDocument(
 				schema,
 				requireRecordType(schema, request.recordType),

@@ -49,20 +49,27 @@ export async function execute(
 		const timeoutMs = readTimeout(this, itemIndex);
 
 		const key = `${recordType}\n${fields}`;
-		let document = documents.get(key);
-		if (!document) {
-			const schema = await session.schema(timeoutMs);
-			document = buildReadDocument(schema, requireRecordType(schema, recordType), fields);
-			documents.set(key, document);
+		const build = async (): Promise<BuiltDocument> => {
+			const schema = await session.recordSchema({ recordType, fields }, timeoutMs);
+			const built = buildReadDocument(schema, requireRecordType(schema, recordType), fields);
+			documents.set(key, built);
+			return built;
+		};
+		let document = documents.get(key) ?? (await build());
+		const read = (sent: BuiltDocument) =>
+			session.execute({
+				query: sent.text,
+				operationName: sent.operationName,
+				variables: { id },
+				isMutation: false,
+				timeoutMs,
+			});
+		let result = await read(document);
+		if (result.errors.length && (await session.schemaChanged(result.errors))) {
+			documents.clear();
+			document = await build();
+			result = await read(document);
 		}
-
-		const result = await session.execute({
-			query: document.text,
-			operationName: document.operationName,
-			variables: { id },
-			isMutation: false,
-			timeoutMs,
-		});
 		diagnoses.note(result.diagnoses, itemIndex);
 		if (result.errors.length)
 			throw new SageAnswerError(result.errors, result.data, result.diagnoses);

@@ -6,7 +6,6 @@ import type {
 } from 'n8n-workflow';
 
 import type { Diagnosis } from '../../../../sage-client/client';
-import type { RecordTypeInfo } from '../../../../sage-client/schema';
 import {
 	buildQueryDocument,
 	requireRecordType,
@@ -19,6 +18,7 @@ import {
 } from '../../../../sage-client/errors';
 import { checkFilter, checkOrderBy } from '../../../../sage-client/filter-check';
 import { connectionPage, followCursor, type Page } from '../../../../sage-client/paginate';
+import { RequestBudget } from '../../../../sage-client/time-limit';
 import { diagnosesForItem } from '../common/diagnoses';
 import {
 	fieldsProperty,
@@ -38,6 +38,7 @@ import {
 	readString,
 	readTimeout,
 } from '../common/parameters';
+import type { SageSession } from '../../../shared/session';
 import type { OperationContext } from '../common/types';
 import { customDataOption } from '../common/custom-data';
 
@@ -78,7 +79,7 @@ export async function execute(
 	items: INodeExecutionData[],
 	{ session, diagnoses }: OperationContext,
 ): Promise<INodeExecutionData[]> {
-	const documents = new Map<string, { document: QueryDocument; info: RecordTypeInfo }>();
+	const documents = new Map<string, QueryDocument>();
 	// Checked once per distinct text: a filter shared by a thousand items is parsed once.
 	const checked = new Set<string>();
 	return await forEachItem(this, items, async (itemIndex, output) => {
@@ -91,16 +92,15 @@ export async function execute(
 		const timeoutMs = readTimeout(this, itemIndex);
 
 		const key = `${recordType}\n${fields}`;
-		let built = documents.get(key);
-		if (!built) {
-			const schema = await session.schema(timeoutMs);
-			const info = requireRecordType(schema, recordType);
-			built = { document: buildQueryDocument(schema, info, fields), info };
+		const build = async (): Promise<QueryDocument> => {
+			const schema = await session.recordSchema({ recordType, fields }, timeoutMs);
+			const built = buildQueryDocument(schema, requireRecordType(schema, recordType), fields);
 			documents.set(key, built);
-		}
-		const queryDocument = built.document;
-		requireArguments(queryDocument, recordType, filter, orderBy);
-		checkAgainstSchema(built.info, filter, orderBy, checked);
+			return built;
+		};
+		let queryDocument = documents.get(key) ?? (await build());
+		checkArguments(queryDocument, recordType, { filter, orderBy });
+		await checkAgainstSchema(session, { recordType, fields, filter, orderBy }, timeoutMs, checked);
 
 		const fetchPage = async ({
 			first,
@@ -115,13 +115,21 @@ export async function execute(
 			if (orderBy !== undefined) variables.orderBy = orderBy;
 			if (queryDocument.arguments.has('first')) variables.first = first;
 			if (after !== undefined) variables.after = after;
-			const result = await session.execute({
-				query: queryDocument.text,
-				operationName: queryDocument.operationName,
-				variables,
-				isMutation: false,
-				timeoutMs,
-			});
+			const query = () =>
+				session.execute({
+					query: queryDocument.text,
+					operationName: queryDocument.operationName,
+					variables,
+					isMutation: false,
+					timeoutMs,
+				});
+			let result = await query();
+			if (result.errors.length && (await session.schemaChanged(result.errors))) {
+				documents.clear();
+				queryDocument = await build();
+				checkArguments(queryDocument, recordType, { filter, orderBy });
+				result = await query();
+			}
 			diagnoses.note(result.diagnoses, itemIndex);
 			if (result.errors.length)
 				throw new SageAnswerError(result.errors, result.data, result.diagnoses);
@@ -135,30 +143,35 @@ export async function execute(
 		for await (const page of followCursor<IDataObject, RecordPage>(fetchPage, {
 			pageSize,
 			limit,
-		})) {
-			const first = output.length;
-			for (const record of page.nodes)
-				output.push({ json: record, pairedItem: { item: itemIndex } });
-			if (!diagnoses.hintsSupported && page.diagnoses.length && output.length > first) {
-				output[first].json = {
-					...output[first].json,
-					_diagnoses: diagnosesForItem(page.diagnoses),
-				};
-			}
-		}
+			budget: new RequestBudget(),
+		}))
+			pushPage(output, page, itemIndex, diagnoses.hintsSupported);
 	});
 }
 
-/** A Filter or Order By given for a record type whose query takes none is refused before sending. */
-function requireArguments(
+/** One item per record; older n8n versions show no execution hints, so the page's first item carries its warnings. */
+function pushPage(
+	output: INodeExecutionData[],
+	page: RecordPage,
+	itemIndex: number,
+	hintsSupported: boolean,
+): void {
+	const first = output.length;
+	for (const record of page.nodes) output.push({ json: record, pairedItem: { item: itemIndex } });
+	if (!hintsSupported && page.diagnoses.length && output.length > first) {
+		output[first].json = { ...output[first].json, _diagnoses: diagnosesForItem(page.diagnoses) };
+	}
+}
+
+/** Filter and Order By are refused before sending when the record type's query takes none. */
+function checkArguments(
 	document: QueryDocument,
 	recordType: string,
-	filter: string | undefined,
-	orderBy: string | undefined,
+	given: { filter?: string; orderBy?: string },
 ): void {
 	for (const [name, label, value] of [
-		['filter', 'Filter', filter],
-		['orderBy', 'Order By', orderBy],
+		['filter', 'Filter', given.filter],
+		['orderBy', 'Order By', given.orderBy],
 	] as const) {
 		if (value !== undefined && !document.arguments.has(name)) {
 			throw new SageDocumentError(
@@ -170,20 +183,30 @@ function requireArguments(
 	}
 }
 
-/** Filter and Order By against the schema (after expressions were evaluated), before any request. */
-function checkAgainstSchema(
-	info: RecordTypeInfo,
-	filter: string | undefined,
-	orderBy: string | undefined,
+/**
+ * Filter and Order By against the schema (after expressions were evaluated), before any
+ * request. The schema is loaded along their property paths first: a filter on
+ * `currency.id` needs the Currency type even when Fields do not select it.
+ */
+async function checkAgainstSchema(
+	session: SageSession,
+	need: { recordType: string; fields: string; filter?: string; orderBy?: string },
+	timeoutMs: number | undefined,
 	checked: Set<string>,
-): void {
-	const filterKey = `${info.recordType}\nfilter\n${filter}`;
-	if (filter !== undefined && !checked.has(filterKey)) {
+): Promise<void> {
+	const { recordType, filter, orderBy } = need;
+	const filterKey = `${recordType}\nfilter\n${filter}`;
+	const orderKey = `${recordType}\norderBy\n${orderBy}`;
+	const checkFilterNow = filter !== undefined && !checked.has(filterKey);
+	const checkOrderNow = orderBy !== undefined && !checked.has(orderKey);
+	if (!checkFilterNow && !checkOrderNow) return;
+	const schema = await session.recordSchema(need, timeoutMs);
+	const info = requireRecordType(schema, recordType);
+	if (checkFilterNow) {
 		checkFilter(info, filter);
 		checked.add(filterKey);
 	}
-	const orderKey = `${info.recordType}\norderBy\n${orderBy}`;
-	if (orderBy !== undefined && !checked.has(orderKey)) {
+	if (checkOrderNow) {
 		checkOrderBy(info, orderBy);
 		checked.add(orderKey);
 	}

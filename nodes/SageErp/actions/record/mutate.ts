@@ -18,6 +18,7 @@ import {
 	type BatchPlan,
 	type Outcome,
 } from '../common/batches';
+import type { RequestBudget } from '../../../../sage-client/time-limit';
 import { recordItem } from '../common/items';
 import {
 	readJsonObject,
@@ -35,7 +36,9 @@ import { customDataInput } from '../common/custom-data';
  * Create, update and delete, one record per input item, Batch Size records per request,
  * through the batch engine (common/batches.ts): one aliased mutation per item in one
  * request, a lost answer looked up (verify-lost.ts), a refused request sent again without
- * the items it names. What that promises the user: ../README.md ("Batches").
+ * the items it names; when Sage stopped a create or delete batch at its 28-second limit,
+ * the records the lookup shows it had not applied go again in smaller requests. What that
+ * promises the user: ../README.md ("Batches").
  */
 interface RecordMember extends BatchMember {
 	recordType: string;
@@ -74,7 +77,10 @@ function recordMutationPlan(
 		const key = `${member.recordType}\n${member.fields}\n${count}`;
 		let document = documents.get(key);
 		if (!document) {
-			const schema = await session.schema(member.timeoutMs);
+			const schema = await session.recordSchema(
+				{ recordType: member.recordType, fields: member.fields, mutation: true },
+				member.timeoutMs,
+			);
 			document = buildMutationDocument(
 				schema,
 				requireRecordType(schema, member.recordType),
@@ -86,58 +92,122 @@ function recordMutationPlan(
 		}
 		return document;
 	};
-	const send = async (batch: RecordMember[]): Promise<Outcome[]> => {
-		const document = await documentFor(batch[0], batch.length);
-		const variables: IDataObject = {};
-		batch.forEach((member, index) => {
-			variables[document.variableName(index)] = member.input as IDataObject;
-		});
-		const sentAt = Date.now();
-		let result: GraphQLResult;
-		try {
-			const request = {
-				query: document.text,
-				operationName: document.operationName,
-				variables,
-				isMutation: true,
-			};
-			result = await session.execute({ ...request, timeoutMs: batch[0].timeoutMs });
-		} catch (error) {
-			if (error instanceof SageOutcomeUnknownError && kind !== 'update')
-				return await lostAnswer(session, kind, batch, error, sentAt);
-			return batch.map(() => ({ ok: false, error: requestFailure(error, batch) }));
-		}
-		if (!refusedAsAWhole(result))
-			return withLinesNamed(splitAnswer(result, document, kind, batch, diagnoses), inputsOf(batch));
-		const failure = (index: number, own: unknown): Outcome => {
-			const error = new SageAnswerError(
-				(own as typeof result.errors | undefined) ??
-					result.errors.map((entry) => reword(entry, kind)),
-			);
-			return withLinesNamed([{ ok: false, error }], [batch[index].input])[0];
-		};
-		return await resendWithoutNamed(
-			batch,
-			namedInRefusal(result, kind, batch.length),
-			failure,
-			send,
-		);
+	const sending: Sending = {
+		session,
+		kind,
+		diagnoses,
+		documentFor,
+		forget: () => documents.clear(),
 	};
 	return {
 		past: PAST[kind],
-		prepare: async (itemIndex, sending) => {
-			const member = readMember(context, kind, itemIndex, sending);
+		prepare: async (itemIndex, options) => {
+			const member = readMember(context, kind, itemIndex, options);
 			await documentFor(member, 1); // checks the record type and the fields against the schema
 			return member;
 		},
 		sameRequest: (first, member) =>
 			first.recordType === member.recordType && first.fields === member.fields,
-		send,
+		send: (batch, budget) => sendBatch(sending, batch, budget, false),
 	};
 }
 
 /** Each member's Data (or ID), for naming the lines errors are about. */
 const inputsOf = (batch: RecordMember[]): unknown[] => batch.map((member) => member.input);
+
+interface Sending {
+	session: SageSession;
+	kind: RecordMutationKind;
+	diagnoses: OperationContext['diagnoses'];
+	documentFor(member: RecordMember, count: number): Promise<MutationDocument>;
+	/** Drops the documents built so far (Sage's schema changed). */
+	forget(): void;
+}
+
+/** One request for the batch, and what its answer, its loss or its refusal means for each member. */
+async function sendBatch(
+	sending: Sending,
+	batch: RecordMember[],
+	budget: RequestBudget,
+	rebuilt: boolean,
+): Promise<Outcome[]> {
+	const { session, kind } = sending;
+	let document: MutationDocument;
+	try {
+		document = await sending.documentFor(batch[0], batch.length);
+	} catch (error) {
+		return batch.map(() => ({ ok: false, error })); // after a release, Fields may name a field that is gone
+	}
+	const variables: IDataObject = {};
+	batch.forEach((member, index) => {
+		variables[document.variableName(index)] = member.input as IDataObject;
+	});
+	const sentAt = Date.now();
+	let result: GraphQLResult;
+	try {
+		const request = {
+			query: document.text,
+			operationName: document.operationName,
+			variables,
+			isMutation: true,
+		};
+		result = await session.execute({ ...request, timeoutMs: batch[0].timeoutMs });
+	} catch (error) {
+		if (!(error instanceof SageOutcomeUnknownError) || kind === 'update')
+			return batch.map(() => ({ ok: false, error: requestFailure(error, batch) }));
+		const outcomes = await lostAnswer(session, kind, batch, error, sentAt);
+		return error.timeLimit ? await sendAgainSmaller(sending, batch, outcomes, budget) : outcomes;
+	}
+	// Refused before running (a release changed the schema): nothing was applied, so it is built again and sent once more.
+	if (!rebuilt && result.errors.length && (await session.schemaChanged(result.errors))) {
+		sending.forget();
+		return await sendBatch(sending, batch, budget, true);
+	}
+	if (!refusedAsAWhole(result))
+		return withLinesNamed(
+			splitAnswer(result, document, kind, batch, sending.diagnoses),
+			inputsOf(batch),
+		);
+	const failure = (index: number, own: unknown): Outcome => {
+		const error = new SageAnswerError(
+			(own as typeof result.errors | undefined) ??
+				result.errors.map((entry) => reword(entry, kind)),
+		);
+		return withLinesNamed([{ ok: false, error }], [batch[index].input])[0];
+	};
+	return await resendWithoutNamed(
+		batch,
+		namedInRefusal(result, kind, batch.length),
+		failure,
+		(rest) => sendBatch(sending, rest, budget, rebuilt),
+	);
+}
+
+/**
+ * Sage stopped the batch at its time limit and the lookup found which records it had not
+ * created (or deleted) yet: those, and only those, go again in smaller requests. A single
+ * record that hit the limit is not sent again: a smaller request cannot help it.
+ */
+async function sendAgainSmaller(
+	sending: Sending,
+	batch: RecordMember[],
+	outcomes: Outcome[],
+	budget: RequestBudget,
+): Promise<Outcome[]> {
+	budget.hitLimit(batch.length);
+	const again = batch.filter(
+		(_, index) => !outcomes[index].ok && (outcomes[index] as { notApplied?: boolean }).notApplied,
+	);
+	if (batch.length === 1 || !again.length) return outcomes;
+	const resent = new Map<RecordMember, Outcome>();
+	for (let start = 0; start < again.length;) {
+		const chunk = again.slice(start, start + budget.size(again.length - start));
+		start += chunk.length;
+		const chunkOutcomes = await sendBatch(sending, chunk, budget, false);
+		chunk.forEach((member, index) => resent.set(member, chunkOutcomes[index]));
+	}
+	return batch.map((member, index) => resent.get(member) ?? outcomes[index]);
+}
 
 /** The answer was lost: each record is looked up in Sage, never sent again (see verify-lost.ts). */
 async function lostAnswer(
@@ -148,7 +218,7 @@ async function lostAnswer(
 	sentAt: number,
 ): Promise<Outcome[]> {
 	const { timeoutMs, recordType, fields } = batch[0];
-	const schema = await session.schema(timeoutMs);
+	const schema = await session.recordSchema({ recordType, fields, mutation: true }, timeoutMs);
 	const info = requireRecordType(schema, recordType);
 	const verdicts = await verifyLostAnswer({
 		kind,
@@ -169,7 +239,7 @@ async function lostAnswer(
 					],
 					id: verdict.id,
 				}
-			: { ok: false, error: verdict.error },
+			: { ok: false, error: verdict.error, notApplied: verdict.notApplied },
 	);
 }
 

@@ -5,10 +5,15 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { buildBulkUpdateDocument, requireRecordType } from '../../../../sage-client/documents';
+import {
+	buildBulkUpdateDocument,
+	requireRecordType,
+	type BuiltDocument,
+} from '../../../../sage-client/documents';
 import { SageAnswerError } from '../../../../sage-client/errors';
 import { recordTypeLocator, timeoutOption, optionsCollection } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/errors';
+import type { SageSession } from '../../../shared/session';
 import { runBatches, type BatchMember, type Outcome } from '../common/batches';
 import { customDataInput } from '../common/custom-data';
 import { recordItem, showFor, valueAt } from '../common/items';
@@ -92,17 +97,12 @@ export async function execute(
 					itemIndex,
 					'Remove _id from Data.',
 				);
-			const schema = await session.schema(sending.timeoutMs);
-			buildBulkUpdateDocument(schema, requireRecordType(schema, recordType)); // the record type must offer bulkUpdate
+			await bulkUpdateDocument(session, recordType, sending.timeoutMs); // the record type must offer bulkUpdate
 			return { itemIndex, ...sending, recordType, filter, data };
 		},
 		sameRequest: () => false,
 		send: async ([member]): Promise<Outcome[]> => {
-			const schema = await session.schema(member.timeoutMs);
-			const document = buildBulkUpdateDocument(
-				schema,
-				requireRecordType(schema, member.recordType),
-			);
+			const document = await bulkUpdateDocument(session, member.recordType, member.timeoutMs);
 			try {
 				const variables = { filter: member.filter, data: member.data };
 				const result = await session.execute({
@@ -140,4 +140,14 @@ export async function execute(
 			}
 		},
 	});
+}
+
+/** The record type's bulkUpdate document, from the types its mutation needs. */
+async function bulkUpdateDocument(
+	session: SageSession,
+	recordType: string,
+	timeoutMs: number | undefined,
+): Promise<BuiltDocument> {
+	const schema = await session.recordSchema({ recordType, mutation: true }, timeoutMs);
+	return buildBulkUpdateDocument(schema, requireRecordType(schema, recordType));
 }

@@ -54,7 +54,8 @@ export async function findByKey(
 	const found: FoundRecords = new Map();
 	const keys = members.map((member) => member.key);
 	if (!keys.length) return found;
-	const document = lookupDocument(info, matchOn, await session.schema(timeoutMs));
+	const schema = await session.recordSchema({ recordType: info.recordType }, timeoutMs);
+	const document = lookupDocument(info, matchOn, schema);
 	const filter = JSON.stringify({ [matchOn]: { _in: [...new Set(keys)] } });
 	const fetchPage = async ({
 		first,

@@ -111,7 +111,11 @@ export async function execute(
 		past: 'created or updated',
 		prepare: async (itemIndex, sending) => {
 			const recordType = readRecordType(this, itemIndex);
-			const schema = await session.schema(sending.timeoutMs);
+			const fields = readString(this, 'fields', itemIndex);
+			const schema = await session.recordSchema(
+				{ recordType, fields, mutation: true },
+				sending.timeoutMs,
+			);
 			const info = requireRecordType(schema, recordType);
 			const member = readUpsertMember(this, itemIndex, sending, info);
 			const key = `${recordType}\n${member.fields}`;
@@ -198,8 +202,9 @@ async function upsertBatch(
 	diagnoses: DiagnosisReport,
 	batch: UpsertMember[],
 ): Promise<Outcome[]> {
-	const { recordType, matchOn, timeoutMs } = batch[0];
-	const info = requireRecordType(await session.schema(timeoutMs), recordType);
+	const { recordType, matchOn, timeoutMs, fields } = batch[0];
+	const schema = await session.recordSchema({ recordType, fields, mutation: true }, timeoutMs);
+	const info = requireRecordType(schema, recordType);
 	const outcomes = new Map<UpsertMember, Outcome>();
 	let pending = batch;
 	for (let round = 0; round < MAX_ROUNDS && pending.length; round++) {
@@ -298,7 +303,15 @@ async function writeBatch(
 	if (!byKinds) upsertDocuments.set(info, (byKinds = new Map()));
 	const document =
 		byKinds.get(cacheKey) ??
-		buildUpsertDocument(await session.schema(timeoutMs), info, kinds, fields);
+		buildUpsertDocument(
+			await session.recordSchema(
+				{ recordType: info.recordType, fields, mutation: true },
+				timeoutMs,
+			),
+			info,
+			kinds,
+			fields,
+		);
 	byKinds.set(cacheKey, document);
 	const inputs = writes.map((write) =>
 		write.kind === 'create' ? write.member.data : updateInput(write),

@@ -68,7 +68,8 @@ export interface LostMember {
 
 /** What the lookup showed for one item: applied (with the record as output) or an error saying why not or why unknown. */
 export type Verdict =
-	{ applied: true; record: IDataObject; id?: string } | { applied: false; error: SageError };
+	| { applied: true; record: IDataObject; id?: string }
+	| { applied: false; error: SageError; notApplied?: boolean };
 
 export interface LostRequest {
 	kind: 'create' | 'delete';
@@ -106,12 +107,14 @@ export async function verifyLostAnswer(request: LostRequest): Promise<Verdict[]>
 	const { kind, members, lost } = request;
 	const unknown = unknownVerdict(lost, members);
 	const reason = lost.reason ? `: ${lost.reason}` : '';
-	const notApplied = (message: string, hint: string): Verdict => ({
+	// `notApplied`: Sage has no trace of it, so sending it again cannot make a duplicate.
+	const notApplied = (message: string, hint: string, untouched = true): Verdict => ({
 		applied: false,
 		error: new SageNetworkError(
 			`The answer from Sage was lost after the request was sent${reason}. ${message}`,
 			{ hint },
 		),
+		notApplied: untouched,
 	});
 
 	const judge: Judge = { request, lost, unknown, notApplied };
@@ -156,7 +159,7 @@ interface Judge {
 	request: LostRequest;
 	lost: SageOutcomeUnknownError;
 	unknown: (note: string) => Verdict;
-	notApplied: (message: string, hint: string) => Verdict;
+	notApplied: (message: string, hint: string, untouched?: boolean) => Verdict;
 }
 
 /** What a create's lookup proves. */
@@ -194,6 +197,7 @@ function createVerdict(
 		return notApplied(
 			`Sage has a record ${what}, but it was created at ${String(found[LOOKUP_CREATED])}, before this request was sent: this request did NOT create it (it already existed).`,
 			'Nothing was created for this item: a record with the same natural key already exists.',
+			false,
 		);
 	}
 	const record: IDataObject = {};
@@ -242,6 +246,7 @@ function unknownVerdict(
 			hint: lost.hint,
 			reason: lost.reason,
 			answerStarted: lost.answerStarted,
+			timeLimit: lost.timeLimit,
 		}),
 	});
 }
@@ -284,7 +289,11 @@ async function lookUp(
 	});
 	const operationName = kind === 'create' ? 'SageErpVerifyCreate' : 'SageErpVerifyDelete';
 	const text = `query ${operationName}(${declarations}) { ${info.packageName} { ${info.nodeName} { ${reads.join(' ')} } } }`;
-	const problems = validate((await request.session.schema(request.timeoutMs)).schema, parse(text));
+	const schema = await request.session.recordSchema(
+		{ recordType: info.recordType, fields: request.fields, mutation: true },
+		request.timeoutMs,
+	);
+	const problems = validate(schema.schema, parse(text));
 	if (problems.length)
 		throw new Error(problems.map((problem: GraphQLError) => problem.message).join(' '));
 

@@ -1,0 +1,135 @@
+'use strict';
+/**
+ * The first execution of a fresh process (as each queue-mode worker, each `n8n execute`, the
+ * first execution after a restart): our node in the in-process engine harness, nothing
+ * cached, one action measured.
+ *   node harness-first.js '<json: { packageDir, adminUrl, credential, action, recordType?, id? }>'
+ * action: get (Fields with a reference) | create (a customer, Fields with a reference) |
+ *         list (the Record Type list: first page, then filtered) | query (a GraphQL Query, checked before sending)
+ * Prints one JSON line: { ms, cpuMs (this process's CPU meanwhile), requests, schemaRequests, bytes, schemaBytes, heapHeldKb, items }
+ */
+const path = require('path');
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+require('ts-node').register({
+	transpileOnly: true,
+	project: path.join(REPO_ROOT, 'tsconfig.json'),
+	compilerOptions: { module: 'commonjs' },
+});
+const { loadPackage, TestEngine } = require(path.join(REPO_ROOT, 'test', 'helpers', 'engine'));
+const { PACKAGE_NAME } = require('../../scripts/lib/n8n');
+
+const SAGE_NODE = `${PACKAGE_NAME}.sageErp`;
+const NODE_NAME = 'Sage ERP';
+const recordType = (value) => ({ __rl: true, mode: 'id', value });
+const QUERY =
+	'query Customers($first: Int, $after: String) { xtremMasterData { customer { query(first: $first, after: $after) { pageInfo { endCursor hasNextPage } edges { node { _id id name currency { id name } } } } } } }';
+
+function parametersFor(args) {
+	switch (args.action) {
+		case 'get':
+			return {
+				resource: 'record',
+				operation: 'get',
+				recordType: recordType('xtremMasterData.customer'),
+				id: '1',
+				fields: '_id id name email currency { id name }',
+			};
+		case 'create':
+			return {
+				resource: 'record',
+				operation: 'create',
+				recordType: recordType('xtremMasterData.customer'),
+				data: JSON.stringify({ id: args.id, name: `First ${args.id}`, currency: '#EUR' }),
+				fields: '_id id name currency { id }',
+			};
+		case 'query':
+			return {
+				resource: 'graphql',
+				operation: 'query',
+				query: QUERY,
+				returnAll: false,
+				limit: 5,
+				options: { pageSize: 5 },
+			};
+		default:
+			throw new Error(`unknown action ${args.action}`);
+	}
+}
+
+async function listSearch(engine, pkg) {
+	const { LoadOptionsContext } = require('n8n-core');
+	const { Workflow } = require('n8n-workflow');
+	const node = {
+		id: 'bench-list',
+		name: NODE_NAME,
+		type: SAGE_NODE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { resource: 'record', operation: 'getMany' },
+		credentials: { sageErpApi: { id: 'bench', name: 'bench' } },
+	};
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: pkg.nodeTypes,
+	});
+	const context = new LoadOptionsContext(
+		workflow,
+		node,
+		engine.additionalData({}),
+		'parameters.recordType',
+	);
+	const search = pkg.getNodeType(SAGE_NODE).methods.listSearch.searchRecordTypes;
+	const first = await search.call(context);
+	const filtered = await search.call(context, 'order');
+	return first.results.length + filtered.results.length;
+}
+
+async function counters(args) {
+	const res = await fetch(
+		`${args.adminUrl}/counters?tenantId=${encodeURIComponent(args.credential.data.tenantId)}`,
+	);
+	return await res.json();
+}
+
+async function main() {
+	const args = JSON.parse(process.argv[2]);
+	const pkg = await loadPackage(args.packageDir);
+	const engine = new TestEngine(pkg, {
+		credentials: { sageErpApi: { ...args.credential, id: 'bench', name: 'bench' } },
+	});
+	const before = await counters(args);
+	global.gc();
+	const heapBefore = process.memoryUsage().heapUsed;
+	const cpuBefore = process.cpuUsage();
+	const t0 = performance.now();
+	let items;
+	if (args.action === 'list') items = await listSearch(engine, pkg);
+	else {
+		let result = await engine.run({
+			nodes: [{ name: NODE_NAME, type: SAGE_NODE, parameters: parametersFor(args) }],
+		});
+		if (result.error) throw result.error;
+		items = result.items(NODE_NAME).length;
+		result = null;
+	}
+	const ms = performance.now() - t0;
+	const cpu = process.cpuUsage(cpuBefore);
+	global.gc();
+	global.gc();
+	const heapHeldKb = Math.round((process.memoryUsage().heapUsed - heapBefore) / 1024);
+	const after = await counters(args);
+	const diff = (key) => after[key] - before[key];
+	process.stdout.write(
+		`${JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, items, heapHeldKb, requests: diff('graphqlRequests'), schemaRequests: diff('graphqlIntrospections'), bytes: diff('graphqlBytes'), schemaBytes: diff('introspectionBytes') })}\n`,
+	);
+}
+
+main().then(
+	() => process.exit(0),
+	(err) => {
+		process.stderr.write(`${err && err.stack ? err.stack : err}\n`);
+		process.exit(1);
+	},
+);

@@ -1,0 +1,97 @@
+import type { DocumentNode, SelectionSetNode } from 'graphql';
+
+import {
+	asyncOperations,
+	requireAsyncOperation,
+	type AsyncOperationInfo,
+} from './async-operations';
+import { planAsyncOperation } from './async-plan';
+import { parseSelection } from './documents/record-documents';
+import { literalPaths } from './filter-check';
+import type { GraphQLExecutor, SageSchema } from './schema';
+import { planDocument, planRecord } from './schema-plans';
+import type { SchemaRequestOptions, TenantSchema } from './tenant-schema';
+
+/** What a record operation (or the trigger) needs of the schema: the record type, its Fields, and whether it writes. */
+export interface RecordSchemaNeed {
+	recordType: string;
+	fields?: string;
+	mutation?: boolean;
+	/** A Filter and an Order By to check: the types their property paths go through are loaded too. */
+	filter?: string;
+	orderBy?: string;
+	/** What an Aggregate selects under the node's query type (aggregate-documents.ts). */
+	aggregate?: SelectionSetNode;
+}
+
+/**
+ * The schema with everything the record type's documents need loaded: its query, read and
+ * mutation fields, its record type, every type the Fields select into, and the types on the
+ * property paths of a Filter or Order By. When the record type does not exist, the tenant's
+ * list of record types comes too, for the suggestion.
+ */
+export async function schemaForRecord(
+	tenant: TenantSchema,
+	client: GraphQLExecutor,
+	need: RecordSchemaNeed,
+	options: SchemaRequestOptions = {},
+): Promise<SageSchema> {
+	const recordType = need.recordType.trim();
+	// A syntax error is the user's, reported on their own text before anything is sent.
+	const selection = need.fields?.trim() ? parseSelection(need.fields, 'Fields') : undefined;
+	const paths = [...literalPaths(need.filter), ...literalPaths(need.orderBy)];
+	const schema = await tenant.load(
+		client,
+		(lookup) =>
+			planRecord(
+				{ recordType, selection, mutation: need.mutation, paths, aggregate: need.aggregate },
+				lookup,
+			),
+		options,
+	);
+	if (!recordType || schema.recordType(recordType)) return schema;
+	await tenant.recordTypeNames(client, options).catch(() => undefined); // only for "did you mean"
+	return tenant.schema();
+}
+
+/** The schema with every type a user's document selects into, its fragments' and its variables' types loaded. */
+export async function schemaForDocument(
+	tenant: TenantSchema,
+	client: GraphQLExecutor,
+	document: DocumentNode,
+	options: SchemaRequestOptions = {},
+): Promise<SageSchema> {
+	return await tenant.load(client, (lookup) => planDocument(document, lookup), options);
+}
+
+/** What Start and Wait needs: the operation (`package.node.operation`) and its Result Fields. */
+export interface AsyncSchemaNeed {
+	name: string;
+	resultFields?: string;
+}
+
+/**
+ * The schema with the asynchronous operation's start and track paths, their answers and
+ * the result's selection loaded, and the operation found in it. When it does not exist, the
+ * tenant's list of asynchronous operations is loaded for the suggestion.
+ */
+export async function schemaForAsyncOperation(
+	tenant: TenantSchema,
+	client: GraphQLExecutor,
+	need: AsyncSchemaNeed,
+	options: SchemaRequestOptions = {},
+): Promise<{ schema: SageSchema; info: AsyncOperationInfo }> {
+	const name = need.name.trim();
+	const result = need.resultFields?.trim()
+		? parseSelection(need.resultFields, 'Result Fields')
+		: undefined;
+	const schema = await tenant.load(
+		client,
+		(lookup) => planAsyncOperation({ name, result }, lookup),
+		options,
+	);
+	const info = asyncOperations(schema).find((candidate) => candidate.name === name);
+	if (info) return { schema, info };
+	const known = await tenant.asyncOperationNames(client, options).catch(() => undefined);
+	return { schema, info: requireAsyncOperation(schema, name, known) };
+}
