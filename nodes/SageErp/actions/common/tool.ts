@@ -226,7 +226,7 @@ async function fieldList(
 	).trim();
 	let schema;
 	try {
-		schema = await session.schema();
+		schema = await session.recordSchema({ recordType });
 	} catch {
 		return undefined; // the error at hand says more than a failed schema request would
 	}
