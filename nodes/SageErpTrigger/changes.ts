@@ -12,6 +12,7 @@ import { connectionPage, followCursor, type Page } from '../../sage-client/pagin
 import { schemaCache } from '../../sage-client/process-wide';
 import { RequestBudget } from '../../sage-client/time-limit';
 import { scalarFieldNames } from '../../sage-client/schema';
+import { checkFilter } from '../../sage-client/filter-check';
 import { isSchemaChange } from '../../sage-client/schema-change';
 import { schemaForRecord } from '../../sage-client/schema-for';
 import type { TenantSchema } from '../../sage-client/tenant-schema';
@@ -82,10 +83,12 @@ export class RecordWatch {
 		const schema = await schemaForRecord(
 			tenant,
 			client,
-			{ recordType: settings.recordType, fields: settings.fields },
+			{ recordType: settings.recordType, fields: settings.fields, filter: settings.filter },
 			{ timeoutMs: settings.timeoutMs },
 		);
 		const info = requireRecordType(schema, settings.recordType);
+		// A misspelt property fails here, naming the closest one, rather than at Sage on every poll.
+		if (settings.filter !== undefined) checkFilter(info, settings.filter);
 		const stampField = STAMP_FIELD[settings.event];
 		const recordFields = info.recordObject.getFields();
 		if (!recordFields._id || !recordFields[stampField]) {

@@ -6,6 +6,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { TestEngine } from '../helpers/engine';
+import { isIntrospection } from '../node/fixture';
 import { secretGuard } from '../setup/secret-guard';
 import {
 	TRIGGER_NAME,
@@ -19,6 +20,15 @@ import {
 
 const CUSTOMER = 'xtremMasterData.customer';
 const env = useTriggerEnv();
+
+/** The GraphQL requests since `from` that were not schema requests. */
+function dataRequests(from: number): string[] {
+	return env.sim
+		.graphqlLog()
+		.slice(from)
+		.filter((entry) => !isIntrospection(entry))
+		.map((entry) => String(entry.operationName));
+}
 
 let serial = 0;
 /** A new customer written straight into the simulator's store (stamps from its clock). */
@@ -296,15 +306,43 @@ describe('Sage ERP Trigger', () => {
 			await poll(env, watch(), staticData);
 			const saved = JSON.parse(JSON.stringify(staticData)) as IDataObject;
 			const pending = insertCustomer('written before the failed poll');
-			const error = await pollFailure(env, watch({ filter: '{noSuchField:1}' }), staticData);
+			// Outside the grammar the node checks, so Sage (the simulator) judges it.
+			const error = await pollFailure(env, watch({ filter: '{isActive: }' }), staticData);
 			expect(error.constructor.name).toBe('NodeApiError');
 			expect(error.message).toMatch(
-				/^Could not check xtremMasterData\.customer for new or changed records: .*noSuchField/,
+				/^Could not check xtremMasterData\.customer for new or changed records: .*unexpected '\}'/,
 			);
 			expect(error.description).toMatch(/Check the Filter/);
 			expect(staticData).toEqual(saved);
 			// Once the filter is fixed, nothing was lost.
 			expect(ids(await poll(env, watch(), staticData))).toEqual([pending]);
+		});
+
+		it('a misspelt property in the filter: refused before any query, naming the closest one, no state moved', async () => {
+			const staticData: IDataObject = {};
+			await poll(env, watch(), staticData);
+			const saved = JSON.parse(JSON.stringify(staticData)) as IDataObject;
+			const pending = insertCustomer('written before the refused poll');
+			const from = env.sim.graphqlLog().length;
+			const error = await pollFailure(
+				env,
+				watch({ filter: "{isActiv:true, currency:{idd:'EUR'}}" }),
+				staticData,
+			);
+			expect(error.message).toContain("Unknown property 'isActiv' in Filter");
+			expect(`${error.message} ${error.description}`).toContain("Did you mean 'isActive'?");
+			expect(dataRequests(from)).toEqual([]);
+			expect(staticData).toEqual(saved);
+			const nested = await pollFailure(
+				env,
+				watch({ filter: "{currency:{idd:'EUR'}}" }),
+				staticData,
+			);
+			expect(nested.message).toContain("Unknown property 'idd'");
+			expect(dataRequests(from)).toEqual([]);
+			expect(ids(await poll(env, watch({ filter: "{currency:{id:'EUR'}}" }), staticData))).toEqual([
+				pending,
+			]);
 		});
 
 		it('a filter that is not an object: refused before anything is sent', async () => {
