@@ -14,6 +14,7 @@ import {
 	timeoutOption,
 	optionsCollection,
 } from '../shared/descriptions';
+import { customDataOption, withCustomDataObject } from '../shared/custom-data';
 import { listSearch } from '../shared/methods';
 import type { Diagnosis } from '../../sage-client/client';
 import {
@@ -98,6 +99,7 @@ export class SageErpTrigger implements INodeType {
 					description: `Records per request (at most ${SAGE_MAX_PAGE_SIZE}, Sage’s maximum). A poll reads every page, or, where n8n limits how long a poll may take, as many as fit; the next poll goes on from there.`,
 				},
 				timeoutOption,
+				customDataOption,
 			]),
 		],
 	};
@@ -108,7 +110,9 @@ export class SageErpTrigger implements INodeType {
 		// First of all: the budget counts from the start of the poll, token and schema included.
 		const budget = PollBudget.of(this);
 		const node = this.getNode();
-		const { settings, lookbackMs } = readSettings(this);
+		const { settings, lookbackMs, customDataAsText } = readSettings(this);
+		const emit = (records: IDataObject[]) =>
+			this.helpers.returnJsonArray(customDataAsText ? records : records.map(withCustomDataObject));
 		const manual = this.getMode() === 'manual';
 		const doing = manual
 			? `Could not fetch a test event from ${settings.recordType}`
@@ -138,7 +142,7 @@ export class SageErpTrigger implements INodeType {
 						'Create or change a matching record in Sage, or loosen the Filter, then fetch a test event again.',
 					);
 				}
-				return [this.helpers.returnJsonArray([latest.json])];
+				return [emit([latest.json])];
 			}
 
 			const staticData = this.getWorkflowStaticData('node');
@@ -154,7 +158,7 @@ export class SageErpTrigger implements INodeType {
 			const records = await readChanges(watch, state, budget, onResumeRefused);
 			state.settle(lookbackMs);
 			state.save(staticData);
-			return records.length ? [this.helpers.returnJsonArray(records)] : null;
+			return records.length ? [emit(records)] : null;
 		} catch (error) {
 			throw toNodeError(node, error, { doing });
 		}
@@ -202,7 +206,11 @@ async function readChanges(
 	return [...emitted.values()];
 }
 
-function readSettings(context: IPollFunctions): { settings: WatchSettings; lookbackMs: number } {
+function readSettings(context: IPollFunctions): {
+	settings: WatchSettings;
+	lookbackMs: number;
+	customDataAsText: boolean;
+} {
 	const node = context.getNode();
 	const recordTypeValue = context.getNodeParameter('recordType', '', {
 		extractValue: true,
@@ -233,6 +241,7 @@ function readSettings(context: IPollFunctions): { settings: WatchSettings; lookb
 		pageSize?: unknown;
 		timeout?: unknown;
 		lookback?: unknown;
+		customDataAsText?: boolean;
 	};
 	const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
 	const pageProblem = pageSizeProblem(pageSize, 'every page is still read.');
@@ -259,6 +268,7 @@ function readSettings(context: IPollFunctions): { settings: WatchSettings; lookb
 	return {
 		settings: { recordType, event, fields, filter, pageSize: pageSize as number, timeoutMs },
 		lookbackMs: Math.round(lookback * 1000),
+		customDataAsText: options.customDataAsText === true,
 	};
 }
 

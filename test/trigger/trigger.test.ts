@@ -281,6 +281,21 @@ describe('Sage ERP Trigger', () => {
 		expect(names(await poll(env, parameters, staticData))).toEqual(['older match', 'newest match']);
 	});
 
+	it('emits _customData as an object, as the node does, or as Sage’s text with Custom Data as Text', async () => {
+		const fields = '_id name _customData';
+		const staticData: IDataObject = {};
+		await poll(env, watch({ fields }), staticData);
+		const text = JSON.stringify({ rating: 5, tags: ['key account'] });
+		insertCustomer('with custom data', { city: 'Brest', _customData: text });
+		expect(await poll(env, watch({ fields }), staticData)).toEqual([
+			{ _id: expect.any(String), name: 'with custom data', _customData: JSON.parse(text) },
+		]);
+		const asText = watch({ fields, options: { customDataAsText: true } });
+		expect(await poll(env, asText, {}, { mode: 'manual' })).toEqual([
+			{ _id: expect.any(String), name: 'with custom data', _customData: text },
+		]);
+	});
+
 	it('"Fetch Test Event" says so when no record matches', async () => {
 		const error = await pollFailure(
 			env,

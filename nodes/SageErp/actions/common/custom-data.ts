@@ -1,24 +1,10 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { parsedCustomData, withCustomDataObject } from '../../../shared/custom-data';
 import { inputError } from '../../../shared/errors';
 
-/**
- * `_customData`, the custom fields of a record, which Sage keeps as a JSON-encoded string:
- * it comes out of the record operations as an object (Options > Custom Data as Text keeps
- * Sage's string), and goes into Data as an object or a string.
- */
-export const customDataOption: INodeProperties = {
-	displayName: 'Custom Data as Text',
-	name: 'customDataAsText',
-	type: 'boolean',
-	default: false,
-	description: 'Whether to return _customData as the JSON text Sage sends, instead of as an object',
-};
+// `_customData` in and out of the record operations: an object in their output (Options >
+// Custom Data as Text keeps Sage's string), an object or a string in Data.
 
 /** The record operations whose output items are records. */
 const RECORD_OUTPUTS = new Set(['get', 'getMany', 'create', 'update', 'upsert']);
@@ -46,8 +32,7 @@ export function customDataOutput(
 		const paired = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
 		const itemIndex = typeof paired === 'number' ? paired : (paired?.item ?? 0);
 		if (keepText(itemIndex)) continue;
-		const parsed = parsedObject(text);
-		if (parsed !== undefined) item.json = { ...item.json, _customData: parsed };
+		item.json = withCustomDataObject(item.json);
 	}
 	return items;
 }
@@ -61,7 +46,7 @@ export function customDataInput(
 	const value = data._customData;
 	if (value === undefined || value === null) return data;
 	if (typeof value === 'string') {
-		if (parsedObject(value) === undefined) {
+		if (parsedCustomData(value) === undefined) {
 			throw inputError(
 				context.getNode(),
 				'Data’s _customData is not a JSON object',
@@ -79,15 +64,4 @@ export function customDataInput(
 		);
 	}
 	return { ...data, _customData: JSON.stringify(value) };
-}
-
-function parsedObject(text: string): IDataObject | undefined {
-	try {
-		const value: unknown = JSON.parse(text);
-		return typeof value === 'object' && value !== null && !Array.isArray(value)
-			? (value as IDataObject)
-			: undefined;
-	} catch {
-		return undefined;
-	}
 }

@@ -16,7 +16,7 @@ import {
 import { forEachItem, recordItem, showFor, valueAt } from '../common/items';
 import { readRecordType, readRequiredString, readString, readTimeout } from '../common/parameters';
 import type { OperationContext } from '../common/types';
-import { customDataOption } from '../common/custom-data';
+import { customDataOption } from '../../../shared/custom-data';
 
 export const description: INodeProperties[] = showFor(
 	'record',

@@ -40,7 +40,7 @@ import {
 } from '../common/parameters';
 import type { SageSession } from '../../../shared/session';
 import type { OperationContext } from '../common/types';
-import { customDataOption } from '../common/custom-data';
+import { customDataOption } from '../../../shared/custom-data';
 
 export const description: INodeProperties[] = showFor(
 	'record',

@@ -10,7 +10,7 @@ import {
 } from '../../../shared/descriptions';
 import { showFor } from '../common/items';
 import { mutationOperation } from './mutate';
-import { customDataOption } from '../common/custom-data';
+import { customDataOption } from '../../../shared/custom-data';
 
 export const description: INodeProperties[] = showFor(
 	'record',

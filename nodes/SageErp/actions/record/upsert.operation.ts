@@ -33,7 +33,8 @@ import {
 	type BatchMember,
 	type Outcome,
 } from '../common/batches';
-import { customDataInput, customDataOption } from '../common/custom-data';
+import { customDataOption } from '../../../shared/custom-data';
+import { customDataInput } from '../common/custom-data';
 import type { DiagnosisReport } from '../common/diagnoses';
 import { recordItem, showFor } from '../common/items';
 import { readJsonObject, readRecordType, readString } from '../common/parameters';
