@@ -25,7 +25,7 @@ export class SageErp implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
-			'={{ ({ get: "Get", getMany: "Get Many", create: "Create", update: "Update", delete: "Delete", upsert: "Create or Update", updateMany: "Update Many", aggregate: "Aggregate", query: "GraphQL Query", mutation: "GraphQL Mutation", startAndWait: "Start and Wait" })[$parameter["operation"]] + ($parameter["resource"] === "record" ? ": " + ($parameter["recordType"].value || $parameter["recordType"] || "") : "") + ($parameter["resource"] === "asyncOperation" ? ": " + ($parameter["asyncOperation"].value || $parameter["asyncOperation"] || "") : "") }}',
+			'={{ ({ get: "Get", getMany: "Get Many", create: "Create", update: "Update", delete: "Delete", upsert: "Create or Update", updateMany: "Update Many", aggregate: "Aggregate", query: "GraphQL Query", mutation: "GraphQL Mutation", startAndWait: "Start and Wait", start: "Start", getStatus: "Get Status" })[$parameter["operation"]] + ($parameter["resource"] === "record" ? ": " + ($parameter["recordType"].value || $parameter["recordType"] || "") : "") + ($parameter["resource"] === "asyncOperation" ? ": " + ($parameter["asyncOperation"].value || $parameter["asyncOperation"] || "") : "") }}',
 		description:
 			'Read and write records of Sage’s cloud ERP (Sage Distribution and Manufacturing Operations) through its GraphQL API',
 		defaults: { name: 'Sage ERP' },

@@ -90,9 +90,17 @@ test('the node loads as sageErp with the contract’s resources, operations and 
 	expect(shownFor('matchOn')).toEqual(['record:upsert']);
 	expect(shownFor('groupBy')).toEqual(['record:aggregate']);
 	expect(shownFor('values')).toEqual(['record:aggregate']);
-	expect(shownFor('asyncOperation')).toEqual(['asyncOperation:startAndWait']);
-	expect(shownFor('arguments')).toEqual(['asyncOperation:startAndWait']);
-	expect(shownFor('resultFields')).toEqual(['asyncOperation:startAndWait']);
+	expect(shownFor('asyncOperation')).toEqual([
+		'asyncOperation:getStatus',
+		'asyncOperation:start',
+		'asyncOperation:startAndWait',
+	]);
+	expect(shownFor('arguments')).toEqual(['asyncOperation:start', 'asyncOperation:startAndWait']);
+	expect(shownFor('trackingId')).toEqual(['asyncOperation:getStatus']);
+	expect(shownFor('resultFields')).toEqual([
+		'asyncOperation:getStatus',
+		'asyncOperation:startAndWait',
+	]);
 	expect(shownFor('query')).toEqual(['graphql:mutation', 'graphql:query']);
 	expect(shownFor('variables')).toEqual(['graphql:mutation', 'graphql:query']);
 	expect(shownFor('operationName')).toEqual(['graphql:mutation', 'graphql:query']);
@@ -111,7 +119,14 @@ test('the node loads as sageErp with the contract’s resources, operations and 
 		'record:upsert',
 	]);
 	expect(shownFor('options.timeout')).toEqual(
-		[...record, 'asyncOperation:startAndWait', 'graphql:mutation', 'graphql:query'].sort(),
+		[
+			...record,
+			'asyncOperation:getStatus',
+			'asyncOperation:start',
+			'asyncOperation:startAndWait',
+			'graphql:mutation',
+			'graphql:query',
+		].sort(),
 	);
 	expect(shownFor('options.customDataAsText')).toEqual([
 		'record:create',
@@ -121,8 +136,13 @@ test('the node loads as sageErp with the contract’s resources, operations and 
 		'record:upsert',
 	]);
 	expect(shownFor('options.decimalsAsText')).toEqual(['record:aggregate']);
-	for (const option of ['downloadFile', 'pollInterval', 'binaryPropertyName', 'timeLimit'])
+	for (const option of ['pollInterval', 'timeLimit'])
 		expect(shownFor(`options.${option}`)).toEqual(['asyncOperation:startAndWait']);
+	for (const option of ['downloadFile', 'binaryPropertyName'])
+		expect(shownFor(`options.${option}`)).toEqual([
+			'asyncOperation:getStatus',
+			'asyncOperation:startAndWait',
+		]);
 	expect(node.properties.find((property) => property.name === 'limit')?.default).toBe(50);
 
 	const recordTypeParameter = node.properties.find((property) => property.name === 'recordType');

@@ -28,6 +28,8 @@ const operations: Record<string, Record<string, OperationExecute>> = {
 	},
 	asyncOperation: {
 		startAndWait: asyncOperation.startAndWait.execute,
+		start: asyncOperation.start.execute,
+		getStatus: asyncOperation.getStatus.execute,
 	},
 };
 

@@ -1,8 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as getStatus from './getStatus.operation';
+import * as start from './start.operation';
 import * as startAndWait from './startAndWait.operation';
 
-export { startAndWait };
+export { getStatus, start, startAndWait };
 
 export const description: INodeProperties[] = [
 	{
@@ -12,6 +14,20 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['asyncOperation'] } },
 		options: [
+			{
+				name: 'Get Status',
+				value: 'getStatus',
+				description:
+					'Read how a started operation is doing by its tracking ID; once it succeeded, output its result and file',
+				action: 'Get the status of an operation',
+			},
+			{
+				name: 'Start',
+				value: 'start',
+				description:
+					'Start a long-running operation and output its tracking ID at once, for a later Get Status',
+				action: 'Start an operation',
+			},
 			{
 				name: 'Start and Wait',
 				value: 'startAndWait',
@@ -23,4 +39,6 @@ export const description: INodeProperties[] = [
 		default: 'startAndWait',
 	},
 	...startAndWait.description,
+	...start.description,
+	...getStatus.description,
 ];

@@ -69,6 +69,16 @@ const TOOL_DESCRIPTIONS: Array<{ resource: string; operation: string; text: stri
 		text: 'Starts a Sage ERP asynchronous operation (such as a report) with a JSON object of its arguments and waits for its result.',
 	},
 	{
+		resource: 'asyncOperation',
+		operation: 'start',
+		text: 'Starts a Sage ERP asynchronous operation (such as a report) with a JSON object of its arguments. Answers its trackingId at once, for the Get Status tool.',
+	},
+	{
+		resource: 'asyncOperation',
+		operation: 'getStatus',
+		text: 'Reads how a started Sage ERP asynchronous operation is doing, by its trackingId. Answers its state (running, succeeded, failed) and, once it succeeded, its result.',
+	},
+	{
 		resource: 'graphql',
 		operation: 'query',
 		text: 'Runs a GraphQL query against Sage ERP and answers the records it finds.',
