@@ -190,16 +190,7 @@ async function profileFirst(o, _sim, packageDir) {
 	const dir = fs.mkdtempSync(path.join(PROFILES, `first-${o.schema}-${o.subject}-`));
 	try {
 		await sim.latency(TENANT, o.latency);
-		const c = sim.client(TENANT);
-		const credential = {
-			data: {
-				tokenUrl: sim.tokenUrl,
-				clientId: c.clientId,
-				clientSecret: c.clientSecret,
-				tenantId: c.tenantId,
-				requestFormat: 'json',
-			},
-		};
+		const credential = wf.sageCredential(TENANT, sim, TENANT);
 		const args = {
 			packageDir,
 			adminUrl: `${sim.baseUrl}/__admin`,

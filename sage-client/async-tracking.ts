@@ -65,6 +65,11 @@ export function statusKind(status: string): StatusKind {
 	return 'unknown';
 }
 
+/** The status word of a tracking answer; empty when it has none. */
+export function statusOf(tracking: Record<string, unknown>): string {
+	return tracking.status === undefined || tracking.status === null ? '' : String(tracking.status);
+}
+
 export interface TrackOptions {
 	/** `package.node.operation`, for messages. */
 	name: string;
@@ -87,8 +92,7 @@ export async function trackUntilDone(
 		const remaining = options.timeLimitMs - (now() - startedAt);
 		await wait(Math.max(0, Math.min(options.intervalMs, remaining)), options.signal);
 		const tracking = await poll();
-		const status =
-			tracking.status === undefined || tracking.status === null ? '' : String(tracking.status);
+		const status = statusOf(tracking);
 		const kind = statusKind(status);
 		if (kind === 'success') return tracking;
 		if (kind === 'failure') throw failed(options, status, tracking);

@@ -21,19 +21,9 @@ const TENANT = 'getmany';
 /** The simulator keeps the last 200 GraphQL requests of a tenant (test/simulator/state.ts). */
 const GRAPHQL_LOG_SIZE = 200;
 
+/** The harness's credential for one simulator tenant (the same as the n8n rows import). */
 function credentialFor(sim, tenantId) {
-	const c = sim.client(tenantId);
-	return {
-		id: wf.id16(`Cred${tenantId}`),
-		name: `Sage ERP benchmark (${tenantId})`,
-		data: {
-			tokenUrl: sim.tokenUrl,
-			clientId: c.clientId,
-			clientSecret: c.clientSecret,
-			tenantId: c.tenantId,
-			requestFormat: 'json',
-		},
-	};
+	return wf.sageCredential(tenantId, sim, tenantId);
 }
 
 /** One in-process measurement (raw loop or harness) in its own process. */

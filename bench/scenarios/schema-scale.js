@@ -27,25 +27,12 @@ const SCHEMAS = ['small', 'real'];
 
 let serial = 0;
 
-function credentialFor(sim) {
-	const c = sim.client(TENANT);
-	return {
-		data: {
-			tokenUrl: sim.tokenUrl,
-			clientId: c.clientId,
-			clientSecret: c.clientSecret,
-			tenantId: c.tenantId,
-			requestFormat: 'json',
-		},
-	};
-}
-
 /** One first execution in a fresh harness process, with the simulator's CPU meanwhile (Sage's share of the time). */
 async function harness(sim, packageDir, action) {
 	const args = {
 		packageDir,
 		adminUrl: `${sim.baseUrl}/__admin`,
-		credential: credentialFor(sim),
+		credential: wf.sageCredential(TENANT, sim, TENANT),
 		action,
 		id: `FIRST${process.pid}${++serial}`,
 	};

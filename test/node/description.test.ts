@@ -2,17 +2,12 @@
  * What the editor gets: the node's description as n8n loads it (the contract's names,
  * tool use, icon, codex), and the Record Type list searched from the tenant's schema.
  */
-import { LoadOptionsContext } from 'n8n-core';
-import type {
-	INode,
-	INodeProperties,
-	INodeType,
-	IWorkflowExecuteAdditionalData,
-} from 'n8n-workflow';
+import type { INode, INodeProperties } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
+import { TestEngine } from '../helpers/engine';
 import { withIsolate } from '../helpers/engine/compat';
-import { SAGE_NODE, isIntrospection, useNodeEnv } from './fixture';
+import { SAGE_NODE, isIntrospection, listSearch, useNodeEnv } from './fixture';
 
 const env = useNodeEnv({ seed: { customers: 5 } });
 
@@ -173,32 +168,8 @@ test('the codex gives categories and documentation', () => {
 });
 
 test('the Record Type list comes from the schema, filtered by what the user types', async () => {
-	const node: INode = {
-		id: 'list-search-node',
-		name: 'Sage',
-		type: SAGE_NODE,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: { resource: 'record', operation: 'getMany' },
-		credentials: { sageErpApi: { id: 'sage-cred-1', name: 'Sage ERP account' } },
-	};
-	const workflow = new Workflow({
-		nodes: [node],
-		connections: {},
-		active: false,
-		nodeTypes: env.pkg.nodeTypes,
-	});
-	// The harness offers no list search yet; the context is built from its own additional data.
-	const additionalData = (
-		env.engine as unknown as { additionalData(o: object): IWorkflowExecuteAdditionalData }
-	).additionalData({});
-	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.recordType');
-	const search = (env.pkg.getNodeType(SAGE_NODE) as INodeType).methods?.listSearch
-		?.searchRecordTypes;
-	if (!search) throw new Error('searchRecordTypes is missing');
-
 	env.sim.clearGraphqlLog();
-	const all = await search.call(context);
+	const all = await listSearch(env, 'searchRecordTypes');
 	// One small request lists every object a package holds (record-type-index.ts), so the
 	// report node of the asynchronous operations is listed too; using it says it is no record type.
 	expect(all.results.map((result) => result.value)).toEqual([
@@ -213,7 +184,7 @@ test('the Record Type list comes from the schema, filtered by what the user type
 		'xtremStructure.country',
 		'xtremSystem.site',
 	]);
-	const filtered = await search.call(context, 'ORDER');
+	const filtered = await listSearch(env, 'searchRecordTypes', { filter: 'ORDER' });
 	expect(filtered.results).toEqual([
 		{ name: 'xtremSales.salesOrder', value: 'xtremSales.salesOrder' },
 		{ name: 'xtremSales.salesOrderLine', value: 'xtremSales.salesOrderLine' },
@@ -222,40 +193,41 @@ test('the Record Type list comes from the schema, filtered by what the user type
 });
 
 test('the Asynchronous Operation list comes from the schema: operations with start and track', async () => {
-	const node: INode = {
-		id: 'list-search-async',
-		name: 'Sage',
-		type: SAGE_NODE,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: { resource: 'asyncOperation', operation: 'startAndWait' },
-		credentials: { sageErpApi: { id: 'sage-cred-1', name: 'Sage ERP account' } },
-	};
-	const workflow = new Workflow({
-		nodes: [node],
-		connections: {},
-		active: false,
-		nodeTypes: env.pkg.nodeTypes,
-	});
-	const additionalData = (
-		env.engine as unknown as { additionalData(o: object): IWorkflowExecuteAdditionalData }
-	).additionalData({});
-	const context = new LoadOptionsContext(
-		workflow,
-		node,
-		additionalData,
-		'parameters.asyncOperation',
-	);
-	const search = (env.pkg.getNodeType(SAGE_NODE) as INodeType).methods?.listSearch
-		?.searchAsyncOperations;
-	if (!search) throw new Error('searchAsyncOperations is missing');
-	expect((await search.call(context)).results).toEqual([
+	expect((await listSearch(env, 'searchAsyncOperations')).results).toEqual([
 		{
 			name: 'xtremReporting.report.generateReportPdf',
 			value: 'xtremReporting.report.generateReportPdf',
 		},
 	]);
-	expect((await search.call(context, 'invoice')).results).toEqual([]);
+	expect((await listSearch(env, 'searchAsyncOperations', { filter: 'invoice' })).results).toEqual(
+		[],
+	);
+});
+
+test('a list search that cannot reach Sage says which list and why, without the secret', async () => {
+	const engine = new TestEngine(env.pkg, {
+		credentials: {
+			sageErpApi: {
+				id: 'sage-cred-1',
+				name: 'Sage ERP account',
+				data: {
+					tokenUrl: env.sim.tokenUrl,
+					...env.sim.client,
+					clientSecret: 'a-wrong-secret-for-the-list',
+					requestFormat: 'json',
+				},
+			},
+		},
+	});
+	const failure = await listSearch(env, 'searchRecordTypes', { engine }).then(
+		() => undefined,
+		(error: Error & { description?: string }) => error,
+	);
+	expect(failure?.constructor.name).toBe('NodeApiError');
+	expect(failure?.message).toMatch(/^Could not list the record types: .*(secret|credential)/i);
+	const shown = `${failure?.message} ${failure?.description}`;
+	expect(shown).not.toContain(env.sim.client.clientSecret);
+	expect(shown).not.toContain('a-wrong-secret-for-the-list');
 });
 
 test('the Record operations are listed alphabetically, upsert as "Create or Update"', () => {

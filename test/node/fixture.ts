@@ -1,12 +1,17 @@
 import path from 'node:path';
 
+import { LoadOptionsContext } from 'n8n-core';
 import type {
 	IDataObject,
+	INode,
 	INodeExecutionData,
+	INodeListSearchResult,
 	INodeParameters,
 	INodeType,
+	IWorkflowExecuteAdditionalData,
 	IWorkflowSettings,
 } from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
 
 import {
 	TestEngine,
@@ -146,4 +151,50 @@ export function customerFactory(
 			...extra,
 		};
 	};
+}
+
+/** The list searches of the Sage ERP node, by the parameter each fills. */
+const LIST_SEARCHES = {
+	searchRecordTypes: { parameter: 'recordType', resource: 'record', operation: 'getMany' },
+	searchAsyncOperations: {
+		parameter: 'asyncOperation',
+		resource: 'asyncOperation',
+		operation: 'startAndWait',
+	},
+} as const;
+
+/**
+ * One page of a list search of the node, as the editor asks for it (n8n-core's own
+ * LoadOptionsContext; the harness offers no list search, so the context is built from its
+ * additional data). `engine` gives another credential, e.g. a wrong secret.
+ */
+export async function listSearch(
+	env: NodeEnv,
+	method: keyof typeof LIST_SEARCHES,
+	page: { filter?: string; paginationToken?: string; engine?: TestEngine } = {},
+): Promise<INodeListSearchResult> {
+	const { parameter, resource, operation } = LIST_SEARCHES[method];
+	const node: INode = {
+		id: `list-search-${parameter}`,
+		name: NODE_NAME,
+		type: SAGE_NODE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { resource, operation },
+		credentials: { sageErpApi: { id: 'sage-cred-1', name: 'Sage ERP account' } },
+	};
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: env.pkg.nodeTypes,
+	});
+	const engine = page.engine ?? env.engine;
+	const additionalData = (
+		engine as unknown as { additionalData(o: object): IWorkflowExecuteAdditionalData }
+	).additionalData({});
+	const context = new LoadOptionsContext(workflow, node, additionalData, `parameters.${parameter}`);
+	const search = (env.pkg.getNodeType(SAGE_NODE) as INodeType).methods?.listSearch?.[method];
+	if (!search) throw new Error(`${method} is missing`);
+	return await search.call(context, page.filter, page.paginationToken);
 }

@@ -6,21 +6,12 @@
  * first against its own simulator, so that the process's schema cache starts empty for it,
  * as in a fresh process. Bytes and counts are asserted, never times.
  */
-import { LoadOptionsContext } from 'n8n-core';
-import type {
-	IDataObject,
-	INode,
-	INodeListSearchResult,
-	INodeParameters,
-	INodeType,
-	IWorkflowExecuteAdditionalData,
-} from 'n8n-workflow';
-import { Workflow } from 'n8n-workflow';
+import type { IDataObject, INodeListSearchResult, INodeParameters } from 'n8n-workflow';
 
 import {
-	SAGE_NODE,
 	errorOf,
 	isIntrospection,
+	listSearch,
 	outputOf,
 	recordType,
 	runNode,
@@ -171,45 +162,12 @@ firstRun(
 		),
 );
 
-async function searchAsyncOperations(
-	env: NodeEnv,
-	filter?: string,
-): Promise<INodeListSearchResult> {
-	const node: INode = {
-		id: 'list-search-node',
-		name: 'Sage',
-		type: SAGE_NODE,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: { resource: 'asyncOperation', operation: 'startAndWait' },
-		credentials: { sageErpApi: { id: 'sage-cred-1', name: 'Sage ERP account' } },
-	};
-	const workflow = new Workflow({
-		nodes: [node],
-		connections: {},
-		active: false,
-		nodeTypes: env.pkg.nodeTypes,
-	});
-	const additionalData = (
-		env.engine as unknown as { additionalData(o: object): IWorkflowExecuteAdditionalData }
-	).additionalData({});
-	const context = new LoadOptionsContext(
-		workflow,
-		node,
-		additionalData,
-		'parameters.asyncOperation',
-	);
-	const search = (env.pkg.getNodeType(SAGE_NODE) as INodeType).methods!.listSearch!
-		.searchAsyncOperations;
-	return await search.call(context, filter);
-}
-
 describe('the Asynchronous Operation list', () => {
 	const env = useNodeEnv({ schemaScale: 'real', seed: SEED });
 	test('found by shape in at most 3 small requests, never the whole schema', async () => {
 		let page: INodeListSearchResult | undefined;
 		const cost = await measured(env, async () => {
-			page = await searchAsyncOperations(env);
+			page = await listSearch(env, 'searchAsyncOperations');
 		});
 		expect(page!.results.map((result) => result.value)).toEqual([
 			'xtremReporting.report.generateReportPdf',
@@ -220,7 +178,7 @@ describe('the Asynchronous Operation list', () => {
 		expect(cost.schemaBytes).toBeLessThan(1024 * 1024);
 		// Kept for the process: filtering asks nothing more.
 		const again = await measured(env, async () => {
-			page = await searchAsyncOperations(env, 'PDF');
+			page = await listSearch(env, 'searchAsyncOperations', { filter: 'PDF' });
 		});
 		expect(again.schemaRequests).toBe(0);
 		expect(page!.results).toHaveLength(1);

@@ -5,26 +5,11 @@
  * Record Type list comes in pages from one small request. Bytes and counts are asserted,
  * never times (those are in bench/RESULTS.md).
  */
-import { LoadOptionsContext } from 'n8n-core';
-import type {
-	INode,
-	INodeListSearchResult,
-	INodeType,
-	IWorkflowExecuteAdditionalData,
-} from 'n8n-workflow';
-import { Workflow } from 'n8n-workflow';
+import type {} from 'n8n-workflow';
 
 import { REALISTIC_DATA_TYPES, REALISTIC_RECORDS } from '../simulator';
 import { nodesOf } from '../simulator/schema-versions';
-import {
-	SAGE_NODE,
-	isIntrospection,
-	outputOf,
-	recordType,
-	runNode,
-	useNodeEnv,
-	type NodeEnv,
-} from './fixture';
+import { isIntrospection, listSearch, outputOf, recordType, runNode, useNodeEnv } from './fixture';
 
 const env = useNodeEnv({ schemaScale: 'real', seed: { customers: 20, items: 5, salesOrders: 2 } });
 
@@ -100,41 +85,12 @@ test('a first Create (with a reference in Fields) and a Get Many of every field 
 	expect(create.schemaBytes + getMany.schemaBytes).toBeLessThan(300 * 1024);
 });
 
-async function searchPage(
-	environment: NodeEnv,
-	filter?: string,
-	paginationToken?: string,
-): Promise<INodeListSearchResult> {
-	const node: INode = {
-		id: 'list-search-node',
-		name: 'Sage',
-		type: SAGE_NODE,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: { resource: 'record', operation: 'getMany' },
-		credentials: { sageErpApi: { id: 'sage-cred-1', name: 'Sage ERP account' } },
-	};
-	const workflow = new Workflow({
-		nodes: [node],
-		connections: {},
-		active: false,
-		nodeTypes: environment.pkg.nodeTypes,
-	});
-	const additionalData = (
-		environment.engine as unknown as { additionalData(o: object): IWorkflowExecuteAdditionalData }
-	).additionalData({});
-	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.recordType');
-	const search = (environment.pkg.getNodeType(SAGE_NODE) as INodeType).methods!.listSearch!
-		.searchRecordTypes;
-	return await search.call(context, filter, paginationToken);
-}
-
 test('the Record Type list: every record type, in pages of 100 with a pagination token, filtered by what the user types, from one request', async () => {
 	const cost = await measured(async () => {
 		const names: string[] = [];
 		let token: string | undefined;
 		do {
-			const page = await searchPage(env, undefined, token);
+			const page = await listSearch(env, 'searchRecordTypes', { paginationToken: token });
 			expect(page.results.length).toBeLessThanOrEqual(100);
 			names.push(...page.results.map((result) => String(result.value)));
 			token = page.paginationToken as string | undefined;
@@ -148,7 +104,7 @@ test('the Record Type list: every record type, in pages of 100 with a pagination
 	});
 	expect(cost.schemaRequests).toBe(1);
 	expect(cost.schemaBytes).toBeLessThan(400 * 1024);
-	const filtered = await searchPage(env, 'TRANSFERORDER');
+	const filtered = await listSearch(env, 'searchRecordTypes', { filter: 'TRANSFERORDER' });
 	expect(filtered.results.map((result) => result.value)).toEqual(
 		expect.arrayContaining([REALISTIC_DATA_TYPES.document, REALISTIC_DATA_TYPES.lines]),
 	);

@@ -3,8 +3,8 @@ import type {
 	INodeListSearchItems,
 	INodeListSearchResult,
 } from 'n8n-workflow';
-import { NodeApiError, type JsonObject } from 'n8n-workflow';
 
+import { toNodeError } from '../errors';
 import { SageSession } from '../session';
 
 /** Names per page of a list: a real tenant has about a thousand record types. */
@@ -60,12 +60,8 @@ async function searchNames(
 	try {
 		all = await names(await SageSession.open(context));
 	} catch (error) {
-		const message = error instanceof Error ? error.message : String(error);
-		const hint = (error as { hint?: string }).hint;
-		throw new NodeApiError(context.getNode(), { message } as JsonObject, {
-			message: `Could not list the ${what}: ${message}`,
-			description: hint,
-		});
+		// The one mapping of client errors (secrets scrubbed, socket codes in words), as everywhere.
+		throw toNodeError(context.getNode(), error, { doing: `Could not list the ${what}` });
 	}
 	const wanted = (filter ?? '').trim().toLowerCase();
 	const matching = wanted ? all.filter((name) => name.toLowerCase().includes(wanted)) : all;

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { statusKind } from '../../../../sage-client/async-tracking';
+import { statusKind, statusOf } from '../../../../sage-client/async-tracking';
 import { optionsCollection, timeoutOption } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/errors';
 import { forEachItem, showFor } from '../common/items';
@@ -11,10 +11,10 @@ import {
 	downloadedFile,
 	fileOptions,
 	pollOnce,
+	PreparedOperations,
 	readFileSettings,
 	readOperationName,
 	resultFieldsProperty,
-	TrackDocuments,
 } from './shared';
 
 export const description: INodeProperties[] = showFor(
@@ -58,7 +58,7 @@ export async function execute(
 	items: INodeExecutionData[],
 	{ session, diagnoses }: OperationContext,
 ): Promise<INodeExecutionData[]> {
-	const trackDocuments = new TrackDocuments();
+	const operations = new PreparedOperations(session);
 	return await forEachItem(this, items, async (itemIndex, output) => {
 		const name = readOperationName(this, itemIndex);
 		const trackingId = readString(this, 'trackingId', itemIndex);
@@ -73,13 +73,10 @@ export async function execute(
 		const resultFields = readString(this, 'resultFields', itemIndex);
 		const files = readFileSettings(this, itemIndex);
 		const timeoutMs = readTimeout(this, itemIndex);
-		const { schema, info } = await session.asyncOperationSchema({ name, resultFields }, timeoutMs);
-		const track = trackDocuments.get(schema, info, resultFields);
+		const { info, track } = await operations.get(name, resultFields, timeoutMs);
 		const { tracking, diagnoses: said } = await pollOnce(session, track, trackingId, timeoutMs);
 		diagnoses.note(said, itemIndex);
-		const status =
-			tracking.status === undefined || tracking.status === null ? '' : String(tracking.status);
-		const state = STATES[statusKind(status)];
+		const state = STATES[statusKind(statusOf(tracking))];
 		const item: INodeExecutionData = {
 			json: { asyncOperation: info.name, trackingId, state, ...tracking },
 			pairedItem: { item: itemIndex },

@@ -121,15 +121,34 @@ export function readFileSettings(context: IExecuteFunctions, itemIndex: number):
 	return { download: options.downloadFile !== false, binaryProperty };
 }
 
-/** Track documents built once per execution for each operation and Result Fields. */
-export class TrackDocuments {
-	private readonly built = new Map<string, TrackDocument>();
+/** An operation as one execution uses it: its schema, where it is in it, its track document. */
+export interface PreparedOperation {
+	schema: SageSchema;
+	info: AsyncOperationInfo;
+	track: TrackDocument;
+}
 
-	get(schema: SageSchema, info: AsyncOperationInfo, resultFields: string): TrackDocument {
-		const key = `${info.name}\n${resultFields}`;
-		const track = this.built.get(key) ?? buildTrackDocument(schema, info, resultFields);
-		this.built.set(key, track);
-		return track;
+/**
+ * The operations of one execution, each prepared once per name and Result Fields: the
+ * schema is planned and the track document built for the first item, not for every one.
+ */
+export class PreparedOperations {
+	private readonly prepared = new Map<string, PreparedOperation>();
+
+	constructor(private readonly session: SageSession) {}
+
+	async get(name: string, resultFields: string, timeoutMs?: number): Promise<PreparedOperation> {
+		const key = `${name}\n${resultFields}`;
+		let operation = this.prepared.get(key);
+		if (!operation) {
+			const { schema, info } = await this.session.asyncOperationSchema(
+				{ name, resultFields },
+				timeoutMs,
+			);
+			operation = { schema, info, track: buildTrackDocument(schema, info, resultFields) };
+			this.prepared.set(key, operation);
+		}
+		return operation;
 	}
 }
 
@@ -138,7 +157,7 @@ export async function startOperation(
 	session: SageSession,
 	diagnoses: DiagnosisReport,
 	itemIndex: number,
-	start: { schema: SageSchema; info: AsyncOperationInfo },
+	start: Pick<PreparedOperation, 'schema' | 'info'>,
 	request: { args: IDataObject; timeoutMs?: number },
 ): Promise<string> {
 	const document = buildStartDocument(start.schema, start.info, request.args);

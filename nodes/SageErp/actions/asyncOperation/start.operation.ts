@@ -12,6 +12,7 @@ import type { OperationContext } from '../common/types';
 import {
 	argumentsProperty,
 	asyncOperationLocator,
+	PreparedOperations,
 	readOperationName,
 	startOperation,
 } from './shared';
@@ -41,25 +42,20 @@ export async function execute(
 	items: INodeExecutionData[],
 	{ session, diagnoses }: OperationContext,
 ): Promise<INodeExecutionData[]> {
+	const operations = new PreparedOperations(session);
 	return await forEachItem(this, items, async (itemIndex, output) => {
 		const name = readOperationName(this, itemIndex);
 		const args: IDataObject = readJsonObject(this, 'arguments', 'Arguments', itemIndex, {
 			emptyAllowed: true,
 		});
 		const timeoutMs = readTimeout(this, itemIndex);
-		const { schema, info } = await session.asyncOperationSchema(
-			{ name, resultFields: '' },
+		const operation = await operations.get(name, '', timeoutMs);
+		const trackingId = await startOperation(session, diagnoses, itemIndex, operation, {
+			args,
 			timeoutMs,
-		);
-		const trackingId = await startOperation(
-			session,
-			diagnoses,
-			itemIndex,
-			{ schema, info },
-			{ args, timeoutMs },
-		);
+		});
 		output.push({
-			json: { asyncOperation: info.name, trackingId },
+			json: { asyncOperation: operation.info.name, trackingId },
 			pairedItem: { item: itemIndex },
 		});
 	});

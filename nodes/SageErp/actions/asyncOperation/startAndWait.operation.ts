@@ -17,11 +17,11 @@ import {
 	downloadedFile,
 	fileOptions,
 	pollOnce,
+	PreparedOperations,
 	readFileSettings,
 	readOperationName,
 	resultFieldsProperty,
 	startOperation,
-	TrackDocuments,
 	type FileSettings,
 } from './shared';
 
@@ -82,21 +82,12 @@ export async function execute(
 	items: INodeExecutionData[],
 	{ session, diagnoses }: OperationContext,
 ): Promise<INodeExecutionData[]> {
-	const trackDocuments = new TrackDocuments();
+	const operations = new PreparedOperations(session);
 	return await forEachItem(this, items, async (itemIndex, output) => {
 		const request = readStartAndWait(this, itemIndex);
-		const { schema, info } = await session.asyncOperationSchema(
-			{ name: request.name, resultFields: request.resultFields },
-			request.timeoutMs,
-		);
-		const track = trackDocuments.get(schema, info, request.resultFields);
-		const trackingId = await startOperation(
-			session,
-			diagnoses,
-			itemIndex,
-			{ schema, info },
-			request,
-		);
+		const operation = await operations.get(request.name, request.resultFields, request.timeoutMs);
+		const { info, track } = operation;
+		const trackingId = await startOperation(session, diagnoses, itemIndex, operation, request);
 		const poll = async () => {
 			const answer = await pollOnce(session, track, trackingId, request.timeoutMs);
 			diagnoses.note(answer.diagnoses, itemIndex);

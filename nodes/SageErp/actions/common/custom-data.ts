@@ -2,37 +2,27 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { parsedCustomData, withCustomDataObject } from '../../../shared/custom-data';
 import { inputError } from '../../../shared/errors';
+import { byInputItem, RECORD_OUTPUT_OPERATIONS } from './items';
 
 // `_customData` in and out of the record operations: an object in their output (Options >
 // Custom Data as Text keeps Sage's string), an object or a string in Data.
 
 /** The record operations whose output items are records. */
-const RECORD_OUTPUTS = new Set(['get', 'getMany', 'create', 'update', 'upsert']);
-
 /** Every output item's top-level `_customData` string parsed into an object, unless the item's option says otherwise. */
 export function customDataOutput(
 	context: IExecuteFunctions,
 	operation: string,
 	items: INodeExecutionData[],
 ): INodeExecutionData[] {
-	if (!RECORD_OUTPUTS.has(operation)) return items;
-	const asText = new Map<number, boolean>();
-	const keepText = (itemIndex: number) => {
-		if (!asText.has(itemIndex)) {
-			const options = context.getNodeParameter('options', itemIndex, {}) as {
-				customDataAsText?: boolean;
-			};
-			asText.set(itemIndex, options.customDataAsText === true);
-		}
-		return asText.get(itemIndex)!;
-	};
+	if (!RECORD_OUTPUT_OPERATIONS.has(operation)) return items;
+	const keepText = byInputItem(
+		(itemIndex) =>
+			(context.getNodeParameter('options', itemIndex, {}) as { customDataAsText?: boolean })
+				.customDataAsText === true,
+	);
 	for (const item of items) {
-		const text = item.json._customData;
-		if (typeof text !== 'string') continue;
-		const paired = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
-		const itemIndex = typeof paired === 'number' ? paired : (paired?.item ?? 0);
-		if (keepText(itemIndex)) continue;
-		item.json = withCustomDataObject(item.json);
+		if (typeof item.json._customData === 'string' && !keepText(item))
+			item.json = withCustomDataObject(item.json);
 	}
 	return items;
 }

@@ -9,6 +9,35 @@ import type { Diagnosis } from '../../../../sage-client/client';
 import { diagnosesForItem } from './diagnoses';
 import { errorText, isClientError, toNodeError } from '../../../shared/errors';
 
+/** The record operations whose output items are records, one per record. */
+export const RECORD_OUTPUT_OPERATIONS: ReadonlySet<string> = new Set([
+	'get',
+	'getMany',
+	'create',
+	'update',
+	'upsert',
+]);
+
+/** The input item an output item came from (its first pairedItem). */
+export function pairedIndex(item: INodeExecutionData): number {
+	const paired = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
+	if (typeof paired === 'number') return paired;
+	return typeof paired === 'object' && paired !== null ? paired.item : 0;
+}
+
+/**
+ * A setting of the input item each output item came from, read once per input item: an
+ * operation's output may hold thousands of records for one input item.
+ */
+export function byInputItem<T>(read: (itemIndex: number) => T): (item: INodeExecutionData) => T {
+	const values = new Map<number, T>();
+	return (item) => {
+		const itemIndex = pairedIndex(item);
+		if (!values.has(itemIndex)) values.set(itemIndex, read(itemIndex));
+		return values.get(itemIndex) as T;
+	};
+}
+
 /** The same properties, shown only for this resource and these operations. */
 export function showFor(
 	resource: string,

@@ -9,6 +9,7 @@ import type {
 import { scalarFieldNames } from '../../../../sage-client/schema';
 import { toNodeError, type NodeError } from '../../../shared/errors';
 import type { SageSession } from '../../../shared/session';
+import { byInputItem, RECORD_OUTPUT_OPERATIONS } from './items';
 
 /**
  * The node as an AI agent's tool (n8n names that variant `<package>.sageErpTool`). What a
@@ -132,8 +133,6 @@ const NODE_FIELDS = new Set([
 	'error',
 	'outcomeUnknown',
 ]);
-const RECORD_OPERATIONS = new Set(['get', 'getMany', 'create', 'update', 'upsert']);
-
 /** A record with only its compact fields: what a model needs to name it and ask for more. */
 export function compactRecord(json: IDataObject): IDataObject {
 	const compact: IDataObject = {};
@@ -151,17 +150,13 @@ export function toolOutput(
 ): INodeExecutionData[] {
 	if (!output.length)
 		return [{ json: nothingFound(context, resource, operation), pairedItem: { item: 0 } }];
-	if (resource !== 'record' || !RECORD_OPERATIONS.has(operation)) return output;
-	const fieldsSet = new Map<number, boolean>();
-	return output.map((item) => {
-		const itemIndex = pairedIndex(item);
-		if (!fieldsSet.has(itemIndex))
-			fieldsSet.set(
-				itemIndex,
-				String(context.getNodeParameter('fields', itemIndex, '') ?? '').trim() !== '',
-			);
-		return fieldsSet.get(itemIndex) ? item : { ...item, json: compactRecord(item.json) };
-	});
+	if (resource !== 'record' || !RECORD_OUTPUT_OPERATIONS.has(operation)) return output;
+	const fieldsSet = byInputItem(
+		(itemIndex) => String(context.getNodeParameter('fields', itemIndex, '') ?? '').trim() !== '',
+	);
+	return output.map((item) =>
+		fieldsSet(item) ? item : { ...item, json: compactRecord(item.json) },
+	);
 }
 
 function nothingFound(
@@ -183,15 +178,6 @@ function nothingFound(
 		};
 	}
 	return { count: 0, message: 'Sage answered with no records.' };
-}
-
-function pairedIndex(item: INodeExecutionData): number {
-	const paired = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
-	return typeof paired === 'object' && paired !== null
-		? paired.item
-		: typeof paired === 'number'
-			? paired
-			: 0;
 }
 
 /**
