@@ -19,8 +19,8 @@ const n8nLib = require('./lib/n8n');
 const examples = require('./lib/examples');
 const { startSimulator } = require('./lib/simulator');
 const { stopAll, which } = require('./lib/processes');
+const { CHROMIUM, openBrowser, signIn } = require('./lib/browser');
 
-const CHROMIUM = process.env.SAGE_ERP_CHROMIUM || '/usr/bin/chromium';
 const WORKFLOW_ID = 'sageErpCaptureGM';
 const VIEWPORT = { width: 1280, height: 760 };
 
@@ -78,17 +78,6 @@ function framer(page, dir) {
 			frames.push({ file, hold });
 		},
 	};
-}
-
-async function signIn(page, baseUrl, owner) {
-	await page.goto(`${baseUrl}/signin`);
-	await page
-		.locator('input[name="emailOrLdapLoginId"], input[type="email"]')
-		.first()
-		.fill(owner.email);
-	await page.locator('input[type="password"]').first().fill(owner.password);
-	await page.locator('button[type="submit"], [data-test-id="form-submit-button"]').first().click();
-	await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
 }
 
 /**
@@ -227,27 +216,8 @@ function toGif(frames, out) {
 }
 
 async function capture(opts, baseUrl, owner, dir) {
-	const playwright = require('playwright-core');
-	const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'sage-erp-capture-chromium-'));
-	const context = await playwright.chromium.launchPersistentContext(profile, {
-		executablePath: CHROMIUM,
-		headless: true,
-		args: [
-			'--headless',
-			'--no-sandbox',
-			'--disable-gpu',
-			'--disable-quic',
-			'--no-first-run',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-sync',
-		],
-		viewport: VIEWPORT,
-		deviceScaleFactor: 1,
-	});
+	const { page, close } = await openBrowser(VIEWPORT);
 	try {
-		const page = context.pages()[0] ?? (await context.newPage());
-		page.setDefaultTimeout(30000);
 		await signIn(page, baseUrl, owner);
 		await page.goto(`${baseUrl}/workflow/${WORKFLOW_ID}`);
 		await page.locator('[data-test-id="canvas-node"]').first().waitFor();
@@ -260,8 +230,7 @@ async function capture(opts, baseUrl, owner, dir) {
 		await showTypo(page, frame);
 		return frame.frames;
 	} finally {
-		await context.close();
-		fs.rmSync(profile, { recursive: true, force: true });
+		await close();
 	}
 }
 

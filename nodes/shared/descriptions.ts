@@ -31,6 +31,18 @@ export const recordTypeLocator: INodeProperties = {
 	],
 };
 
+/** Data, a record's values as JSON: the description says what they do in this operation. */
+export function dataProperty(description: string): INodeProperties {
+	return {
+		displayName: 'Data',
+		name: 'data',
+		type: 'json',
+		default: '{}',
+		required: true,
+		description,
+	};
+}
+
 export const fieldsProperty: INodeProperties = {
 	displayName: 'Fields',
 	name: 'fields',

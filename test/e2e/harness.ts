@@ -16,10 +16,11 @@ import { secretGuard } from '../setup/secret-guard';
 const n8nLib = require('../../scripts/lib/n8n');
 const examplesLib = require('../../scripts/lib/examples');
 const processes = require('../../scripts/lib/processes');
+const browser = require('../../scripts/lib/browser');
 const provision = require('../../scripts/provision-n8n');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-export { n8nLib, examplesLib, processes };
+export { n8nLib, examplesLib, processes, browser };
 
 export const SKIP = process.env.SAGE_ERP_SKIP_E2E === '1';
 

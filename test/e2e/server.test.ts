@@ -14,6 +14,7 @@ import {
 	openStartedSuite,
 } from './checks';
 import {
+	browser,
 	describeE2e,
 	examples,
 	examplesLib,
@@ -25,7 +26,6 @@ import {
 } from './harness';
 
 const BURST = 50;
-const CHROMIUM = process.env.SAGE_ERP_CHROMIUM || '/usr/bin/chromium';
 // The README's picture is refreshed only on request: a test run never changes a tracked file.
 const SCREENSHOT =
 	process.env.SAGE_ERP_UPDATE_SCREENSHOT === '1'
@@ -77,46 +77,9 @@ describeE2e('the package in `n8n start`', () => {
 	});
 
 	test('screenshot of the Sage ERP node panel in the editor (docs/sage-erp-node.png with SAGE_ERP_UPDATE_SCREENSHOT=1)', async () => {
-		if (!fs.existsSync(CHROMIUM))
-			throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-
-		let playwright: any;
+		const { page, close } = await browser.openBrowser({ width: 1440, height: 900 });
 		try {
-			playwright = require('playwright-core'); // eslint-disable-line @typescript-eslint/no-require-imports
-		} catch {
-			throw new Error('playwright-core is missing: it is a devDependency (npm install)');
-		}
-		const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sage-erp-chromium-'));
-		const context = await playwright.chromium.launchPersistentContext(userDataDir, {
-			executablePath: CHROMIUM,
-			headless: true,
-			args: [
-				'--headless',
-				'--no-sandbox',
-				'--disable-gpu',
-				'--disable-quic',
-				'--no-first-run',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync',
-			],
-			viewport: { width: 1440, height: 900 },
-			deviceScaleFactor: 1,
-		});
-		try {
-			const page = context.pages()[0] ?? (await context.newPage());
-			page.setDefaultTimeout(30000);
-			await page.goto(`${main.baseUrl}/signin`);
-			await page
-				.locator('input[name="emailOrLdapLoginId"], input[type="email"]')
-				.first()
-				.fill(suite.inst.owner.email);
-			await page.locator('input[type="password"]').first().fill(suite.inst.owner.password);
-			await page
-				.locator('button[type="submit"], [data-test-id="form-submit-button"]')
-				.first()
-				.click();
-			await page.waitForURL((url: URL) => !url.pathname.startsWith('/signin'));
+			await browser.signIn(page, main.baseUrl, suite.inst.owner);
 
 			const crm = wf[examplesLib.EXAMPLE_IDS.crmWebhook];
 			const node = crm.nodes.find((n) => n.type === 'n8n-nodes-sage-erp.sageErp') as unknown as {
@@ -150,8 +113,7 @@ describeE2e('the package in `n8n start`', () => {
 			expect(png.length).toBeGreaterThan(20000);
 			observe(await page.locator('[data-test-id="ndv"]').innerText(), 'editor node panel');
 		} finally {
-			await context.close();
-			fs.rmSync(userDataDir, { recursive: true, force: true });
+			await close();
 			if (process.env.SAGE_ERP_UPDATE_SCREENSHOT !== '1') fs.rmSync(SCREENSHOT, { force: true });
 		}
 	}, 120000);

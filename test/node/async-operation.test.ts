@@ -4,7 +4,7 @@
  */
 import type { IBinaryData } from 'n8n-workflow';
 
-import { dataRequests, errorOf, outputOf, runNode, useNodeEnv } from './fixture';
+import { dataRequests, errorOf, outputOf, runNode, useNodeEnv, warmUp } from './fixture';
 
 const env = useNodeEnv({ seed: { customers: 30, salesOrders: 6 } });
 const REPORT = { __rl: true, mode: 'list', value: 'xtremReporting.report.generateReportPdf' };
@@ -25,15 +25,7 @@ async function until(condition: () => boolean, withinMs: number, what: string): 
 	}
 }
 
-beforeAll(async () => {
-	await runNode(env, {
-		resource: 'record',
-		operation: 'get',
-		recordType: 'xtremMasterData.customer',
-		id: '1',
-		fields: '_id',
-	});
-});
+beforeAll(async () => await warmUp(env));
 afterEach(() => {
 	env.sim.clock.unfreeze();
 	env.sim.reports().setStatusNames({});

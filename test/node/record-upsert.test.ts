@@ -14,6 +14,7 @@ import {
 	runNode,
 	useNodeEnv,
 	customerFactory,
+	warmUp,
 } from './fixture';
 
 const env = useNodeEnv({ seed: { customers: 30 } });
@@ -35,15 +36,7 @@ const stored = (id: unknown) =>
 		.list('xtremMasterData.customer')
 		.filter((record) => record.id === id);
 
-beforeAll(async () => {
-	await runNode(env, {
-		resource: 'record',
-		operation: 'get',
-		recordType: CUSTOMER,
-		id: '1',
-		fields: '_id',
-	});
-});
+beforeAll(async () => await warmUp(env));
 afterEach(() => env.sim.faults().clear());
 
 test('creates what is missing and updates what exists: one read and one write per batch, _operation says which', async () => {

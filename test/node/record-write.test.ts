@@ -12,6 +12,7 @@ import {
 	runNode,
 	useNodeEnv,
 	customerFactory,
+	warmUp,
 } from './fixture';
 
 const env = useNodeEnv({ seed: { customers: 30 } });
@@ -34,16 +35,7 @@ function customerById(id: string) {
 		.find((record) => record.id === id);
 }
 
-beforeAll(async () => {
-	// Warm the schema cache, so that request counts below are the operations' own.
-	await runNode(env, {
-		resource: 'record',
-		operation: 'get',
-		recordType: CUSTOMER,
-		id: '1',
-		fields: '_id',
-	});
-});
+beforeAll(async () => await warmUp(env));
 
 describe('Create', () => {
 	test('creates one record per item and outputs it, paired to its item', async () => {

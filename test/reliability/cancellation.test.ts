@@ -7,7 +7,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { settlesBefore } from '../helpers/order';
-import { NODE_NAME, recordType, runNode, useNodeEnv } from '../node/fixture';
+import { NODE_NAME, recordType, runNode, useNodeEnv, warmUp } from '../node/fixture';
 import { secretGuard } from '../setup/secret-guard';
 
 const env = useNodeEnv({ seed: { customers: 50, items: 5, salesOrders: 0 } });
@@ -68,16 +68,7 @@ async function stopWhen(
 	return { result: await settlesBefore(run, 10_000, 'the stopped run') };
 }
 
-beforeAll(async () => {
-	// Token and schema cached: the runs below send only their own request.
-	await runNode(env, {
-		resource: 'record',
-		operation: 'get',
-		recordType: CUSTOMER,
-		id: '1',
-		fields: '_id',
-	});
-});
+beforeAll(async () => await warmUp(env));
 afterEach(() => env.sim.faults().clear());
 
 test('stopped during a hung answer: the connection closes at once and nothing else is sent', async () => {

@@ -2,10 +2,11 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import {
 	batchSizeOption,
+	dataProperty,
 	fieldsProperty,
+	optionsCollection,
 	recordTypeLocator,
 	timeoutOption,
-	optionsCollection,
 } from '../../../shared/descriptions';
 import { showFor } from '../common/items';
 import { mutationOperation } from './mutate';
@@ -16,15 +17,9 @@ export const description: INodeProperties[] = showFor(
 	['create'],
 	[
 		recordTypeLocator,
-		{
-			displayName: 'Data',
-			name: 'data',
-			type: 'json',
-			default: '{}',
-			required: true,
-			description:
-				'The new record’s values as a JSON object. References are written as a natural key ("#FR001") or an _id; collections as lists of objects.',
-		},
+		dataProperty(
+			'The new record’s values as a JSON object. References are written as a natural key ("#FR001") or an _id; collections as lists of objects.',
+		),
 		{
 			...fieldsProperty,
 			description: `${fieldsProperty.description} These are the fields returned for the created record.`,

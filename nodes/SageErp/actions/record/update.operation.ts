@@ -2,11 +2,12 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import {
 	batchSizeOption,
+	dataProperty,
 	fieldsProperty,
 	idProperty,
+	optionsCollection,
 	recordTypeLocator,
 	timeoutOption,
-	optionsCollection,
 } from '../../../shared/descriptions';
 import { showFor } from '../common/items';
 import { mutationOperation } from './mutate';
@@ -18,15 +19,9 @@ export const description: INodeProperties[] = showFor(
 	[
 		recordTypeLocator,
 		idProperty,
-		{
-			displayName: 'Data',
-			name: 'data',
-			type: 'json',
-			default: '{}',
-			required: true,
-			description:
-				'The values to change, as a JSON object; fields left out keep their value. ID says which record; no _id is needed here.',
-		},
+		dataProperty(
+			'The values to change, as a JSON object; fields left out keep their value. ID says which record; no _id is needed here.',
+		),
 		{
 			...fieldsProperty,
 			description: `${fieldsProperty.description} These are the fields returned for the updated record.`,

@@ -11,7 +11,12 @@ import {
 	type BuiltDocument,
 } from '../../../../sage-client/documents';
 import { SageAnswerError } from '../../../../sage-client/errors';
-import { recordTypeLocator, timeoutOption, optionsCollection } from '../../../shared/descriptions';
+import {
+	dataProperty,
+	optionsCollection,
+	recordTypeLocator,
+	timeoutOption,
+} from '../../../shared/descriptions';
 import { inputError } from '../../../shared/errors';
 import type { SageSession } from '../../../shared/session';
 import { runBatches, type BatchMember, type Outcome } from '../common/batches';
@@ -42,15 +47,9 @@ export const description: INodeProperties[] = showFor(
 			description:
 				'Which records to update, as a Sage filter (a JSON object works too). Required: Update Many never changes every record by accident.',
 		},
-		{
-			displayName: 'Data',
-			name: 'data',
-			type: 'json',
-			default: '{}',
-			required: true,
-			description:
-				'The values every matching record gets, as a JSON object; fields left out keep their value. No _id: the filter says which records.',
-		},
+		dataProperty(
+			'The values every matching record gets, as a JSON object; fields left out keep their value. No _id: the filter says which records.',
+		),
 		optionsCollection([timeoutOption]),
 	],
 );

@@ -19,10 +19,11 @@ import {
 import type { RecordTypeInfo } from '../../../../sage-client/schema';
 import {
 	batchSizeOption,
+	dataProperty,
 	fieldsProperty,
+	optionsCollection,
 	recordTypeLocator,
 	timeoutOption,
-	optionsCollection,
 } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/errors';
 import type { SageSession } from '../../../shared/session';
@@ -49,15 +50,9 @@ export const description: INodeProperties[] = showFor(
 	['upsert'],
 	[
 		recordTypeLocator,
-		{
-			displayName: 'Data',
-			name: 'data',
-			type: 'json',
-			default: '{}',
-			required: true,
-			description:
-				'The record’s values as a JSON object, with the value that finds it: its natural key (the ID, number or code field) or the Match On field. References are written as a natural key ("#EUR") or an _id.',
-		},
+		dataProperty(
+			'The record’s values as a JSON object, with the value that finds it: its natural key (the ID, number or code field) or the Match On field. References are written as a natural key ("#EUR") or an _id.',
+		),
 		{
 			displayName: 'Match On',
 			name: 'matchOn',
