@@ -13,8 +13,11 @@ import {
  * what came back. A real tenant's schema is megabytes; a document needs a few dozen types.
  */
 
-/** What a type's introspection holds here: the standard fields, without descriptions. */
-const TYPE_FRAGMENTS = `fragment SageErpType on __Type { kind name fields(includeDeprecated: true) { name args { ...SageErpInput } type { ...SageErpRef } isDeprecated deprecationReason } inputFields { ...SageErpInput } interfaces { ...SageErpRef } enumValues(includeDeprecated: true) { name isDeprecated deprecationReason } possibleTypes { ...SageErpRef } }
+/**
+ * What a type's introspection holds here: the standard fields, and the type's own description
+ * (natural-key.ts reads a record type's natural key there); field descriptions stay out.
+ */
+const TYPE_FRAGMENTS = `fragment SageErpType on __Type { kind name description fields(includeDeprecated: true) { name args { ...SageErpInput } type { ...SageErpRef } isDeprecated deprecationReason } inputFields { ...SageErpInput } interfaces { ...SageErpRef } enumValues(includeDeprecated: true) { name isDeprecated deprecationReason } possibleTypes { ...SageErpRef } }
 fragment SageErpInput on __InputValue { name type { ...SageErpRef } defaultValue }
 fragment SageErpRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }`;
 

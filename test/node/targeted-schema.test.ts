@@ -28,6 +28,7 @@ import {
 } from '../../sage-client/schema-for';
 import { TenantSchema } from '../../sage-client/tenant-schema';
 import type { GraphQLExecutor } from '../../sage-client/schema';
+import { naturalKeyOf } from '../../sage-client/natural-key';
 import { buildSdl } from '../simulator';
 
 /** Runs every request on graphql-js with this schema, and counts them. */
@@ -167,4 +168,28 @@ test('an Aggregate’s group and value types are loaded with the record type', a
 	const info = requireRecordType(schema, 'xtremMasterData.customer');
 	const document = buildAggregateDocument(schema, info, 'currency { id }', values);
 	expect(validate(full, parse(document.text))).toEqual([]);
+});
+
+test('a record type’s natural key comes from its schema description, a composite one with its parts; a type without one has none', async () => {
+	const full = buildSchema(SDL);
+	const client = executorOf(full);
+	const schema = await schemaForRecord(new TenantSchema(0), client, {
+		recordType: 'xtremSales.salesOrderLine',
+		fields: '_id document { _id }',
+	});
+	const line = requireRecordType(schema, 'xtremSales.salesOrderLine').recordObject;
+	expect(naturalKeyOf(line)).toEqual(['document', 'lineNumber']);
+	const order = requireRecordType(
+		await schemaForRecord(new TenantSchema(0), client, { recordType: 'xtremSales.salesOrder' }),
+		'xtremSales.salesOrder',
+	).recordObject;
+	expect(naturalKeyOf(order)).toEqual(['number']);
+	// Without the description line (a schema that does not state it), the key is unknown, not guessed.
+	const silent = buildSchema(SDL.replace(/"Natural key: [^"]*"\n/g, ''));
+	const bare = await schemaForRecord(new TenantSchema(0), executorOf(silent), {
+		recordType: 'xtremMasterData.customer',
+	});
+	expect(naturalKeyOf(requireRecordType(bare, 'xtremMasterData.customer').recordObject)).toBe(
+		undefined,
+	);
 });

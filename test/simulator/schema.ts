@@ -143,7 +143,10 @@ export function buildSdl(nodes: NodeDef[] = NODES): string {
 
 	for (const d of nodes) {
 		const t = d.typeName;
-		out.push(`type ${t} {\n${d.props.map((p) => `  ${p.name}: ${outputType(p)}`).join('\n')}\n}`);
+		// The natural key in the type's description: how the node learns it (sage-client/natural-key.ts).
+		out.push(
+			`${JSON.stringify(`Natural key: ${d.naturalKey.join('|')}`)}\ntype ${t} {\n${d.props.map((p) => `  ${p.name}: ${outputType(p)}`).join('\n')}\n}`,
+		);
 		out.push(`type ${t}_Edge {\n  cursor: String!\n  node: ${t}!\n}`);
 		out.push(
 			`type ${t}_Connection {\n  totalCount: Int!\n  pageInfo: PageInfo!\n  edges: [${t}_Edge!]!\n}`,
