@@ -43,11 +43,13 @@ export function dataProperty(description: string): INodeProperties {
 	};
 }
 
+/** Version 1's Fields; version 2 offers a list as well (actions/common/return-fields.ts). */
 export const fieldsProperty: INodeProperties = {
 	displayName: 'Fields',
 	name: 'fields',
 	type: 'string',
 	default: '',
+	displayOptions: { show: { '@version': [1] } },
 	placeholder: 'e.g. _id name email currency { name }',
 	description:
 		'The fields to return, written as a GraphQL selection; references need sub-fields in braces. Empty = every scalar field of the record, system fields (_id, _createStamp, ...) included.',

@@ -39,6 +39,7 @@ import { customDataInput } from '../common/custom-data';
 import type { DiagnosisReport } from '../common/diagnoses';
 import { recordItem, showFor } from '../common/items';
 import { readJsonObject, readRecordType, readString } from '../common/parameters';
+import { readReturnFields, returnFieldsProperties } from '../common/return-fields';
 import type { OperationContext } from '../common/types';
 import { withLinesNamed } from './lines';
 import { namedInRefusal, refusedAsAWhole, reword, splitAnswer } from './mutation-answers';
@@ -66,6 +67,7 @@ export const description: INodeProperties[] = showFor(
 			...fieldsProperty,
 			description: `${fieldsProperty.description} These are the fields returned for the created or updated record.`,
 		},
+		...returnFieldsProperties('These are the fields returned for the created or updated record.'),
 		optionsCollection([batchSizeOption, customDataOption, timeoutOption]),
 	],
 );
@@ -107,7 +109,7 @@ export async function execute(
 		past: 'created or updated',
 		prepare: async (itemIndex, sending) => {
 			const recordType = readRecordType(this, itemIndex);
-			const fields = readString(this, 'fields', itemIndex);
+			const fields = readReturnFields(this, itemIndex);
 			const schema = await session.recordSchema(
 				{ recordType, fields, mutation: true },
 				sending.timeoutMs,
@@ -149,7 +151,7 @@ function readUpsertMember(
 			'Remove _id from Data, or use Update to change a record by its _id.',
 		);
 	}
-	const fields = readString(context, 'fields', itemIndex);
+	const fields = readReturnFields(context, itemIndex);
 	const chosen = readString(context, 'matchOn', itemIndex);
 	const fieldsOfType = info.recordObject.getFields();
 	const isKeyField = (name: string) =>
