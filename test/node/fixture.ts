@@ -72,6 +72,8 @@ export interface RunOptions {
 	continueOnFail?: boolean;
 	settings?: IWorkflowSettings;
 	signal?: AbortSignal;
+	/** The node's version; the node's default (2) when not given. */
+	typeVersion?: number;
 }
 
 /** Runs the Sage ERP node once with these parameters; outputs and errors go to the secret guard. */
@@ -82,6 +84,7 @@ export async function runNode(
 ): Promise<RunResult> {
 	const node: NodeSpec = { name: NODE_NAME, type: SAGE_NODE, parameters };
 	if (options.continueOnFail) node.onError = 'continueRegularOutput';
+	if (options.typeVersion) node.typeVersion = options.typeVersion;
 	const result = await env.engine.run({
 		nodes: [node],
 		input: options.input,

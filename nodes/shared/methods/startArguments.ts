@@ -8,7 +8,7 @@ import type {
 import { startArguments, type ArgumentKind } from '../../../sage-client/async-arguments';
 import { toNodeError } from '../errors';
 import { SageSession } from '../session';
-import { fieldLabel } from '../field-paths';
+import { labelOf } from '../../../sage-client/fields/labels';
 
 const MAPPER_TYPE: Record<ArgumentKind, FieldType> = {
 	string: 'string',
@@ -43,7 +43,7 @@ export async function getStartArguments(
 function mapperField(arg: ReturnType<typeof startArguments>[number]): ResourceMapperField {
 	return {
 		id: arg.name,
-		displayName: fieldLabel(arg.name),
+		displayName: labelOf(arg.name),
 		required: arg.required,
 		defaultMatch: false,
 		canBeUsedToMatch: false,

@@ -41,7 +41,10 @@ export function argumentsProperties(json: INodeProperties): INodeProperties[] {
 
 /** One item's arguments: the JSON object (version 1) or the mapped values, empty ones left out (version 2). */
 export function readStartArguments(context: IExecuteFunctions, itemIndex: number): IDataObject {
-	if (context.getNode().typeVersion < 2)
+	// Version 1's JSON text (or a version 2 node written by hand the same way) is read as JSON;
+	// the mapper saves an object with its mapping mode.
+	const saved = context.getNode().parameters.arguments;
+	if (context.getNode().typeVersion < 2 || typeof saved === 'string')
 		return readJsonObject(context, 'arguments', 'Arguments', itemIndex, { emptyAllowed: true });
 	const mapped = context.getNodeParameter('arguments.value', itemIndex, {}) as unknown;
 	if (mapped === null || mapped === undefined) return {};

@@ -39,6 +39,9 @@ export async function execute(
 		const recordType = readRecordType(this, itemIndex);
 		let fields = described.get(recordType);
 		if (!fields) {
+			// The tenant's list of record types (one small request, kept for the process) names
+			// the record type each reference points to, which the schema's type names alone do not.
+			await session.recordTypeNames().catch(() => undefined);
 			const recordFields = await session.recordFields(recordType, readTimeout(this, itemIndex));
 			fields = recordFields.fields.map((field) => describeField(recordFields, field));
 			described.set(recordType, fields);
