@@ -27,7 +27,8 @@ function shownFor(name: string): string[] {
 		);
 	};
 	const [parent, child] = name.split('.');
-	return all
+	// A parameter defined once per node version (Fields, Arguments) counts once.
+	const shown = all
 		.filter(
 			(property) =>
 				property.name === parent &&
@@ -36,8 +37,8 @@ function shownFor(name: string): string[] {
 						(option) => option.name === child,
 					)),
 		)
-		.flatMap(operations)
-		.sort();
+		.flatMap(operations);
+	return [...new Set(shown)].sort();
 }
 
 test('the node loads as sageErp with the contract’s resources, operations and parameters', () => {
@@ -57,6 +58,7 @@ test('the node loads as sageErp with the contract’s resources, operations and 
 		'record:aggregate',
 		'record:create',
 		'record:delete',
+		'record:describe',
 		'record:get',
 		'record:getMany',
 		'record:update',
@@ -84,6 +86,15 @@ test('the node loads as sageErp with the contract’s resources, operations and 
 	]);
 	expect(shownFor('matchOn')).toEqual(['record:upsert']);
 	expect(shownFor('groupBy')).toEqual(['record:aggregate']);
+	expect(shownFor('groupByFields')).toEqual(['record:aggregate']);
+	for (const name of ['returnFields', 'fieldList'])
+		expect(shownFor(name)).toEqual([
+			'record:create',
+			'record:get',
+			'record:getMany',
+			'record:update',
+			'record:upsert',
+		]);
 	expect(shownFor('values')).toEqual(['record:aggregate']);
 	expect(shownFor('asyncOperation')).toEqual([
 		'asyncOperation:getStatus',
@@ -244,6 +255,7 @@ test('the Record operations are listed alphabetically, upsert as "Create or Upda
 		['Create', 'create'],
 		['Create or Update', 'upsert'],
 		['Delete', 'delete'],
+		['Describe', 'describe'],
 		['Get', 'get'],
 		['Get Many', 'getMany'],
 		['Update', 'update'],

@@ -18,7 +18,6 @@ export function argumentsProperties(json: INodeProperties): INodeProperties[] {
 			displayName: 'Arguments',
 			name: 'arguments',
 			type: 'resourceMapper',
-			noDataExpression: true,
 			default: { mappingMode: 'defineBelow', value: null },
 			required: true,
 			displayOptions: { show: { '@version': [2] } },

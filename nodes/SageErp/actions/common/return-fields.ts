@@ -65,15 +65,12 @@ export function returnFieldsProperties(note = ''): INodeProperties[] {
 
 /** The selection text of one item's fields to return, whichever way they were given ('' = the default). */
 export function readReturnFields(context: IExecuteFunctions, itemIndex: number): string {
-	const node = context.getNode();
-	if (node.typeVersion < 2) return readString(context, 'fields', itemIndex);
-	// The editor saves no default: a node written by hand with only `fields` (as version 1
-	// took them) holds neither `returnFields` nor `fieldList`, and means that selection.
-	const saved = node.parameters;
-	const handWritten = saved.returnFields === undefined && saved.fieldList === undefined;
+	if (context.getNode().typeVersion < 2) return readString(context, 'fields', itemIndex);
 	const from = context.getNodeParameter('returnFields', itemIndex, 'list') as string;
-	if (from === 'custom' || handWritten) return readString(context, 'fields', itemIndex);
-	return selectionOfPaths(readFieldList(context, 'fieldList', 'Fields', itemIndex));
+	const list = from === 'custom' ? [] : readFieldList(context, 'fieldList', 'Fields', itemIndex);
+	// The editor drops a hidden parameter when it saves, so `fields` beside an empty list comes
+	// from a node written by hand with version 1's Fields: that selection is meant.
+	return list.length ? selectionOfPaths(list) : readString(context, 'fields', itemIndex);
 }
 
 /**
