@@ -23,7 +23,7 @@ const CUSTOMER = recordType('xtremMasterData.customer');
 const SALES_ORDER = recordType('xtremSales.salesOrder');
 const newCustomer = customerFactory('FLST', 'Field Lists');
 const customers = () => env.sim.store().list('xtremMasterData.customer');
-const picked = (...fieldList: string[]): INodeParameters => ({ returnFields: 'list', fieldList });
+const picked = (...fieldList: string[]): INodeParameters => ({ fieldList });
 const values = (options: Array<{ value: unknown }>) => options.map((option) => option.value);
 
 beforeAll(() => warmUp(env));
@@ -109,18 +109,19 @@ describe('the fields to return', () => {
 		expect(Object.keys(v2.json)).toEqual(expect.arrayContaining(['_id', 'id', 'name', 'email']));
 	});
 
-	test('Custom Selection takes a GraphQL selection, as version 1’s Fields did', async () => {
-		const [item] = outputOf(
+	test('Custom Selection takes a GraphQL selection, returned with the fields picked', async () => {
+		const [custom] = outputOf(await runNode(env, { ...get, fields: '_id currency { id name }' }));
+		expect(Object.keys(custom.json)).toEqual(['_id', 'currency']);
+		expect(Object.keys(custom.json.currency as IDataObject)).toEqual(['id', 'name']);
+		const [both] = outputOf(
 			await runNode(env, {
 				...get,
-				returnFields: 'custom',
-				fields: '_id currency { id name }',
-				// A list left from before the switch is not what is returned.
-				fieldList: ['email'],
+				...picked('email', 'currency.id'),
+				fields: 'currency { name }',
 			}),
 		);
-		expect(Object.keys(item.json)).toEqual(['_id', 'currency']);
-		expect(Object.keys(item.json.currency as IDataObject)).toEqual(['id', 'name']);
+		expect(Object.keys(both.json)).toEqual(['email', 'currency']);
+		expect(Object.keys(both.json.currency as IDataObject).sort()).toEqual(['id', 'name']);
 	});
 
 	test('version 1 workflows keep their Fields, whatever a version 2 parameter holds', async () => {
@@ -214,9 +215,7 @@ describe('Aggregate picks its fields from lists', () => {
 	});
 
 	test('Group By lists fields and references by their key, and one item per group comes back', async () => {
-		const groups = values(
-			await loadOptions(env, 'getGroupByFields', aggregate, 'groupByFields'),
-		);
+		const groups = values(await loadOptions(env, 'getGroupByFields', aggregate, 'groupByFields'));
 		expect(groups).toEqual(expect.arrayContaining(['country.id', 'currency.id', 'isActive']));
 		expect(groups).not.toContain('_customData');
 

@@ -6,39 +6,19 @@ import { readString } from './parameters';
 
 /**
  * The fields a record operation returns. Version 1 takes a GraphQL selection typed in
- * (`fields`); version 2 offers the record type's fields as a list (`fieldList`, loaded from
- * the schema by `getReturnFields`, a reference as its key such as `currency.id`), with the
- * selection text kept as the other way (`returnFields: "custom"`) for nested or unusual
- * selections. Every way ends as the same selection text the documents take; empty = the
- * record's scalar fields, as in version 1.
+ * (`fields`). Version 2 offers the record type's fields as a list (`fieldList`, loaded from
+ * the schema by `getReturnFields`, a reference as its key such as `currency.id`), and keeps
+ * the selection text as Custom Selection (the same `fields`) for nested or unusual
+ * selections: what both give is returned. Every way ends as the selection text the
+ * documents take; empty = the record's scalar fields, as in version 1.
  */
 
-const VERSION_2 = { '@version': [2] };
+const VERSION_2 = { show: { '@version': [2] } };
 
-/** Version 2's parameters; `note` ends the list's description (what the fields are returned for). */
+/** Version 2's parameters; `note` ends their descriptions (what the fields are returned for). */
 export function returnFieldsProperties(note = ''): INodeProperties[] {
 	const end = note ? ` ${note}` : '';
 	return [
-		{
-			displayName: 'Fields to Return',
-			name: 'returnFields',
-			type: 'options',
-			noDataExpression: true,
-			displayOptions: { show: { ...VERSION_2 } },
-			options: [
-				{
-					name: 'From List',
-					value: 'list',
-					description: 'Pick the record type’s fields; a reference as its key (currency.ID)',
-				},
-				{
-					name: 'Custom Selection',
-					value: 'custom',
-					description: 'A GraphQL selection, for nested or unusual selections',
-				},
-			],
-			default: 'list',
-		},
 		{
 			displayName: 'Field Names or IDs',
 			name: 'fieldList',
@@ -48,29 +28,28 @@ export function returnFieldsProperties(note = ''): INodeProperties[] {
 				loadOptionsDependsOn: ['recordType.value'],
 			},
 			default: [],
-			displayOptions: { show: { ...VERSION_2, returnFields: ['list'] } },
-			description: `The fields to return; a reference as its key, e.g. currency.id. Empty = every scalar field of the record, system fields (_id, _createStamp, ...) included.${end} Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+			displayOptions: VERSION_2,
+			description: `The fields to return; a reference as its key, e.g. currency.id. Empty (and no Custom Selection) = every scalar field of the record, system fields (_id, _createStamp, ...) included.${end} Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
 		},
 		{
 			displayName: 'Custom Selection',
 			name: 'fields',
 			type: 'string',
 			default: '',
-			placeholder: 'e.g. _id name lines { query { edges { node { item { id } quantity } } } }',
-			displayOptions: { show: { ...VERSION_2, returnFields: ['custom'] } },
-			description: `The fields to return, written as a GraphQL selection; references need sub-fields in braces. Empty = every scalar field of the record.${end}`,
+			placeholder:
+				'e.g. soldToCustomer { id name } lines { query { edges { node { quantity } } } }',
+			displayOptions: VERSION_2,
+			description: `More fields to return, written as a GraphQL selection, for what the list does not offer (nested references, lines); references need sub-fields in braces. Returned with the fields picked above.${end}`,
 		},
 	];
 }
 
-/** The selection text of one item's fields to return, whichever way they were given ('' = the default). */
+/** The selection text of one item's fields to return ('' = the default). */
 export function readReturnFields(context: IExecuteFunctions, itemIndex: number): string {
-	if (context.getNode().typeVersion < 2) return readString(context, 'fields', itemIndex);
-	const from = context.getNodeParameter('returnFields', itemIndex, 'list') as string;
-	const list = from === 'custom' ? [] : readFieldList(context, 'fieldList', 'Fields', itemIndex);
-	// The editor drops a hidden parameter when it saves, so `fields` beside an empty list comes
-	// from a node written by hand with version 1's Fields: that selection is meant.
-	return list.length ? selectionOfPaths(list) : readString(context, 'fields', itemIndex);
+	const custom = readString(context, 'fields', itemIndex);
+	if (context.getNode().typeVersion < 2) return custom;
+	const picked = selectionOfPaths(readFieldList(context, 'fieldList', 'Fields', itemIndex));
+	return [picked, custom].filter(Boolean).join(' ');
 }
 
 /**

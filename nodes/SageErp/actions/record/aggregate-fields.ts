@@ -8,7 +8,8 @@ import { readFieldList } from '../common/return-fields';
  * Aggregate's Group By and Values. Version 1 takes Group By as a GraphQL selection and each
  * value's Field as a name typed in; version 2 picks both from the record type's fields
  * (`getGroupByFields`: a reference by its key, `getAggregateFields`: only numeric fields
- * while Sum or Average is chosen), the saved values being the same names and paths.
+ * while Sum or Average is chosen), the saved values being the same names, and keeps the
+ * selection text (Group By Selection, the same `groupBy`) for what the list does not offer.
  */
 
 export const AGGREGATIONS = [
@@ -22,17 +23,19 @@ export const AGGREGATIONS = [
 
 const version = (number: number) => ({ show: { '@version': [number] } });
 
+const groupByText: INodeProperties = {
+	displayName: 'Group By',
+	name: 'groupBy',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. status, or country { name } isActive',
+	displayOptions: version(1),
+	description:
+		'Fields to group by, written as a GraphQL selection; references need sub-fields in braces. Empty = one total; otherwise one item per group.',
+};
+
 export const groupByProperties: INodeProperties[] = [
-	{
-		displayName: 'Group By',
-		name: 'groupBy',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. status, or country { name } isActive',
-		displayOptions: version(1),
-		description:
-			'Fields to group by, written as a GraphQL selection; references need sub-fields in braces. Empty = one total; otherwise one item per group.',
-	},
+	groupByText,
 	{
 		displayName: 'Group By Field Names or IDs',
 		name: 'groupByFields',
@@ -44,7 +47,15 @@ export const groupByProperties: INodeProperties[] = [
 		default: [],
 		displayOptions: version(2),
 		description:
-			'Fields to group by; a reference by its key, e.g. country.id. Empty = one total; otherwise one item per group. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			'Fields to group by; a reference by its key, e.g. country.id. Empty (and no Group By Selection) = one total; otherwise one item per group. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+	},
+	{
+		...groupByText,
+		displayName: 'Group By Selection',
+		placeholder: 'e.g. country { name }',
+		displayOptions: version(2),
+		description:
+			'More fields to group by, written as a GraphQL selection, for what the list does not offer (e.g. a reference’s name); grouped with the fields picked above',
 	},
 ];
 
@@ -99,8 +110,10 @@ export const valuesProperties: INodeProperties[] = ([1, 2] as const).map((number
 	],
 }));
 
-/** Group By as the selection the aggregate document takes, from either version's parameter. */
+/** Group By as the selection the aggregate document takes: the fields picked and the selection typed. */
 export function readGroupBy(context: IExecuteFunctions, itemIndex: number): string {
-	if (context.getNode().typeVersion < 2) return readString(context, 'groupBy', itemIndex);
-	return selectionOfPaths(readFieldList(context, 'groupByFields', 'Group By', itemIndex));
+	const typed = readString(context, 'groupBy', itemIndex);
+	if (context.getNode().typeVersion < 2) return typed;
+	const picked = selectionOfPaths(readFieldList(context, 'groupByFields', 'Group By', itemIndex));
+	return [picked, typed].filter(Boolean).join(' ');
 }
