@@ -176,30 +176,36 @@ test('the Record Type list comes from the schema, filtered by what the user type
 	const all = await listSearch(env, 'searchRecordTypes');
 	// One small request lists every object a package holds (record-type-index.ts), so the
 	// report node of the asynchronous operations is listed too; using it says it is no record type.
-	expect(all.results.map((result) => result.value)).toEqual([
-		'xtremMasterData.businessEntity',
-		'xtremMasterData.currency',
-		'xtremMasterData.customer',
-		'xtremMasterData.item',
-		'xtremMasterData.unitOfMeasure',
-		'xtremReporting.report',
-		'xtremSales.salesOrder',
-		'xtremSales.salesOrderLine',
-		'xtremStructure.country',
-		'xtremSystem.site',
+	// As people say them, Sage's name beside, sorted by what is shown.
+	expect(all.results.map((result) => result.name)).toEqual([
+		'Business Entity (xtremMasterData.businessEntity)',
+		'Country (xtremStructure.country)',
+		'Currency (xtremMasterData.currency)',
+		'Customer (xtremMasterData.customer)',
+		'Item (xtremMasterData.item)',
+		'Report (xtremReporting.report)',
+		'Sales Order (xtremSales.salesOrder)',
+		'Sales Order Line (xtremSales.salesOrderLine)',
+		'Site (xtremSystem.site)',
+		'Unit Of Measure (xtremMasterData.unitOfMeasure)',
 	]);
 	const filtered = await listSearch(env, 'searchRecordTypes', { filter: 'ORDER' });
 	expect(filtered.results).toEqual([
-		{ name: 'xtremSales.salesOrder', value: 'xtremSales.salesOrder' },
-		{ name: 'xtremSales.salesOrderLine', value: 'xtremSales.salesOrderLine' },
+		{ name: 'Sales Order (xtremSales.salesOrder)', value: 'xtremSales.salesOrder' },
+		{ name: 'Sales Order Line (xtremSales.salesOrderLine)', value: 'xtremSales.salesOrderLine' },
 	]);
+	// Found by either: the words people use, or Sage's name.
+	for (const filter of ['sales order l', 'xtremSales.salesOrderL'])
+		expect((await listSearch(env, 'searchRecordTypes', { filter })).results).toEqual([
+			{ name: 'Sales Order Line (xtremSales.salesOrderLine)', value: 'xtremSales.salesOrderLine' },
+		]);
 	expect(env.sim.graphqlLog().filter(isIntrospection)).toHaveLength(1);
 });
 
 test('the Asynchronous Operation list comes from the schema: operations with start and track', async () => {
 	expect((await listSearch(env, 'searchAsyncOperations')).results).toEqual([
 		{
-			name: 'xtremReporting.report.generateReportPdf',
+			name: 'Report: Generate Report Pdf (xtremReporting.report.generateReportPdf)',
 			value: 'xtremReporting.report.generateReportPdf',
 		},
 	]);
