@@ -3,7 +3,7 @@
  * n8n's field mapper (types, required marks) from the tenant's schema, and the mapped values
  * sent, through the real n8n engine against the simulator's report generation.
  */
-import type { INodeParameters, ResourceMapperField } from 'n8n-workflow';
+import type { INodeParameters, ResourceMapperField, ResourceMapperValue } from 'n8n-workflow';
 
 import { dataRequests, errorOf, outputOf, runNode, useNodeEnv } from './fixture';
 import { resourceMapping } from './load-options';
@@ -17,11 +17,16 @@ async function startFields(parameters: INodeParameters = start): Promise<Resourc
 }
 
 /** The mapper's value as the editor saves it: the values, the mode, and the fields it listed. */
-const mapped = (value: Record<string, unknown>, schema: ResourceMapperField[]) => ({
+const mapped = (
+	value: ResourceMapperValue['value'],
+	schema: ResourceMapperField[],
+): ResourceMapperValue => ({
 	mappingMode: 'defineBelow',
 	value,
 	matchingColumns: [],
 	schema,
+	attemptToConvertTypes: false,
+	convertFieldsToString: false,
 });
 
 test('the mapper lists the start mutation’s arguments with their types and required marks', async () => {
