@@ -20,7 +20,9 @@ test('a customer: its fields with labels, types, required ones, and references w
 	);
 	// Only the schema was asked: no record request.
 	expect(dataRequests(env, from)).toEqual([]);
-	const first = items.filter((item) => item.pairedItem && (item.pairedItem as { item: number }).item === 0);
+	const first = items.filter(
+		(item) => item.pairedItem && (item.pairedItem as { item: number }).item === 0,
+	);
 	expect(first.length * 2).toBe(items.length);
 	const byName = new Map(first.map((item) => [item.json.name, item.json]));
 	expect(byName.get('id')).toMatchObject({

@@ -29,17 +29,16 @@ export function returnFieldsProperties(note = ''): INodeProperties[] {
 			},
 			default: [],
 			displayOptions: VERSION_2,
-			description: `The fields to return; a reference as its key, e.g. currency.id. Empty (and no Custom Selection) = every scalar field of the record, system fields (_id, _createStamp, ...) included.${end} Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+			description: `The fields to return; a reference by its natural key, e.g. document.number. Empty (and no Custom Selection) = every scalar field of the record, system fields (_id, _createStamp, ...) included.${end} Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
 		},
 		{
 			displayName: 'Custom Selection',
 			name: 'fields',
 			type: 'string',
 			default: '',
-			placeholder:
-				'e.g. soldToCustomer { id name } lines { query { edges { node { quantity } } } }',
+			placeholder: 'e.g. soldToCustomer { name } lines { query { edges { node { quantity } } } }',
 			displayOptions: VERSION_2,
-			description: `More fields to return, written as a GraphQL selection, for what the list does not offer (nested references, lines); references need sub-fields in braces. Returned with the fields picked above.${end}`,
+			description: `More fields to return, written as a GraphQL selection, for what the list does not offer (nested references, lines); references need sub-fields in braces.${end} Returned with the fields picked above`,
 		},
 	];
 }

@@ -47,7 +47,7 @@ export const groupByProperties: INodeProperties[] = [
 		default: [],
 		displayOptions: version(2),
 		description:
-			'Fields to group by; a reference by its key, e.g. country.id. Empty (and no Group By Selection) = one total; otherwise one item per group. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			'Fields to group by; a reference by its natural key, e.g. document.number. Empty (and no Group By Selection) = one total; otherwise one item per group. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	},
 	{
 		...groupByText,
