@@ -17,6 +17,7 @@ require('ts-node').register({
 });
 const { loadPackage, TestEngine } = require(path.join(REPO_ROOT, 'test', 'helpers', 'engine'));
 const { PACKAGE_NAME } = require('../../scripts/lib/n8n');
+const { loadOptionsContext } = require('./editor-lists');
 
 const SAGE_NODE = `${PACKAGE_NAME}.sageErp`;
 const NODE_NAME = 'Sage ERP';
@@ -57,28 +58,12 @@ function parametersFor(args) {
 }
 
 async function listSearch(engine, pkg) {
-	const { LoadOptionsContext } = require('n8n-core');
-	const { Workflow } = require('n8n-workflow');
-	const node = {
-		id: 'bench-list',
-		name: NODE_NAME,
-		type: SAGE_NODE,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: { resource: 'record', operation: 'getMany' },
-		credentials: { sageErpApi: { id: 'bench', name: 'bench' } },
-	};
-	const workflow = new Workflow({
-		nodes: [node],
-		connections: {},
-		active: false,
-		nodeTypes: pkg.nodeTypes,
-	});
-	const context = new LoadOptionsContext(
-		workflow,
-		node,
-		engine.additionalData({}),
-		'parameters.recordType',
+	const context = loadOptionsContext(
+		engine,
+		pkg,
+		SAGE_NODE,
+		{ resource: 'record', operation: 'getMany' },
+		'recordType',
 	);
 	const search = pkg.getNodeType(SAGE_NODE).methods.listSearch.searchRecordTypes;
 	const first = await search.call(context);
