@@ -11,19 +11,9 @@
  * picking: the Record Type list searched first, as the editor does before the fields load (it
  * pays the token exchange and the list's own request); first: the fields then; second: again.
  */
-const path = require('path');
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
-require('ts-node').register({
-	transpileOnly: true,
-	project: path.join(REPO_ROOT, 'tsconfig.json'),
-	compilerOptions: { module: 'commonjs' },
-});
-const { loadPackage, TestEngine } = require(path.join(REPO_ROOT, 'test', 'helpers', 'engine'));
-const { PACKAGE_NAME } = require('../../scripts/lib/n8n');
+const { loadPackage, TestEngine, SAGE_NODE, simCounters } = require('./harness-boot');
 const { loadOptionsContext } = require('./editor-lists');
 const { sampleOrder } = require('./queries');
-
-const SAGE_NODE = `${PACKAGE_NAME}.sageErp`;
 
 /** Create's resourceMapper parameter in version 2, when the package has one (the field mapper). */
 function createMapper(pkg) {
@@ -75,19 +65,12 @@ async function pickFromList(engine, pkg, recordType) {
 	return found.results;
 }
 
-async function counters(args) {
-	const res = await fetch(
-		`${args.adminUrl}/counters?tenantId=${encodeURIComponent(args.credential.data.tenantId)}`,
-	);
-	return await res.json();
-}
-
 async function measured(args, load) {
-	const before = await counters(args);
+	const before = await simCounters(args);
 	const t0 = performance.now();
 	const fields = await load();
 	const ms = performance.now() - t0;
-	const after = await counters(args);
+	const after = await simCounters(args);
 	const diff = (key) => after[key] - before[key];
 	return {
 		ms,

@@ -8,18 +8,9 @@
  *         list (the Record Type list: first page, then filtered) | query (a GraphQL Query, checked before sending)
  * Prints one JSON line: { ms, cpuMs (this process's CPU meanwhile), requests, schemaRequests, bytes, schemaBytes, heapHeldKb, items }
  */
-const path = require('path');
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
-require('ts-node').register({
-	transpileOnly: true,
-	project: path.join(REPO_ROOT, 'tsconfig.json'),
-	compilerOptions: { module: 'commonjs' },
-});
-const { loadPackage, TestEngine } = require(path.join(REPO_ROOT, 'test', 'helpers', 'engine'));
-const { PACKAGE_NAME } = require('../../scripts/lib/n8n');
+const { loadPackage, TestEngine, SAGE_NODE, simCounters } = require('./harness-boot');
 const { loadOptionsContext } = require('./editor-lists');
 
-const SAGE_NODE = `${PACKAGE_NAME}.sageErp`;
 const NODE_NAME = 'Sage ERP';
 const recordType = (value) => ({ __rl: true, mode: 'id', value });
 const QUERY =
@@ -71,20 +62,13 @@ async function listSearch(engine, pkg) {
 	return first.results.length + filtered.results.length;
 }
 
-async function counters(args) {
-	const res = await fetch(
-		`${args.adminUrl}/counters?tenantId=${encodeURIComponent(args.credential.data.tenantId)}`,
-	);
-	return await res.json();
-}
-
 async function main() {
 	const args = JSON.parse(process.argv[2]);
 	const pkg = await loadPackage(args.packageDir);
 	const engine = new TestEngine(pkg, {
 		credentials: { sageErpApi: { ...args.credential, id: 'bench', name: 'bench' } },
 	});
-	const before = await counters(args);
+	const before = await simCounters(args);
 	global.gc();
 	const heapBefore = process.memoryUsage().heapUsed;
 	const cpuBefore = process.cpuUsage();
@@ -104,7 +88,7 @@ async function main() {
 	global.gc();
 	global.gc();
 	const heapHeldKb = Math.round((process.memoryUsage().heapUsed - heapBefore) / 1024);
-	const after = await counters(args);
+	const after = await simCounters(args);
 	const diff = (key) => after[key] - before[key];
 	process.stdout.write(
 		`${JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, items, heapHeldKb, requests: diff('graphqlRequests'), schemaRequests: diff('graphqlIntrospections'), bytes: diff('graphqlBytes'), schemaBytes: diff('introspectionBytes') })}\n`,
