@@ -145,6 +145,32 @@ describe('the fields to return', () => {
 		expect(fromText.map((item) => item.json)).toEqual(fromArray.map((item) => item.json));
 	});
 
+	test('a key part that the list writes with two levels (document.number) is selected as such', async () => {
+		const lines = outputOf(
+			await runNode(env, {
+				resource: 'record',
+				operation: 'getMany',
+				recordType: recordType('xtremSales.salesOrderLine'),
+				limit: 2,
+				...picked('document.number', 'item.id', 'quantity'),
+			}),
+		);
+		const orders = new Map(
+			env.sim
+				.store()
+				.list('xtremSales.salesOrder')
+				.map((order) => [String(order._id), order.number]),
+		);
+		const stored = env.sim.store().list('xtremSales.salesOrderLine').slice(0, 2);
+		expect(lines.map((line) => Object.keys(line.json))).toEqual([
+			['document', 'item', 'quantity'],
+			['document', 'item', 'quantity'],
+		]);
+		expect(lines.map((line) => (line.json.document as IDataObject).number)).toEqual(
+			stored.map((line) => orders.get(String(line.document))),
+		);
+	});
+
 	test('a field that is not the record type’s is refused before any record request, naming it', async () => {
 		const from = env.sim.graphqlLog().length;
 		const error = errorOf(await runNode(env, { ...get, ...picked('name', 'nickname') }));
