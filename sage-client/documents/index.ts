@@ -10,4 +10,4 @@ export * from './aggregate-documents';
 export * from './async-documents';
 export * from './bulk-documents';
 export * from './upsert-documents';
-export * from './field-paths';
+export * from './selection-of-paths';
