@@ -8,8 +8,11 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { n8nTransport } from '../nodes/shared/transport';
-import { credentialTestRequest, exchangeForCredential } from '../sage-client/credential-session';
+import { n8nTransport } from '../n8n-transport/transport';
+import {
+	credentialTestRequest,
+	exchangeForCredential,
+} from '../sage-client/auth/credential-session';
 
 /**
  * Client id, secret and tenant in; a cached, self-renewing bearer token out.

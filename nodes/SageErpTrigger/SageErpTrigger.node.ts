@@ -16,14 +16,14 @@ import {
 } from '../shared/descriptions';
 import { customDataOption, withCustomDataObject } from '../shared/custom-data';
 import { listSearch } from '../shared/methods';
-import type { Diagnosis } from '../../sage-client/client';
+import type { Diagnosis } from '../../sage-client/client/client';
 import {
 	DEFAULT_PAGE_SIZE,
 	SAGE_MAX_PAGE_SIZE,
 	pageSizeProblem,
 	timeoutProblem,
 } from '../shared/limits';
-import { scrub } from '../../sage-client/secrets';
+import { scrub } from '../../sage-client/transport/secrets';
 import { PollBudget } from './budget';
 import { RecordWatch, type ChangesRead, type WatchSettings } from './changes';
 import { isClientError, toNodeError } from '../shared/errors';

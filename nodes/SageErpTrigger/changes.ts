@@ -1,21 +1,25 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Diagnosis, SageClient } from '../../sage-client/client';
+import type { Diagnosis, SageClient } from '../../sage-client/client/client';
 import {
 	buildQueryDocument,
 	parseSelection,
 	requireRecordType,
 	type QueryDocument,
 } from '../../sage-client/documents';
-import { SageDocumentError, SageGraphQLError, SageResponseError } from '../../sage-client/errors';
-import { connectionPage, followCursor, type Page } from '../../sage-client/paginate';
+import {
+	SageDocumentError,
+	SageGraphQLError,
+	SageResponseError,
+} from '../../sage-client/transport/errors';
+import { connectionPage, followCursor, type Page } from '../../sage-client/client/paginate';
 import { schemaCache } from '../../sage-client/process-wide';
-import { RequestBudget } from '../../sage-client/time-limit';
-import { scalarFieldNames } from '../../sage-client/schema';
-import { checkFilter } from '../../sage-client/filter-check';
-import { isSchemaChange } from '../../sage-client/schema-change';
+import { RequestBudget } from '../../sage-client/transport/time-limit';
+import { scalarFieldNames } from '../../sage-client/schema/schema';
+import { checkFilter } from '../../sage-client/documents/filter-check';
+import { isSchemaChange } from '../../sage-client/schema/schema-change';
 import { schemaForRecord } from '../../sage-client/schema-for';
-import type { TenantSchema } from '../../sage-client/tenant-schema';
+import type { TenantSchema } from '../../sage-client/schema/tenant-schema';
 import { isStamp, type RecordVersion, type TriggerEvent } from './state';
 
 /**

@@ -6,8 +6,8 @@
  */
 import { Agent, request, type Dispatcher } from 'undici';
 
-import type { Transport, RetryPolicy } from '../../sage-client/http';
-import { PortFailure, failureCode, type SendPort } from '../../sage-client/port';
+import type { Transport, RetryPolicy } from '../../sage-client/transport/http';
+import { PortFailure, failureCode, type SendPort } from '../../sage-client/transport/port';
 
 let agent: Agent | undefined;
 

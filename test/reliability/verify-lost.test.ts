@@ -9,8 +9,8 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import {
 	NATURAL_KEY_PROPERTIES,
 	naturalKeyOf,
-} from '../../nodes/SageErp/actions/record/verify-lost';
-import { discoverRecordTypes } from '../../sage-client/schema';
+} from '../../nodes/SageErp/actions/record/write/verify-lost';
+import { discoverRecordTypes } from '../../sage-client/schema/schema';
 import { buildSdl } from '../simulator';
 import {
 	NODE_NAME,

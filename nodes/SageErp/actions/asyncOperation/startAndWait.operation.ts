@@ -5,7 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { trackUntilDone } from '../../../../sage-client/async-tracking';
+import { trackUntilDone } from '../../../../sage-client/client/async-tracking';
 import { optionsCollection, timeoutOption } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/errors';
 import { forEachItem, showFor } from '../common/items';

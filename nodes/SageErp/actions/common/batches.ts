@@ -1,7 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { SageOutcomeUnknownError, SageResponseError } from '../../../../sage-client/errors';
-import { RequestBudget, isTimeLimitError } from '../../../../sage-client/time-limit';
+import {
+	SageOutcomeUnknownError,
+	SageResponseError,
+} from '../../../../sage-client/transport/errors';
+import { RequestBudget, isTimeLimitError } from '../../../../sage-client/transport/time-limit';
 import { toNodeError } from '../../../shared/errors';
 import { describeItems } from './diagnoses';
 import { errorItem } from './items';

@@ -15,8 +15,8 @@ import {
 	SageAnswerError,
 	SageOutcomeUnknownError,
 	SageResponseError,
-} from '../../../../sage-client/errors';
-import type { RecordTypeInfo } from '../../../../sage-client/schema';
+} from '../../../../sage-client/transport/errors';
+import type { RecordTypeInfo } from '../../../../sage-client/schema/schema';
 import {
 	batchSizeOption,
 	dataProperty,
@@ -40,10 +40,10 @@ import type { DiagnosisReport } from '../common/diagnoses';
 import { recordItem, showFor } from '../common/items';
 import { readJsonObject, readRecordType, readString } from '../common/parameters';
 import type { OperationContext } from '../common/types';
-import { withLinesNamed } from './lines';
-import { namedInRefusal, refusedAsAWhole, reword, splitAnswer } from './mutation-answers';
-import { findByKey, type MatchKey } from './upsert-lookup';
-import { NATURAL_KEY_PROPERTIES, RECOVERED_MARK, verifyLostAnswer } from './verify-lost';
+import { withLinesNamed } from './write/lines';
+import { namedInRefusal, refusedAsAWhole, reword, splitAnswer } from './write/mutation-answers';
+import { findByKey, type MatchKey } from './write/upsert-lookup';
+import { NATURAL_KEY_PROPERTIES, RECOVERED_MARK, verifyLostAnswer } from './write/verify-lost';
 
 export const description: INodeProperties[] = showFor(
 	'record',

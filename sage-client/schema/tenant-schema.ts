@@ -2,12 +2,12 @@ import type { IntrospectionType } from 'graphql';
 
 import type { GraphQLExecutor } from './schema';
 import { SageSchema } from './schema';
-import { SageGraphQLError, SageResponseError } from './errors';
+import { SageGraphQLError, SageResponseError } from '../transport/errors';
 import { SCHEMA_OPERATION, partialSchema, typesQuery, type Roots } from './introspection';
 import type { SchemaLookup, SchemaNeeds } from './schema-plans';
 import { readAsyncOperationIndex } from './async-operation-index';
 import { recordTypeIndexQuery, readRecordTypeIndex } from './record-type-index';
-import { SharedRequest } from './shared-request';
+import { SharedRequest } from '../transport/shared-request';
 
 export interface SchemaRequestOptions {
 	timeoutMs?: number;

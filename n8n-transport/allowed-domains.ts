@@ -1,6 +1,6 @@
 import * as workflow from 'n8n-workflow';
 
-import { PortFailure, REFUSED_BY_POLICY, type SendPort } from '../../sage-client/port';
+import { PortFailure, REFUSED_BY_POLICY, type SendPort } from '../sage-client/transport/port';
 
 /**
  * The credential's "Allowed HTTP Request Domains" setting, which n8n (2.x) adds to every

@@ -1,5 +1,5 @@
-import { SageOperationFailedError, SageTimeoutError } from './errors';
-import { wait } from './wait';
+import { SageOperationFailedError, SageTimeoutError } from '../transport/errors';
+import { wait } from '../transport/wait';
 
 /**
  * Polling an asynchronous operation until its status says it is done. Sage documents no

@@ -1,5 +1,5 @@
-import { SageResponseError, SageTimeLimitError } from './errors';
-import type { RequestBudget } from './time-limit';
+import { SageResponseError, SageTimeLimitError } from '../transport/errors';
+import type { RequestBudget } from '../transport/time-limit';
 
 /**
  * Cursor pagination as an async iterator: ask for a page, hand it over, follow

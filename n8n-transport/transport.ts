@@ -1,4 +1,4 @@
-import type { Transport } from '../../sage-client/http';
+import type { Transport } from '../sage-client/transport/http';
 import { withAllowedDomains } from './allowed-domains';
 import { n8nPort, type HttpHelpers } from './http-port';
 

@@ -1,4 +1,4 @@
-import type { GraphQLErrorEntry } from './errors';
+import type { GraphQLErrorEntry } from '../transport/errors';
 
 /**
  * Sage ships a release a month without a versioned endpoint (sage-api.md): a document built

@@ -1,4 +1,4 @@
-import { SageResponseError } from './errors';
+import { SageResponseError } from '../transport/errors';
 import { checkSecureUrl } from './urls';
 
 /** What one successful exchange or renewal gives us, normalised. */

@@ -1,5 +1,10 @@
-import { SageAuthError, SageNetworkError, SageRefusedError, SageResponseError } from './errors';
-import { headerText, type HttpResponse } from './http';
+import {
+	SageAuthError,
+	SageNetworkError,
+	SageRefusedError,
+	SageResponseError,
+} from '../transport/errors';
+import { headerText, type HttpResponse } from '../transport/http';
 
 /**
  * Files that Sage's answers name (an asynchronous report's `downloadUrl`), fetched with the

@@ -7,7 +7,7 @@ import {
 	type SendPort,
 	type WireRequest,
 	type WireResponse,
-} from '../../sage-client/port';
+} from '../sage-client/transport/port';
 
 /** What every n8n context that may call Sage offers: an execution, a poll, a list search, preAuthentication. */
 export interface HttpHelpers {

@@ -1,17 +1,17 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { buildQueryDocument, type QueryDocument } from '../../../../sage-client/documents';
-import { SageAnswerError, SageResponseError } from '../../../../sage-client/errors';
+import { buildQueryDocument, type QueryDocument } from '../../../../../sage-client/documents';
+import { SageAnswerError, SageResponseError } from '../../../../../sage-client/transport/errors';
 import {
 	SAGE_MAX_PAGE_SIZE,
 	connectionPage,
 	followCursor,
 	type Page,
-} from '../../../../sage-client/paginate';
-import type { RecordTypeInfo } from '../../../../sage-client/schema';
-import type { SageSession } from '../../../shared/session';
-import type { DiagnosisReport } from '../common/diagnoses';
-import { valueAt } from '../common/items';
+} from '../../../../../sage-client/client/paginate';
+import type { RecordTypeInfo } from '../../../../../sage-client/schema/schema';
+import type { SageSession } from '../../../../shared/session';
+import type { DiagnosisReport } from '../../common/diagnoses';
+import { valueAt } from '../../common/items';
 
 /**
  * Create or Update finds existing records by one field (Match On): every key of a batch in

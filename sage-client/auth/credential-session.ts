@@ -1,6 +1,6 @@
-import { SageError } from './errors';
-import type { Transport } from './http';
-import { tokenManager } from './process-wide';
+import { SageError } from '../transport/errors';
+import type { Transport } from '../transport/http';
+import { tokenManager } from '../process-wide';
 import {
 	checkCredentials,
 	credentialFingerprint,

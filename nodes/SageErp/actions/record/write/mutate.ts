@@ -1,15 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { GraphQLResult } from '../../../../sage-client/client';
+import type { GraphQLResult } from '../../../../../sage-client/client/client';
 import {
 	buildMutationDocument,
 	requireRecordType,
 	type MutationDocument,
-} from '../../../../sage-client/documents';
-import { SageAnswerError, SageOutcomeUnknownError } from '../../../../sage-client/errors';
-import type { RecordMutationKind } from '../../../../sage-client/schema';
-import type { SageSession } from '../../../shared/session';
-import { inputError } from '../../../shared/errors';
+} from '../../../../../sage-client/documents';
+import {
+	SageAnswerError,
+	SageOutcomeUnknownError,
+} from '../../../../../sage-client/transport/errors';
+import type { RecordMutationKind } from '../../../../../sage-client/schema/schema';
+import type { SageSession } from '../../../../shared/session';
+import { inputError } from '../../../../shared/errors';
 import {
 	requestFailure,
 	resendWithoutNamed,
@@ -17,20 +20,20 @@ import {
 	type BatchMember,
 	type BatchPlan,
 	type Outcome,
-} from '../common/batches';
-import type { RequestBudget } from '../../../../sage-client/time-limit';
-import { recordItem } from '../common/items';
+} from '../../common/batches';
+import type { RequestBudget } from '../../../../../sage-client/transport/time-limit';
+import { recordItem } from '../../common/items';
 import {
 	readJsonObject,
 	readRecordType,
 	readRequiredString,
 	readString,
-} from '../common/parameters';
-import type { OperationContext, OperationExecute } from '../common/types';
+} from '../../common/parameters';
+import type { OperationContext, OperationExecute } from '../../common/types';
 import { namedInRefusal, refusedAsAWhole, reword, splitAnswer } from './mutation-answers';
 import { RECOVERED_MARK, verifyLostAnswer } from './verify-lost';
 import { withLinesNamed } from './lines';
-import { customDataInput } from '../common/custom-data';
+import { customDataInput } from '../../common/custom-data';
 
 /**
  * Create, update and delete, one record per input item, Batch Size records per request,

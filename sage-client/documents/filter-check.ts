@@ -6,8 +6,8 @@ import {
 	type GraphQLObjectType,
 } from 'graphql';
 
-import { SageDocumentError } from './errors';
-import { connectionNodeType, type RecordTypeInfo } from './schema';
+import { SageDocumentError } from '../transport/errors';
+import { connectionNodeType, type RecordTypeInfo } from '../schema/schema';
 
 /**
  * Filter and Order By checked against the tenant's schema before anything is sent, so that

@@ -1,4 +1,4 @@
-import { SageConfigError } from './errors';
+import { SageConfigError } from '../transport/errors';
 
 // Loopback hosts are the only ones where plain http cannot expose a secret on the wire.
 function isLoopbackHost(hostname: string): boolean {

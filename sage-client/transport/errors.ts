@@ -1,4 +1,4 @@
-import type { Diagnosis } from './client';
+import type { Diagnosis } from '../client/client';
 import { failureCode } from './port';
 import { scrub } from './secrets';
 

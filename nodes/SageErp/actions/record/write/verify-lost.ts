@@ -1,19 +1,19 @@
 import { GraphQLError, getNamedType, isLeafType, parse, validate } from 'graphql';
 import type { IDataObject } from 'n8n-workflow';
 
-import type { GraphQLResult } from '../../../../sage-client/client';
-import { recordSelection } from '../../../../sage-client/documents';
+import type { GraphQLResult } from '../../../../../sage-client/client/client';
+import { recordSelection } from '../../../../../sage-client/documents';
 import {
 	SageError,
 	SageNetworkError,
 	SageOutcomeUnknownError,
 	describeGraphQLErrors,
 	type GraphQLErrorEntry,
-} from '../../../../sage-client/errors';
-import { argumentOf, type RecordTypeInfo } from '../../../../sage-client/schema';
-import { describeItems } from '../common/diagnoses';
-import { isObject, valueAt } from '../common/items';
-import type { SageSession } from '../../../shared/session';
+} from '../../../../../sage-client/transport/errors';
+import { argumentOf, type RecordTypeInfo } from '../../../../../sage-client/schema/schema';
+import { describeItems } from '../../common/diagnoses';
+import { isObject, valueAt } from '../../common/items';
+import type { SageSession } from '../../../../shared/session';
 
 /**
  * After a create or delete request whose answer was lost (the connection broke, or no

@@ -4,17 +4,22 @@ import {
 	SageResponseError,
 	SageThrottledError,
 	type GraphQLErrorEntry,
-} from './errors';
+} from '../transport/errors';
 import {
 	downloadTarget,
 	readDownload,
 	type DownloadRequest,
 	type DownloadedFile,
 } from './download';
-import { send, type HttpResponse, type Transport } from './http';
-import { tokenManager } from './process-wide';
-import { isTimeLimitAnswer, timeLimitError } from './time-limit';
-import type { SageCredentials, TokenManager, TokenRequestContext, TokenSession } from './tokens';
+import { send, type HttpResponse, type Transport } from '../transport/http';
+import { tokenManager } from '../process-wide';
+import { isTimeLimitAnswer, timeLimitError } from '../transport/time-limit';
+import type {
+	SageCredentials,
+	TokenManager,
+	TokenRequestContext,
+	TokenSession,
+} from '../auth/tokens';
 
 /** A warning (or information) that Sage attached to a successful answer. */
 export interface Diagnosis {

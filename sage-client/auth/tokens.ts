@@ -9,10 +9,10 @@ import {
 	SageOutcomeUnknownError,
 	SageResponseError,
 	SageThrottledError,
-} from './errors';
-import { headerText, send, type HttpResponse, type Transport } from './http';
-import { rememberSecret } from './secrets';
-import { SharedRequest } from './shared-request';
+} from '../transport/errors';
+import { headerText, send, type HttpResponse, type Transport } from '../transport/http';
+import { rememberSecret } from '../transport/secrets';
+import { SharedRequest } from '../transport/shared-request';
 import { readTokenResponse, type IssuedTokens } from './token-response';
 import { checkSecureUrl } from './urls';
 

@@ -1,14 +1,14 @@
-import type { Diagnosis, GraphQLResult } from '../../../../sage-client/client';
-import type { MutationDocument } from '../../../../sage-client/documents';
+import type { Diagnosis, GraphQLResult } from '../../../../../sage-client/client/client';
+import type { MutationDocument } from '../../../../../sage-client/documents';
 import {
 	SageAnswerError,
 	SageResponseError,
 	type GraphQLErrorEntry,
-} from '../../../../sage-client/errors';
-import type { RecordMutationKind } from '../../../../sage-client/schema';
-import type { Outcome } from '../common/batches';
-import type { DiagnosisReport } from '../common/diagnoses';
-import { isObject, recordItem, valueAt } from '../common/items';
+} from '../../../../../sage-client/transport/errors';
+import type { RecordMutationKind } from '../../../../../sage-client/schema/schema';
+import type { Outcome } from '../../common/batches';
+import type { DiagnosisReport } from '../../common/diagnoses';
+import { isObject, recordItem, valueAt } from '../../common/items';
 
 /** What an answer is split by: the document's aliases (`m0`, `m1`, ...) and the members' items. */
 export interface AnsweredMember {

@@ -8,7 +8,7 @@ import {
 	type GraphQLSchema,
 } from 'graphql';
 
-import { SageDocumentError } from './errors';
+import { SageDocumentError } from '../transport/errors';
 import type { SageSchema } from './schema';
 
 /**

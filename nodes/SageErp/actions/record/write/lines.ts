@@ -1,7 +1,7 @@
-import type { GraphQLErrorEntry } from '../../../../sage-client/errors';
-import { SageAnswerError } from '../../../../sage-client/errors';
-import type { Outcome } from '../common/batches';
-import { isObject } from '../common/items';
+import type { GraphQLErrorEntry } from '../../../../../sage-client/transport/errors';
+import { SageAnswerError } from '../../../../../sage-client/transport/errors';
+import type { Outcome } from '../../common/batches';
+import { isObject } from '../../common/items';
 
 /**
  * Lines of a document (a sales order's `lines`, a vital collection) change inside Update:
