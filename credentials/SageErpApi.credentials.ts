@@ -13,6 +13,7 @@ import {
 	credentialTestRequest,
 	exchangeForCredential,
 } from '../sage-client/auth/credential-session';
+import { tokenManager } from '../sage-client/process-wide';
 
 /**
  * Client id, secret and tenant in; a cached, self-renewing bearer token out.
@@ -119,7 +120,11 @@ export class SageErpApi implements ICredentialType {
 		this: IHttpRequestHelper,
 		credentials: ICredentialDataDecryptedObject,
 	): Promise<IDataObject> {
-		return await exchangeForCredential(credentials, n8nTransport(this, credentials));
+		return await exchangeForCredential(
+			credentials,
+			n8nTransport(this, credentials),
+			tokenManager(),
+		);
 	}
 
 	async authenticate(

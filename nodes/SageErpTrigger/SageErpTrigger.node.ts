@@ -16,7 +16,7 @@ import {
 } from '../shared/descriptions';
 import { customDataOption, withCustomDataObject } from '../shared/custom-data';
 import { listSearch } from '../shared/methods';
-import type { Diagnosis } from '../../sage-client/client/client';
+import type { Diagnosis } from '../../sage-client/transport/graphql';
 import {
 	DEFAULT_PAGE_SIZE,
 	SAGE_MAX_PAGE_SIZE,

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Diagnosis, SageClient } from '../../sage-client/client/client';
+import type { SageClient } from '../../sage-client/client/client';
+import type { Diagnosis } from '../../sage-client/transport/graphql';
 import {
 	buildQueryDocument,
 	parseSelection,

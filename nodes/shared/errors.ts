@@ -1,6 +1,7 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
-import type { GraphQLErrorEntry, SageErrorCode } from '../../sage-client/transport/errors';
+import type { SageErrorCode } from '../../sage-client/transport/errors';
+import type { GraphQLErrorEntry } from '../../sage-client/transport/graphql';
 import { scrub } from '../../sage-client/transport/secrets';
 
 /**

@@ -1,15 +1,15 @@
 import type { DocumentNode } from 'graphql';
 import type { IExecuteFunctions, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
 
-import {
-	SageClient,
-	type GraphQLRequest,
-	type GraphQLResult,
-} from '../../sage-client/client/client';
+import { SageClient } from '../../sage-client/client/client';
 import { toSageCredentials } from '../../sage-client/auth/credential-session';
 import type { DownloadedFile } from '../../sage-client/client/download';
-import type { GraphQLErrorEntry } from '../../sage-client/transport/errors';
-import { schemaCache } from '../../sage-client/process-wide';
+import type {
+	GraphQLErrorEntry,
+	GraphQLRequest,
+	GraphQLResult,
+} from '../../sage-client/transport/graphql';
+import { schemaCache, tokenManager } from '../../sage-client/process-wide';
 import type { SageSchema } from '../../sage-client/schema/schema';
 import { isSchemaChange } from '../../sage-client/schema/schema-change';
 import type { AsyncOperationInfo } from '../../sage-client/schema/async-operations';
@@ -48,6 +48,7 @@ export class SageSession {
 		const client = new SageClient(toSageCredentials(data), {
 			transport: n8nTransport(context, data),
 			credentialGroup: context.getNode().credentials?.sageErpApi?.id ?? undefined,
+			tokens: tokenManager(),
 		});
 		// Not every n8n version (nor a list search or a poll) offers a cancel signal.
 		const signal =

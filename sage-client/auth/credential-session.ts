@@ -1,11 +1,11 @@
 import { SageError } from '../transport/errors';
 import type { Transport } from '../transport/http';
-import { tokenManager } from '../process-wide';
 import {
 	checkCredentials,
 	credentialFingerprint,
 	exchangeRequest,
 	type SageCredentials,
+	type TokenManager,
 } from './tokens';
 
 /** The `sageErpApi` credential's data as n8n hands it over. */
@@ -24,13 +24,15 @@ export function toSageCredentials(data: CredentialData): SageCredentials {
 /**
  * The credential's preAuthentication. n8n calls it when the stored token is empty, or
  * after Sage answered 401 to it: a token still present here was rejected, so renew.
+ * `manager` is the process-wide token cache, handed in by the credential, so the nodes
+ * and the credential share one exchange per token lifetime.
  */
 export async function exchangeForCredential(
 	data: CredentialData,
 	transport: Transport,
+	manager: TokenManager,
 ): Promise<{ accessToken: string; graphqlUrl: string; issuedFor: string }> {
 	const credentials = toSageCredentials(data);
-	const manager = tokenManager();
 	const stored = typeof data.accessToken === 'string' ? data.accessToken : '';
 	try {
 		const session = stored

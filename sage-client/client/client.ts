@@ -3,7 +3,6 @@ import {
 	SageNetworkError,
 	SageResponseError,
 	SageThrottledError,
-	type GraphQLErrorEntry,
 } from '../transport/errors';
 import {
 	downloadTarget,
@@ -12,44 +11,29 @@ import {
 	type DownloadedFile,
 } from './download';
 import { send, type HttpResponse, type Transport } from '../transport/http';
-import { tokenManager } from '../process-wide';
 import { isTimeLimitAnswer, timeLimitError } from '../transport/time-limit';
-import type {
-	SageCredentials,
+import {
 	TokenManager,
-	TokenRequestContext,
-	TokenSession,
+	type SageCredentials,
+	type TokenRequestContext,
+	type TokenSession,
 } from '../auth/tokens';
-
-/** A warning (or information) that Sage attached to a successful answer. */
-export interface Diagnosis {
-	severity?: string | number;
-	message: string;
-	path?: Array<string | number>;
-}
-
-export interface GraphQLRequest {
-	query: string;
-	variables?: Record<string, unknown>;
-	operationName?: string;
-	/** Mutations are never retried once sent; see http.ts. */
-	isMutation: boolean;
-	timeoutMs?: number;
-	signal?: AbortSignal;
-}
-
-/** Sage's answer: `errors` are returned, not thrown, so batches can map them per item. */
-export interface GraphQLResult {
-	data: Record<string, unknown> | null;
-	errors: GraphQLErrorEntry[];
-	diagnoses: Diagnosis[];
-}
+import type {
+	Diagnosis,
+	GraphQLErrorEntry,
+	GraphQLRequest,
+	GraphQLResult,
+} from '../transport/graphql';
 
 export interface SageClientOptions {
 	/** How requests go out: in n8n, n8n's own HTTP helper. */
 	transport: Transport;
 	/** Identifies the n8n credential across edits (its id), so replaced tokens are invalidated. */
 	credentialGroup?: string;
+	/**
+	 * The token cache to use: the nodes hand in the process-wide one (process-wide.ts), so
+	 * that executions share tokens. Without one the client keeps a cache of its own.
+	 */
 	tokens?: TokenManager;
 	maxResponseBytes?: number;
 }
@@ -66,7 +50,7 @@ export class SageClient {
 		private readonly credentials: SageCredentials,
 		private readonly options: SageClientOptions,
 	) {
-		this.tokens = options.tokens ?? tokenManager();
+		this.tokens = options.tokens ?? new TokenManager();
 	}
 
 	/** The tenant the credential names (tenants may share one GraphQL URL). */

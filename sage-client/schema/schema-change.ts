@@ -1,4 +1,4 @@
-import type { GraphQLErrorEntry } from '../transport/errors';
+import type { GraphQLErrorEntry } from '../transport/graphql';
 
 /**
  * Sage ships a release a month without a versioned endpoint (sage-api.md): a document built

@@ -9,7 +9,7 @@ import {
 	type GraphQLSchema,
 } from 'graphql';
 
-import type { GraphQLRequest, GraphQLResult } from '../client/client';
+import type { GraphQLRequest, GraphQLResult } from '../transport/graphql';
 
 /**
  * The tenant's GraphQL schema as far as this process loaded it (tenant-schema.ts: the types

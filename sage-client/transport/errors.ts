@@ -1,4 +1,4 @@
-import type { Diagnosis } from '../client/client';
+import type { Diagnosis, GraphQLErrorEntry } from './graphql';
 import { failureCode } from './port';
 import { scrub } from './secrets';
 
@@ -163,13 +163,6 @@ export class SageOutcomeUnknownError extends SageError {
 		this.answerStarted = details.answerStarted ?? false;
 		this.timeLimit = details.timeLimit ?? false;
 	}
-}
-
-export interface GraphQLErrorEntry {
-	message: string;
-	path?: Array<string | number>;
-	locations?: Array<{ line: number; column: number }>;
-	extensions?: Record<string, unknown>;
 }
 
 /** Sage answered with `errors[]`: business rules, validation, unknown fields. */

@@ -1,4 +1,4 @@
-import type { GraphQLRequest, GraphQLResult } from '../client/client';
+import type { GraphQLRequest, GraphQLResult } from './graphql';
 import { SageOutcomeUnknownError, SageTimeLimitError } from './errors';
 
 /**

@@ -1,7 +1,7 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { AsyncOperationInfo } from '../../../../sage-client/schema/async-operations';
-import type { Diagnosis } from '../../../../sage-client/client/client';
+import type { Diagnosis } from '../../../../sage-client/transport/graphql';
 import {
 	buildStartDocument,
 	buildTrackDocument,

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, NodeExecutionHint } from 'n8n-workflow';
 
-import type { Diagnosis } from '../../../../sage-client/client/client';
+import type { Diagnosis } from '../../../../sage-client/transport/graphql';
 import { scrub } from '../../../../sage-client/transport/secrets';
 
 /**

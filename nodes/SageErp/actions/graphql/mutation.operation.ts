@@ -5,9 +5,9 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import type { Diagnosis, GraphQLResult } from '../../../../sage-client/client/client';
+import type { Diagnosis, GraphQLResult } from '../../../../sage-client/transport/graphql';
 import { mergeMutations, type CheckedOperation } from '../../../../sage-client/documents';
-import type { GraphQLErrorEntry } from '../../../../sage-client/transport/errors';
+import type { GraphQLErrorEntry } from '../../../../sage-client/transport/graphql';
 import {
 	requestFailure,
 	resendWithoutNamed,

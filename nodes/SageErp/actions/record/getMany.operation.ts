@@ -5,7 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import type { Diagnosis } from '../../../../sage-client/client/client';
+import type { Diagnosis } from '../../../../sage-client/transport/graphql';
 import {
 	buildQueryDocument,
 	requireRecordType,

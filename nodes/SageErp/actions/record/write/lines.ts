@@ -1,4 +1,4 @@
-import type { GraphQLErrorEntry } from '../../../../../sage-client/transport/errors';
+import type { GraphQLErrorEntry } from '../../../../../sage-client/transport/graphql';
 import { SageAnswerError } from '../../../../../sage-client/transport/errors';
 import type { Outcome } from '../../common/batches';
 import { isObject } from '../../common/items';

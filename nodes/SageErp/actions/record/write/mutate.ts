@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { GraphQLResult } from '../../../../../sage-client/client/client';
+import type { GraphQLResult } from '../../../../../sage-client/transport/graphql';
 import {
 	buildMutationDocument,
 	requireRecordType,

@@ -1,10 +1,10 @@
-import type { Diagnosis, GraphQLResult } from '../../../../../sage-client/client/client';
+import type {
+	Diagnosis,
+	GraphQLErrorEntry,
+	GraphQLResult,
+} from '../../../../../sage-client/transport/graphql';
 import type { MutationDocument } from '../../../../../sage-client/documents';
-import {
-	SageAnswerError,
-	SageResponseError,
-	type GraphQLErrorEntry,
-} from '../../../../../sage-client/transport/errors';
+import { SageAnswerError, SageResponseError } from '../../../../../sage-client/transport/errors';
 import type { RecordMutationKind } from '../../../../../sage-client/schema/schema';
 import type { Outcome } from '../../common/batches';
 import type { DiagnosisReport } from '../../common/diagnoses';

@@ -1,14 +1,16 @@
 import { GraphQLError, getNamedType, isLeafType, parse, validate } from 'graphql';
 import type { IDataObject } from 'n8n-workflow';
 
-import type { GraphQLResult } from '../../../../../sage-client/client/client';
+import type {
+	GraphQLErrorEntry,
+	GraphQLResult,
+} from '../../../../../sage-client/transport/graphql';
 import { recordSelection } from '../../../../../sage-client/documents';
 import {
 	SageError,
 	SageNetworkError,
 	SageOutcomeUnknownError,
 	describeGraphQLErrors,
-	type GraphQLErrorEntry,
 } from '../../../../../sage-client/transport/errors';
 import { argumentOf, type RecordTypeInfo } from '../../../../../sage-client/schema/schema';
 import { describeItems } from '../../common/diagnoses';
