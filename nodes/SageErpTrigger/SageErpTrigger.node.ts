@@ -118,7 +118,7 @@ export class SageErpTrigger implements INodeType {
 			? `Could not fetch a test event from ${settings.recordType}`
 			: `Could not check ${settings.recordType} for ${settings.event === 'created' ? 'new' : 'new or changed'} records`;
 		try {
-			const { client } = await SageSession.open(this);
+			const session = await SageSession.open(this);
 			const onDiagnoses = (diagnoses: Diagnosis[]) => {
 				for (const diagnosis of diagnoses) {
 					this.logger.warn(
@@ -130,7 +130,7 @@ export class SageErpTrigger implements INodeType {
 					);
 				}
 			};
-			const watch = await RecordWatch.open(client, { ...settings, onDiagnoses });
+			const watch = await RecordWatch.open(session, { ...settings, onDiagnoses });
 
 			if (manual) {
 				// "Fetch Test Event": the latest matching record; the state is neither read nor moved.

@@ -32,6 +32,11 @@ export interface FollowCursorOptions {
 	 * come near it, and a page that hit it asked again smaller. Only for fetchers that honour `first`.
 	 */
 	budget?: RequestBudget;
+	/**
+	 * Asked before each page after the first (a caller's own budget, such as a poll's time):
+	 * false stops there, and the last page's `endCursor` is where the same query goes on.
+	 */
+	anotherPage?: () => boolean;
 }
 
 /** Yields each page with at most `limit` nodes in all; extra fields of a page pass through. */
@@ -67,6 +72,7 @@ export async function* followCursor<T, P extends Page<T> = Page<T>>(
 				},
 			);
 		}
+		if (options.anotherPage && !options.anotherPage()) return;
 		seenCursors.add(next);
 		after = next;
 	}
