@@ -50,19 +50,19 @@ describe('the import check of npm run lint', () => {
 		});
 		expect(status).toBe(1);
 		expect(stderr).toContain(
-			'credentials/Api.credentials.ts imports nodes/shared/transport.ts: nodes/shared/ stands above credentials/',
+			'credentials/Api.credentials.ts imports nodes/shared/transport.ts: credentials/ does not stand on nodes/shared/',
 		);
 		expect(stderr).toContain(
-			'sage-client/transport/errors.ts imports sage-client/client/client.ts: sage-client/client/ stands above sage-client/transport/',
+			'sage-client/transport/errors.ts imports sage-client/client/client.ts: sage-client/transport/ does not stand on sage-client/client/',
 		);
 	});
 
-	it('fails when one of two peers imports the other', () => {
+	it('fails when one of two folders side by side imports the other', () => {
 		const { status, stderr } = checkTree({
 			'nodes/SageErp/a.ts': "export { b } from '../SageErpTrigger/b';\n",
 			'nodes/SageErpTrigger/b.ts': 'export const b = 1;\n',
 		});
 		expect(status).toBe(1);
-		expect(stderr).toContain('nodes/SageErpTrigger/ stands beside nodes/SageErp/');
+		expect(stderr).toContain('nodes/SageErp/ does not stand on nodes/SageErpTrigger/');
 	});
 });
