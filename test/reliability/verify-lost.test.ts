@@ -1,6 +1,6 @@
 /**
  * A create or delete whose answer was lost is looked up in Sage, never sent again
- * (nodes/SageErp/actions/record/verify-lost.ts), through the n8n engine against the
+ * (nodes/SageErp/actions/record/write/verify-lost.ts), through the n8n engine against the
  * simulator: `resetNext` runs the request and then cuts the answer midway.
  */
 import { buildSchema } from 'graphql';

@@ -41,7 +41,7 @@ import { customDataInput } from '../../common/custom-data';
  * request, a lost answer looked up (verify-lost.ts), a refused request sent again without
  * the items it names; when Sage stopped a create or delete batch at its 28-second limit,
  * the records the lookup shows it had not applied go again in smaller requests. What that
- * promises the user: ../README.md ("Batches").
+ * promises the user: ../../README.md ("Batches").
  */
 interface RecordMember extends BatchMember {
 	recordType: string;
