@@ -16,17 +16,20 @@ const ts = require('typescript');
 /**
  * The layers: each folder and the folders it stands on. A file may import its own folder
  * and every folder its folder stands on, directly or through others; nothing else. A file
- * belongs to the longest folder named here. docs/architecture.md draws this map.
+ * belongs to the longest folder (or file) named here. docs/architecture.md draws this map.
  */
 const STANDS_ON = {
 	'sage-client/transport': [],
 	'sage-client/auth': ['sage-client/transport'],
 	'sage-client/schema': ['sage-client/transport'],
 	'sage-client/client': ['sage-client/auth'],
-	// The record type's field descriptions (their types, references, enums, operators).
-	'sage-client/fields': ['sage-client/schema'],
-	'sage-client/documents': ['sage-client/fields'],
-	'sage-client': ['sage-client/client', 'sage-client/documents'],
+	'sage-client/documents': ['sage-client/schema'],
+	// A record type's natural key, as its schema states it (from the field-layer work).
+	'sage-client/natural-key.ts': ['sage-client/schema'],
+	// The record type's field descriptions (kinds, labels, references, enums, operators),
+	// read by the node, the trigger and the AI tool.
+	'sage-client/fields': ['sage-client/documents', 'sage-client/natural-key.ts'],
+	'sage-client': ['sage-client/client', 'sage-client/fields'],
 	'n8n-transport': ['sage-client'],
 	credentials: ['n8n-transport'],
 	'nodes/shared': ['n8n-transport'],
@@ -47,10 +50,10 @@ function below(folder, seen = new Set()) {
 	return seen;
 }
 
-/** The folder named in STANDS_ON that a file belongs to: the longest that holds it. */
+/** The folder (or file) named in STANDS_ON that a file belongs to: the longest that holds it. */
 function folderOf(file) {
 	return Object.keys(STANDS_ON)
-		.filter((folder) => file.startsWith(`${folder}/`))
+		.filter((folder) => file === folder || file.startsWith(`${folder}/`))
 		.sort((a, b) => b.length - a.length)[0];
 }
 
