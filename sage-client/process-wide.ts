@@ -1,5 +1,5 @@
-import { SchemaCache } from './schema-cache';
-import { TokenManager } from './tokens';
+import { SchemaCache } from './schema/schema-cache';
+import { TokenManager } from './auth/tokens';
 
 /**
  * The one place that builds what a process shares between executions: the token cache

@@ -16,14 +16,14 @@ import {
 } from '../shared/descriptions';
 import { customDataOption, withCustomDataObject } from '../shared/custom-data';
 import { listSearch } from '../shared/methods';
-import type { Diagnosis } from '../../sage-client/client';
+import type { Diagnosis } from '../../sage-client/transport/graphql';
 import {
 	DEFAULT_PAGE_SIZE,
 	SAGE_MAX_PAGE_SIZE,
 	pageSizeProblem,
 	timeoutProblem,
 } from '../shared/limits';
-import { scrub } from '../../sage-client/secrets';
+import { scrub } from '../../sage-client/transport/secrets';
 import { PollBudget } from './budget';
 import { RecordWatch, type ChangesRead, type WatchSettings } from './changes';
 import { isClientError, toNodeError } from '../shared/errors';
@@ -118,7 +118,7 @@ export class SageErpTrigger implements INodeType {
 			? `Could not fetch a test event from ${settings.recordType}`
 			: `Could not check ${settings.recordType} for ${settings.event === 'created' ? 'new' : 'new or changed'} records`;
 		try {
-			const { client } = await SageSession.open(this);
+			const session = await SageSession.open(this);
 			const onDiagnoses = (diagnoses: Diagnosis[]) => {
 				for (const diagnosis of diagnoses) {
 					this.logger.warn(
@@ -130,7 +130,7 @@ export class SageErpTrigger implements INodeType {
 					);
 				}
 			};
-			const watch = await RecordWatch.open(client, { ...settings, onDiagnoses });
+			const watch = await RecordWatch.open(session, { ...settings, onDiagnoses });
 
 			if (manual) {
 				// "Fetch Test Event": the latest matching record; the state is neither read nor moved.

@@ -1,6 +1,6 @@
 /**
  * A create or delete whose answer was lost is looked up in Sage, never sent again
- * (nodes/SageErp/actions/record/verify-lost.ts), through the n8n engine against the
+ * (nodes/SageErp/actions/record/write/verify-lost.ts), through the n8n engine against the
  * simulator: `resetNext` runs the request and then cuts the answer midway.
  */
 import { buildSchema } from 'graphql';
@@ -9,8 +9,8 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import {
 	NATURAL_KEY_PROPERTIES,
 	naturalKeyOf,
-} from '../../nodes/SageErp/actions/record/verify-lost';
-import { discoverRecordTypes } from '../../sage-client/schema';
+} from '../../nodes/SageErp/actions/record/write/verify-lost';
+import { discoverRecordTypes } from '../../sage-client/schema/schema';
 import { buildSdl } from '../simulator';
 import {
 	NODE_NAME,

@@ -1,7 +1,7 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 
-import { SageClient } from '../../sage-client/client';
+import { SageClient } from '../../sage-client/client/client';
 import { settlesAfter, settlesBefore } from '../helpers/order';
 import { FAST_RETRIES, testTransport } from '../helpers/undici-port';
 import { failureOf, managerOn, QUERY_CUSTOMERS, useSimulator } from './sim-fixture';

@@ -1,4 +1,4 @@
-import { SageClient } from '../../sage-client/client';
+import { SageClient } from '../../sage-client/client/client';
 import { testTransport } from '../helpers/undici-port';
 import { ACCESS_PREFIX, REFRESH_PREFIX } from '../simulator/token-api';
 import { credentialsOf, failureOf, managerOn, QUERY_CUSTOMERS, useSimulator } from './sim-fixture';

@@ -1,14 +1,14 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { AsyncOperationInfo } from '../../../../sage-client/async-operations';
-import type { Diagnosis } from '../../../../sage-client/client';
+import type { AsyncOperationInfo } from '../../../../sage-client/schema/async-operations';
+import type { Diagnosis } from '../../../../sage-client/transport/graphql';
 import {
 	buildStartDocument,
 	buildTrackDocument,
 	type TrackDocument,
 } from '../../../../sage-client/documents';
-import { SageAnswerError, SageResponseError } from '../../../../sage-client/errors';
-import type { SageSchema } from '../../../../sage-client/schema';
+import { SageAnswerError, SageResponseError } from '../../../../sage-client/transport/errors';
+import type { SageSchema } from '../../../../sage-client/schema/schema';
 import { inputError } from '../../../shared/errors';
 import type { SageSession } from '../../../shared/session';
 import { isObject, valueAt } from '../common/items';

@@ -5,15 +5,15 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import type { Diagnosis } from '../../../../sage-client/client';
+import type { Diagnosis } from '../../../../sage-client/transport/graphql';
 import {
 	findCursorConnection,
 	type CheckedOperation,
 	type CursorConnection,
 } from '../../../../sage-client/documents';
-import { SageAnswerError, SageResponseError } from '../../../../sage-client/errors';
-import { connectionPage, followCursor, type Page } from '../../../../sage-client/paginate';
-import { RequestBudget } from '../../../../sage-client/time-limit';
+import { SageAnswerError, SageResponseError } from '../../../../sage-client/transport/errors';
+import { connectionPage, followCursor, type Page } from '../../../../sage-client/client/paginate';
+import { RequestBudget } from '../../../../sage-client/transport/time-limit';
 import { diagnosesForItem } from '../common/diagnoses';
 import {
 	limitProperty,

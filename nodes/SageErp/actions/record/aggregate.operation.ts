@@ -12,8 +12,8 @@ import {
 	type AggregateDocument,
 	type AggregateValue,
 } from '../../../../sage-client/documents';
-import { SageAnswerError, SageResponseError } from '../../../../sage-client/errors';
-import { connectionPage, followCursor, type Page } from '../../../../sage-client/paginate';
+import { SageAnswerError, SageResponseError } from '../../../../sage-client/transport/errors';
+import { connectionPage, followCursor, type Page } from '../../../../sage-client/client/paginate';
 import {
 	pageSizeOption,
 	recordTypeLocator,
