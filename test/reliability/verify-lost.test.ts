@@ -203,6 +203,33 @@ describe('Create after a lost answer', () => {
 		expect(stored(existing.id)).toHaveLength(1);
 	});
 
+	test.each([502, 504] as const)(
+		'a gateway %i after Sage committed a batch: every record is found and output once, nothing is sent again',
+		async (status) => {
+			const input = Array.from({ length: 5 }, () => newCustomer());
+			const from = env.sim.graphqlLog().length;
+			const before = env.sim.counters().mutations.create;
+			env.sim.faults().set({ failAfterNext: { count: 1, status } });
+			const result = await runNode(
+				env,
+				{ ...create, options: { batchSize: 5 } },
+				{ input, continueOnFail: true },
+			);
+			expect(env.sim.counters().mutations.create - before).toBe(5);
+			expect(dataRequests(env, from).map((request) => request.operationName)).toEqual([
+				'SageErpCreate',
+				'SageErpVerifyCreate',
+			]);
+			for (const [index, item] of outputOf(result).entries()) {
+				expect(stored(input[index].id)).toHaveLength(1);
+				expect(item.json).toMatchObject({
+					_id: stored(input[index].id)[0]._id,
+					_recoveredAfterLostAnswer: true,
+				});
+			}
+		},
+	);
+
 	test('the lookup itself survives a reset (it is a query, and queries are retried)', async () => {
 		const input = [newCustomer(), newCustomer()];
 		const from = env.sim.graphqlLog().length;

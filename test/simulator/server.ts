@@ -253,6 +253,19 @@ export class SimHttpServer {
 		} else
 			return send(res, 405, jsonErr('method_not_allowed', `${method} is not allowed on ${path}.`));
 
+		if (path === '/v1/token/renew') {
+			const refused = tenant.faults.decideRenewal();
+			if (refused) {
+				countFault(tenant.counters, `renewal-${refused.status}`);
+				return refused.html
+					? send(res, refused.status, SIGN_IN_PAGE, { 'content-type': 'text/html; charset=utf-8' })
+					: send(
+							res,
+							refused.status,
+							jsonErr('renewal_failed', 'The renewal could not be processed.'),
+						);
+			}
+		}
 		const mode = this.state.tokenMode;
 		const isIssuing = method === 'POST';
 		if (isIssuing && mode === 'hang') return; // accepted, never answered (stop() closes it)
@@ -308,15 +321,14 @@ export class SimHttpServer {
 					(decision.status === 429 || decision.status === 503)
 				)
 					headers['retry-after'] = String(decision.retryAfterSec);
-				const names: Record<number, [string, string]> = {
-					429: ['too_many_requests', 'Too many requests: rate limit exceeded.'],
-					500: ['internal_error', 'Internal server error.'],
-					502: ['bad_gateway', 'Bad gateway.'],
-					503: ['service_unavailable', 'The service is temporarily unavailable.'],
-					504: ['gateway_timeout', 'Gateway timeout.'],
-				};
-				const [error, message] = names[decision.status];
+				const [error, message] = GATEWAY_ANSWERS[decision.status];
 				return send(res, decision.status, jsonErr(error, message), headers);
+			}
+			case 'failAfter': {
+				execute(); // executed: a mutation is applied, then the gateway answers in Sage's place
+				countFault(tenant.counters, `${decision.status}-after`);
+				const [error, message] = GATEWAY_ANSWERS[decision.status];
+				return send(res, decision.status, jsonErr(error, message));
 			}
 			case 'oversize':
 				countFault(tenant.counters, 'oversize');
@@ -423,13 +435,25 @@ export class SimHttpServer {
 	}
 }
 
+const SIGN_IN_PAGE =
+	'<!DOCTYPE html><html><head><title>Sign in</title></head><body><h1>Sage</h1><p>Please sign in.</p></body></html>';
+
+/** The body of a status a fault answers with. */
+const GATEWAY_ANSWERS: Record<number, [string, string]> = {
+	429: ['too_many_requests', 'Too many requests: rate limit exceeded.'],
+	500: ['internal_error', 'Internal server error.'],
+	502: ['bad_gateway', 'Bad gateway.'],
+	503: ['service_unavailable', 'The service is temporarily unavailable.'],
+	504: ['gateway_timeout', 'Gateway timeout.'],
+};
+
 /** tokenEndpointMode: a token endpoint that answers 200 but not with what a client needs. */
 function misbehave(mode: TokenEndpointMode, body: Record<string, unknown>): Reply {
 	switch (mode) {
 		case 'html':
 			return {
 				status: 200,
-				body: '<!DOCTYPE html><html><head><title>Sign in</title></head><body><h1>Sage</h1><p>Please sign in.</p></body></html>',
+				body: SIGN_IN_PAGE,
 				headers: { 'content-type': 'text/html; charset=utf-8' },
 			};
 		case 'nonJson':

@@ -92,12 +92,33 @@ describe('retry rules', () => {
 		expect(ctx.sim.counters().mutations.create).toBe(1);
 	});
 
-	it('never retries a mutation on 503: Sage may be half way', async () => {
+	it('never retries a mutation on 503, and says Sage did not run it', async () => {
 		ctx.sim.faults().set({ failNext: { count: 1, status: 503 } });
 		const error = await failureOf(() => createCurrency(client));
 		expect(error.message).toBe('Sage answered HTTP 503 after 1 attempt(s).');
+		expect(error.hint).toBe(
+			'Sage was unavailable and did not run the request; run it again later.',
+		);
 		expect(ctx.sim.counters().graphqlRequests).toBe(1);
+		expect(ctx.sim.counters().mutations.create).toBe(0);
 	});
+
+	it.each([500, 502, 504] as const)(
+		'a mutation answered %i by a gateway after Sage ran it is an unknown outcome, never "try again later"',
+		async (status) => {
+			ctx.sim.faults().set({ failAfterNext: { count: 1, status } });
+			const error = await failureOf(() => createCurrency(client));
+			expect(error.code).toBe('SAGE_OUTCOME_UNKNOWN');
+			expect(error.message).toBe(
+				`The answer to the GraphQL mutation was lost after it was sent: HTTP ${status} instead of Sage's answer. Sage may or may not have applied it, so it was not sent again.`,
+			);
+			expect(error.hint).toBe(
+				'Check in Sage whether the record exists before running this item again.',
+			);
+			expect(ctx.sim.counters().mutations.create).toBe(1);
+			expect(ctx.sim.counters().graphqlRequests).toBe(1);
+		},
+	);
 
 	it('never retries a mutation whose response was lost midway, and says so', async () => {
 		ctx.sim.faults().set({ resetNext: 1 });
