@@ -6,7 +6,6 @@ import {
 	SageConfigError,
 	SageError,
 	SageNetworkError,
-	SageOutcomeUnknownError,
 	SageResponseError,
 	SageThrottledError,
 } from './errors';
@@ -174,21 +173,21 @@ export class TokenManager {
 			stale?.refreshToken &&
 			stale.refreshUrl &&
 			stale.refreshExpiresAt - this.marginMs > this.now();
-		if (canRenew) {
-			try {
-				return await this.renew(entry, stale, signal);
-			} catch (error) {
-				// A refused refresh token (used, expired, revoked) or a renewal whose answer was lost
-				// (the refresh token may be spent) is replaced by a full exchange; anything else
-				// (network, throttling) is the real problem and is reported.
-				if (!(error instanceof SageAuthError) && !(error instanceof SageOutcomeUnknownError)) {
-					if (error instanceof SageAbortedError) throw error;
-					if (stale.accessExpiresAt > this.now()) return stale;
-					throw error;
-				}
-			}
+		if (!canRenew) return this.exchange(entry, signal);
+		try {
+			return await this.renew(entry, stale, signal);
+		} catch (error) {
+			if (error instanceof SageAbortedError) throw error;
 		}
-		return this.exchange(entry, signal);
+		// Whatever made the renewal fail (a refused or spent refresh token, a lost answer, a
+		// renewal URL answering 400, 404, 405, 5xx or HTML because it wants another request),
+		// an exchange with the secret may still work: only a failed exchange fails the call.
+		try {
+			return await this.exchange(entry, signal);
+		} catch (error) {
+			if (!(error instanceof SageAbortedError) && stale.accessExpiresAt > this.now()) return stale;
+			throw error;
+		}
 	}
 
 	private async exchange(entry: Entry, signal: AbortSignal): Promise<IssuedTokens> {

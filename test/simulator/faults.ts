@@ -8,8 +8,9 @@ import { prng } from './seed';
 
 export type FaultScope = 'graphql' | 'token' | 'all';
 
-export type RenewalFailStatus = 400 | 404 | 405 | 500 | 502 | 503 | 504;
-const RENEWAL_FAIL_STATUSES = [400, 404, 405, 500, 502, 503, 504];
+/** 200 only with `html`: a sign-in page where the token answer should be. */
+export type RenewalFailStatus = 200 | 400 | 404 | 405 | 500 | 502 | 503 | 504;
+const RENEWAL_FAIL_STATUSES = [200, 400, 404, 405, 500, 502, 503, 504];
 
 export interface FaultConfig {
 	/** Added before answering each request in scope. */

@@ -95,6 +95,54 @@ describe('the token lifecycle', () => {
 		expect(ctx.sim.counters()).toMatchObject({ exchanges: 2, renewals: 1, renewalsRejected: 1 });
 	});
 
+	it.each([
+		[400, false],
+		[404, false],
+		[405, false],
+		[500, false],
+		[502, false],
+		[503, false],
+		[504, false],
+		[200, true],
+		[404, true],
+	] as const)(
+		'falls back to one exchange, shared by every caller, when the renewal answers %i (a sign-in page: %s)',
+		async (status, html) => {
+			const { client } = clientFor();
+			await client.execute({ query: QUERY_CUSTOMERS, isMutation: false });
+			ctx.sim.clock.advance(16 * 60_000);
+			ctx.sim.faults().set({ renewalFailNext: { count: 1, status, html } });
+			const exchangesBefore = ctx.sim.counters().exchanges;
+			const results = await Promise.all(
+				Array.from({ length: 20 }, () =>
+					client.execute({ query: QUERY_CUSTOMERS, isMutation: false }),
+				),
+			);
+			expect(results.every((result) => result.errors.length === 0)).toBe(true);
+			expect(ctx.sim.counters().faultsInjected[`renewal-${status}`]).toBe(1);
+			expect(ctx.sim.counters().exchanges - exchangesBefore).toBe(1);
+			expect(ctx.sim.counters().renewals).toBe(0);
+		},
+	);
+
+	it('fails the call only when the exchange after a failed renewal fails too', async () => {
+		const { client } = clientFor();
+		await client.execute({ query: QUERY_CUSTOMERS, isMutation: false });
+		ctx.sim.clock.advance(16 * 60_000);
+		ctx.sim.faults().set({
+			renewalFailNext: { count: 1, status: 500 },
+			failNext: { count: 20, status: 500 },
+			scope: 'token',
+		});
+		const error = await failureOf(() =>
+			client.execute({ query: QUERY_CUSTOMERS, isMutation: false }),
+		);
+		expect(error.message).toMatch(
+			/^Sage answered the token exchange with HTTP 500 after \d+ attempts\.$/,
+		);
+		expect(ctx.sim.counters().faultsInjected['renewal-500']).toBe(1);
+	});
+
 	it('uses new tokens after the secret is edited, and invalidates the old ones', async () => {
 		const manager = managerOn(ctx.sim);
 		const { client } = clientFor(manager, 'credential-42');
