@@ -261,7 +261,8 @@ export class TokenManager {
 		this.entries.delete(entry.key);
 		if (this.groups.get(entry.group) === entry.key) this.groups.delete(entry.group);
 		const tokens = entry.tokens;
-		if (!tokens?.invalidateUrl) return;
+		const url = invalidationUrl(tokens?.invalidateUrl);
+		if (!tokens || !url) return;
 		const now = this.now();
 		const parts: string[] = [];
 		if (tokens.accessExpiresAt > now) parts.push(`accessToken=${tokens.accessToken}`);
@@ -269,7 +270,7 @@ export class TokenManager {
 			parts.push(`refreshToken=${tokens.refreshToken}`);
 		if (!parts.length) return;
 		const pending = send(entry.transport, {
-			url: tokens.invalidateUrl,
+			url,
 			method: 'DELETE',
 			headers: { 'x-tokens': parts.join(';') },
 			purpose: 'the token invalidation',
@@ -282,6 +283,19 @@ export class TokenManager {
 		);
 		this.pendingInvalidations.add(pending);
 		void pending.then(() => this.pendingInvalidations.delete(pending));
+	}
+}
+
+/**
+ * Where both tokens may be sent to be invalidated: only https (or http on loopback), like every
+ * URL a secret goes to. Another URL is not used at all: the tokens then die on their own.
+ */
+function invalidationUrl(value: string | undefined): string | undefined {
+	if (!value) return undefined;
+	try {
+		return checkSecureUrl(value, 'token invalidation URL', CREDENTIAL_HINT).toString();
+	} catch {
+		return undefined;
 	}
 }
 

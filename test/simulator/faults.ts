@@ -16,7 +16,13 @@ export interface FaultConfig {
 	/** Added before answering each request in scope. */
 	latencyMs?: number;
 	/** The next `count` requests answer `status` without executing (Retry-After on 429/503 when retryAfterSec is given). */
-	failNext?: { count: number; status: 429 | 500 | 502 | 503 | 504; retryAfterSec?: number };
+	failNext?: {
+		count: number;
+		status: 429 | 500 | 502 | 503 | 504;
+		retryAfterSec?: number;
+		/** The Retry-After header as written, instead of retryAfterSec (a malformed one, an HTTP date). */
+		retryAfter?: string;
+	};
 	/** The next `count` requests execute (mutations applied!), then a gateway answers `status` instead of Sage's answer. */
 	failAfterNext?: { count: number; status: 500 | 502 | 504 };
 	/** The next N requests execute (mutations applied!), then the connection drops mid-response. */
@@ -51,7 +57,7 @@ export interface FaultConfig {
 export type FaultDecision =
 	| { action: 'none' }
 	| { action: 'hang' }
-	| { action: 'fail'; status: number; retryAfterSec?: number }
+	| { action: 'fail'; status: number; retryAfter?: string }
 	| { action: 'failAfter'; status: number }
 	| { action: 'oversize'; bytes: number }
 	| { action: 'reset' };
@@ -123,7 +129,12 @@ export class TenantFaults {
 		}
 		if (c.failNext && c.failNext.count > 0) {
 			c.failNext.count--;
-			return { action: 'fail', status: c.failNext.status, retryAfterSec: c.failNext.retryAfterSec };
+			const { retryAfter, retryAfterSec } = c.failNext;
+			return {
+				action: 'fail',
+				status: c.failNext.status,
+				retryAfter: retryAfter ?? (retryAfterSec === undefined ? undefined : String(retryAfterSec)),
+			};
 		}
 		if (c.failAfterNext && c.failAfterNext.count > 0) {
 			c.failAfterNext.count--;
@@ -139,7 +150,7 @@ export class TenantFaults {
 			const r503 = c.random.rate503 ?? 0;
 			const rReset = c.random.rateReset ?? 0;
 			if (r < r429)
-				return { action: 'fail', status: 429, retryAfterSec: c.random.retryAfterSec ?? 1 };
+				return { action: 'fail', status: 429, retryAfter: String(c.random.retryAfterSec ?? 1) };
 			if (r < r429 + r503) return { action: 'fail', status: 503 };
 			if (r < r429 + r503 + rReset) return { action: 'reset' };
 			if (r < r429 + r503 + rReset + (c.random.rateFailAfter ?? 0))

@@ -317,10 +317,10 @@ export class SimHttpServer {
 				countFault(tenant.counters, String(decision.status));
 				const headers: Record<string, string> = {};
 				if (
-					decision.retryAfterSec !== undefined &&
+					decision.retryAfter !== undefined &&
 					(decision.status === 429 || decision.status === 503)
 				)
-					headers['retry-after'] = String(decision.retryAfterSec);
+					headers['retry-after'] = decision.retryAfter;
 				const [error, message] = GATEWAY_ANSWERS[decision.status];
 				return send(res, decision.status, jsonErr(error, message), headers);
 			}

@@ -85,6 +85,25 @@ describe('retry rules', () => {
 		expect(error.message).toBe('Sage asked to wait 3600 s before the GraphQL query (HTTP 429).');
 	});
 
+	it('reads Retry-After only as decimal seconds or an HTTP date: "0x10" is no 16 s wait', async () => {
+		// A 5 s cap: a header read as 16 s would fail the call at once instead of backing off.
+		const capped = new SageClient(ctx.credentials, {
+			transport: testTransport({ ...FAST_RETRIES, maxRetryAfterMs: 5_000 }),
+			tokens: managerOn(ctx.sim),
+		});
+		await capped.graphqlUrl();
+		for (const retryAfter of ['0x10', '1e3', '-5']) {
+			ctx.sim.faults().set({ failNext: { count: 1, status: 429, retryAfter } });
+			const result = await capped.execute({ query: QUERY_CUSTOMERS, isMutation: false });
+			expect(result.errors).toEqual([]);
+		}
+		ctx.sim.faults().set({ failNext: { count: 1, status: 429, retryAfter: '16' } });
+		const error = await failureOf(() =>
+			capped.execute({ query: QUERY_CUSTOMERS, isMutation: false }),
+		);
+		expect(error.message).toBe('Sage asked to wait 16 s before the GraphQL query (HTTP 429).');
+	});
+
 	it('retries a mutation on 429, and it is applied exactly once', async () => {
 		ctx.sim.faults().set({ failNext: { count: 1, status: 429, retryAfterSec: 0 } });
 		const result = await createCurrency(client);

@@ -1,4 +1,6 @@
 import { SageClient } from '../../sage-client/client';
+import type { SendPort, WireRequest } from '../../sage-client/port';
+import { TokenManager } from '../../sage-client/tokens';
 import { testTransport } from '../helpers/undici-port';
 import { ACCESS_PREFIX, REFRESH_PREFIX } from '../simulator/token-api';
 import { credentialsOf, failureOf, managerOn, QUERY_CUSTOMERS, useSimulator } from './sim-fixture';
@@ -179,6 +181,32 @@ describe('the token lifecycle', () => {
 		await client.execute({ query: QUERY_CUSTOMERS, isMutation: false });
 		await manager.invalidateAll();
 		expect(ctx.sim.counters().invalidations).toBe(1);
+	});
+
+	it('never sends the tokens to an invalidation URL that is not https', async () => {
+		const sent: WireRequest[] = [];
+		const port: SendPort = async (request) => {
+			sent.push(request);
+			const body = JSON.stringify({
+				accessToken: 'sage-access-over-http',
+				refreshToken: 'sage-refresh-over-http',
+				urls: {
+					graphQL: 'https://sage.example/api',
+					refreshToken: 'https://sage.example/v1/token/renew',
+					invalidateToken: 'http://sage.example/v1/token',
+				},
+			});
+			return { status: 200, headers: { 'content-type': 'application/json' }, body };
+		};
+		const manager = new TokenManager();
+		await manager.getSession(
+			{ ...ctx.credentials, tokenUrl: 'https://sage.example/v1/token' },
+			{ transport: { send: port } },
+		);
+		await manager.invalidateAll();
+		expect(sent.map((request) => `${request.method} ${request.url}`)).toEqual([
+			'POST https://sage.example/v1/token',
+		]);
 	});
 
 	it('reports a clear error, without the secret, for a wrong secret', async () => {
