@@ -50,6 +50,8 @@ export interface FaultConfig {
 	renewalFailNext?: { count: number; status: RenewalFailStatus; html?: boolean };
 	/** Renewals only: that share of renewals fails, with 400 and 500 in turn, without renewing (its own dice, seeded from random.seed). */
 	rateRenewalFail?: number;
+	/** File downloads only: the next N send the first half of the file, with a Content-Length to match (a proxy cut it). */
+	cutDownloadNext?: number;
 	/** Which requests the faults hit; default 'graphql'. */
 	scope?: FaultScope;
 }
@@ -119,6 +121,13 @@ export class TenantFaults {
 		return undefined;
 	}
 
+	/** Whether this file download is cut (consumes one `cutDownloadNext`). */
+	cutsDownload(): boolean {
+		if (!this.config.cutDownloadNext) return false;
+		this.config.cutDownloadNext--;
+		return true;
+	}
+
 	/** Consumes one fault, if any applies. Order: hang, failNext, failAfterNext, oversize, random, resetNext. */
 	decide(kind: 'graphql' | 'token'): FaultDecision {
 		if (!this.inScope(kind)) return { action: 'none' };
@@ -172,6 +181,7 @@ function validate(c: FaultConfig): void {
 	nonNeg('latencyMs', c.latencyMs);
 	nonNeg('resetNext', c.resetNext);
 	nonNeg('hangNext', c.hangNext);
+	nonNeg('cutDownloadNext', c.cutDownloadNext);
 	if (c.failNext) {
 		nonNeg('failNext.count', c.failNext.count);
 		if (![429, 500, 502, 503, 504].includes(c.failNext.status))

@@ -216,8 +216,13 @@ export class SimHttpServer {
 		const auth = this.state.tokens.checkAccess(req.headers.authorization, tenant.id);
 		if (!auth.ok) return send(res, 401, jsonErr('unauthorized', auth.reason));
 		const file = downloadReport(tenant.store, key);
-		res.writeHead(file.status, { ...file.headers, 'content-length': file.body.length });
-		res.end(file.body);
+		let body = file.body;
+		if (file.status === 200 && tenant.faults.cutsDownload()) {
+			countFault(tenant.counters, 'cutDownload');
+			body = body.subarray(0, Math.floor(body.length / 2));
+		}
+		res.writeHead(file.status, { ...file.headers, 'content-length': body.length });
+		res.end(body);
 	}
 
 	// ------------------------------------------------------------ token API
