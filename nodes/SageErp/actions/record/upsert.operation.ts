@@ -43,7 +43,7 @@ import type { OperationContext } from '../common/types';
 import { withLinesNamed } from './lines';
 import { namedInRefusal, refusedAsAWhole, reword, splitAnswer } from './mutation-answers';
 import { findByKey, type MatchKey } from './upsert-lookup';
-import { NATURAL_KEY_PROPERTIES, RECOVERED_MARK, verifyLostAnswer } from './verify-lost';
+import { RECOVERED_MARK, verifyLostAnswer } from './verify-lost';
 
 export const description: INodeProperties[] = showFor(
 	'record',
@@ -88,6 +88,9 @@ interface Write {
 
 /** Lookups and writes per batch: one of each, and one more of each for the records that appeared meanwhile. */
 const MAX_ROUNDS = 3;
+
+/** Data properties Match On uses when it is empty, the first one Data holds (see the operations README). */
+const MATCH_ON_DEFAULTS = ['id', 'number', 'code'] as const;
 
 /**
  * One record per input item, created or updated (`_operation: "created" | "updated"`),
@@ -178,13 +181,13 @@ function readUpsertMember(
 			);
 		return { ...base, matchOn: chosen, key: data[chosen] as MatchKey };
 	}
-	const property = NATURAL_KEY_PROPERTIES.find(
+	const property = MATCH_ON_DEFAULTS.find(
 		(name) => isKeyField(name) && typeof data[name] === 'string' && usable(data[name]),
 	);
 	if (!property) {
 		throw inputError(
 			node,
-			`Data holds no natural key to match on (${NATURAL_KEY_PROPERTIES.join(', ')})`,
+			`Data holds no natural key to match on (${MATCH_ON_DEFAULTS.join(', ')})`,
 			itemIndex,
 			'Add the record’s natural key to Data, or set Match On to the field that identifies the record.',
 		);
