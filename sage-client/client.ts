@@ -13,7 +13,8 @@ import {
 	type DownloadedFile,
 } from './download';
 import { send, type HttpResponse, type Transport } from './http';
-import { tokenManager } from './process-wide';
+import type { PageSizeLimit } from './paginate';
+import { pageSizeLimits, tokenManager } from './process-wide';
 import { isTimeLimitAnswer, timeLimitError } from './time-limit';
 import type { SageCredentials, TokenManager, TokenRequestContext, TokenSession } from './tokens';
 
@@ -68,6 +69,11 @@ export class SageClient {
 	/** The tenant the credential names (tenants may share one GraphQL URL). */
 	get tenantId(): string {
 		return this.credentials.tenantId;
+	}
+
+	/** The page size limit this tenant stated, shared by every reader of it in the process (paginate.ts). */
+	pageSizeLimit(): PageSizeLimit {
+		return pageSizeLimits().forTenant(`${this.credentials.tokenUrl}|${this.credentials.tenantId}`);
 	}
 
 	async graphqlUrl(signal?: AbortSignal): Promise<string> {

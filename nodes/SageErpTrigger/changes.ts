@@ -202,6 +202,7 @@ export class RecordWatch {
 			limit: query.first,
 			after: query.after,
 			budget: new RequestBudget(),
+			pageSizeLimit: this.client.pageSizeLimit(),
 		})) {
 			for (const node of page.nodes) found.push(this.toFound(node));
 			// Leaving the loop stops followCursor before it asks for the next page.

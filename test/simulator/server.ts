@@ -392,6 +392,12 @@ export class SimHttpServer {
 					tenant.workCost =
 						body.cost && typeof body.cost === 'object' ? { ...(body.cost as WorkCost) } : undefined;
 					return ok({ cost: tenant.workCost ?? null });
+				case '/__admin/max-page-size':
+					tenant.maxPageSize =
+						typeof body.size === 'number' && Number.isInteger(body.size) && body.size > 0
+							? body.size
+							: undefined;
+					return ok({ size: tenant.maxPageSize ?? null });
 				case '/__admin/release':
 					this.state.schema = schemaFor(this.state.schemaScale, body as unknown as SchemaRelease);
 					return ok({ release: body.name ?? null });

@@ -180,6 +180,25 @@ describe('Sage ERP Trigger and the poll budget', () => {
 		);
 	});
 
+	it('a page size the tenant refuses is lowered to the limit its refusal states; one poll reads every record', async () => {
+		const tenant = new Tenant();
+		const staticData: IDataObject = {};
+		await tenant.pollOnce(staticData);
+		env.sim.clock.advance(3_600_000);
+		const inserted = tenant.insertCustomers(250);
+		env.sim.maxPageSize(60, tenant.id);
+		const unauthorized = env.sim.counters(tenant.id).graphqlUnauthorized;
+		const polled = await tenant.pollOnce(staticData);
+		expect(polled.ids).toEqual(inserted);
+		const firsts = env.sim
+			.graphqlLog(tenant.id)
+			.filter((entry) => !isIntrospection(entry))
+			.map((entry) => (entry.variables as IDataObject).first);
+		// The refused page, once more for each 401 (the token died in the hour that passed), then pages of 60.
+		const refused = 1 + env.sim.counters(tenant.id).graphqlUnauthorized - unauthorized;
+		expect(firsts).toEqual([...Array<number>(refused).fill(PAGE_SIZE), 60, 60, 60, 60, 60]);
+	});
+
 	it('a saved cursor Sage refuses: the poll reads again from the floor, warns, and emits nothing twice', async () => {
 		const tenant = new Tenant();
 		const staticData: IDataObject = {};

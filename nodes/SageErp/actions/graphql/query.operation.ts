@@ -130,6 +130,8 @@ export async function execute(
 			limit,
 			after: start,
 			budget,
+			// Only a page size the node sets can be lowered when Sage refuses it.
+			pageSizeLimit: connection.declaresFirst ? session.client.pageSizeLimit() : undefined,
 		})) {
 			emit(
 				outputMode === 'response'
