@@ -37,6 +37,14 @@ export interface FollowCursorOptions {
 	 * page Sage refused for its size is asked again with what Sage allows (or half).
 	 */
 	pageSizeLimit?: PageSizeLimit;
+	/**
+	 * The caller's time budget (a trigger's poll): whether a request expected to take this long
+	 * still fits. A page that Sage stopped at its time limit is asked again smaller only when the
+	 * smaller one fits; otherwise the reading ends there and `outOfBudget` is told where.
+	 */
+	fits?: (expectedMs: number) => boolean;
+	/** The reading ended before the page after `after`, which goes on next time with `first` rows. */
+	outOfBudget?: (stop: { after: string | undefined; first: number }) => void;
 }
 
 /** The most rows a tenant accepts per request, once a refusal said so (Sage's maximum is undocumented). */
@@ -60,6 +68,7 @@ export async function* followCursor<T, P extends Page<T> = Page<T>>(
 	for (;;) {
 		const remaining = limit === undefined ? Infinity : limit - delivered;
 		const page = await fetchWithin(fetchPage, options, Math.min(pageSize, remaining), after);
+		if (page === OUT_OF_BUDGET) return;
 		const nodes = page.nodes.length > remaining ? page.nodes.slice(0, remaining) : page.nodes;
 		delivered += nodes.length;
 		yield nodes === page.nodes ? page : { ...page, nodes };
@@ -90,10 +99,10 @@ export async function* followCursor<T, P extends Page<T> = Page<T>>(
  */
 async function fetchWithin<P>(
 	fetchPage: (request: PageRequest) => Promise<P>,
-	{ budget, pageSizeLimit }: FollowCursorOptions,
+	{ budget, pageSizeLimit, fits, outOfBudget }: FollowCursorOptions,
 	wanted: number,
 	after: string | undefined,
-): Promise<P> {
+): Promise<P | typeof OUT_OF_BUDGET> {
 	let allowed = pageSizeLimit?.max() ?? Number.POSITIVE_INFINITY;
 	for (;;) {
 		const first = Math.max(1, Math.min(budget ? budget.size(wanted) : wanted, allowed));
@@ -111,9 +120,17 @@ async function fetchWithin<P>(
 			}
 			if (!budget || !(error instanceof SageTimeLimitError) || first <= 1) throw error;
 			budget.hitLimit(first);
+			// The retry counts against the caller's budget too: it takes about its share of the stopped page's time.
+			const retry = Math.max(1, Math.min(budget.size(wanted), allowed));
+			if (fits && !fits(((Date.now() - started) * retry) / first)) {
+				outOfBudget?.({ after, first: retry });
+				return OUT_OF_BUDGET;
+			}
 		}
 	}
 }
+
+const OUT_OF_BUDGET = Symbol('out of budget');
 
 const PAGE_SIZE_REFUSAL = /page size|\(first\)|'first'/i;
 

@@ -180,7 +180,12 @@ async function readChanges(
 	const resume = state.resumePoint;
 	const floor = resume ? resume.floor : state.queryFloor;
 	const attempt = await watch
-		.since(floor, { after: resume?.after, anotherPage: budget.pageCheck() })
+		.since(floor, {
+			after: resume?.after,
+			anotherPage: budget.pageCheck(),
+			fits: budget.fits(),
+			pageSize: state.pageSize,
+		})
 		.then(
 			(read: ChangesRead) => ({ read }),
 			(error: unknown) => ({ error }),
@@ -202,7 +207,10 @@ async function readChanges(
 		emitted.delete(record.version.id);
 		emitted.set(record.version.id, record.json);
 	}
-	state.readingEnded(read.next === undefined ? undefined : { floor, after: read.next });
+	if (read.outOfBudget) state.lowerPageSize(read.outOfBudget.pageSize);
+	// Stopped before its first page: the resume point (or the floor) stays where it was.
+	if (read.next !== undefined || !read.outOfBudget)
+		state.readingEnded(read.next === undefined ? undefined : { floor, after: read.next });
 	return [...emitted.values()];
 }
 

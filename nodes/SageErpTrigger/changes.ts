@@ -59,6 +59,10 @@ export interface ReadLimits {
 	after?: string;
 	/** Asked after each page that has a successor: false stops the reading there. */
 	anotherPage?: () => boolean;
+	/** Whether a request expected to take this long still fits the poll (a page Sage stopped at its time limit, asked again smaller). */
+	fits?: (expectedMs: number) => boolean;
+	/** Rows per page at most, below the Page Size option: what Sage's time limit allowed before. */
+	pageSize?: number;
 }
 
 /** What one reading found, in order. */
@@ -66,6 +70,11 @@ export interface ChangesRead {
 	records: FoundRecord[];
 	/** Sage's cursor after the last page read, when the reading stopped before the end. */
 	next?: string;
+	/**
+	 * The reading stopped because a page Sage stopped at its time limit, asked again with this
+	 * many rows, would not have fitted the poll (`next` is where it goes on, if it read a page).
+	 */
+	outOfBudget?: { pageSize: number };
 }
 
 export class RecordWatch {
@@ -196,19 +205,24 @@ export class RecordWatch {
 			}
 			return connectionPage<IDataObject>(connection);
 		};
-		const pageSize = query.first ?? this.settings.pageSize;
+		const pageSize = query.first ?? Math.min(this.settings.pageSize, query.pageSize ?? Infinity);
+		let stopped: { after: string | undefined; first: number } | undefined;
 		for await (const page of followCursor(fetchPage, {
 			pageSize,
 			limit: query.first,
 			after: query.after,
 			budget: new RequestBudget(),
 			pageSizeLimit: this.client.pageSizeLimit(),
+			fits: query.fits,
+			outOfBudget: (stop) => (stopped = stop),
 		})) {
 			for (const node of page.nodes) found.push(this.toFound(node));
 			// Leaving the loop stops followCursor before it asks for the next page.
 			if (page.hasNextPage && page.endCursor && query.anotherPage && !query.anotherPage())
 				return { records: found, next: page.endCursor };
 		}
+		if (stopped)
+			return { records: found, next: stopped.after, outOfBudget: { pageSize: stopped.first } };
 		return { records: found };
 	}
 
