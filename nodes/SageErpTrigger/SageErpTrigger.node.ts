@@ -286,16 +286,16 @@ function readFilter(context: IPollFunctions): string | undefined {
 	if (value === undefined || value === null) return undefined;
 	let text: string;
 	if (typeof value === 'string') text = value.trim();
-	else if (typeof value === 'object' && !Array.isArray(value))
-		text = Object.keys(value).length ? JSON.stringify(value) : '';
+	else if (typeof value === 'object') text = Object.keys(value).length ? JSON.stringify(value) : '';
 	else text = String(value);
-	if (!text || /^\{\s*\}$/.test(text)) return undefined;
-	// The filter is nested inside the trigger's own {_and:[...]}: it must be one object.
-	if (!text.startsWith('{') || !text.endsWith('}')) {
+	if (!text || /^(\{\s*\}|\[\s*\])$/.test(text)) return undefined;
+	// The filter joins the trigger's own {_and:[...]}: one object, or an array of them (Sage's AND).
+	const isObject = text.startsWith('{') && text.endsWith('}');
+	if (!isObject && !(text.startsWith('[') && text.endsWith(']'))) {
 		throw settingError(
 			context.getNode(),
 			`Filter must be a Sage filter object such as {isActive:true}, not ${JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text)}`,
-			"Write the filter in braces, with unquoted keys and single-quoted strings: {status:'pending'}. A JSON object works too.",
+			"Write the filter in braces, with unquoted keys and single-quoted strings: {status:'pending'}. A JSON object works too, and an array of filters means all of them.",
 		);
 	}
 	return text;

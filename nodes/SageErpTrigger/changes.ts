@@ -259,5 +259,7 @@ export function stampFilter(
 			: `{${stampField}:{_gte:'${floor.replace(/[\\']/g, (character) => `\\${character}`)}'}}`;
 	if (!filter) return condition;
 	if (!condition) return filter;
-	return `{_and:[${filter},${condition}]}`;
+	// A top-level array is Sage's AND already: its conditions join the trigger's own.
+	const conditions = /^\[[\s\S]*\]$/.test(filter) ? filter.slice(1, -1).trim() : filter;
+	return conditions ? `{_and:[${conditions},${condition}]}` : condition;
 }
