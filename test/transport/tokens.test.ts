@@ -1,7 +1,11 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
+
 import { SageClient } from '../../sage-client/client';
 import type { SendPort, WireRequest } from '../../sage-client/port';
 import { TokenManager } from '../../sage-client/tokens';
 import { testTransport } from '../helpers/undici-port';
+import { secretGuard } from '../setup/secret-guard';
 import { ACCESS_PREFIX, REFRESH_PREFIX } from '../simulator/token-api';
 import { credentialsOf, failureOf, managerOn, QUERY_CUSTOMERS, useSimulator } from './sim-fixture';
 
@@ -207,6 +211,66 @@ describe('the token lifecycle', () => {
 		expect(sent.map((request) => `${request.method} ${request.url}`)).toEqual([
 			'POST https://sage.example/v1/token',
 		]);
+	});
+
+	it('keeps no entry for credentials whose exchange failed (each one the credential Test tried)', async () => {
+		const manager = managerOn(ctx.sim);
+		for (let attempt = 0; attempt < 30; attempt++) {
+			const credentials = {
+				...ctx.credentials,
+				clientId: `tried-${attempt}`,
+				clientSecret: `wrong-${attempt}`,
+			};
+			secretGuard().registerSecret(credentials.clientSecret);
+			await expect(
+				manager.getSession(credentials, { transport: testTransport() }),
+			).rejects.toThrow();
+		}
+		expect(manager.size).toBe(0);
+		await manager.getSession(ctx.credentials, { transport: testTransport() });
+		expect(manager.size).toBe(1);
+	});
+
+	it('holds at most maxEntries credentials, invalidating the tokens of the least recently used', async () => {
+		const manager = new TokenManager({ now: () => ctx.sim.clock.now(), maxEntries: 2 });
+		const transport = testTransport();
+		const tenants = ['cap-a', 'cap-b', 'cap-c'].map((tenantId) => {
+			ctx.sim.addTenant(tenantId, { customers: 0, items: 0, salesOrders: 0 });
+			const client = {
+				clientId: `${tenantId}-client`,
+				clientSecret: `${tenantId}-secret`,
+				tenantId,
+			};
+			ctx.sim.addClient(client);
+			secretGuard().registerSecret(client.clientSecret);
+			return credentialsOf(ctx.sim, client);
+		});
+		for (const credentials of tenants) await manager.getSession(credentials, { transport });
+		expect(manager.size).toBe(2);
+		await manager.settled();
+		expect(ctx.sim.counters('cap-a').invalidations).toBe(1);
+		expect(ctx.sim.counters('cap-c').invalidations).toBe(0);
+		await manager.invalidateAll();
+	});
+
+	it('does not keep an ended execution’s port alive', async () => {
+		v8.setFlagsFromString('--expose-gc');
+		const collect = vm.runInNewContext('gc') as () => void;
+		const manager = managerOn(ctx.sim);
+		let port: WeakRef<object> | undefined;
+		await (async () => {
+			const transport = testTransport();
+			port = new WeakRef(transport);
+			await manager.getSession(ctx.credentials, { transport });
+		})();
+		// Collected in later turns than any deref(): a WeakRef's target is kept to the end of the turn that read it.
+		for (let round = 0; round < 5; round++) {
+			await new Promise((resolve) => setImmediate(resolve));
+			collect();
+		}
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(port!.deref()).toBeUndefined();
+		expect(manager.size).toBe(1);
 	});
 
 	it('reports a clear error, without the secret, for a wrong secret', async () => {
