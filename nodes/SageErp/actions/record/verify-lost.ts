@@ -23,7 +23,7 @@ import type { SageSession } from '../../../shared/session';
  *
  * Create, one record at a time, by its natural key: the properties the schema names as the
  * record type's natural key (sage-client/natural-key.ts), each read from the Data (a
- * reference part as `#<key>` or its key); the lookup is `read(_id: "#<part>|<part>")`.
+ * reference part given as `#<key>`, never an `_id`); the lookup is `read(_id: "#<part>|<part>")`.
  * Where the schema names no key, or the Data lacks a part of it, the outcome stays unknown:
  * a guessed key that finds nothing would report a created record as not created.
  * - found, created at or after the request was sent (minus
@@ -100,7 +100,7 @@ type NoKey = { missing: string };
 
 /**
  * The natural key of a create's Data, by the record type's schema: each part a non-empty
- * scalar (a reference part `#FR001` or `FR001`), none holding `|`. Never a guess by name.
+ * scalar (a reference part as `#FR001`), none holding `|`. Never a guess by name.
  */
 export function naturalKeyOf(data: unknown, info: RecordTypeInfo): NaturalKey | NoKey {
 	const parts = schemaNaturalKey(info.recordObject);
