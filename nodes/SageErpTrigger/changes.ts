@@ -67,6 +67,10 @@ export interface ReadLimits {
 	after?: string;
 	/** Asked after each page that has a successor: false stops the reading there. */
 	anotherPage?: () => boolean;
+	/** Whether a request expected to take this long still fits the poll (a page Sage stopped at its time limit, asked again smaller). */
+	fits?: (expectedMs: number) => boolean;
+	/** Rows per page at most, below the Page Size option: what Sage's time limit allowed before. */
+	pageSize?: number;
 }
 
 /** What one reading found, in order. */
@@ -74,6 +78,11 @@ export interface ChangesRead {
 	records: FoundRecord[];
 	/** Sage's cursor after the last page read, when the reading stopped before the end. */
 	next?: string;
+	/**
+	 * The reading stopped because a page Sage stopped at its time limit, asked again with this
+	 * many rows, would not have fitted the poll (`next` is where it goes on, if it read a page).
+	 */
+	outOfBudget?: { pageSize: number };
 }
 
 export class RecordWatch {
@@ -125,16 +134,27 @@ export class RecordWatch {
 	private async fetch(read: ReadQuery): Promise<ChangesRead> {
 		const found: FoundRecord[] = [];
 		let last: Page<IDataObject> | undefined;
+		let outOfTime: { after: string | undefined; first: number } | undefined;
 		for await (const page of followCursor((request) => this.page(read, request), {
-			pageSize: read.first ?? this.settings.pageSize,
+			pageSize: read.first ?? Math.min(this.settings.pageSize, read.pageSize ?? Infinity),
 			limit: read.first,
 			after: read.after,
 			budget: new RequestBudget(),
 			anotherPage: read.anotherPage,
+			pageSizeLimit: this.session.client.pageSizeLimit(),
+			fits: read.fits,
+			outOfBudget: (stop) => (outOfTime = stop),
 		})) {
 			for (const node of page.nodes) found.push(this.toFound(node));
 			last = page;
 		}
+		// A page Sage stopped at its time limit would not fit again: the next poll goes on from there, smaller.
+		if (outOfTime)
+			return {
+				records: found,
+				next: outOfTime.after,
+				outOfBudget: { pageSize: outOfTime.first },
+			};
 		// More pages and no limit reached: the poll's budget stopped the reading there.
 		const stopped = read.first === undefined && last?.hasNextPage && last.endCursor;
 		return stopped ? { records: found, next: stopped } : { records: found };
@@ -264,5 +284,7 @@ export function stampFilter(
 			: `{${stampField}:{_gte:'${floor.replace(/[\\']/g, (character) => `\\${character}`)}'}}`;
 	if (!filter) return condition;
 	if (!condition) return filter;
-	return `{_and:[${filter},${condition}]}`;
+	// A top-level array is Sage's AND already: its conditions join the trigger's own.
+	const conditions = /^\[[\s\S]*\]$/.test(filter) ? filter.slice(1, -1).trim() : filter;
+	return conditions ? `{_and:[${conditions},${condition}]}` : condition;
 }

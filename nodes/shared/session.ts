@@ -9,7 +9,7 @@ import type {
 	GraphQLRequest,
 	GraphQLResult,
 } from '../../sage-client/transport/graphql';
-import { schemaCache, tokenManager } from '../../sage-client/process-wide';
+import { pageSizeLimits, schemaCache, tokenManager } from '../../sage-client/process-wide';
 import type { SageSchema } from '../../sage-client/schema/schema';
 import { isSchemaChange } from '../../sage-client/schema/schema-change';
 import type { AsyncOperationInfo } from '../../sage-client/schema/async-operations';
@@ -51,6 +51,7 @@ export class SageSession {
 			transport: n8nTransport(context, data),
 			credentialGroup: context.getNode().credentials?.sageErpApi?.id ?? undefined,
 			tokens: tokenManager(),
+			pageSizeLimits: pageSizeLimits(),
 		});
 		// Not every n8n version (nor a list search or a poll) offers a cancel signal.
 		const signal =

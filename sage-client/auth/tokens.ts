@@ -6,7 +6,6 @@ import {
 	SageConfigError,
 	SageError,
 	SageNetworkError,
-	SageOutcomeUnknownError,
 	SageResponseError,
 	SageThrottledError,
 } from '../transport/errors';
@@ -47,14 +46,19 @@ export interface TokenManagerOptions {
 	/** Renew this long before the access token expires, so no request carries a dying token. */
 	safetyMarginMs?: number;
 	timeoutMs?: number;
+	/** The most credentials cached at once; the least recently used goes first (default 200). */
+	maxEntries?: number;
 }
 
 interface Entry {
 	key: string;
 	group: string;
 	credentials: SageCredentials;
-	/** The port of the latest caller: background invalidations of this entry go out through it. */
-	transport: Transport;
+	/**
+	 * The port of the latest caller, for invalidating this entry's tokens in the background.
+	 * Weakly held: the port belongs to an execution, which the cache must not keep alive.
+	 */
+	transport: WeakRef<Transport>;
 	tokens?: IssuedTokens;
 	/** The one exchange or renewal under way for this entry: every concurrent caller awaits it. */
 	inflight?: SharedRequest<IssuedTokens>;
@@ -74,11 +78,18 @@ export class TokenManager {
 	private readonly now: () => number;
 	private readonly marginMs: number;
 	private readonly timeoutMs: number;
+	private readonly maxEntries: number;
 
 	constructor(options: TokenManagerOptions = {}) {
 		this.now = options.now ?? Date.now;
 		this.marginMs = options.safetyMarginMs ?? 60_000;
 		this.timeoutMs = options.timeoutMs ?? 30_000;
+		this.maxEntries = Math.max(1, options.maxEntries ?? 200);
+	}
+
+	/** How many credentials the cache holds (each with a live token, or its exchange under way). */
+	get size(): number {
+		return this.entries.size;
 	}
 
 	/**
@@ -92,7 +103,7 @@ export class TokenManager {
 		const entry = this.entryFor(credentials, context);
 		const tokens = entry.tokens;
 		if (tokens && tokens.accessExpiresAt - this.marginMs > this.now()) return toSession(tokens);
-		return toSession(await this.refresh(entry, tokens, context.signal));
+		return toSession(await this.refresh(entry, tokens, context));
 	}
 
 	/**
@@ -108,7 +119,7 @@ export class TokenManager {
 		if (entry.tokens && entry.tokens.accessToken !== rejected.accessToken)
 			return toSession(entry.tokens);
 		if (entry.tokens) entry.tokens.accessExpiresAt = 0;
-		return toSession(await this.refresh(entry, entry.tokens, context.signal));
+		return toSession(await this.refresh(entry, entry.tokens, context));
 	}
 
 	/** Drops every cached token, invalidating those still alive (shutdown, tests). */
@@ -134,23 +145,31 @@ export class TokenManager {
 		}
 		this.groups.set(groupKey, key);
 		let entry = this.entries.get(key);
-		if (!entry) {
-			entry = { key, group: groupKey, credentials: checked, transport: context.transport };
-			this.entries.set(key, entry);
+		if (entry) this.entries.delete(key); // re-inserted below: the Map's order is the order of use
+		entry ??= {
+			key,
+			group: groupKey,
+			credentials: checked,
+			transport: new WeakRef(context.transport),
+		};
+		this.entries.set(key, entry);
+		entry.transport = new WeakRef(context.transport);
+		for (const oldest of this.entries.values()) {
+			if (this.entries.size <= this.maxEntries) break;
+			if (oldest !== entry) this.drop(oldest);
 		}
-		entry.transport = context.transport;
 		return entry;
 	}
 
 	private refresh(
 		entry: Entry,
 		stale: IssuedTokens | undefined,
-		signal?: AbortSignal,
+		{ transport, signal }: TokenRequestContext,
 	): Promise<IssuedTokens> {
 		let inflight = entry.inflight;
 		if (!inflight || inflight.abandoned) {
 			const started = new SharedRequest((shared) =>
-				this.renewOrExchange(entry, stale, shared).then((tokens) => {
+				this.renewOrExchange(entry, transport, stale, shared).then((tokens) => {
 					if (this.entries.get(entry.key) === entry) entry.tokens = tokens;
 					return tokens;
 				}),
@@ -159,14 +178,27 @@ export class TokenManager {
 			const clear = () => {
 				if (entry.inflight === started) entry.inflight = undefined;
 			};
-			started.promise.then(clear, clear);
+			// An entry left without a live token (its exchange failed) holds nothing worth keeping.
+			const forgetIfDead = () => {
+				clear();
+				if (!entry.inflight && !this.holdsLiveToken(entry)) this.drop(entry);
+			};
+			started.promise.then(clear, forgetIfDead);
 			inflight = started;
 		}
 		return inflight.join(signal);
 	}
 
+	private holdsLiveToken(entry: Entry): boolean {
+		const now = this.now();
+		return Boolean(
+			entry.tokens && (entry.tokens.accessExpiresAt > now || entry.tokens.refreshExpiresAt > now),
+		);
+	}
+
 	private async renewOrExchange(
 		entry: Entry,
+		transport: Transport,
 		stale: IssuedTokens | undefined,
 		signal: AbortSignal,
 	): Promise<IssuedTokens> {
@@ -174,27 +206,31 @@ export class TokenManager {
 			stale?.refreshToken &&
 			stale.refreshUrl &&
 			stale.refreshExpiresAt - this.marginMs > this.now();
-		if (canRenew) {
-			try {
-				return await this.renew(entry, stale, signal);
-			} catch (error) {
-				// A refused refresh token (used, expired, revoked) or a renewal whose answer was lost
-				// (the refresh token may be spent) is replaced by a full exchange; anything else
-				// (network, throttling) is the real problem and is reported.
-				if (!(error instanceof SageAuthError) && !(error instanceof SageOutcomeUnknownError)) {
-					if (error instanceof SageAbortedError) throw error;
-					if (stale.accessExpiresAt > this.now()) return stale;
-					throw error;
-				}
-			}
+		if (!canRenew) return this.exchange(entry, transport, signal);
+		try {
+			return await this.renew(entry, transport, stale, signal);
+		} catch (error) {
+			if (error instanceof SageAbortedError) throw error;
 		}
-		return this.exchange(entry, signal);
+		// Whatever made the renewal fail (a refused or spent refresh token, a lost answer, a
+		// renewal URL answering 400, 404, 405, 5xx or HTML because it wants another request),
+		// an exchange with the secret may still work: only a failed exchange fails the call.
+		try {
+			return await this.exchange(entry, transport, signal);
+		} catch (error) {
+			if (!(error instanceof SageAbortedError) && stale.accessExpiresAt > this.now()) return stale;
+			throw error;
+		}
 	}
 
-	private async exchange(entry: Entry, signal: AbortSignal): Promise<IssuedTokens> {
+	private async exchange(
+		entry: Entry,
+		transport: Transport,
+		signal: AbortSignal,
+	): Promise<IssuedTokens> {
 		const { credentials } = entry;
 		const { headers, body } = exchangeRequest(credentials);
-		const response = await send(entry.transport, {
+		const response = await send(transport, {
 			url: credentials.tokenUrl,
 			method: 'POST',
 			headers: { ...headers, accept: 'application/json' },
@@ -209,10 +245,11 @@ export class TokenManager {
 
 	private async renew(
 		entry: Entry,
+		transport: Transport,
 		stale: IssuedTokens,
 		signal: AbortSignal,
 	): Promise<IssuedTokens> {
-		const response = await send(entry.transport, {
+		const response = await send(transport, {
 			url: checkSecureUrl(stale.refreshUrl, 'token renewal URL', CREDENTIAL_HINT).toString(),
 			method: 'POST',
 			headers: { authorization: `Bearer ${stale.refreshToken}`, accept: 'application/json' },
@@ -243,18 +280,10 @@ export class TokenManager {
 		throw tokenError(response, step, credentials);
 	}
 
+	/** Entries that hold no live token and have no exchange under way go. */
 	private sweepExpired(): void {
-		const now = this.now();
-		for (const entry of this.entries.values()) {
-			if (
-				entry.tokens &&
-				!entry.inflight &&
-				entry.tokens.refreshExpiresAt <= now &&
-				entry.tokens.accessExpiresAt <= now
-			) {
-				this.drop(entry);
-			}
-		}
+		for (const entry of this.entries.values())
+			if (!entry.inflight && !this.holdsLiveToken(entry)) this.drop(entry);
 	}
 
 	/** Forgets an entry; tokens that are still alive are invalidated at Sage in the background. */
@@ -262,15 +291,18 @@ export class TokenManager {
 		this.entries.delete(entry.key);
 		if (this.groups.get(entry.group) === entry.key) this.groups.delete(entry.group);
 		const tokens = entry.tokens;
-		if (!tokens?.invalidateUrl) return;
+		const url = invalidationUrl(tokens?.invalidateUrl);
+		// The execution whose port this was may have ended: its tokens then die on their own.
+		const transport = entry.transport.deref();
+		if (!tokens || !url || !transport) return;
 		const now = this.now();
 		const parts: string[] = [];
 		if (tokens.accessExpiresAt > now) parts.push(`accessToken=${tokens.accessToken}`);
 		if (tokens.refreshToken && tokens.refreshExpiresAt > now)
 			parts.push(`refreshToken=${tokens.refreshToken}`);
 		if (!parts.length) return;
-		const pending = send(entry.transport, {
-			url: tokens.invalidateUrl,
+		const pending = send(transport, {
+			url,
 			method: 'DELETE',
 			headers: { 'x-tokens': parts.join(';') },
 			purpose: 'the token invalidation',
@@ -283,6 +315,19 @@ export class TokenManager {
 		);
 		this.pendingInvalidations.add(pending);
 		void pending.then(() => this.pendingInvalidations.delete(pending));
+	}
+}
+
+/**
+ * Where both tokens may be sent to be invalidated: only https (or http on loopback), like every
+ * URL a secret goes to. Another URL is not used at all: the tokens then die on their own.
+ */
+function invalidationUrl(value: string | undefined): string | undefined {
+	if (!value) return undefined;
+	try {
+		return checkSecureUrl(value, 'token invalidation URL', CREDENTIAL_HINT).toString();
+	} catch {
+		return undefined;
 	}
 }
 

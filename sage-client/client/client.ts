@@ -1,6 +1,7 @@
 import {
 	SageAuthError,
 	SageNetworkError,
+	SageOutcomeUnknownError,
 	SageResponseError,
 	SageThrottledError,
 } from '../transport/errors';
@@ -24,6 +25,8 @@ import type {
 	GraphQLRequest,
 	GraphQLResult,
 } from '../transport/graphql';
+import type { PageSizeLimit } from './paginate';
+import { PageSizeLimits } from './page-size-limits';
 
 export interface SageClientOptions {
 	/** How requests go out: in n8n, n8n's own HTTP helper. */
@@ -35,6 +38,8 @@ export interface SageClientOptions {
 	 * that executions share tokens. Without one the client keeps a cache of its own.
 	 */
 	tokens?: TokenManager;
+	/** What tenants said of their page size limit; the process-wide one in n8n (handed in like `tokens`). */
+	pageSizeLimits?: PageSizeLimits;
 	maxResponseBytes?: number;
 }
 
@@ -45,17 +50,24 @@ export interface SageClientOptions {
  */
 export class SageClient {
 	private readonly tokens: TokenManager;
+	private readonly pageSizes: PageSizeLimits;
 
 	constructor(
 		private readonly credentials: SageCredentials,
 		private readonly options: SageClientOptions,
 	) {
 		this.tokens = options.tokens ?? new TokenManager();
+		this.pageSizes = options.pageSizeLimits ?? new PageSizeLimits();
 	}
 
 	/** The tenant the credential names (tenants may share one GraphQL URL). */
 	get tenantId(): string {
 		return this.credentials.tenantId;
+	}
+
+	/** The page size limit this tenant stated, shared by every reader of it in the process (paginate.ts). */
+	pageSizeLimit(): PageSizeLimit {
+		return this.pageSizes.forTenant(`${this.credentials.tokenUrl}|${this.credentials.tenantId}`);
 	}
 
 	async graphqlUrl(signal?: AbortSignal): Promise<string> {
@@ -65,6 +77,7 @@ export class SageClient {
 	async execute(request: GraphQLRequest): Promise<GraphQLResult> {
 		const result = readGraphQLResponse(
 			await this.authorized(request.signal, (session) => this.post(session, request)),
+			request.isMutation,
 		);
 		if (isTimeLimitAnswer(result)) throw timeLimitError(request);
 		return result;
@@ -150,7 +163,7 @@ export class SageClient {
 	}
 }
 
-function readGraphQLResponse(response: HttpResponse): GraphQLResult {
+function readGraphQLResponse(response: HttpResponse, isMutation: boolean): GraphQLResult {
 	const { status } = response;
 	let parsed: Record<string, unknown> | undefined;
 	try {
@@ -193,6 +206,7 @@ function readGraphQLResponse(response: HttpResponse): GraphQLResult {
 			},
 		);
 	}
+	if (isMutation && mayHaveRun(status)) throw gatewayOutcomeUnknown(status);
 	if (status >= 500) {
 		throw new SageNetworkError(
 			`Sage answered HTTP ${status} after ${response.attempts} attempt(s).`,
@@ -214,4 +228,31 @@ function readGraphQLResponse(response: HttpResponse): GraphQLResult {
 	throw new SageResponseError(`Sage answered HTTP ${status} to the GraphQL request.`, {
 		httpStatus: status,
 	});
+}
+
+/**
+ * Whether an answer to a mutation leaves open that Sage ran it. A gateway's 502 or 504 (or a
+ * 500, or a 200 that is not GraphQL) can come after Sage committed: only 503 (unavailable),
+ * 429 and the refusals before running (401, 403, other 4xx) prove it did not.
+ */
+function mayHaveRun(status: number): boolean {
+	return (status >= 500 && status !== 503) || status === 200;
+}
+
+/** Not "try again later": re-running what Sage may have applied duplicates it; the records are looked up instead. */
+function gatewayOutcomeUnknown(status: number): SageOutcomeUnknownError {
+	const what =
+		status === 200
+			? 'an answer that is not GraphQL JSON (HTTP 200)'
+			: `HTTP ${status} instead of Sage's answer`;
+	return new SageOutcomeUnknownError(
+		`The answer to the GraphQL mutation was lost after it was sent: ${what}. Sage may or may not have applied it, so it was not sent again.`,
+		{
+			hint: 'Check in Sage whether the record exists before running this item again.',
+			reason: what,
+			// A gateway answered, not Sage: Sage may still be running the request.
+			answerStarted: false,
+			httpStatus: status,
+		},
+	);
 }

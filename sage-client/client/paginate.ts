@@ -1,4 +1,4 @@
-import { SageResponseError, SageTimeLimitError } from '../transport/errors';
+import { SageGraphQLError, SageResponseError, SageTimeLimitError } from '../transport/errors';
 import type { RequestBudget } from '../transport/time-limit';
 
 /**
@@ -37,6 +37,25 @@ export interface FollowCursorOptions {
 	 * false stops there, and the last page's `endCursor` is where the same query goes on.
 	 */
 	anotherPage?: () => boolean;
+	/**
+	 * The tenant's page size limit, learnt from its refusals: pages never ask for more, and a
+	 * page Sage refused for its size is asked again with what Sage allows (or half).
+	 */
+	pageSizeLimit?: PageSizeLimit;
+	/**
+	 * The caller's time budget (a trigger's poll): whether a request expected to take this long
+	 * still fits. A page that Sage stopped at its time limit is asked again smaller only when the
+	 * smaller one fits; otherwise the reading ends there and `outOfBudget` is told where.
+	 */
+	fits?: (expectedMs: number) => boolean;
+	/** The reading ended before the page after `after`, which goes on next time with `first` rows. */
+	outOfBudget?: (stop: { after: string | undefined; first: number }) => void;
+}
+
+/** The most rows a tenant accepts per request, once a refusal said so (Sage's maximum is undocumented). */
+export interface PageSizeLimit {
+	max(): number | undefined;
+	learn(max: number): void;
 }
 
 /** Yields each page with at most `limit` nodes in all; extra fields of a page pass through. */
@@ -53,7 +72,8 @@ export async function* followCursor<T, P extends Page<T> = Page<T>>(
 	const seenCursors = new Set<string>();
 	for (;;) {
 		const remaining = limit === undefined ? Infinity : limit - delivered;
-		const page = await fetchWithin(fetchPage, options.budget, Math.min(pageSize, remaining), after);
+		const page = await fetchWithin(fetchPage, options, Math.min(pageSize, remaining), after);
+		if (page === OUT_OF_BUDGET) return;
 		const nodes = page.nodes.length > remaining ? page.nodes.slice(0, remaining) : page.nodes;
 		delivered += nodes.length;
 		yield nodes === page.nodes ? page : { ...page, nodes };
@@ -78,26 +98,61 @@ export async function* followCursor<T, P extends Page<T> = Page<T>>(
 	}
 }
 
-/** One page, as large as the budget lets it be; a page Sage stopped at its time limit is asked again smaller (a read: safe). */
+/**
+ * One page, as large as the budget and the tenant's page size limit let it be. A page Sage
+ * stopped at its time limit is asked again smaller, and so is a page refused for its size
+ * (reads: safe to ask again).
+ */
 async function fetchWithin<P>(
 	fetchPage: (request: PageRequest) => Promise<P>,
-	budget: RequestBudget | undefined,
+	{ budget, pageSizeLimit, fits, outOfBudget }: FollowCursorOptions,
 	wanted: number,
 	after: string | undefined,
-): Promise<P> {
-	if (!budget) return await fetchPage({ first: wanted, after });
+): Promise<P | typeof OUT_OF_BUDGET> {
+	let allowed = pageSizeLimit?.max() ?? Number.POSITIVE_INFINITY;
 	for (;;) {
-		const first = budget.size(wanted);
+		const first = Math.max(1, Math.min(budget ? budget.size(wanted) : wanted, allowed));
 		const started = Date.now();
 		try {
 			const page = await fetchPage({ first, after });
-			budget.took(first, Date.now() - started);
+			budget?.took(first, Date.now() - started);
 			return page;
 		} catch (error) {
-			if (!(error instanceof SageTimeLimitError) || first <= 1) throw error;
+			const smaller = allowedPageSize(error, first);
+			if (smaller !== undefined) {
+				allowed = smaller;
+				pageSizeLimit?.learn(smaller);
+				continue;
+			}
+			if (!budget || !(error instanceof SageTimeLimitError) || first <= 1) throw error;
 			budget.hitLimit(first);
+			// The retry counts against the caller's budget too: it takes about its share of the stopped page's time.
+			const retry = Math.max(1, Math.min(budget.size(wanted), allowed));
+			if (fits && !fits(((Date.now() - started) * retry) / first)) {
+				outOfBudget?.({ after, first: retry });
+				return OUT_OF_BUDGET;
+			}
 		}
 	}
+}
+
+const OUT_OF_BUDGET = Symbol('out of budget');
+
+const PAGE_SIZE_REFUSAL = /page size|\(first\)|'first'/i;
+
+/**
+ * When Sage refused `first` rows for the page size ("The page size (first) cannot exceed
+ * 500."): the largest number under `first` its message names, else half; undefined when the
+ * error is something else, or nothing smaller is left to try.
+ */
+export function allowedPageSize(error: unknown, first: number): number | undefined {
+	if (!(error instanceof SageGraphQLError) || first <= 1) return undefined;
+	const refusal = error.errors.find((entry) => PAGE_SIZE_REFUSAL.test(String(entry.message)));
+	if (!refusal) return undefined;
+	const named = (String(refusal.message).match(/\d+/g) ?? [])
+		.map(Number)
+		.filter((value) => value >= 1 && value < first);
+	return named.length ? Math.max(...named) : Math.floor(first / 2);
 }
 
 /** A Relay connection's nodes and page info: `{ pageInfo { endCursor hasNextPage } edges { node } }`. */
@@ -133,8 +188,14 @@ function isObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The most rows Sage returns for one `query` call (`first`); a larger page size is refused before sending. */
+/**
+ * The most rows a user may ask for per request (`first`); a larger page size is refused before
+ * sending. Sage's own maximum is undocumented and may be lower: a refusal is learnt (above).
+ */
 export const SAGE_MAX_PAGE_SIZE = 1000;
 
+/** The largest page size known to work at Sage (sage-api.md): no page size the node picks by itself is larger. */
+export const SAGE_KNOWN_PAGE_SIZE = 500;
+
 /** Rows per request when the user sets none: few requests, answers of a few megabytes at most. */
-export const DEFAULT_PAGE_SIZE = 500;
+export const DEFAULT_PAGE_SIZE = SAGE_KNOWN_PAGE_SIZE;

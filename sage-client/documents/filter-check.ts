@@ -266,9 +266,9 @@ const COMPARISONS = [
 	'_and',
 	'_or',
 ];
-/** Every operator Sage's syntax knows, wherever it goes (collections count children with _atLeast, _atMost, _none). */
-const OPERATORS: ReadonlySet<string> = new Set([...COMPARISONS, '_atLeast', '_atMost', '_none']);
 const COMBINATIONS = ['_and', '_or', '_not'];
+/** On a collection, a filter its children must meet: every one, none (`_none: true` counts instead). */
+const QUANTIFIERS = ['_every', '_none'];
 /** Properties listed in a hint, at most (real record types have hundreds). */
 const LISTED_NAMES = 40;
 
@@ -341,13 +341,17 @@ function checkRecordFilter(type: GraphQLObjectType, literal: Literal, place: Pla
 	for (const { key, value } of literal.entries) {
 		const field = type.getFields()[key];
 		if (field) checkProperty(field, value, deeper(place, key));
-		else if (COMBINATIONS.includes(key)) checkRecordFilter(type, value, place);
-		// A known operator in an unusual place (a reference compared with _eq, a collection's _atLeast) is Sage's to judge.
-		else if (!OPERATORS.has(key)) throw unknownProperty(key, type, place);
+		else if (COMBINATIONS.includes(key) || QUANTIFIERS.includes(key))
+			checkRecordFilter(type, value, place);
+		// Any other name starting with `_` (an operator in an unusual place, one this check does
+		// not know) is Sage's to judge: only what the schema decides is refused here.
+		else if (!key.startsWith('_')) throw unknownProperty(key, type, place);
 	}
 }
 
 function checkProperty(field: AnyField, value: Literal, place: Place): void {
+	// Custom data is JSON text: a filter by its keys ({_customData:{rating:{_gt:3}}}) is undocumented, so Sage's to judge.
+	if (field.name === '_customData') return;
 	const kind = kindOf(field);
 	if (kind.kind === 'scalar') checkComparison(value, place);
 	else if (kind.kind === 'reference') checkRecordFilter(kind.target, value, place);
@@ -361,7 +365,7 @@ function checkComparison(literal: Literal, place: Place): void {
 		if (key === '_not') checkComparison(value, place);
 		else if ((key === '_and' || key === '_or') && value.kind === 'array')
 			for (const item of value.items) checkComparison(item, place);
-		else if (!OPERATORS.has(key)) throw unknownOperator(key, place);
+		else if (!key.startsWith('_')) throw unknownOperator(key, place);
 	}
 }
 

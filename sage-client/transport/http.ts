@@ -267,11 +267,12 @@ function retryWait(
 }
 
 export function retryAfterMs(header: string | string[] | undefined): number | undefined {
-	const value = Array.isArray(header) ? header[0] : header;
+	const value = (Array.isArray(header) ? header[0] : header)?.trim();
 	if (!value) return undefined;
-	const seconds = Number(value);
-	if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-	const date = Date.parse(value);
+	// Seconds in decimal digits only: Number() would also read "0x10" as 16 and "1e3" as 1000.
+	if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+	// Otherwise an HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT"); Date.parse alone reads "-5" as a year.
+	const date = /[a-z]/i.test(value) ? Date.parse(value) : Number.NaN;
 	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 

@@ -215,6 +215,12 @@ export async function downloadedFile(
 	if (!named) return undefined;
 	const file = await session.download(named.url, timeoutMs);
 	const fileName = named.fileName ?? file.fileName ?? `${info.operationName}.bin`;
+	if (named.contentLength !== undefined && file.bytes.byteLength !== named.contentLength) {
+		throw new SageResponseError(
+			`The file ${fileName} arrived with ${file.bytes.byteLength} bytes, but Sage announced ${named.contentLength}: it was cut short (or altered) on the way, so it is not output.`,
+			{ hint: 'Run the operation again to download the file again.' },
+		);
+	}
 	const mimeType = named.mimeType ?? file.mimeType;
 	return await context.helpers.prepareBinaryData(
 		Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength),

@@ -144,6 +144,7 @@ export async function execute(
 			pageSize,
 			limit,
 			budget: new RequestBudget(),
+			pageSizeLimit: session.client.pageSizeLimit(),
 		}))
 			pushPage(output, page, itemIndex, diagnoses.hintsSupported);
 	});

@@ -101,6 +101,7 @@ function recordMutationPlan(
 		diagnoses,
 		documentFor,
 		forget: () => documents.clear(),
+		credited: new Set(),
 	};
 	return {
 		past: PAST[kind],
@@ -111,7 +112,12 @@ function recordMutationPlan(
 		},
 		sameRequest: (first, member) =>
 			first.recordType === member.recordType && first.fields === member.fields,
-		send: (batch, budget) => sendBatch(sending, batch, budget, false),
+		send: async (batch, budget) => {
+			const outcomes = await sendBatch(sending, batch, budget, false);
+			for (const outcome of outcomes)
+				if (outcome.ok && outcome.id) sending.credited.add(outcome.id);
+			return outcomes;
+		},
 	};
 }
 
@@ -125,6 +131,8 @@ interface Sending {
 	documentFor(member: RecordMember, count: number): Promise<MutationDocument>;
 	/** Drops the documents built so far (Sage's schema changed). */
 	forget(): void;
+	/** The `_id`s this execution reported as written: a lost answer's lookup credits none twice. */
+	credited: Set<string>;
 }
 
 /** One request for the batch, and what its answer, its loss or its refusal means for each member. */
@@ -158,7 +166,7 @@ async function sendBatch(
 	} catch (error) {
 		if (!(error instanceof SageOutcomeUnknownError) || kind === 'update')
 			return batch.map(() => ({ ok: false, error: requestFailure(error, batch) }));
-		const outcomes = await lostAnswer(session, kind, batch, error, sentAt);
+		const outcomes = await lostAnswer(sending, kind, batch, error, sentAt);
 		return error.timeLimit ? await sendAgainSmaller(sending, batch, outcomes, budget) : outcomes;
 	}
 	// Refused before running (a release changed the schema): nothing was applied, so it is built again and sent once more.
@@ -214,7 +222,7 @@ async function sendAgainSmaller(
 
 /** The answer was lost: each record is looked up in Sage, never sent again (see verify-lost.ts). */
 async function lostAnswer(
-	session: SageSession,
+	{ session, credited }: Sending,
 	kind: 'create' | 'delete',
 	batch: RecordMember[],
 	lost: SageOutcomeUnknownError,
@@ -232,6 +240,7 @@ async function lostAnswer(
 		sentAt,
 		session,
 		timeoutMs,
+		credited: kind === 'create' ? credited : undefined,
 	});
 	return verdicts.map((verdict, index): Outcome =>
 		verdict.applied

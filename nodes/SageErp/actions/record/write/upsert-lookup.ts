@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { buildQueryDocument, type QueryDocument } from '../../../../../sage-client/documents';
 import { SageAnswerError, SageResponseError } from '../../../../../sage-client/transport/errors';
 import {
-	SAGE_MAX_PAGE_SIZE,
+	SAGE_KNOWN_PAGE_SIZE,
 	connectionPage,
 	followCursor,
 	type Page,
@@ -84,7 +84,10 @@ export async function findByKey(
 			);
 		return connectionPage<IDataObject>(connection);
 	};
-	for await (const page of followCursor<IDataObject>(fetchPage, { pageSize: SAGE_MAX_PAGE_SIZE })) {
+	for await (const page of followCursor<IDataObject>(fetchPage, {
+		pageSize: SAGE_KNOWN_PAGE_SIZE,
+		pageSizeLimit: session.client.pageSizeLimit(),
+	})) {
 		for (const record of page.nodes) {
 			const key = record[matchOn];
 			if (key === null || key === undefined || typeof record._id !== 'string') continue;

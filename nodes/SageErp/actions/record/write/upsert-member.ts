@@ -7,7 +7,9 @@ import type { BatchMember } from '../../common/batches';
 import { customDataInput } from '../../common/custom-data';
 import { readJsonObject, readString } from '../../common/parameters';
 import type { MatchKey } from './upsert-lookup';
-import { NATURAL_KEY_PROPERTIES } from './verify-lost';
+
+/** Data properties Match On uses when it is empty, the first one Data holds (see the operations README). */
+const MATCH_ON_DEFAULTS = ['id', 'number', 'code'] as const;
 
 /**
  * One item of Create or Update, read and checked before anything is sent: its Data, its
@@ -72,13 +74,13 @@ export function readUpsertMember(
 			);
 		return { ...base, matchOn: chosen, key: data[chosen] as MatchKey };
 	}
-	const property = NATURAL_KEY_PROPERTIES.find(
+	const property = MATCH_ON_DEFAULTS.find(
 		(name) => isKeyField(name) && typeof data[name] === 'string' && usable(data[name]),
 	);
 	if (!property) {
 		throw inputError(
 			node,
-			`Data holds no natural key to match on (${NATURAL_KEY_PROPERTIES.join(', ')})`,
+			`Data holds no natural key to match on (${MATCH_ON_DEFAULTS.join(', ')})`,
 			itemIndex,
 			'Add the record’s natural key to Data, or set Match On to the field that identifies the record.',
 		);

@@ -12,6 +12,7 @@ import {
 	SageOutcomeUnknownError,
 	describeGraphQLErrors,
 } from '../../../../../sage-client/transport/errors';
+import { naturalKeyOf as schemaNaturalKey } from '../../../../../sage-client/natural-key';
 import { argumentOf, type RecordTypeInfo } from '../../../../../sage-client/schema/schema';
 import { describeItems } from '../../common/diagnoses';
 import { isObject, valueAt } from '../../common/items';
@@ -22,16 +23,19 @@ import type { SageSession } from '../../../../shared/session';
  * answer came in time), each of its records is looked up in Sage instead of being sent
  * again: a re-sent create could duplicate a record, a lookup cannot.
  *
- * Create, one record at a time, by the natural key its Data carries. The rule: the first of
- * `id`, `number`, `code` (in that order: master data, documents, codes in Sage's schema)
- * that the Data holds as a non-empty string without `|` (a multi-part key separator) and
- * that the record type has as a scalar field; the lookup is `read(_id: "#<value>")`.
- * - found, with that key, created at or after the request was sent (minus
+ * Create, one record at a time, by its natural key: the properties the schema names as the
+ * record type's natural key (sage-client/natural-key.ts), each read from the Data (a
+ * reference part given as `#<key>`, never an `_id`); the lookup is `read(_id: "#<part>|<part>")`.
+ * Where the schema names no key, or the Data lacks a part of it, the outcome stays unknown:
+ * a guessed key that finds nothing would report a created record as not created.
+ * - found, created at or after the request was sent (minus
  *   CREATE_STAMP_SKEW_MS for clocks that disagree) -> created: the output item is the
  *   record (the same Fields as a create gives) marked `_recoveredAfterLostAnswer: true`;
  * - found, created before the request was sent -> not created by this request (it existed);
  * - not found, and Sage had started answering (so it had finished running the request) ->
  *   failed, verified NOT created: safe to run again;
+ * - found, but this execution already credited that record to another item (two items
+ *   with one natural key) -> this one was NOT created: Sage keeps one record per key;
  * - no natural key, not found while Sage may still be running it, or the lookup failed ->
  *   the outcome stays unknown, as before.
  * Delete, by the ID the item gave: gone -> deleted (by this request or already gone, the
@@ -41,9 +45,6 @@ import type { SageSession } from '../../../../shared/session';
  * says nothing (they may have been its values already, or someone else may have written
  * since): the outcome stays unknown.
  */
-
-/** Data properties that carry a record's natural key, in the order they are tried. */
-export const NATURAL_KEY_PROPERTIES = ['id', 'number', 'code'] as const;
 
 /**
  * How far Sage's `_createStamp` may lie before this machine's clock at sending and still
@@ -59,7 +60,6 @@ export const RECOVERED_MARK = '_recoveredAfterLostAnswer';
 
 const LOOKUP_ID = 'sageErpLookupId';
 const LOOKUP_CREATED = 'sageErpLookupCreatedAt';
-const LOOKUP_KEY = 'sageErpLookupKey';
 
 export interface LostMember {
 	itemIndex: number;
@@ -83,25 +83,54 @@ export interface LostRequest {
 	sentAt: number;
 	session: SageSession;
 	timeoutMs?: number;
+	/**
+	 * The `_id`s this execution already reported as written, shared by its requests: a record
+	 * found for a second item with the same natural key is not credited twice.
+	 */
+	credited?: Set<string>;
 }
 
 interface NaturalKey {
+	/** The key's properties, as the schema names them: `site|number`. */
 	property: string;
+	/** The parts' values joined with `|`, as `#…` names the record. */
 	value: string;
 }
 
-/** The natural key a create's Data carries, by the rule above; undefined when it carries none. */
-export function naturalKeyOf(data: unknown, info: RecordTypeInfo): NaturalKey | undefined {
-	if (!isObject(data)) return undefined;
-	const fields = info.recordObject.getFields();
-	for (const property of NATURAL_KEY_PROPERTIES) {
-		const value = data[property];
-		const field = fields[property];
-		if (typeof value !== 'string' || !value.trim() || value.includes('|')) continue;
-		if (!field || !isLeafType(getNamedType(field.type))) continue;
-		return { property, value };
+/** Why a create's record cannot be looked up: the schema names no key, or the Data lacks a part. */
+type NoKey = { missing: string };
+
+/**
+ * The natural key of a create's Data, by the record type's schema: each part a non-empty
+ * scalar (a reference part as `#FR001`), none holding `|`. Never a guess by name.
+ */
+export function naturalKeyOf(data: unknown, info: RecordTypeInfo): NaturalKey | NoKey {
+	const parts = schemaNaturalKey(info.recordObject);
+	if (!parts) return { missing: `the schema of ${info.recordType} names no natural key` };
+	const values: string[] = [];
+	for (const part of parts) {
+		const value = isObject(data) ? keyPart(data[part], info, part) : undefined;
+		if (value === undefined)
+			return {
+				missing: `its Data carries no usable ${part}, part of the natural key ${parts.join('|')}`,
+			};
+		values.push(value);
 	}
-	return undefined;
+	return { property: parts.join('|'), value: values.join('|') };
+}
+
+function keyPart(value: unknown, info: RecordTypeInfo, part: string): string | undefined {
+	const text =
+		typeof value === 'number' && Number.isFinite(value)
+			? String(value)
+			: typeof value === 'string'
+				? value.trim()
+				: '';
+	if (!text || text.includes('|')) return undefined;
+	const field = info.recordObject.getFields()[part];
+	if (isLeafType(getNamedType(field.type))) return text;
+	// A reference: only its natural key (`#FR001`) names it inside this key, never an `_id`.
+	return text.startsWith('#') && text.length > 1 ? text.slice(1) : undefined;
 }
 
 /** Looks up every record of a request whose answer was lost; one verdict per member, in order. Never writes. */
@@ -125,19 +154,18 @@ export async function verifyLostAnswer(request: LostRequest): Promise<Verdict[]>
 			? naturalKeyOf(member.input, request.info)
 			: { property: '_id', value: member.id ?? '' },
 	);
-	const lookups = members
-		.map((_, index) => index)
-		.filter((index) => keys[index] !== undefined && keys[index]!.value !== '');
+	const lookups = members.map((_, index) => index).filter((index) => hasKey(keys[index]));
 	const { answers, lookupFailure } = await lookUpAll(
 		request,
-		lookups.map((index) => keys[index]!),
+		lookups.map((index) => keys[index] as NaturalKey),
 	);
+	const credited = request.credited ?? new Set<string>();
 
 	return members.map((member, index): Verdict => {
 		const key = keys[index];
-		if (!key || !key.value) {
+		if (!hasKey(key)) {
 			return unknown(
-				`It could not be checked afterwards: its Data carries no natural key (${NATURAL_KEY_PROPERTIES.join(', ')}) to look it up by.`,
+				`It could not be checked afterwards: ${'missing' in key ? key.missing : 'it has no ID'}, so there is nothing to look it up by.`,
 			);
 		}
 		const what =
@@ -150,10 +178,26 @@ export async function verifyLostAnswer(request: LostRequest): Promise<Verdict[]>
 			return unknown(`Looking it up afterwards ${what} failed too: ${failure.replace(/\.$/, '')}.`);
 		}
 		const found = isObject(answer.value) ? answer.value : undefined;
-		return kind === 'create'
-			? createVerdict(judge, found, key, what)
-			: deleteVerdict(judge, found, member, what);
+		if (kind === 'delete') return deleteVerdict(judge, found, member, what);
+		const verdict = createVerdict(judge, found, what);
+		if (!verdict.applied || !verdict.id) return verdict;
+		if (credited.has(verdict.id)) return creditedElsewhere(judge, verdict.id, what);
+		credited.add(verdict.id);
+		return verdict;
 	});
+}
+
+function hasKey(key: NaturalKey | NoKey): key is NaturalKey {
+	return 'value' in key && key.value !== '';
+}
+
+/** The record found is one this execution already reported for another item with the same key. */
+function creditedElsewhere(judge: Judge, id: string, what: string): Verdict {
+	return judge.notApplied(
+		`Sage has a record ${what} (_id ${id}), but it is the one already reported for another item of this execution with the same natural key: this item was NOT created (Sage keeps one record per natural key).`,
+		'Nothing was created for this item: another item of this execution has the same natural key.',
+		false,
+	);
 }
 
 /** What the verdicts of one lost request share. */
@@ -165,12 +209,7 @@ interface Judge {
 }
 
 /** What a create's lookup proves. */
-function createVerdict(
-	judge: Judge,
-	found: IDataObject | undefined,
-	key: NaturalKey,
-	what: string,
-): Verdict {
+function createVerdict(judge: Judge, found: IDataObject | undefined, what: string): Verdict {
 	const { request, lost, unknown, notApplied } = judge;
 	if (!found) {
 		if (!lost.answerStarted) {
@@ -181,11 +220,6 @@ function createVerdict(
 		return notApplied(
 			`Sage was asked for the record ${what} and has none: it was NOT created, and the request was not sent again. It is safe to run this item again.`,
 			'Nothing was created for this item; run it again.',
-		);
-	}
-	if (found[LOOKUP_KEY] !== key.value) {
-		return unknown(
-			`Looked up afterwards as "#${key.value}", Sage returned a record whose ${key.property} is "${String(found[LOOKUP_KEY])}": ${key.property} is not the natural key of ${request.info.recordType}, so the lookup proves nothing.`,
 		);
 	}
 	const createdAt =
@@ -204,7 +238,7 @@ function createVerdict(
 	}
 	const record: IDataObject = {};
 	for (const [name, value] of Object.entries(found)) {
-		if (name !== LOOKUP_ID && name !== LOOKUP_CREATED && name !== LOOKUP_KEY) record[name] = value;
+		if (name !== LOOKUP_ID && name !== LOOKUP_CREATED) record[name] = value;
 	}
 	return {
 		applied: true,
@@ -282,10 +316,10 @@ async function lookUp(
 	if (!info.readField || !idArgument) throw new Error(`${info.recordType} cannot be read by ID`);
 	const aliases = keys.map((_, index) => `v${index}`);
 	const declarations = keys.map((_, index) => `$k${index}: ${String(idArgument.type)}`).join(', ');
-	const reads = keys.map((key, index) => {
+	const reads = keys.map((_, index) => {
 		const checks =
 			kind === 'create'
-				? `${inner(recordSelection(info, request.fields))} ${LOOKUP_ID}: _id ${LOOKUP_CREATED}: _createStamp ${LOOKUP_KEY}: ${key.property}`
+				? `${inner(recordSelection(info, request.fields))} ${LOOKUP_ID}: _id ${LOOKUP_CREATED}: _createStamp`
 				: `${LOOKUP_ID}: _id`;
 		return `${aliases[index]}: ${info.readField!.name}(${idArgument.name}: $k${index}) { ${checks} }`;
 	});
