@@ -11,3 +11,4 @@ export * from './async-documents';
 export * from './bulk-documents';
 export * from './upsert-documents';
 export * from './selection-of-paths';
+export * from './start-arguments';

@@ -183,6 +183,7 @@ test('the Record Type list comes from the schema, filtered by what the user type
 		'Currency (xtremMasterData.currency)',
 		'Customer (xtremMasterData.customer)',
 		'Item (xtremMasterData.item)',
+		'Purchase Receipt (xtremPurchasing.purchaseReceipt)',
 		'Report (xtremReporting.report)',
 		'Sales Order (xtremSales.salesOrder)',
 		'Sales Order Line (xtremSales.salesOrderLine)',

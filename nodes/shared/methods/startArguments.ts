@@ -5,7 +5,7 @@ import type {
 	ResourceMapperFields,
 } from 'n8n-workflow';
 
-import { startArguments, type ArgumentKind } from '../../../sage-client/async-arguments';
+import { startArguments, type ArgumentKind } from '../../../sage-client/documents';
 import { toNodeError } from '../errors';
 import { SageSession } from '../session';
 import { labelOf } from '../../../sage-client/fields/labels';
