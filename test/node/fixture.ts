@@ -72,6 +72,8 @@ export interface RunOptions {
 	continueOnFail?: boolean;
 	settings?: IWorkflowSettings;
 	signal?: AbortSignal;
+	/** The node's version; the node's default (2) when not given. */
+	typeVersion?: number;
 }
 
 /** Runs the Sage ERP node once with these parameters; outputs and errors go to the secret guard. */
@@ -82,6 +84,7 @@ export async function runNode(
 ): Promise<RunResult> {
 	const node: NodeSpec = { name: NODE_NAME, type: SAGE_NODE, parameters };
 	if (options.continueOnFail) node.onError = 'continueRegularOutput';
+	if (options.typeVersion) node.typeVersion = options.typeVersion;
 	const result = await env.engine.run({
 		nodes: [node],
 		input: options.input,
@@ -178,23 +181,24 @@ const LIST_SEARCHES = {
 } as const;
 
 /**
- * One page of a list search of the node, as the editor asks for it (n8n-core's own
- * LoadOptionsContext; the harness offers no list search, so the context is built from its
- * additional data). `engine` gives another credential, e.g. a wrong secret.
+ * What the editor asks the node's lists with (list searches, loadOptions, resource mappers):
+ * n8n-core's own LoadOptionsContext, with the node's current parameters and the path of the
+ * parameter being filled (the harness offers none, so it is built from its additional data).
+ * `engine` gives another credential, e.g. a wrong secret.
  */
-export async function listSearch(
+export function editorContext(
 	env: NodeEnv,
-	method: keyof typeof LIST_SEARCHES,
-	page: { filter?: string; paginationToken?: string; engine?: TestEngine } = {},
-): Promise<INodeListSearchResult> {
-	const { parameter, resource, operation } = LIST_SEARCHES[method];
+	parameters: INodeParameters,
+	parameterPath: string,
+	{ engine = env.engine, typeVersion = 1 }: { engine?: TestEngine; typeVersion?: number } = {},
+): LoadOptionsContext {
 	const node: INode = {
-		id: `list-search-${parameter}`,
+		id: `editor-${parameterPath}`,
 		name: NODE_NAME,
 		type: SAGE_NODE,
-		typeVersion: 1,
+		typeVersion,
 		position: [0, 0],
-		parameters: { resource, operation },
+		parameters,
 		credentials: { sageErpApi: { id: 'sage-cred-1', name: 'Sage ERP account' } },
 	};
 	const workflow = new Workflow({
@@ -203,11 +207,21 @@ export async function listSearch(
 		active: false,
 		nodeTypes: env.pkg.nodeTypes,
 	});
-	const engine = page.engine ?? env.engine;
 	const additionalData = (
 		engine as unknown as { additionalData(o: object): IWorkflowExecuteAdditionalData }
 	).additionalData({});
-	const context = new LoadOptionsContext(workflow, node, additionalData, `parameters.${parameter}`);
+	additionalData.currentNodeParameters = parameters;
+	return new LoadOptionsContext(workflow, node, additionalData, `parameters.${parameterPath}`);
+}
+
+/** One page of a list search of the node, as the editor asks for it. */
+export async function listSearch(
+	env: NodeEnv,
+	method: keyof typeof LIST_SEARCHES,
+	page: { filter?: string; paginationToken?: string; engine?: TestEngine } = {},
+): Promise<INodeListSearchResult> {
+	const { parameter, resource, operation } = LIST_SEARCHES[method];
+	const context = editorContext(env, { resource, operation }, parameter, { engine: page.engine });
 	const search = (env.pkg.getNodeType(SAGE_NODE) as INodeType).methods?.listSearch?.[method];
 	if (!search) throw new Error(`${method} is missing`);
 	return await search.call(context, page.filter, page.paginationToken);

@@ -72,7 +72,11 @@ describe.each(MODES)('called %s', (mode) => {
 		const filter = "{name:{_regex:'^A'}}";
 		const [compact, chosen] = await callTools(
 			mode,
-			{ Customers: findCustomers, 'Customer E-mails': { ...findCustomers, fields: '_id email' } },
+			{
+				Customers: findCustomers,
+				// Version 2: the fields picked from the list.
+				'Customer E-mails': { ...findCustomers, fieldList: ['_id', 'email'] },
+			},
 			[
 				{ node: 'Customers', args: { filter } },
 				{ node: 'Customer E-mails', args: { filter } },
@@ -104,6 +108,7 @@ describe.each(MODES)('called %s', (mode) => {
 			{
 				Customers: {
 					...findCustomers,
+					returnFields: 'custom',
 					fields: "={{ $fromAI('fields', 'GraphQL selection', 'string') }}",
 				},
 			},

@@ -12,7 +12,8 @@ import {
 import { runBatches } from '../common/batches';
 import { customDataOption } from '../../../shared/custom-data';
 import { showFor } from '../common/items';
-import { readRecordType, readString } from '../common/parameters';
+import { readRecordType } from '../common/parameters';
+import { readReturnFields, returnFieldsProperties } from '../common/return-fields';
 import type { OperationContext } from '../common/types';
 import { readUpsertMember } from './write/upsert-member';
 import { upsertBatch } from './write/upsert-rounds';
@@ -38,6 +39,7 @@ export const description: INodeProperties[] = showFor(
 			...fieldsProperty,
 			description: `${fieldsProperty.description} These are the fields returned for the created or updated record.`,
 		},
+		...returnFieldsProperties('These are the fields returned for the created or updated record.'),
 		optionsCollection([batchSizeOption, customDataOption, timeoutOption]),
 	],
 );
@@ -57,7 +59,7 @@ export async function execute(
 		past: 'created or updated',
 		prepare: async (itemIndex, sending) => {
 			const recordType = readRecordType(this, itemIndex);
-			const fields = readString(this, 'fields', itemIndex);
+			const fields = readReturnFields(this, itemIndex);
 			const schema = await session.recordSchema(
 				{ recordType, fields, mutation: true },
 				sending.timeoutMs,

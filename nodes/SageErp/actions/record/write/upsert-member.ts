@@ -6,6 +6,7 @@ import { inputError } from '../../../../shared/errors';
 import type { BatchMember } from '../../common/batches';
 import { customDataInput } from '../../common/custom-data';
 import { readJsonObject, readString } from '../../common/parameters';
+import { readReturnFields } from '../../common/return-fields';
 import type { MatchKey } from './upsert-lookup';
 
 /** Data properties Match On uses when it is empty, the first one Data holds (see the operations README). */
@@ -45,7 +46,7 @@ export function readUpsertMember(
 			'Remove _id from Data, or use Update to change a record by its _id.',
 		);
 	}
-	const fields = readString(context, 'fields', itemIndex);
+	const fields = readReturnFields(context, itemIndex);
 	const chosen = readString(context, 'matchOn', itemIndex);
 	const fieldsOfType = info.recordObject.getFields();
 	const isKeyField = (name: string) =>
