@@ -5,10 +5,11 @@ import {
 	compileSort,
 	type FilterCondition,
 	type FilterMatch,
-	type LoadRecordFields,
+	type FieldLoader,
 	type SortRule,
 } from '../../sage-client/filters';
 import type { RecordFields } from '../../sage-client/fields/record-fields';
+import { recordTypeByTypeName } from '../../sage-client/fields/type-names';
 import type { SageSession } from './session';
 
 /**
@@ -253,9 +254,8 @@ export const showSageSyntaxOption: INodeProperties = {
 export type ReadParameter = (name: string, fallback: unknown) => unknown;
 
 /** What the reader needs of the record type: its fields, and how to load a referenced type's. */
-export interface FieldSource {
+export interface FieldSource extends FieldLoader {
 	recordFields: () => Promise<RecordFields>;
-	load: LoadRecordFields;
 }
 
 function entries(value: unknown): Array<Record<string, unknown>> {
@@ -275,6 +275,8 @@ export function fieldSource(
 	return {
 		recordFields: async () => await session.recordFields(recordType, timeoutMs),
 		load: async (other) => await session.recordFields(other, timeoutMs),
+		recordTypeOf: async (typeName) =>
+			recordTypeByTypeName(typeName, await session.recordTypeNames()),
 	};
 }
 
@@ -295,7 +297,7 @@ export async function readBuiltFilter(
 	}));
 	if (!conditions.length) return undefined;
 	const match: FilterMatch = read('match', 'all') === 'any' ? 'any' : 'all';
-	return await compileFilter(await source.recordFields(), conditions, match, source.load);
+	return await compileFilter(await source.recordFields(), conditions, match, source);
 }
 
 /** Whether version 2 reads the sort list (rather than Sage's text). */
@@ -313,5 +315,5 @@ export async function readBuiltSort(
 		direction: entry.direction === 'descending' ? 'descending' : 'ascending',
 	}));
 	if (!rules.length) return undefined;
-	return await compileSort(await source.recordFields(), rules, source.load);
+	return await compileSort(await source.recordFields(), rules, source);
 }

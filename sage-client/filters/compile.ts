@@ -7,7 +7,7 @@ import {
 	OPERATORS,
 	type FilterOperator,
 } from './operators';
-import { resolvePath, type FieldPath, type LoadRecordFields } from './paths';
+import { resolvePath, type FieldPath, type FieldLoader } from './paths';
 import { FilterProblem } from './problem';
 import { convertValue, isEmptyValue, valueList } from './values';
 
@@ -108,13 +108,13 @@ type Refuse = (message: string, hint?: string) => FilterBuildError;
 async function pathOf(
 	root: RecordFields,
 	field: unknown,
-	load: LoadRecordFields,
+	loader: FieldLoader,
 	refuse: Refuse,
 ): Promise<FieldPath> {
 	const text = typeof field === 'string' ? field.trim() : '';
 	if (!text) throw refuse('no field is picked', 'Pick the field from the list.');
 	try {
-		return await resolvePath(root, text, load);
+		return await resolvePath(root, text, loader);
 	} catch (error) {
 		if (error instanceof FilterProblem) throw refuse(error.message, error.hint);
 		throw error;
@@ -125,11 +125,11 @@ async function compileCondition(
 	root: RecordFields,
 	condition: FilterCondition,
 	position: number,
-	load: LoadRecordFields,
+	loader: FieldLoader,
 ): Promise<{ [key: string]: SageValue }> {
 	const refuse: Refuse = (message, hint) =>
 		new FilterBuildError('Filter', position, `Filter condition ${position}: ${message}`, hint);
-	const path = await pathOf(root, condition.field, load, refuse);
+	const path = await pathOf(root, condition.field, loader, refuse);
 	const field = path.fields[path.fields.length - 1];
 	const fits = operatorsFor(field.kind);
 	if (!isFilterOperator(condition.operator) || !fits.includes(condition.operator)) {
@@ -161,11 +161,11 @@ export async function compileFilter(
 	root: RecordFields,
 	conditions: readonly FilterCondition[],
 	match: FilterMatch,
-	load: LoadRecordFields,
+	loader: FieldLoader,
 ): Promise<string | undefined> {
 	const compiled: SageValue[] = [];
 	for (const [index, condition] of conditions.entries())
-		compiled.push(await compileCondition(root, condition, index + 1, load));
+		compiled.push(await compileCondition(root, condition, index + 1, loader));
 	if (!compiled.length) return undefined;
 	if (compiled.length === 1) return sageText(compiled[0]);
 	return sageText({ [match === 'any' ? '_or' : '_and']: compiled });
@@ -175,14 +175,14 @@ export async function compileFilter(
 export async function compileSort(
 	root: RecordFields,
 	rules: readonly SortRule[],
-	load: LoadRecordFields,
+	loader: FieldLoader,
 ): Promise<string | undefined> {
 	const order: { [key: string]: SageValue } = {};
 	for (const [index, rule] of rules.entries()) {
 		const position = index + 1;
 		const refuse: Refuse = (message, hint) =>
 			new FilterBuildError('Sort', position, `Sort ${position}: ${message}`, hint);
-		const path = await pathOf(root, rule.field, load, refuse);
+		const path = await pathOf(root, rule.field, loader, refuse);
 		const through = path.fields.find(
 			(field) => field.kind === 'collection' || field.kind === 'json',
 		);

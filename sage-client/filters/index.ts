@@ -16,6 +16,6 @@ export {
 	operatorsFor,
 	type FilterOperator,
 } from './operators';
-export { resolvePath, type FieldPath, type LoadRecordFields } from './paths';
+export { resolvePath, type FieldPath, type FieldLoader } from './paths';
 export { FilterProblem } from './problem';
 export { filterFieldChoices, operatorChoices, sortFieldChoices, type Choice } from './choices';

@@ -8,7 +8,13 @@ import { FilterProblem } from './problem';
  * load the referenced record type's own fields.
  */
 
-export type LoadRecordFields = (recordType: string) => Promise<RecordFields>;
+/** How a path reaches below what the field layer loaded. */
+export interface FieldLoader {
+	/** A record type's fields. */
+	load(recordType: string): Promise<RecordFields>;
+	/** The record type of a GraphQL type the field layer could not name (two levels down). */
+	recordTypeOf(typeName: string): Promise<string | undefined>;
+}
 
 export interface FieldPath {
 	/** The fields along the path, the compared one last. */
@@ -33,7 +39,7 @@ function unknownField(name: string, where: string, fields: readonly RecordField[
 /** The fields one step inside a reference or collection. */
 async function inside(
 	field: RecordField,
-	load: LoadRecordFields,
+	loader: FieldLoader,
 ): Promise<{ fields: RecordField[]; label: string }> {
 	const target = field.target;
 	if ((field.kind !== 'reference' && field.kind !== 'collection') || !target)
@@ -41,9 +47,13 @@ async function inside(
 			`'${field.name}' is ${field.kind === 'json' ? 'JSON' : `a ${field.kind}`}, not a reference: nothing can follow it in a field path.`,
 		);
 	if (target.fields.length) return { fields: target.fields, label: target.typeName };
-	if (!target.recordType)
-		throw new FilterProblem(`The fields of ${target.typeName} (in '${field.name}') are not known.`);
-	const loaded = await load(target.recordType);
+	const recordType = target.recordType ?? (await loader.recordTypeOf(target.typeName));
+	if (!recordType)
+		throw new FilterProblem(
+			`The fields of ${target.typeName} (in '${field.name}') are not known.`,
+			'Write this condition in Sage Syntax.',
+		);
+	const loaded = await loader.load(recordType);
 	return { fields: loaded.fields, label: loaded.label };
 }
 
@@ -51,7 +61,7 @@ async function inside(
 export async function resolvePath(
 	root: RecordFields,
 	path: string,
-	load: LoadRecordFields,
+	loader: FieldLoader,
 ): Promise<FieldPath> {
 	const names = path.split('.').map((name) => name.trim());
 	if (names.some((name) => !name))
@@ -67,7 +77,7 @@ export async function resolvePath(
 		if (!field) throw unknownField(name, where, available);
 		fields.push(field);
 		if (position < names.length - 1) {
-			const next = await inside(field, load);
+			const next = await inside(field, loader);
 			available = next.fields;
 			where = `${fields.map((entry) => entry.label).join(' › ')} (${next.label})`;
 		}

@@ -72,6 +72,8 @@ export interface RunOptions {
 	continueOnFail?: boolean;
 	settings?: IWorkflowSettings;
 	signal?: AbortSignal;
+	/** The node's version; the node's default when left out. */
+	typeVersion?: number;
 }
 
 /** Runs the Sage ERP node once with these parameters; outputs and errors go to the secret guard. */
@@ -81,6 +83,7 @@ export async function runNode(
 	options: RunOptions = {},
 ): Promise<RunResult> {
 	const node: NodeSpec = { name: NODE_NAME, type: SAGE_NODE, parameters };
+	if (options.typeVersion !== undefined) node.typeVersion = options.typeVersion;
 	if (options.continueOnFail) node.onError = 'continueRegularOutput';
 	const result = await env.engine.run({
 		nodes: [node],

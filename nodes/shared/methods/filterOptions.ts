@@ -9,6 +9,7 @@ import {
 } from '../../../sage-client/filters';
 import type { RecordFields } from '../../../sage-client/fields/record-fields';
 import { toNodeError } from '../errors';
+import { fieldSource } from '../filter-builder';
 import { SageSession } from '../session';
 
 /**
@@ -55,11 +56,8 @@ export async function getFilterOperators(
 	if (typeof field !== 'string' || !field.trim() || field.startsWith('=')) return operatorChoices();
 	return await withFields(this, async (fields, session) => {
 		try {
-			const path = await resolvePath(
-				fields,
-				field,
-				async (other) => await session.recordFields(other),
-			);
+			const loader = fieldSource(session, fields.recordType, undefined);
+			const path = await resolvePath(fields, field, loader);
 			return operatorChoices(path.fields[path.fields.length - 1].kind);
 		} catch {
 			return operatorChoices();
