@@ -115,6 +115,12 @@ export function errorOf(result: RunResult) {
 	return error;
 }
 
+/**
+ * Version 2's Filter and Sort in Sage Syntax: the text forms version 1 has (tests written for
+ * the text run on the node's default version with these).
+ */
+export const SAGE_SYNTAX = { filterType: 'sage', sortType: 'sage' } as const;
+
 /** `{ __rl, mode, value }`, as the editor saves a Record Type picked from the list. */
 export function recordType(value: string): INodeParameters['recordType'] {
 	return { __rl: true, mode: 'list', value };

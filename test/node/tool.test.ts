@@ -9,7 +9,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { TOOL_CALLER_TYPE, ToolCallerNode, type NodeSpec, type ToolCall } from '../helpers/engine';
 import { secretGuard } from '../setup/secret-guard';
-import { outputOf, recordType, runNode, useNodeEnv } from './fixture';
+import { outputOf, recordType, runNode, useNodeEnv, SAGE_SYNTAX } from './fixture';
 
 const env = useNodeEnv(
 	{ seed: { customers: 80 } },
@@ -22,6 +22,7 @@ const findCustomers = {
 	operation: 'getMany',
 	recordType: CUSTOMER,
 	limit: 5,
+	...SAGE_SYNTAX,
 	filter: "={{ $fromAI('filter', 'A Sage filter', 'string') }}",
 };
 const MODES = ['engine', 'inProcess'] as const;
