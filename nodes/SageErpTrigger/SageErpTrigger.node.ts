@@ -123,7 +123,7 @@ export class SageErpTrigger implements INodeType {
 		try {
 			const session = await SageSession.open(this);
 			const { client } = session;
-			settings.filter = await builtFilter(this, session, settings);
+			settings.filter = await builtFilter(this, session, settings, doing);
 			const onDiagnoses = (diagnoses: Diagnosis[]) => {
 				for (const diagnosis of diagnoses) {
 					this.logger.warn(
@@ -285,6 +285,7 @@ async function builtFilter(
 	context: IPollFunctions,
 	session: SageSession,
 	settings: WatchSettings,
+	doing: string,
 ): Promise<string | undefined> {
 	const read: ReadParameter = (name, fallback) => context.getNodeParameter(name, fallback);
 	if (!buildsFilter(context.getNode().typeVersion, read)) return settings.filter;
@@ -292,9 +293,9 @@ async function builtFilter(
 	try {
 		return await readBuiltFilter(read, fieldSource(session, recordType, timeoutMs));
 	} catch (error) {
-		if (error instanceof FilterProblem)
-			throw settingError(context.getNode(), error.message, error.hint);
-		throw error;
+		throw error instanceof FilterProblem
+			? settingError(context.getNode(), error.message, error.hint)
+			: toNodeError(context.getNode(), error, { doing });
 	}
 }
 

@@ -81,7 +81,8 @@ export const conditionsProperty: INodeProperties = {
 					},
 					default: '',
 					description:
-						'The field to compare: a field of the record type, a reference’s key (soldToCustomer.id) or a field of the referenced record. Choose from the list, or specify a field path using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+						'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+					hint: 'A field of the record, a reference’s key or a field of the referenced record; an expression gives a path such as soldToCustomer.id',
 				},
 				{
 					displayName: 'Operator Name or ID',
@@ -201,7 +202,7 @@ export const sortProperties: INodeProperties[] = [
 						},
 						default: '',
 						description:
-							'The field to sort by. Choose from the list, or specify a field path using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+							'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
 					},
 					{
 						displayName: 'Direction',
@@ -228,7 +229,7 @@ export function orderByProperties(): INodeProperties[] {
 		default: '',
 		placeholder: 'e.g. {_updateStamp:-1, _id:+1}',
 		description:
-			'Sort order in Sage’s syntax: field names with +1 (ascending) or -1 (descending); references nest ({currency:{id:+1}})',
+			'Sort order in Sage’s syntax: field names with +1 (ascending) or -1 (descending); references nest ({currency:{name:+1}})',
 	};
 	return [
 		{ ...property, displayOptions: { show: V1 } },

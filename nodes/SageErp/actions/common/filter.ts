@@ -9,7 +9,7 @@ import {
 	fieldSource,
 	type ReadParameter,
 } from '../../../shared/filter-builder';
-import { inputError } from '../../../shared/errors';
+import { inputError, toNodeError } from '../../../shared/errors';
 import type { SageSession } from '../../../shared/session';
 import { describeItems } from './diagnoses';
 import { readSageLiteral } from './parameters';
@@ -40,9 +40,9 @@ export async function readFilterAndOrder(
 			: readSageLiteral(context, 'orderBy', 'Order By', itemIndex);
 		return { filter, orderBy };
 	} catch (error) {
-		if (error instanceof FilterProblem)
-			throw inputError(context.getNode(), error.message, itemIndex, error.hint);
-		throw error;
+		throw error instanceof FilterProblem
+			? inputError(context.getNode(), error.message, itemIndex, error.hint)
+			: toNodeError(context.getNode(), error, itemIndex);
 	}
 }
 
