@@ -27,10 +27,11 @@ const KIND_TEXT: Record<FieldKind, string> = {
 	json: 'JSON',
 };
 
+// The editor shows descriptions as HTML: no angle brackets in them.
 function describe(path: string, field: RecordField): string {
 	if (field.kind === 'reference') {
-		const key = field.target?.naturalKey?.join('|');
-		return `${path}: a ${field.target?.typeName ?? 'record'}, compared as ${key ? `#<${key}>` : '#<natural key>'} or its _id`;
+		const key = field.target?.naturalKey?.join(' | ') ?? 'natural key';
+		return `${path}: a ${field.target?.typeName ?? 'record'}, compared as # followed by its ${key}, or its _id`;
 	}
 	if (field.kind === 'collection')
 		return `${path}: ${field.target?.typeName ?? 'child'} records (has records or not)`;
@@ -40,6 +41,10 @@ function describe(path: string, field: RecordField): string {
 }
 
 const comparable = (field: RecordField) => field.readable && field.kind !== 'json';
+
+/** A system field's label names it too: `_id` and `id` both read "ID" otherwise. */
+const optionLabel = (field: RecordField) =>
+	field.system ? `${field.label} (${field.name})` : field.label;
 const scalar = (field: RecordField) =>
 	comparable(field) && field.kind !== 'reference' && field.kind !== 'collection';
 
@@ -48,7 +53,7 @@ function keyChoices(prefix: Choice, field: RecordField): Choice[] {
 	const key = field.target?.naturalKey;
 	if (!key?.length) return [];
 	return key.map((part) => ({
-		name: `${prefix.name} › ${field.label} › ${part === 'id' ? 'ID' : part}`,
+		name: `${prefix.name} › ${optionLabel(field)} › ${part === 'id' ? 'ID' : part}`,
 		value: `${prefix.value}.${field.name}.${part}`,
 		description: `${prefix.value}.${field.name}.${part}: its key`,
 	}));
@@ -67,14 +72,14 @@ function insideChoices(parent: RecordField, prefix: Choice, scalarsOnly: boolean
 		const path = `${prefix.value}.${field.name}`;
 		if (scalar(field))
 			choices.push({
-				name: `${prefix.name} › ${field.label}`,
+				name: `${prefix.name} › ${optionLabel(field)}`,
 				value: path,
 				description: describe(path, field),
 			});
 		else if (field.kind === 'reference' && comparable(field)) {
 			if (!scalarsOnly)
 				choices.push({
-					name: `${prefix.name} › ${field.label}`,
+					name: `${prefix.name} › ${optionLabel(field)}`,
 					value: path,
 					description: describe(path, field),
 				});
@@ -89,7 +94,7 @@ export function filterFieldChoices(record: RecordFields): Choice[] {
 	const choices: Choice[] = [];
 	for (const field of record.fields.filter(comparable)) {
 		const own: Choice = {
-			name: field.label,
+			name: optionLabel(field),
 			value: field.name,
 			description: describe(field.name, field),
 		};
@@ -109,7 +114,7 @@ export function sortFieldChoices(record: RecordFields): Choice[] {
 	const choices: Choice[] = [];
 	for (const field of record.fields.filter(comparable)) {
 		const own: Choice = {
-			name: field.label,
+			name: optionLabel(field),
 			value: field.name,
 			description: describe(field.name, field),
 		};
