@@ -89,15 +89,17 @@ function insideChoices(parent: RecordField, prefix: Choice, scalarsOnly: boolean
 	return choices;
 }
 
+const ownChoice = (field: RecordField): Choice => ({
+	name: optionLabel(field),
+	value: field.name,
+	description: describe(field.name, field),
+});
+
 /** Condition fields: every readable field, a reference's fields, a collection's records' fields. */
 export function filterFieldChoices(record: RecordFields): Choice[] {
 	const choices: Choice[] = [];
 	for (const field of record.fields.filter(comparable)) {
-		const own: Choice = {
-			name: optionLabel(field),
-			value: field.name,
-			description: describe(field.name, field),
-		};
+		const own = ownChoice(field);
 		if (field.kind === 'collection') {
 			choices.push({ ...own, name: `${field.label} (Collection)` });
 			choices.push(...insideChoices(field, { ...own, name: `${field.label} (Any)` }, false));
@@ -113,11 +115,7 @@ export function filterFieldChoices(record: RecordFields): Choice[] {
 export function sortFieldChoices(record: RecordFields): Choice[] {
 	const choices: Choice[] = [];
 	for (const field of record.fields.filter(comparable)) {
-		const own: Choice = {
-			name: optionLabel(field),
-			value: field.name,
-			description: describe(field.name, field),
-		};
+		const own = ownChoice(field);
 		if (field.kind === 'reference') choices.push(...insideChoices(field, own, true));
 		else if (field.kind !== 'collection') choices.push(own);
 	}

@@ -12,6 +12,7 @@ import {
 	NODE_NAME,
 	dataRequests,
 	errorOf,
+	loadOptions,
 	outputOf,
 	recordType,
 	runNode,
@@ -67,8 +68,13 @@ async function run(parameters: INodeParameters, options: RunOptions = {}) {
 	return await runNode(env, parameters, { typeVersion: 2, ...options });
 }
 
-async function selectedIds(type: string, conditions: Condition[], extra: INodeParameters = {}) {
-	const items = outputOf(await run(getMany(type, conditions, extra)));
+async function selectedIds(
+	type: string,
+	conditions: Condition[],
+	extra: INodeParameters = {},
+	options: RunOptions = {},
+) {
+	const items = outputOf(await run(getMany(type, conditions, extra), options));
 	return items.map((item) => String(item.json._id)).sort(byNumber);
 }
 
@@ -78,6 +84,7 @@ async function expectSelection(
 	conditions: Condition[],
 	keep: (record: Rec) => boolean,
 	extra: INodeParameters = {},
+	options: RunOptions = {},
 ): Promise<void> {
 	const all = records(type);
 	const expected = all
@@ -86,7 +93,7 @@ async function expectSelection(
 		.sort(byNumber);
 	expect(expected.length).toBeGreaterThan(0);
 	expect(expected.length).toBeLessThan(all.length);
-	expect(await selectedIds(type, conditions, extra)).toEqual(expected);
+	expect(await selectedIds(type, conditions, extra, options)).toEqual(expected);
 }
 
 beforeAll(() => {
@@ -299,16 +306,7 @@ describe('each operator on each kind of field, against the simulator’s records
 	];
 
 	test.each(customerCases)('customers: %s', async (_label, given, keep) => {
-		const input = [{ usId: countryId('US') }];
-		const all = records(CUSTOMER);
-		const expected = all
-			.filter(keep)
-			.map((record) => String(record._id))
-			.sort(byNumber);
-		expect(expected.length).toBeGreaterThan(0);
-		expect(expected.length).toBeLessThan(all.length);
-		const items = outputOf(await run(getMany(CUSTOMER, [given]), { input }));
-		expect(items.map((item) => String(item.json._id)).sort(byNumber)).toEqual(expected);
+		await expectSelection(CUSTOMER, [given], keep, {}, { input: [{ usId: countryId('US') }] });
 	});
 
 	const middleDate = () => {
@@ -762,4 +760,77 @@ test('version 1 keeps the text Filter and Order By', async () => {
 		.sort((a, b) => b - a);
 	expect(expected.length).toBeGreaterThan(0);
 	expect(items.map((item) => Number(item.json._id))).toEqual(expected);
+});
+
+describe('the lists the editor shows', () => {
+	const salesOrders = { resource: 'record', operation: 'getMany', recordType: recordType(ORDER) };
+	const conditionsWith = (field: string) => ({
+		...salesOrders,
+		conditions: { condition: [{ field }] },
+	});
+	const operatorPath = 'parameters.conditions.condition[0].operator';
+
+	test("Field: the record's fields, a reference's key and fields one level down, a collection's records' fields", async () => {
+		const options = await loadOptions(
+			env,
+			'getFilterFields',
+			salesOrders,
+			'parameters.conditions.condition[0].field',
+		);
+		const byValue = new Map(options.map((option) => [option.value, option.name]));
+		expect(byValue.get('orderDate')).toBe('Order Date');
+		expect(byValue.get('_id')).toBe('ID (_id)');
+		expect(byValue.get('soldToCustomer')).toBe('Sold To Customer');
+		expect(byValue.get('soldToCustomer.id')).toBe('Sold To Customer › ID');
+		expect(byValue.get('soldToCustomer.name')).toBe('Sold To Customer › Name');
+		expect(byValue.get('lines')).toBe('Lines (Collection)');
+		expect(byValue.get('lines.quantity')).toBe('Lines (Any) › Quantity');
+		expect(byValue.has('_customData')).toBe(false);
+		// A reference's key comes right after the reference.
+		const values = options.map((option) => option.value);
+		expect(values[values.indexOf('soldToCustomer') + 1]).toBe('soldToCustomer.id');
+	});
+
+	test('Operator: those that fit the field, named for it, with what Sage receives', async () => {
+		const names = async (field: string) =>
+			(await loadOptions(env, 'getFilterOperators', conditionsWith(field), operatorPath)).map(
+				(option) => `${option.name} (${String(option.description)})`,
+			);
+		expect(await names('orderDate')).toEqual([
+			'Is Equal To (Sage: _eq)',
+			'Is Not Equal To (Sage: _ne)',
+			'Is After (Sage: _gt)',
+			'Is On or After (Sage: _gte)',
+			'Is Before (Sage: _lt)',
+			'Is On or Before (Sage: _lte)',
+			'Is Empty (Sage: _eq null)',
+			'Is Not Empty (Sage: _ne null)',
+		]);
+		expect(await names('lines')).toEqual([
+			'Has No Records (Sage: _none: true)',
+			'Has Records (Sage: _atLeast: 1)',
+		]);
+		expect((await names('soldToCustomer.name')).some((name) => name.startsWith('Contains'))).toBe(
+			true,
+		);
+		expect((await names('status')).some((name) => name.startsWith('Contains'))).toBe(false);
+		// A field given by an expression: every operator.
+		expect(await names('={{ $json.field }}')).toHaveLength(15);
+	});
+
+	test('Sort field: fields to sort by, no collection and no reference as a whole', async () => {
+		const options = await loadOptions(
+			env,
+			'getSortFields',
+			salesOrders,
+			'parameters.sort.rule[0].field',
+		);
+		const values = options.map((option) => option.value);
+		expect(values).toEqual(
+			expect.arrayContaining(['orderDate', 'number', 'soldToCustomer.name', 'soldToCustomer.id']),
+		);
+		expect(values).not.toContain('lines');
+		expect(values).not.toContain('soldToCustomer');
+		expect(values.some((value) => String(value).startsWith('lines.'))).toBe(false);
+	});
 });

@@ -6,6 +6,7 @@ import type {
 	INode,
 	INodeExecutionData,
 	INodeListSearchResult,
+	INodePropertyOptions,
 	INodeParameters,
 	INodeType,
 	IWorkflowExecuteAdditionalData,
@@ -197,13 +198,50 @@ export async function listSearch(
 	page: { filter?: string; paginationToken?: string; engine?: TestEngine } = {},
 ): Promise<INodeListSearchResult> {
 	const { parameter, resource, operation } = LIST_SEARCHES[method];
+	const context = loadOptionsContext(
+		env,
+		{ resource, operation },
+		`parameters.${parameter}`,
+		page.engine,
+	);
+	const search = (env.pkg.getNodeType(SAGE_NODE) as INodeType).methods?.listSearch?.[method];
+	if (!search) throw new Error(`${method} is missing`);
+	return await search.call(context, page.filter, page.paginationToken);
+}
+
+/**
+ * One of the node's option lists (`methods.loadOptions`), as the editor asks for it for the
+ * parameter at `path` (e.g. `parameters.conditions.condition[0].operator`, whose `&field`
+ * is its sibling) of a node with these parameters.
+ */
+export async function loadOptions(
+	env: NodeEnv,
+	method: string,
+	parameters: INodeParameters,
+	path: string,
+	typeVersion = 2,
+): Promise<INodePropertyOptions[]> {
+	const context = loadOptionsContext(env, parameters, path, undefined, typeVersion);
+	const load = (env.pkg.getNodeType(SAGE_NODE) as INodeType).methods?.loadOptions?.[method];
+	if (!load) throw new Error(`${method} is missing`);
+	return await load.call(context);
+}
+
+/** n8n-core's own LoadOptionsContext (the harness offers none), built from the engine's additional data. */
+function loadOptionsContext(
+	env: NodeEnv,
+	parameters: INodeParameters,
+	path: string,
+	engine: TestEngine = env.engine,
+	typeVersion = 1,
+): LoadOptionsContext {
 	const node: INode = {
-		id: `list-search-${parameter}`,
+		id: `load-options-${path}`,
 		name: NODE_NAME,
 		type: SAGE_NODE,
-		typeVersion: 1,
+		typeVersion,
 		position: [0, 0],
-		parameters: { resource, operation },
+		parameters,
 		credentials: { sageErpApi: { id: 'sage-cred-1', name: 'Sage ERP account' } },
 	};
 	const workflow = new Workflow({
@@ -212,12 +250,10 @@ export async function listSearch(
 		active: false,
 		nodeTypes: env.pkg.nodeTypes,
 	});
-	const engine = page.engine ?? env.engine;
 	const additionalData = (
 		engine as unknown as { additionalData(o: object): IWorkflowExecuteAdditionalData }
 	).additionalData({});
-	const context = new LoadOptionsContext(workflow, node, additionalData, `parameters.${parameter}`);
-	const search = (env.pkg.getNodeType(SAGE_NODE) as INodeType).methods?.listSearch?.[method];
-	if (!search) throw new Error(`${method} is missing`);
-	return await search.call(context, page.filter, page.paginationToken);
+	// As n8n's server does: the editor's current parameters are what `&sibling` reads.
+	additionalData.currentNodeParameters = parameters;
+	return new LoadOptionsContext(workflow, node, additionalData, path);
 }
