@@ -133,7 +133,7 @@ export function sageFilterProperties(description: string, required = false): INo
 		type: 'string',
 		default: '',
 		required,
-		placeholder: "e.g. {isActive:true, _updateStamp:{_gte:'2026-01-01'}}",
+		placeholder: "e.g. {_updateStamp:{_gte:'2026-01-01'}, _id:{_nin:['1', '2']}}",
 		description: `${description} Sage’s syntax: unquoted keys, single-quoted strings, operators ${SAGE_OPERATORS_TOLD}. A JSON object works too.`,
 	};
 	return [
