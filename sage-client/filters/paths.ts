@@ -1,5 +1,5 @@
 import type { RecordField, RecordFields } from '../fields/record-fields';
-import { closestNames } from '../filter-check';
+import { closestNames } from '../documents/filter-check';
 import { FilterProblem } from './problem';
 
 /**
