@@ -29,7 +29,9 @@ const STANDS_ON = {
 	// The record type's field descriptions (kinds, labels, references, enums, operators),
 	// read by the node, the trigger and the AI tool.
 	'sage-client/fields': ['sage-client/documents', 'sage-client/natural-key.ts'],
-	'sage-client': ['sage-client/client', 'sage-client/fields'],
+	// The filter builder's compiler: conditions and sort rules into Sage's syntax, from the fields.
+	'sage-client/filters': ['sage-client/fields'],
+	'sage-client': ['sage-client/client', 'sage-client/filters'],
 	'n8n-transport': ['sage-client'],
 	credentials: ['n8n-transport'],
 	'nodes/shared': ['n8n-transport'],

@@ -10,7 +10,7 @@ import * as asyncOperation from './actions/asyncOperation/AsyncOperation.resourc
 import * as graphql from './actions/graphql/Graphql.resource';
 import * as record from './actions/record/Record.resource';
 import { router } from './actions/router';
-import { getStartArguments, listSearch, loadOptions } from '../shared/methods';
+import { filterOptions, getStartArguments, listSearch, loadOptions } from '../shared/methods';
 import { toolDescriptionProperties } from './actions/common/tool';
 
 // The value of NodeConnectionTypes.Main, without reading it at run time: n8n versions
@@ -70,7 +70,11 @@ export class SageErp implements INodeType {
 		],
 	};
 
-	methods = { listSearch, loadOptions, resourceMapping: { getStartArguments } };
+	methods = {
+		listSearch,
+		loadOptions: { ...loadOptions, ...filterOptions },
+		resourceMapping: { getStartArguments },
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -15,7 +15,7 @@ import {
 	optionsCollection,
 } from '../shared/descriptions';
 import { customDataOption, withCustomDataObject } from '../shared/custom-data';
-import { listSearch } from '../shared/methods';
+import { filterOptions, listSearch } from '../shared/methods';
 import type { Diagnosis } from '../../sage-client/transport/graphql';
 import {
 	DEFAULT_PAGE_SIZE,
@@ -30,6 +30,14 @@ import { isClientError, toNodeError } from '../shared/errors';
 import { SageSession } from '../shared/session';
 import { settingError } from './errors';
 import { DEFAULT_LOOKBACK_SECONDS, PollState, type TriggerEvent } from './state';
+import {
+	buildsFilter,
+	fieldSource,
+	filterProperties,
+	readBuiltFilter,
+	type ReadParameter,
+} from '../shared/filter-builder';
+import { FilterProblem } from '../../sage-client/filters';
 
 // The value of NodeConnectionTypes.Main, without reading it at run time: n8n versions
 // before NodeConnectionTypes existed load this node too.
@@ -43,7 +51,8 @@ export class SageErpTrigger implements INodeType {
 		name: 'sageErpTrigger',
 		icon: { light: 'file:sageErp.svg', dark: 'file:sageErp.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle:
 			'={{ ($parameter["event"] === "updated" ? "Created or updated: " : "Created: ") + ($parameter["recordType"].value ?? $parameter["recordType"]) }}',
 		description: 'Starts the workflow when records of Sage’s cloud ERP are created or changed',
@@ -74,15 +83,9 @@ export class SageErpTrigger implements INodeType {
 				],
 				default: 'created',
 			},
-			{
-				displayName: 'Filter',
-				name: 'filter',
-				type: 'string',
-				default: '',
-				placeholder: "e.g. {status:'pending', soldToCustomer:{name:{_regex:'^A'}}}",
-				description:
-					'Only records matching this Sage filter: unquoted keys, single-quoted strings, operators such as _eq, _gt, _in, _regex, _or. A JSON object works too. The trigger adds its own condition on the stamp with _and.',
-			},
+			...filterProperties(
+				'Only records matching this filter. The trigger adds its own condition on the stamp.',
+			),
 			selectionFieldsProperty,
 			optionsCollection([
 				{
@@ -104,7 +107,7 @@ export class SageErpTrigger implements INodeType {
 		],
 	};
 
-	methods = { listSearch };
+	methods = { listSearch, loadOptions: { ...filterOptions } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		// First of all: the budget counts from the start of the poll, token and schema included.
@@ -119,6 +122,7 @@ export class SageErpTrigger implements INodeType {
 			: `Could not check ${settings.recordType} for ${settings.event === 'created' ? 'new' : 'new or changed'} records`;
 		try {
 			const session = await SageSession.open(this);
+			settings.filter = await builtFilter(this, session, settings, doing);
 			const onDiagnoses = (diagnoses: Diagnosis[]) => {
 				for (const diagnosis of diagnoses) {
 					this.logger.warn(
@@ -278,6 +282,28 @@ function readSettings(context: IPollFunctions): {
 		lookbackMs: Math.round(lookback * 1000),
 		customDataAsText: options.customDataAsText === true,
 	};
+}
+
+/**
+ * Version 2's built filter (when Build Manually is chosen), compiled from the record type's
+ * fields; a refused condition is a setting error. Otherwise the Sage text read before.
+ */
+async function builtFilter(
+	context: IPollFunctions,
+	session: SageSession,
+	settings: WatchSettings,
+	doing: string,
+): Promise<string | undefined> {
+	const read: ReadParameter = (name, fallback) => context.getNodeParameter(name, fallback);
+	if (!buildsFilter(context.getNode().typeVersion, read)) return settings.filter;
+	const { recordType, timeoutMs } = settings;
+	try {
+		return await readBuiltFilter(read, fieldSource(session, recordType, timeoutMs));
+	} catch (error) {
+		throw error instanceof FilterProblem
+			? settingError(context.getNode(), error.message, error.hint)
+			: toNodeError(context.getNode(), error, { doing });
+	}
 }
 
 /** The Filter as Sage's text: as typed, or an object from an expression written as JSON. Empty = none. */

@@ -17,6 +17,7 @@ import { requireRecordType } from '../documents/record-documents';
 import { naturalKeyOf } from '../natural-key';
 import { argumentOf, connectionNodeType, type SageSchema } from '../schema/schema';
 import { labelOf } from './labels';
+import { recordTypeByTypeName } from './type-names';
 
 /**
  * What a record type's fields are, in the words the panels, the filter builder, Describe and
@@ -209,10 +210,7 @@ function targetOf(
  */
 function recordTypeNamed(schema: SageSchema, typeName: string): string | undefined {
 	const loaded = schema.recordTypes().find((info) => info.recordObject.name === typeName);
-	if (loaded) return loaded.recordType;
-	const node = typeName[0].toLowerCase() + typeName.slice(1);
-	const fitting = schema.recordTypeNames().filter((name) => name.split('.')[1] === node);
-	return fitting.length === 1 ? fitting[0] : undefined;
+	return loaded?.recordType ?? recordTypeByTypeName(typeName, schema.recordTypeNames());
 }
 
 function inputOf(inputField: GraphQLInputField): RecordField['input'] {

@@ -74,8 +74,19 @@ test('the node loads as sageErp with the contract’s resources, operations and 
 		'record:update',
 		'record:upsert',
 	]);
-	expect(shownFor('filter')).toEqual(['record:aggregate', 'record:getMany', 'record:updateMany']);
-	expect(shownFor('orderBy')).toEqual(['record:getMany']);
+	// Version 1's text and version 2's Sage Syntax: one property each.
+	expect([...new Set(shownFor('filter'))]).toEqual([
+		'record:aggregate',
+		'record:getMany',
+		'record:updateMany',
+	]);
+	expect([...new Set(shownFor('orderBy'))]).toEqual(['record:getMany']);
+	expect([...new Set(shownFor('conditions'))]).toEqual([
+		'record:aggregate',
+		'record:getMany',
+		'record:updateMany',
+	]);
+	expect(shownFor('sort')).toEqual(['record:getMany']);
 	expect(shownFor('returnAll')).toEqual(['graphql:query', 'record:getMany']);
 	expect(shownFor('limit')).toEqual(['graphql:query', 'record:getMany']);
 	expect(shownFor('data')).toEqual([

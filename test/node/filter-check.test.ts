@@ -13,6 +13,7 @@ import {
 	recordType,
 	runNode,
 	useNodeEnv,
+	SAGE_SYNTAX,
 } from './fixture';
 
 const env = useNodeEnv({ seed: { customers: 60, items: 12, salesOrders: 20 } });
@@ -21,6 +22,7 @@ const getMany = (type: string, parameters: INodeParameters): INodeParameters => 
 	operation: 'getMany',
 	recordType: recordType(type),
 	returnAll: true,
+	...SAGE_SYNTAX,
 	...parameters,
 });
 const CUSTOMER = 'xtremMasterData.customer';

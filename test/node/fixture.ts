@@ -83,6 +83,7 @@ export async function runNode(
 	options: RunOptions = {},
 ): Promise<RunResult> {
 	const node: NodeSpec = { name: NODE_NAME, type: SAGE_NODE, parameters };
+	if (options.typeVersion !== undefined) node.typeVersion = options.typeVersion;
 	if (options.continueOnFail) node.onError = 'continueRegularOutput';
 	if (options.typeVersion) node.typeVersion = options.typeVersion;
 	const result = await env.engine.run({
@@ -114,6 +115,12 @@ export function errorOf(result: RunResult) {
 	if (!error) throw new Error('Expected the node to fail, but it succeeded');
 	return error;
 }
+
+/**
+ * Version 2's Filter and Sort in Sage Syntax: the text forms version 1 has (tests written for
+ * the text run on the node's default version with these).
+ */
+export const SAGE_SYNTAX = { filterType: 'sage', sortType: 'sage' } as const;
 
 /** `{ __rl, mode, value }`, as the editor saves a Record Type picked from the list. */
 export function recordType(value: string): INodeParameters['recordType'] {

@@ -11,10 +11,16 @@ import {
 	runNode,
 	useNodeEnv,
 	type NodeEnv,
+	SAGE_SYNTAX,
 } from './fixture';
 
 const CUSTOMER = recordType('xtremMasterData.customer');
-const aggregate = { resource: 'record', operation: 'aggregate', recordType: CUSTOMER };
+const aggregate = {
+	resource: 'record',
+	operation: 'aggregate',
+	recordType: CUSTOMER,
+	...SAGE_SYNTAX,
+};
 const values = (...entries: Array<[string, string[]]>) => ({
 	value: entries.map(([field, aggregations]) => ({ field, aggregations })),
 });

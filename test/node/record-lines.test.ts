@@ -3,7 +3,7 @@
  * new one), errors that name the line they are about, and `_customData` as an object in
  * and out, through the real n8n engine against the simulator.
  */
-import { errorOf, outputOf, recordType, runNode, useNodeEnv } from './fixture';
+import { errorOf, outputOf, recordType, runNode, useNodeEnv, SAGE_SYNTAX } from './fixture';
 
 const env = useNodeEnv({ seed: { customers: 10, items: 10, salesOrders: 12 } });
 const ORDER = recordType('xtremSales.salesOrder');
@@ -138,6 +138,7 @@ describe('_customData', () => {
 				resource: 'record',
 				operation: 'getMany',
 				recordType: CUSTOMER,
+				...SAGE_SYNTAX,
 				filter: '{_id:1}',
 				fields: '_id _customData',
 				returnAll: true,

@@ -10,11 +10,12 @@ import {
 	recordType,
 	runNode,
 	useNodeEnv,
+	SAGE_SYNTAX,
 } from './fixture';
 
 const env = useNodeEnv({ seed: { customers: 120 } });
 const CUSTOMER = recordType('xtremMasterData.customer');
-const getMany = { resource: 'record', operation: 'getMany', recordType: CUSTOMER };
+const getMany = { resource: 'record', operation: 'getMany', recordType: CUSTOMER, ...SAGE_SYNTAX };
 const get = { resource: 'record', operation: 'get', recordType: CUSTOMER };
 
 test('the schema is fetched once per record type for many items and many runs, and only its types', async () => {

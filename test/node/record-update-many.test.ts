@@ -2,11 +2,16 @@
  * Record → Update Many (Sage's bulkUpdate) through the real n8n engine against the
  * simulator: one item per input item with the filter and Sage's answer; one transaction.
  */
-import { errorOf, outputOf, recordType, runNode, useNodeEnv } from './fixture';
+import { errorOf, outputOf, recordType, runNode, useNodeEnv, SAGE_SYNTAX } from './fixture';
 
 const env = useNodeEnv({ seed: { customers: 30, salesOrders: 12 } });
 const CUSTOMER = recordType('xtremMasterData.customer');
-const updateMany = { resource: 'record', operation: 'updateMany', recordType: CUSTOMER };
+const updateMany = {
+	resource: 'record',
+	operation: 'updateMany',
+	recordType: CUSTOMER,
+	...SAGE_SYNTAX,
+};
 const customers = () => env.sim.store().list('xtremMasterData.customer');
 
 test('updates every record matching the filter; the item holds the filter and Sage’s answer', async () => {

@@ -17,6 +17,7 @@ import {
 	runNode,
 	useNodeEnv,
 	type NodeEnv,
+	SAGE_SYNTAX,
 } from './fixture';
 
 const CUSTOMER = recordType('xtremMasterData.customer');
@@ -96,6 +97,7 @@ firstRun(
 		resource: 'record',
 		operation: 'updateMany',
 		recordType: CUSTOMER,
+		...SAGE_SYNTAX,
 		filter: "{country:{id:'FR'}}",
 		data: '{ "paymentTermDays": 45 }',
 	},
@@ -152,6 +154,7 @@ firstRun(
 		resource: 'record',
 		operation: 'getMany',
 		recordType: CUSTOMER,
+		...SAGE_SYNTAX,
 		filter: "{country:{nmae:'France'}}",
 		fields: '_id',
 		limit: 5,

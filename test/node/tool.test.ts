@@ -9,7 +9,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { TOOL_CALLER_TYPE, ToolCallerNode, type NodeSpec, type ToolCall } from '../helpers/engine';
 import { secretGuard } from '../setup/secret-guard';
-import { outputOf, recordType, runNode, useNodeEnv } from './fixture';
+import { outputOf, recordType, runNode, useNodeEnv, SAGE_SYNTAX } from './fixture';
 
 const env = useNodeEnv(
 	{ seed: { customers: 80 } },
@@ -91,6 +91,38 @@ describe.each(MODES)('called %s', (mode) => {
 			expected.map((c) => ({ _id: String(c._id), id: c.id, name: c.name })),
 		);
 		expect(parsed(chosen)).toEqual(expected.map((c) => ({ _id: String(c._id), email: c.email })));
+	});
+
+	test("a condition's Value can be left to the model ($fromAI)", async () => {
+		const [answer] = await callTools(
+			mode,
+			{
+				'Customers by city': {
+					resource: 'record',
+					operation: 'getMany',
+					recordType: CUSTOMER,
+					returnAll: true,
+					fields: '_id city',
+					filterType: 'manual',
+					conditions: {
+						condition: [
+							{
+								field: 'city',
+								operator: 'equals',
+								value: "={{ $fromAI('city', 'The city', 'string') }}",
+							},
+						],
+					},
+				},
+			},
+			[{ node: 'Customers by city', args: { city: 'Lyon' } }],
+		);
+		const lyon = env.sim
+			.store()
+			.list('xtremMasterData.customer')
+			.filter((c) => c.city === 'Lyon');
+		expect(lyon.length).toBeGreaterThan(0);
+		expect(parsed(answer)).toEqual(lyon.map((c) => ({ _id: String(c._id), city: 'Lyon' })));
 	});
 
 	test('a filter that matches nothing answers a message naming the record type and the filter', async () => {
@@ -208,7 +240,8 @@ test('in-process, the tool is described per operation: what to pass (the filter 
 });
 
 test('the same node outside an agent still gives every scalar field and no message for no records', async () => {
-	const parameters = { ...findCustomers, filter: '{isActive:true}', limit: 1 };
+	// Outside an agent, version 2's Filter is built unless Sage Syntax is chosen.
+	const parameters = { ...findCustomers, ...SAGE_SYNTAX, filter: '{isActive:true}', limit: 1 };
 	const [item] = outputOf(await runNode(env, parameters));
 	expect(Object.keys(item.json).length).toBeGreaterThan(10);
 	expect(outputOf(await runNode(env, { ...parameters, filter: "{id:'NOBODY'}" }))).toEqual([]);

@@ -12,7 +12,15 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { secretGuard } from '../setup/secret-guard';
-import { NODE_NAME, errorOf, outputOf, recordType, runNode, useNodeEnv } from '../node/fixture';
+import {
+	NODE_NAME,
+	errorOf,
+	outputOf,
+	recordType,
+	runNode,
+	useNodeEnv,
+	SAGE_SYNTAX,
+} from '../node/fixture';
 
 const env = useNodeEnv({ seed: { customers: 30, items: 10, salesOrders: 5 } });
 const CUSTOMER = recordType('xtremMasterData.customer');
@@ -29,6 +37,7 @@ const getMany = {
 	recordType: CUSTOMER,
 	returnAll: true,
 	fields: '_id id',
+	...SAGE_SYNTAX,
 };
 const create = {
 	resource: 'record',

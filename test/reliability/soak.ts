@@ -12,7 +12,7 @@
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { prng } from '../simulator/seed';
-import { NODE_NAME, recordType, runNode, type NodeEnv } from '../node/fixture';
+import { NODE_NAME, recordType, runNode, type NodeEnv, SAGE_SYNTAX } from '../node/fixture';
 
 export interface SoakOptions {
 	/** Operations in all: queries plus created records. */
@@ -329,6 +329,7 @@ function queryParameters(index: number): INodeParameters {
 		operation: 'getMany',
 		recordType: recordType(CUSTOMER),
 		returnAll: true,
+		...SAGE_SYNTAX,
 		filter: query.filter,
 		orderBy: query.orderBy ?? '',
 		fields: '_id id',

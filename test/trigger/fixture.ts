@@ -74,6 +74,8 @@ export interface PollOptions {
 	engine?: TestEngine;
 	/** The poll's time budget, as n8n 2.40+'s durable scheduler sets it (`this.getPollBudgetMs()`). */
 	budgetMs?: number;
+	/** The trigger's version: 1 (the tests written before version 2) unless given. */
+	typeVersion?: number;
 }
 
 /**
@@ -90,7 +92,12 @@ export async function poll(
 	const guard = secretGuard();
 	try {
 		const output = await (options.engine ?? env.engine).poll({
-			node: { name: TRIGGER_NAME, type: TRIGGER_TYPE, parameters },
+			node: {
+				name: TRIGGER_NAME,
+				type: TRIGGER_TYPE,
+				typeVersion: options.typeVersion ?? 1,
+				parameters,
+			},
 			staticData,
 			mode: options.mode ?? 'trigger',
 			budgetMs: options.budgetMs,

@@ -1,3 +1,4 @@
 export * as listSearch from './listSearch';
 export * as loadOptions from './loadOptions';
 export { getStartArguments } from './startArguments';
+export * as filterOptions from './filterOptions';

@@ -24,24 +24,18 @@ import { inputError } from '../../../shared/errors';
 import type { SageSession } from '../../../shared/session';
 import type { DiagnosisReport } from '../common/diagnoses';
 import { forEachItem, isObject, recordItem, showFor, valueAt } from '../common/items';
-import { readPageSize, readRecordType, readSageLiteral, readTimeout } from '../common/parameters';
+import { readPageSize, readRecordType, readTimeout } from '../common/parameters';
 import type { OperationContext } from '../common/types';
 import { groupByProperties, readGroupBy, valuesProperties } from './aggregate-fields';
+import { readFilterAndOrder, SentSyntax } from '../common/filter';
+import { filterProperties, showSageSyntaxOption } from '../../../shared/filter-builder';
 
 export const description: INodeProperties[] = showFor(
 	'record',
 	['aggregate'],
 	[
 		recordTypeLocator,
-		{
-			displayName: 'Filter',
-			name: 'filter',
-			type: 'string',
-			default: '',
-			placeholder: "e.g. {isActive:true, city:'Lyon'}",
-			description:
-				'Which records to total, as a Sage filter (a JSON object works too). Empty = every record.',
-		},
+		...filterProperties('Which records to total. Empty = every record.'),
 		...groupByProperties,
 		...valuesProperties,
 		optionsCollection([
@@ -58,6 +52,7 @@ export const description: INodeProperties[] = showFor(
 				description: 'Groups per request, with Group By (at most 1000); every page is followed',
 			},
 			timeoutOption,
+			showSageSyntaxOption,
 		]),
 	],
 );
@@ -83,8 +78,17 @@ export async function execute(
 	{ session, diagnoses }: OperationContext,
 ): Promise<INodeExecutionData[]> {
 	const documents = new Map<string, AggregateDocument>();
-	return await forEachItem(this, items, async (itemIndex, output) => {
+	const sent = new SentSyntax(this);
+	const totals = await forEachItem(this, items, async (itemIndex, output) => {
 		const request = readAggregateItem(this, itemIndex);
+		const { filter } = await readFilterAndOrder(
+			this,
+			itemIndex,
+			{ session, recordType: request.recordType, timeoutMs: request.timeoutMs },
+			{ order: false },
+		);
+		request.filter = filter;
+		sent.note(itemIndex, { filter });
 		const key = JSON.stringify([request.recordType, request.groupBy, request.values]);
 		let document = documents.get(key);
 		if (!document) {
@@ -156,6 +160,8 @@ export async function execute(
 			}
 		}
 	});
+	sent.flush();
+	return totals;
 }
 
 function readAggregateItem(context: IExecuteFunctions, itemIndex: number): AggregateItem {
@@ -181,7 +187,6 @@ function readAggregateItem(context: IExecuteFunctions, itemIndex: number): Aggre
 	};
 	return {
 		recordType,
-		filter: readSageLiteral(context, 'filter', 'Filter', itemIndex),
 		groupBy: readGroupBy(context, itemIndex),
 		values,
 		asText: options.decimalsAsText === true,

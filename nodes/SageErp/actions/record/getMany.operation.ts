@@ -30,17 +30,18 @@ import {
 	timeoutOption,
 } from '../../../shared/descriptions';
 import { forEachItem, showFor, valueAt } from '../common/items';
-import {
-	readLimit,
-	readPageSize,
-	readRecordType,
-	readSageLiteral,
-	readTimeout,
-} from '../common/parameters';
+import { readLimit, readPageSize, readRecordType, readTimeout } from '../common/parameters';
 import type { SageSession } from '../../../shared/session';
 import { readReturnFields, returnFieldsProperties } from '../common/return-fields';
 import type { OperationContext } from '../common/types';
 import { customDataOption } from '../../../shared/custom-data';
+import {
+	filterProperties,
+	orderByProperties,
+	showSageSyntaxOption,
+	sortProperties,
+} from '../../../shared/filter-builder';
+import { readFilterAndOrder, SentSyntax } from '../common/filter';
 
 export const description: INodeProperties[] = showFor(
 	'record',
@@ -49,26 +50,12 @@ export const description: INodeProperties[] = showFor(
 		recordTypeLocator,
 		returnAllProperty,
 		{ ...limitProperty, displayOptions: { show: { returnAll: [false] } } },
-		{
-			displayName: 'Filter',
-			name: 'filter',
-			type: 'string',
-			default: '',
-			placeholder: "e.g. {isActive:true, name:{_regex:'^A'}}",
-			description:
-				'A Sage filter: unquoted keys, single-quoted strings, operators such as _eq, _gt, _in, _regex, _or. A JSON object works too.',
-		},
-		{
-			displayName: 'Order By',
-			name: 'orderBy',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. {name:+1, _id:-1}',
-			description: 'Sort order: field names with +1 (ascending) or -1 (descending)',
-		},
+		...filterProperties('Only records matching this filter. Empty = every record.'),
+		...sortProperties,
+		...orderByProperties(),
 		fieldsProperty,
 		...returnFieldsProperties(),
-		optionsCollection([customDataOption, pageSizeOption, timeoutOption]),
+		optionsCollection([customDataOption, pageSizeOption, timeoutOption, showSageSyntaxOption]),
 	],
 );
 
@@ -83,14 +70,20 @@ export async function execute(
 	const documents = new Map<string, QueryDocument>();
 	// Checked once per distinct text: a filter shared by a thousand items is parsed once.
 	const checked = new Set<string>();
-	return await forEachItem(this, items, async (itemIndex, output) => {
+	const sent = new SentSyntax(this);
+	const records = await forEachItem(this, items, async (itemIndex, output) => {
 		const recordType = readRecordType(this, itemIndex);
 		const fields = readReturnFields(this, itemIndex);
 		const limit = readLimit(this, itemIndex);
-		const filter = readSageLiteral(this, 'filter', 'Filter', itemIndex);
-		const orderBy = readSageLiteral(this, 'orderBy', 'Order By', itemIndex);
 		const pageSize = readPageSize(this, itemIndex);
 		const timeoutMs = readTimeout(this, itemIndex);
+		const { filter, orderBy } = await readFilterAndOrder(
+			this,
+			itemIndex,
+			{ session, recordType, timeoutMs },
+			{ order: true },
+		);
+		sent.note(itemIndex, { filter, orderBy });
 
 		const key = `${recordType}\n${fields}`;
 		const build = async (): Promise<QueryDocument> => {
@@ -149,6 +142,8 @@ export async function execute(
 		}))
 			pushPage(output, page, itemIndex, diagnoses.hintsSupported);
 	});
+	sent.flush();
+	return records;
 }
 
 /** One item per record; older n8n versions show no execution hints, so the page's first item carries its warnings. */

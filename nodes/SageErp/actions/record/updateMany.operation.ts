@@ -22,7 +22,9 @@ import type { SageSession } from '../../../shared/session';
 import { runBatches, type BatchMember, type Outcome } from '../common/batches';
 import { customDataInput } from '../common/custom-data';
 import { recordItem, showFor, valueAt } from '../common/items';
-import { readJsonObject, readRecordType, readSageLiteral } from '../common/parameters';
+import { readJsonObject, readRecordType } from '../common/parameters';
+import { readFilterAndOrder, SentSyntax } from '../common/filter';
+import { filterProperties, showSageSyntaxOption } from '../../../shared/filter-builder';
 import type { OperationContext } from '../common/types';
 
 export const description: INodeProperties[] = showFor(
@@ -37,20 +39,14 @@ export const description: INodeProperties[] = showFor(
 			type: 'notice',
 			default: '',
 		},
-		{
-			displayName: 'Filter',
-			name: 'filter',
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: "e.g. {isActive:false, city:'Lyon'}",
-			description:
-				'Which records to update, as a Sage filter (a JSON object works too). Required: Update Many never changes every record by accident.',
-		},
+		...filterProperties(
+			'Which records to update. Required: Update Many never changes every record by accident.',
+			true,
+		),
 		dataProperty(
 			'The values every matching record gets, as a JSON object; fields left out keep their value. No _id: the filter says which records.',
 		),
-		optionsCollection([timeoutOption]),
+		optionsCollection([timeoutOption, showSageSyntaxOption]),
 	],
 );
 
@@ -71,19 +67,26 @@ export async function execute(
 	items: INodeExecutionData[],
 	{ session, diagnoses }: OperationContext,
 ): Promise<INodeExecutionData[]> {
-	return await runBatches<UpdateManyMember>(this, items, {
+	const sent = new SentSyntax(this);
+	const output = await runBatches<UpdateManyMember>(this, items, {
 		past: 'applied',
 		prepare: async (itemIndex, sending) => {
 			const recordType = readRecordType(this, itemIndex);
-			const filter = readSageLiteral(this, 'filter', 'Filter', itemIndex);
+			const { filter } = await readFilterAndOrder(
+				this,
+				itemIndex,
+				{ session, recordType, timeoutMs: sending.timeoutMs },
+				{ order: false },
+			);
 			if (filter === undefined) {
 				throw inputError(
 					this.getNode(),
 					'Filter is empty',
 					itemIndex,
-					'Give a filter for the records to update, e.g. {isActive:false}.',
+					'Give at least one condition for the records to update: Update Many never changes every record.',
 				);
 			}
+			sent.note(itemIndex, { filter });
 			const data = customDataInput(
 				this,
 				readJsonObject(this, 'data', 'Data', itemIndex, { emptyAllowed: false }),
@@ -139,6 +142,8 @@ export async function execute(
 			}
 		},
 	});
+	sent.flush();
+	return output;
 }
 
 /** The record type's bulkUpdate document, from the types its mutation needs. */
