@@ -16,9 +16,8 @@ const fs = require('fs');
 const path = require('path');
 const n8nLib = require('./lib/n8n');
 const examples = require('./lib/examples');
-const { startSimulator } = require('./lib/simulator');
-const { stopAll, freePort } = require('./lib/processes');
-const { openBrowser, signIn } = require('./lib/browser');
+const { stopAll } = require('./lib/processes');
+const { withEditor } = require('./lib/editor');
 
 const VIEWPORT = { width: 1440, height: 860 };
 const SAGE_NODE = 'Create or Update Customer';
@@ -157,32 +156,16 @@ async function main() {
 	const opts = parseArgs(process.argv.slice(2));
 	fs.mkdirSync(opts.out, { recursive: true });
 	const { example, start, broken } = workflows();
-	const sim = await startSimulator({ port: 0 });
-	let inst;
-	try {
-		inst = await n8nLib.prepareInstance({
-			name: 'capture-first-workflow',
-			credentials: [examples.simulatorCredential(sim)],
-			workflows: [example, start, broken],
-			quiet: true,
-		});
-		const n8n = await n8nLib.startN8n(inst.n8n, inst.env({}, { brokerPort: await freePort() }), {
-			logFile: path.join(inst.userFolder, 'n8n.log'),
-		});
-		const { page, close } = await openBrowser(VIEWPORT);
-		try {
-			await signIn(page, n8n.baseUrl, inst.owner);
-			await credential(page, n8n.baseUrl, opts.out);
-			await actions(page, n8n.baseUrl, opts.out);
-			await runs(page, n8n.baseUrl, opts.out);
-		} finally {
-			await close();
-		}
-	} finally {
-		await stopAll();
-		await sim.stop();
-		if (inst) n8nLib.removeUserFolder(inst.userFolder);
-	}
+	const editor = {
+		name: 'capture-first-workflow',
+		workflows: [example, start, broken],
+		viewport: VIEWPORT,
+	};
+	await withEditor(editor, async ({ page, baseUrl }) => {
+		await credential(page, baseUrl, opts.out);
+		await actions(page, baseUrl, opts.out);
+		await runs(page, baseUrl, opts.out);
+	});
 }
 
 main().catch((err) => {
