@@ -43,13 +43,14 @@ const MIN_FREE_BYTES = 3 * 1024 ** 3;
  * with other work on it. Node.js 6-7 s. npm install of n8n: 2.40.7 4m00s with a cold npm cache,
  * 2.41.1 2m41s and 1.123.81 1m53s once that cache held most packages. npm rebuild (sqlite3
  * compiles) 71-87 s. Whole first run 3m11s (1.123.81) to 5m33s (2.40.7, cold).
+ * On 2026-12-07, with five people's work on the same 2 cores (load average 13-27), 2.40.7 took
+ * 12m33s with a warm npm cache and 16m21s with a cold one: the estimates hold for a quiet machine.
  */
-// Measured on 2 cores (more under load): n8n 1.123 took 3m11s in all, 2.41 4m10s, 2.40 about 5 min.
 const ESTIMATES = {
 	node: '~10 s',
 	n8n: { 1: '~2-3 min', 2: '~3.5 min' },
 	rebuild: '~1.5 min',
-	total: '~3-5 min, 2-3 GB',
+	total: '~3-5 min on 2 cores (more when they are busy), 2-3 GB',
 };
 
 /** scripts/n8n-versions.json: the default version and the matrix, so nothing has to search the registry. */
@@ -577,9 +578,7 @@ async function ensureN8n(options = {}) {
 			for (const f of fs.readdirSync(cacheDir))
 				if (f.startsWith('.step-') || f === MARKER) fs.rmSync(path.join(cacheDir, f));
 		}
-		log.line(
-			`provisioning n8n ${version} in ${cacheDir} (first run: ${ESTIMATES.total} on 2 cores)`,
-		);
+		log.line(`provisioning n8n ${version} in ${cacheDir} (first run: ${ESTIMATES.total})`);
 		await install(paths, log, version);
 		log.line(`done in ${fmt(Date.now() - log.started)}: ${paths.nodeBin} ${paths.n8nBin}`);
 		return result();
