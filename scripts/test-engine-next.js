@@ -10,9 +10,9 @@
  * under the Node.js 24 that scripts/provision-n8n.js keeps in its cache (step 1 of the
  * provisioning, done first when it is missing). The folder's dependencies are installed the way
  * the provisioning installs n8n: Node.js 24 first on PATH, npm_config_nodedir set to it, no
- * install scripts; then isolated-vm
- * must load (it ships prebuilt binaries; `npm rebuild isolated-vm` when it does not). A marker in
- * node_modules records what was installed, so a second run installs nothing.
+ * install scripts; then isolated-vm must load (it ships prebuilt binaries; `npm rebuild
+ * isolated-vm` when it does not). A marker in node_modules records what was installed, so a
+ * second run installs nothing.
  *
  * Usage: node scripts/test-engine-next.js [jest arguments...]   (the package must be built)
  */
