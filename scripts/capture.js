@@ -16,10 +16,9 @@ const os = require('os');
 const path = require('path');
 const { spawnSync } = require('child_process');
 const n8nLib = require('./lib/n8n');
-const examples = require('./lib/examples');
-const { startSimulator } = require('./lib/simulator');
 const { stopAll, which } = require('./lib/processes');
-const { CHROMIUM, openBrowser, signIn } = require('./lib/browser');
+const { CHROMIUM } = require('./lib/browser');
+const { withEditor } = require('./lib/editor');
 
 const WORKFLOW_ID = 'sageErpCaptureGM';
 const VIEWPORT = { width: 1280, height: 760 };
@@ -215,23 +214,18 @@ function toGif(frames, out) {
 	if (res.status !== 0) throw new Error(`${convert} failed: ${res.stderr}`);
 }
 
-async function capture(opts, baseUrl, owner, dir) {
-	const { page, close } = await openBrowser(VIEWPORT);
-	try {
-		await signIn(page, baseUrl, owner);
-		await page.goto(`${baseUrl}/workflow/${WORKFLOW_ID}`);
-		await page.locator('[data-test-id="canvas-node"]').first().waitFor();
-		await page.waitForTimeout(1000);
-		const frame = framer(page, dir);
-		await frame.shot(100);
-		await addGetMany(page, frame);
-		await fillParameters(page, frame);
-		await executeAndShow(page, frame);
-		await showTypo(page, frame);
-		return frame.frames;
-	} finally {
-		await close();
-	}
+/** Every frame, from the starting workflow's canvas to the misspelt filter refused. */
+async function capture(page, baseUrl, dir) {
+	await page.goto(`${baseUrl}/workflow/${WORKFLOW_ID}`);
+	await page.locator('[data-test-id="canvas-node"]').first().waitFor();
+	await page.waitForTimeout(1000);
+	const frame = framer(page, dir);
+	await frame.shot(100);
+	await addGetMany(page, frame);
+	await fillParameters(page, frame);
+	await executeAndShow(page, frame);
+	await showTypo(page, frame);
+	return frame.frames;
 }
 
 async function main() {
@@ -241,31 +235,15 @@ async function main() {
 	if (!imageMagick()) throw new Error('ImageMagick is missing: apt-get install -y imagemagick');
 	const dir = opts.frames || fs.mkdtempSync(path.join(os.tmpdir(), 'sage-erp-capture-'));
 	fs.mkdirSync(dir, { recursive: true });
-	const sim = await startSimulator({ port: 0 });
-	let inst;
 	try {
-		inst = await n8nLib.prepareInstance({
-			name: 'capture',
-			credentials: [examples.simulatorCredential(sim)],
-			workflows: [startingWorkflow()],
-			quiet: true,
-		});
-		say(`starting n8n in ${path.relative(process.cwd(), inst.userFolder)}`);
-		const n8n = await n8nLib.startN8n(
-			inst.n8n,
-			inst.env({}, { brokerPort: await require('./lib/processes').freePort() }),
-			{ logFile: path.join(inst.userFolder, 'n8n.log') },
-		);
-		const frames = await capture(opts, n8n.baseUrl, inst.owner, dir);
+		const editor = { name: 'capture', workflows: [startingWorkflow()], viewport: VIEWPORT };
+		const frames = await withEditor(editor, ({ page, baseUrl }) => capture(page, baseUrl, dir));
 		fs.mkdirSync(path.dirname(opts.out), { recursive: true });
 		toGif(frames, opts.out);
 		say(
 			`${frames.length} frames -> ${path.relative(process.cwd(), opts.out)} (${(fs.statSync(opts.out).size / 1024).toFixed(0)} KB)`,
 		);
 	} finally {
-		await stopAll();
-		await sim.stop();
-		if (inst) n8nLib.removeUserFolder(inst.userFolder);
 		if (!opts.frames) fs.rmSync(dir, { recursive: true, force: true });
 	}
 }

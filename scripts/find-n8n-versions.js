@@ -62,10 +62,9 @@ async function resolves(version, log) {
 			path.join(dir, 'package.json'),
 			JSON.stringify(provision.installManifest(version), null, 2),
 		);
-		const args = ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'];
-		await provision.run(log, `resolving n8n@${version}`, 'npm', args, {
+		await provision.runNpm(log, `resolving n8n@${version}`, ['install', '--package-lock-only'], {
 			cwd: dir,
-			env: { ...process.env, npm_config_update_notifier: 'false' },
+			scripts: false,
 		});
 		return { ok: true };
 	} catch (err) {

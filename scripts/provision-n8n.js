@@ -14,8 +14,9 @@
  * Concurrent runs (two jest workers, two terminals) serialise on a lock folder per cache folder,
  * so two different versions provision side by side and one version is never installed twice at once.
  *
- * CLI:     node scripts/provision-n8n.js [--version <v>] [--matrix] [--force] [--quiet] [--print]
+ * CLI:     node scripts/provision-n8n.js [--version <v>] [--matrix] [--node-only] [--force] [--quiet] [--print]
  *          --matrix: every version of scripts/n8n-versions.json "matrix", one after another
+ *          --node-only: step 1 alone (Node.js 24 in the version's cache folder)
  * Library: const { ensureN8n } = require('./scripts/provision-n8n');
  *          const { nodeBin, n8nBin, cacheDir, nodeDir, version } = await ensureN8n({ version });
  *          // run n8n as: spawn(nodeBin, [n8nBin, 'start'], ...)
@@ -42,13 +43,14 @@ const MIN_FREE_BYTES = 3 * 1024 ** 3;
  * with other work on it. Node.js 6-7 s. npm install of n8n: 2.40.7 4m00s with a cold npm cache,
  * 2.41.1 2m41s and 1.123.81 1m53s once that cache held most packages. npm rebuild (sqlite3
  * compiles) 71-87 s. Whole first run 3m11s (1.123.81) to 5m33s (2.40.7, cold).
+ * On 2026-12-07, with five people's work on the same 2 cores (load average 13-27), 2.40.7 took
+ * 12m33s with a warm npm cache and 16m21s with a cold one: the estimates hold for a quiet machine.
  */
-// Measured on 2 cores (more under load): n8n 1.123 took 3m11s in all, 2.41 4m10s, 2.40 about 5 min.
 const ESTIMATES = {
 	node: '~10 s',
 	n8n: { 1: '~2-3 min', 2: '~3.5 min' },
 	rebuild: '~1.5 min',
-	total: '~3-5 min on 2 cores, 2-3 GB',
+	total: '~3-5 min on 2 cores (more when they are busy), 2-3 GB',
 };
 
 /** scripts/n8n-versions.json: the default version and the matrix, so nothing has to search the registry. */
@@ -321,15 +323,30 @@ async function acquireLock(paths, log) {
 	}
 }
 
-function envWithNode24(paths) {
+/** The environment for Node.js 24 and its npm work: that Node.js first on PATH, native modules built against it. */
+function envWithNode24(nodeDir) {
 	return {
 		...process.env,
-		PATH: `${path.join(paths.nodeDir, 'bin')}${path.delimiter}${process.env.PATH}`,
-		npm_config_nodedir: paths.nodeDir,
-		npm_config_fund: 'false',
-		npm_config_audit: 'false',
-		npm_config_update_notifier: 'false',
+		PATH: `${path.join(nodeDir, 'bin')}${path.delimiter}${process.env.PATH}`,
+		npm_config_nodedir: nodeDir,
 	};
+}
+
+/**
+ * Runs npm with install scripts explicitly on or off. A script that `npm run` starts (npm start,
+ * npm test, npm run provision-n8n ...) inherits its npm's configuration as npm_config_* variables,
+ * this project's ignore-scripts=true (.npmrc) among them, and a child npm takes them as its own:
+ * `npm install node@24` then skipped the script that puts Node's binary in place, and `npm rebuild`
+ * built nothing. The command line outranks the environment and every .npmrc (a user's own
+ * ignore-scripts=true too), and the variable reaches the npm that an install script may start.
+ */
+function runNpm(log, label, args, { cwd, env = process.env, scripts }) {
+	if (typeof scripts !== 'boolean') throw new TypeError('runNpm: say whether install scripts run');
+	const flags = [`--ignore-scripts=${!scripts}`, '--no-audit', '--no-fund', '--no-update-notifier'];
+	return run(log, label, 'npm', [...args, ...flags], {
+		cwd,
+		env: { ...env, npm_config_ignore_scripts: String(!scripts) },
+	});
 }
 
 const STEPS = 4;
@@ -351,15 +368,12 @@ async function installNode(paths, log) {
 			path.join(dir, 'package.json'),
 			JSON.stringify({ name: 'sage-erp-node24', private: true }, null, 2),
 		);
-		await run(
+		// The `node` package puts the binary in place from its preinstall script.
+		await runNpm(
 			log,
 			`npm install node@${NODE_RANGE}`,
-			'npm',
 			['install', '--no-save', '--no-package-lock', `node@${NODE_RANGE}`],
-			{
-				cwd: dir,
-				env: { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false' },
-			},
+			{ cwd: dir, scripts: true },
 		);
 		if (!fs.existsSync(paths.nodeBin)) {
 			throw new ProvisionError(
@@ -406,13 +420,11 @@ async function installN8nPackage(paths, log, version, nodeVersion, env) {
 	fs.mkdirSync(paths.n8nPrefix, { recursive: true });
 	fs.writeFileSync(path.join(paths.n8nPrefix, 'package.json'), JSON.stringify(manifest, null, 2));
 	try {
-		await run(
-			log,
-			`npm install n8n@${version}`,
-			'npm',
-			['install', '--ignore-scripts', '--no-audit', '--no-fund'],
-			{ cwd: paths.n8nPrefix, env },
-		);
+		await runNpm(log, `npm install n8n@${version}`, ['install'], {
+			cwd: paths.n8nPrefix,
+			env,
+			scripts: false,
+		});
 	} catch (err) {
 		const why = explainInstallFailure(version, err.output);
 		if (!why) throw err;
@@ -438,9 +450,11 @@ async function rebuildNative(paths, log, nodeVersion, env) {
 	log.line(
 		`[3/${STEPS}] building sqlite3 and isolated-vm for Node.js ${nodeVersion} (npm rebuild; ${ESTIMATES.rebuild})`,
 	);
-	await run(log, 'npm rebuild sqlite3 isolated-vm', 'npm', ['rebuild', 'sqlite3', 'isolated-vm'], {
+	// The build is the packages' install scripts: they must run.
+	await runNpm(log, 'npm rebuild sqlite3 isolated-vm', ['rebuild', 'sqlite3', 'isolated-vm'], {
 		cwd: paths.n8nPrefix,
 		env,
+		scripts: true,
 	});
 	fs.writeFileSync(stepDone(paths, 'rebuild'), new Date().toISOString());
 	log.line(`[3/${STEPS}] native modules built in ${fmt(Date.now() - t)}`);
@@ -481,7 +495,7 @@ async function smokeTest(paths, log, version, env) {
 
 async function install(paths, log, version) {
 	const nodeVersion = await installNode(paths, log);
-	const env = envWithNode24(paths);
+	const env = envWithNode24(paths.nodeDir);
 	await installN8nPackage(paths, log, version, nodeVersion, env);
 	await rebuildNative(paths, log, nodeVersion, env);
 	await smokeTest(paths, log, version, env);
@@ -505,6 +519,26 @@ function quickSmoke(paths, version) {
 		timeout: 30000,
 	});
 	return res.status === 0 && res.stdout.trim().endsWith(version);
+}
+
+/**
+ * Node.js 24 alone (step 1) in the cache folder of n8n `version`: all that test:engine-next needs,
+ * and what `--node-only` provisions (the fresh-machine test of `npm test`).
+ * options: { version, cacheDir, quiet }; resolves to { nodeBin, nodeDir, nodeVersion }.
+ */
+async function ensureNode24(options = {}) {
+	const version = resolveVersion(options.version);
+	const cacheDir = options.cacheDir ? path.resolve(options.cacheDir) : defaultCacheDir(version);
+	const paths = layout(cacheDir);
+	const log = makeLogger(options.quiet);
+	checkPrerequisites(paths);
+	const release = await acquireLock(paths, log);
+	try {
+		const nodeVersion = await installNode(paths, log);
+		return { nodeBin: paths.nodeBin, nodeDir: paths.nodeDir, nodeVersion };
+	} finally {
+		release();
+	}
 }
 
 /**
@@ -544,9 +578,7 @@ async function ensureN8n(options = {}) {
 			for (const f of fs.readdirSync(cacheDir))
 				if (f.startsWith('.step-') || f === MARKER) fs.rmSync(path.join(cacheDir, f));
 		}
-		log.line(
-			`provisioning n8n ${version} in ${cacheDir} (first run: ${ESTIMATES.total} on 2 cores)`,
-		);
+		log.line(`provisioning n8n ${version} in ${cacheDir} (first run: ${ESTIMATES.total})`);
 		await install(paths, log, version);
 		log.line(`done in ${fmt(Date.now() - log.started)}: ${paths.nodeBin} ${paths.n8nBin}`);
 		return result();
@@ -557,6 +589,9 @@ async function ensureN8n(options = {}) {
 
 module.exports = {
 	ensureN8n,
+	ensureNode24,
+	envWithNode24,
+	runNpm,
 	provisionedN8n,
 	defaultCacheDir,
 	layout,
@@ -573,15 +608,16 @@ module.exports = {
 };
 
 const USAGE =
-	'usage: node scripts/provision-n8n.js [--version <v>] [--matrix] [--force] [--quiet] [--print]\n';
+	'usage: node scripts/provision-n8n.js [--version <v>] [--matrix] [--node-only] [--force] [--quiet] [--print]\n';
 
 function parseCli(argv) {
-	const opts = { versions: [], force: false, quiet: false, print: false };
+	const opts = { versions: [], force: false, quiet: false, print: false, nodeOnly: false };
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i];
 		if (a === '--force') opts.force = true;
 		else if (a === '--quiet') opts.quiet = true;
 		else if (a === '--print') opts.print = true;
+		else if (a === '--node-only') opts.nodeOnly = true;
 		else if (a === '--matrix') opts.versions.push(...VERSIONS.matrix);
 		else if (a === '--version' && argv[i + 1]) opts.versions.push(argv[++i]);
 		else if (a.startsWith('--version=')) opts.versions.push(a.slice('--version='.length));
@@ -600,7 +636,9 @@ async function main() {
 	}
 	const versions = opts.versions.length ? opts.versions : [undefined];
 	for (const version of versions) {
-		const res = await ensureN8n({ version, force: opts.force, quiet: opts.quiet });
+		const res = opts.nodeOnly
+			? await ensureNode24({ version, quiet: opts.quiet })
+			: await ensureN8n({ version, force: opts.force, quiet: opts.quiet });
 		if (opts.print) process.stdout.write(`${JSON.stringify(res)}\n`);
 	}
 }

@@ -7,11 +7,12 @@
  * `npm test` runs the same suites on 2.11.1 under the machine's Node.js 20.
  *
  * Those versions need Node.js 22+ (n8n-workflow depends on isolated-vm from 2.13 on), so jest runs
- * under the Node.js 24 that scripts/provision-n8n.js keeps in its cache (provisioned first when
- * it is missing). The folder's dependencies are installed the way the provisioning installs n8n:
- * Node.js 24 first on PATH, npm_config_nodedir set to it, no install scripts; then isolated-vm
- * must load (it ships prebuilt binaries; `npm rebuild isolated-vm` when it does not). A marker in
- * node_modules records what was installed, so a second run installs nothing.
+ * under the Node.js 24 that scripts/provision-n8n.js keeps in its cache (step 1 of the
+ * provisioning, done first when it is missing). The folder's dependencies are installed the way
+ * the provisioning installs n8n: Node.js 24 first on PATH, npm_config_nodedir set to it, no
+ * install scripts; then isolated-vm must load (it ships prebuilt binaries; `npm rebuild
+ * isolated-vm` when it does not). A marker in node_modules records what was installed, so a
+ * second run installs nothing.
  *
  * Usage: node scripts/test-engine-next.js [jest arguments...]   (the package must be built)
  */
@@ -52,38 +53,17 @@ function installed(want) {
 	}
 }
 
-/** Node.js 24 from the provisioning's cache; provisions it (with n8n) when the cache is missing. */
-async function node24() {
-	const ready = provision.provisionedN8n();
-	if (ready) return ready;
-	log.line('no provisioned Node.js 24 yet: provisioning it (scripts/provision-n8n.js)');
-	return await provision.ensureN8n();
-}
-
-function node24Env(nodeDir) {
-	return {
-		...process.env,
-		PATH: `${path.join(nodeDir, 'bin')}${path.delimiter}${process.env.PATH}`,
-		npm_config_nodedir: nodeDir,
-		npm_config_fund: 'false',
-		npm_config_audit: 'false',
-		npm_config_update_notifier: 'false',
-	};
-}
-
 /** `npm ci` of the folder; a version the registry lacks becomes one plain sentence. */
 async function npmCi(env) {
 	log.line(
 		`installing ${pinned()} into test/engine-next with Node.js 24 (npm ci --ignore-scripts; ~1 min)`,
 	);
 	try {
-		await provision.run(
-			log,
-			'npm ci (test/engine-next)',
-			'npm',
-			['ci', '--ignore-scripts', '--no-audit', '--no-fund'],
-			{ cwd: FOLDER, env },
-		);
+		await provision.runNpm(log, 'npm ci (test/engine-next)', ['ci'], {
+			cwd: FOLDER,
+			env,
+			scripts: false,
+		});
 	} catch (err) {
 		const why = provision.explainInstallFailure(undefined, err.output, pinned());
 		fs.rmSync(MODULES, { recursive: true, force: true });
@@ -103,9 +83,11 @@ async function checkNative(nodeBin, env) {
 		});
 	} catch {
 		log.line('isolated-vm has no binary for this Node.js: npm rebuild isolated-vm');
-		await provision.run(log, 'npm rebuild isolated-vm', 'npm', ['rebuild', 'isolated-vm'], {
+		// The build is isolated-vm's install script: it must run.
+		await provision.runNpm(log, 'npm rebuild isolated-vm', ['rebuild', 'isolated-vm'], {
 			cwd: FOLDER,
 			env,
+			scripts: true,
 		});
 		await provision.run(log, 'loading isolated-vm and n8n-core', nodeBin, load, {
 			cwd: FOLDER,
@@ -152,11 +134,9 @@ function runJest(nodeBin, env, args) {
 }
 
 async function main() {
-	const { nodeBin, nodeDir } = await node24();
-	const env = node24Env(nodeDir);
-	const nodeVersion = (
-		await provision.run(log, 'node --version', nodeBin, ['--version'], { env })
-	).trim();
+	// Node.js 24 alone from the provisioning's cache (n8n itself is not needed here).
+	const { nodeBin, nodeDir, nodeVersion } = await provision.ensureNode24();
+	const env = provision.envWithNode24(nodeDir);
 	await ensureInstalled(nodeBin, nodeVersion, env);
 	log.line(`jest on ${pinned()}, Node.js ${nodeVersion}`);
 	const code = await runJest(nodeBin, env, process.argv.slice(2));
