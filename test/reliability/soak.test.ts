@@ -33,7 +33,8 @@ test(
 		expect(figures.failedQueries).toBe(0);
 		expect(figures.lost).toBe(0);
 		expect(figures.duplicated).toBe(0);
-		// Every create has a natural key and every reset comes after Sage ran the request, so every lost answer is settled.
+		// Every create has a natural key, and every reset or gateway answer comes after Sage ran the request
+		// (never in place of its 401 for a revoked token: test/simulator/faults.ts), so every lost answer is settled.
 		expect(figures.outcomeUnknown).toBe(0);
 		expect(figures.created + figures.failed).toBe(figures.creates);
 		expect(figures.createsApplied).toBe(figures.created);

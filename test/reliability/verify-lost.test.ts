@@ -245,6 +245,39 @@ describe('Create after a lost answer', () => {
 		},
 	);
 
+	test('a gateway fault drawn for a mutation whose token was revoked: refused (401), renewed, sent again, then recovered after the 502', async () => {
+		// The soak met this under load: a revocation landed just before the faulted request.
+		const input = Array.from({ length: 3 }, () => newCustomer());
+		const from = env.sim.graphqlLog().length;
+		const before = env.sim.counters();
+		env.sim.revokeAllTokens();
+		env.sim.faults().set({ failAfterNext: { count: 1, status: 502 } });
+		const result = await runNode(
+			env,
+			{ ...create, options: { batchSize: 5 } },
+			{ input, continueOnFail: true },
+		);
+		for (const [index, item] of outputOf(result).entries()) {
+			expect(item.json).toEqual({
+				_id: stored(input[index].id)[0]?._id,
+				id: input[index].id,
+				name: input[index].name,
+				_recoveredAfterLostAnswer: true,
+			});
+		}
+		const after = env.sim.counters();
+		expect(after.graphqlUnauthorized - before.graphqlUnauthorized).toBe(1);
+		expect(
+			(after.faultsInjected['502-after'] ?? 0) - (before.faultsInjected['502-after'] ?? 0),
+		).toBe(1);
+		expect(after.mutations.create - before.mutations.create).toBe(3);
+		expect(dataRequests(env, from).map((request) => request.operationName)).toEqual([
+			'SageErpCreate',
+			'SageErpCreate',
+			'SageErpVerifyCreate',
+		]);
+	});
+
 	test('a natural key of two parts (site|number) finds the records created; none is called not created', async () => {
 		const receipts = [0, 1, 2, 3].map((index) => ({
 			site: '#700',

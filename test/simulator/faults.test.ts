@@ -83,6 +83,30 @@ describe('faults', () => {
 		expect(next !== 'error' && next.status).toBe(200);
 	});
 
+	test('failAfterNext: a request refused for its token never ran, so it gets its 401; the next request that runs gets the gateway answer', async () => {
+		const created = (id: string) =>
+			sim
+				.store()
+				.list('xtremMasterData.customer')
+				.some((c) => c.id === id);
+		sim.revokeAllTokens();
+		sim.faults().set({ failAfterNext: { count: 1, status: 502 } });
+		const refused = await send(CREATE('GW1'));
+		expect(refused !== 'error' && refused.status).toBe(401);
+		expect(created('GW1')).toBe(false);
+		expect(sim.counters().faultsInjected['502-after']).toBeUndefined();
+		token = (await exchange(sim)).accessToken;
+		const ran = await send(CREATE('GW1'));
+		expect(ran !== 'error' && [ran.status, JSON.parse(ran.text).error]).toEqual([
+			502,
+			'bad_gateway',
+		]);
+		expect(created('GW1')).toBe(true);
+		expect(sim.counters().faultsInjected['502-after']).toBe(1);
+		const next = await send(PING);
+		expect(next !== 'error' && next.status).toBe(200);
+	});
+
 	test('resetNext: status line, headers and part of the body arrive before the drop', async () => {
 		sim.faults().set({ resetNext: 1 });
 		const res = await fetch(sim.graphqlUrl(), {

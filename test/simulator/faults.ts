@@ -68,6 +68,8 @@ export class TenantFaults {
 	private config: FaultConfig = {};
 	private dice: (() => number) | null = null;
 	private gatewayTurn = 0;
+	/** The statuses of gateway faults put off by deferFailAfter, for the next requests. */
+	private deferredFailAfter: number[] = [];
 	private renewalDice: (() => number) | null = null;
 	private renewalTurn = 0;
 
@@ -88,6 +90,7 @@ export class TenantFaults {
 	clear(): void {
 		this.config = {};
 		this.dice = null;
+		this.deferredFailAfter = [];
 		this.renewalDice = null;
 	}
 
@@ -128,7 +131,17 @@ export class TenantFaults {
 		return true;
 	}
 
-	/** Consumes one fault, if any applies. Order: hang, failNext, failAfterNext, oversize, random, resetNext. */
+	/**
+	 * A `failAfter` drawn for a request that Sage refused before running it (its token, 401):
+	 * a gateway failure "after running" cannot follow a request that never ran upstream, so
+	 * the refusal is answered as it is and the fault strikes the next request in scope
+	 * (after hang and failNext, before the rest of `decide`'s order).
+	 */
+	deferFailAfter(decision: Extract<FaultDecision, { action: 'failAfter' }>): void {
+		this.deferredFailAfter.push(decision.status);
+	}
+
+	/** Consumes one fault, if any applies. Order: hang, failNext, a deferred failAfter, failAfterNext, oversize, random, resetNext. */
 	decide(kind: 'graphql' | 'token'): FaultDecision {
 		if (!this.inScope(kind)) return { action: 'none' };
 		const c = this.config;
@@ -145,6 +158,8 @@ export class TenantFaults {
 				retryAfter: retryAfter ?? (retryAfterSec === undefined ? undefined : String(retryAfterSec)),
 			};
 		}
+		const deferred = this.deferredFailAfter.shift();
+		if (deferred !== undefined) return { action: 'failAfter', status: deferred };
 		if (c.failAfterNext && c.failAfterNext.count > 0) {
 			c.failAfterNext.count--;
 			return { action: 'failAfter', status: c.failAfterNext.status };

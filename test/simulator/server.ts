@@ -32,6 +32,11 @@ type Reply = {
 	body: string | null;
 	headers?: Record<string, string>;
 	delayMs?: number;
+	/**
+	 * Refused before anything ran (the bearer token): no request went on to run, so no
+	 * gateway failure "after running" can follow it.
+	 */
+	refusedBeforeRunning?: boolean;
 };
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -177,7 +182,11 @@ export class SimHttpServer {
 				const auth = this.state.tokens.checkAccess(req.headers.authorization, tenant.id);
 				if (!auth.ok) {
 					tenant.counters.graphqlUnauthorized++;
-					return { status: 401, body: jsonErr('unauthorized', auth.reason) };
+					return {
+						status: 401,
+						body: jsonErr('unauthorized', auth.reason),
+						refusedBeforeRunning: true,
+					};
 				}
 				const reply = runGraphql(
 					tenant,
@@ -330,7 +339,11 @@ export class SimHttpServer {
 				return send(res, decision.status, jsonErr(error, message), headers);
 			}
 			case 'failAfter': {
-				execute(); // executed: a mutation is applied, then the gateway answers in Sage's place
+				const reply = execute(); // executed: a mutation is applied, then the gateway answers in Sage's place
+				if (reply.refusedBeforeRunning) {
+					faults.deferFailAfter(decision);
+					return send(res, reply.status, reply.body, reply.headers);
+				}
 				countFault(tenant.counters, `${decision.status}-after`);
 				const [error, message] = GATEWAY_ANSWERS[decision.status];
 				return send(res, decision.status, jsonErr(error, message));
