@@ -2,12 +2,12 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import {
 	batchSizeOption,
-	dataProperty,
 	fieldsProperty,
 	optionsCollection,
 	recordTypeLocator,
 	timeoutOption,
 } from '../../../shared/descriptions';
+import { ignoreUnknownKeysOption, writeDataProperties } from './mapper/properties';
 import { showFor } from '../common/items';
 import { mutationOperation } from './mutate';
 import { customDataOption } from '../../../shared/custom-data';
@@ -17,14 +17,15 @@ export const description: INodeProperties[] = showFor(
 	['create'],
 	[
 		recordTypeLocator,
-		dataProperty(
+		...writeDataProperties(
+			'create',
 			'The new record’s values as a JSON object. References are written as a natural key ("#FR001") or an _id; collections as lists of objects.',
 		),
 		{
 			...fieldsProperty,
 			description: `${fieldsProperty.description} These are the fields returned for the created record.`,
 		},
-		optionsCollection([batchSizeOption, customDataOption, timeoutOption]),
+		optionsCollection([batchSizeOption, customDataOption, ignoreUnknownKeysOption, timeoutOption]),
 	],
 );
 

@@ -12,7 +12,6 @@ import {
 } from '../../../../sage-client/documents';
 import { SageAnswerError } from '../../../../sage-client/errors';
 import {
-	dataProperty,
 	optionsCollection,
 	recordTypeLocator,
 	timeoutOption,
@@ -20,9 +19,10 @@ import {
 import { inputError } from '../../../shared/errors';
 import type { SageSession } from '../../../shared/session';
 import { runBatches, type BatchMember, type Outcome } from '../common/batches';
-import { customDataInput } from '../common/custom-data';
+import { writeDataReader } from './mapper/read';
 import { recordItem, showFor, valueAt } from '../common/items';
-import { readJsonObject, readRecordType, readSageLiteral } from '../common/parameters';
+import { ignoreUnknownKeysOption, writeDataProperties } from './mapper/properties';
+import { readRecordType, readSageLiteral } from '../common/parameters';
 import type { OperationContext } from '../common/types';
 
 export const description: INodeProperties[] = showFor(
@@ -47,10 +47,11 @@ export const description: INodeProperties[] = showFor(
 			description:
 				'Which records to update, as a Sage filter (a JSON object works too). Required: Update Many never changes every record by accident.',
 		},
-		dataProperty(
+		...writeDataProperties(
+			'updateMany',
 			'The values every matching record gets, as a JSON object; fields left out keep their value. No _id: the filter says which records.',
 		),
-		optionsCollection([timeoutOption]),
+		optionsCollection([ignoreUnknownKeysOption, timeoutOption]),
 	],
 );
 
@@ -71,6 +72,7 @@ export async function execute(
 	items: INodeExecutionData[],
 	{ session, diagnoses }: OperationContext,
 ): Promise<INodeExecutionData[]> {
+	const reader = writeDataReader(this, session, 'updateMany');
 	return await runBatches<UpdateManyMember>(this, items, {
 		past: 'applied',
 		prepare: async (itemIndex, sending) => {
@@ -84,11 +86,7 @@ export async function execute(
 					'Give a filter for the records to update, e.g. {isActive:false}.',
 				);
 			}
-			const data = customDataInput(
-				this,
-				readJsonObject(this, 'data', 'Data', itemIndex, { emptyAllowed: false }),
-				itemIndex,
-			);
+			const { data } = await reader.read(itemIndex, recordType, sending.timeoutMs);
 			if (data._id !== undefined)
 				throw inputError(
 					this.getNode(),

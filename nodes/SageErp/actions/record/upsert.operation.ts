@@ -19,7 +19,6 @@ import {
 import type { RecordTypeInfo } from '../../../../sage-client/schema';
 import {
 	batchSizeOption,
-	dataProperty,
 	fieldsProperty,
 	optionsCollection,
 	recordTypeLocator,
@@ -35,10 +34,10 @@ import {
 	type Outcome,
 } from '../common/batches';
 import { customDataOption } from '../../../shared/custom-data';
-import { customDataInput } from '../common/custom-data';
+import { missingError, writeDataReader, type WriteData } from './mapper/read';
 import type { DiagnosisReport } from '../common/diagnoses';
 import { recordItem, showFor } from '../common/items';
-import { readJsonObject, readRecordType, readString } from '../common/parameters';
+import { readRecordType, readString } from '../common/parameters';
 import type { OperationContext } from '../common/types';
 import { withLinesNamed } from './lines';
 import { namedInRefusal, refusedAsAWhole, reword, splitAnswer } from './mutation-answers';
@@ -50,10 +49,11 @@ export const description: INodeProperties[] = showFor(
 	['upsert'],
 	[
 		recordTypeLocator,
-		dataProperty(
+		...writeDataProperties(
+			'upsert',
 			'The record’s values as a JSON object, with the value that finds it: its natural key (the ID, number or code field) or the Match On field. References are written as a natural key ("#EUR") or an _id.',
 		),
-		{
+		...withJsonData({
 			displayName: 'Match On',
 			name: 'matchOn',
 			type: 'string',
@@ -61,12 +61,12 @@ export const description: INodeProperties[] = showFor(
 			placeholder: 'e.g. email',
 			description:
 				'The field of Data that finds the existing record. Empty = the first of the ID, number and code fields that Data holds. Only a field Sage keeps unique (the natural key) is safe from two executions creating the same record at once.',
-		},
+		}),
 		{
 			...fieldsProperty,
 			description: `${fieldsProperty.description} These are the fields returned for the created or updated record.`,
 		},
-		optionsCollection([batchSizeOption, customDataOption, timeoutOption]),
+		optionsCollection([batchSizeOption, customDataOption, ignoreUnknownKeysOption, timeoutOption]),
 	],
 );
 
@@ -77,6 +77,8 @@ interface UpsertMember extends BatchMember {
 	matchOn: string;
 	key: MatchKey;
 	data: IDataObject;
+	/** Why this item cannot be created (required fields it leaves empty), should no record match. */
+	createRefusal?: Error;
 }
 
 /** A member on its way out: created, or updated as the record with `id`. */
@@ -103,6 +105,7 @@ export async function execute(
 	{ session, diagnoses }: OperationContext,
 ): Promise<INodeExecutionData[]> {
 	const checked = new Set<string>();
+	const reader = writeDataReader(this, session, 'upsert');
 	return await runBatches(this, items, {
 		past: 'created or updated',
 		prepare: async (itemIndex, sending) => {
@@ -113,7 +116,8 @@ export async function execute(
 				sending.timeoutMs,
 			);
 			const info = requireRecordType(schema, recordType);
-			const member = readUpsertMember(this, itemIndex, sending, info);
+			const written = await reader.read(itemIndex, recordType, sending.timeoutMs);
+			const member = readUpsertMember(this, itemIndex, sending, info, written);
 			const key = `${recordType}\n${member.fields}`;
 			if (!checked.has(key)) {
 				buildUpsertDocument(schema, info, ['create', 'update'], member.fields); // checks Fields and both mutations
@@ -134,13 +138,11 @@ function readUpsertMember(
 	itemIndex: number,
 	sending: { batchSize: number; timeoutMs?: number },
 	info: RecordTypeInfo,
+	written: WriteData,
 ): UpsertMember {
 	const node = context.getNode();
-	const data = customDataInput(
-		context,
-		readJsonObject(context, 'data', 'Data', itemIndex, { emptyAllowed: false }),
-		itemIndex,
-	);
+	const { data, fields: recordFields, missingOnCreate } = written;
+	const mapped = written.matchingColumns !== undefined;
 	if (data._id !== undefined && data._id !== null) {
 		throw inputError(
 			node,
@@ -150,7 +152,17 @@ function readUpsertMember(
 		);
 	}
 	const fields = readString(context, 'fields', itemIndex);
-	const chosen = readString(context, 'matchOn', itemIndex);
+	const chosen = mapped
+		? (written.matchingColumns?.[0] ?? '')
+		: readString(context, 'matchOn', itemIndex);
+	const matchName = mapped ? 'Find the Record By' : 'Match On';
+	if (mapped && !chosen)
+		throw inputError(
+			node,
+			`Find the Record By is empty, and ${info.recordType} has no one-part natural key to find records by`,
+			itemIndex,
+			'Choose the field that identifies the record under Find the Record By in Fields to Send.',
+		);
 	const fieldsOfType = info.recordObject.getFields();
 	const isKeyField = (name: string) =>
 		name !== '_id' &&
@@ -159,12 +171,21 @@ function readUpsertMember(
 	const usable = (value: unknown): value is MatchKey =>
 		(typeof value === 'string' && value.trim() !== '') ||
 		(typeof value === 'number' && Number.isFinite(value));
-	const base = { itemIndex, ...sending, recordType: info.recordType, fields, data };
+	const base = {
+		itemIndex,
+		...sending,
+		recordType: info.recordType,
+		fields,
+		data,
+		...(recordFields && missingOnCreate?.length
+			? { createRefusal: missingError(context, itemIndex, recordFields, missingOnCreate) }
+			: {}),
+	};
 	if (chosen) {
 		if (!isKeyField(chosen)) {
 			throw inputError(
 				node,
-				`Match On: ${info.recordType} has no field "${chosen}" to match on`,
+				`${matchName}: ${info.recordType} has no field "${chosen}" to match on`,
 				itemIndex,
 				'Set Match On to a scalar field of the record type (not _id), e.g. email; leave it empty to use id, number or code.',
 			);
@@ -172,9 +193,9 @@ function readUpsertMember(
 		if (!usable(data[chosen]))
 			throw inputError(
 				node,
-				`Data has no value for "${chosen}", the Match On field`,
+				`${mapped ? 'Fields to Send has' : 'Data has'} no value for "${chosen}", the ${matchName} field`,
 				itemIndex,
-				`Add "${chosen}" to Data: it finds the record to update.`,
+				`Add "${chosen}" to ${mapped ? 'Fields to Send' : 'Data'}: it finds the record to update.`,
 			);
 		return { ...base, matchOn: chosen, key: data[chosen] as MatchKey };
 	}
@@ -264,6 +285,7 @@ function planWrites(
 			outcomes.set(member, { ok: false, error });
 		} else if (ids.length === 1) writes.push({ member, kind: 'update', id: ids[0] });
 		else if (creating.has(key)) later.push(member);
+		else if (member.createRefusal) outcomes.set(member, { ok: false, error: member.createRefusal });
 		else {
 			creating.add(key);
 			writes.push({ member, kind: 'create' });
