@@ -14,10 +14,11 @@ import {
  */
 
 /**
- * What a type's introspection holds here: the standard fields, and the type's own description
- * (natural-key.ts reads a record type's natural key there); field descriptions stay out.
+ * What a type's introspection holds here: the standard fields, the type's own description
+ * (natural-key.ts reads a record type's natural key there) and its input fields' descriptions
+ * (fields/record-fields.ts reads "Required on create" there); other descriptions stay out.
  */
-const TYPE_FRAGMENTS = `fragment SageErpType on __Type { kind name description fields(includeDeprecated: true) { name args { ...SageErpInput } type { ...SageErpRef } isDeprecated deprecationReason } inputFields { ...SageErpInput } interfaces { ...SageErpRef } enumValues(includeDeprecated: true) { name isDeprecated deprecationReason } possibleTypes { ...SageErpRef } }
+const TYPE_FRAGMENTS = `fragment SageErpType on __Type { kind name description fields(includeDeprecated: true) { name args { ...SageErpInput } type { ...SageErpRef } isDeprecated deprecationReason } inputFields { ...SageErpInput description } interfaces { ...SageErpRef } enumValues(includeDeprecated: true) { name isDeprecated deprecationReason } possibleTypes { ...SageErpRef } }
 fragment SageErpInput on __InputValue { name type { ...SageErpRef } defaultValue }
 fragment SageErpRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }`;
 

@@ -7,6 +7,8 @@ import {
 } from './async-operations';
 import { planAsyncOperation } from './async-plan';
 import { parseSelection } from './documents/record-documents';
+import { planRecordFields } from './fields/plan-fields';
+import { describeRecordFields, type RecordFields } from './fields/record-fields';
 import { literalPaths } from './filter-check';
 import type { GraphQLExecutor, SageSchema } from './schema';
 import { planDocument, planRecord } from './schema-plans';
@@ -94,4 +96,23 @@ export async function schemaForAsyncOperation(
 	if (info) return { schema, info };
 	const known = await tenant.asyncOperationNames(client, options).catch(() => undefined);
 	return { schema, info: requireAsyncOperation(schema, name, known) };
+}
+
+/**
+ * The record type's fields as the panels, the filter builder and Describe read them
+ * (fields/record-fields.ts), loaded by targeted introspection (fields/plan-fields.ts): two
+ * requests for a cold tenant, none once this process holds the types. A reference names its
+ * record type when that is loaded or the tenant's list is (the Record Type list loads it).
+ */
+export async function fieldsForRecord(
+	tenant: TenantSchema,
+	client: GraphQLExecutor,
+	recordType: string,
+	options: SchemaRequestOptions = {},
+): Promise<RecordFields> {
+	const name = recordType.trim();
+	const schema = await tenant.load(client, (lookup) => planRecordFields(name, lookup), options);
+	if (!name || schema.recordType(name)) return describeRecordFields(schema, name);
+	await tenant.recordTypeNames(client, options).catch(() => undefined); // only for "did you mean"
+	return describeRecordFields(tenant.schema(), name);
 }

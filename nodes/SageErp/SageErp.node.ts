@@ -23,7 +23,10 @@ export class SageErp implements INodeType {
 		name: 'sageErp',
 		icon: { light: 'file:sageErp.svg', dark: 'file:sageErp.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Version 2 works from the schema (the field mapper, field lists, the filter builder);
+		// workflows saved with version 1 keep its parameters and behaviour.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle:
 			'={{ ({ get: "Get", getMany: "Get Many", create: "Create", update: "Update", delete: "Delete", upsert: "Create or Update", updateMany: "Update Many", aggregate: "Aggregate", query: "GraphQL Query", mutation: "GraphQL Mutation", startAndWait: "Start and Wait", start: "Start", getStatus: "Get Status" })[$parameter["operation"]] + ($parameter["resource"] === "record" ? ": " + ($parameter["recordType"].value || $parameter["recordType"] || "") : "") + ($parameter["resource"] === "asyncOperation" ? ": " + ($parameter["asyncOperation"].value || $parameter["asyncOperation"] || "") : "") }}',
 		description:

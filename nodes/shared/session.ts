@@ -9,7 +9,9 @@ import { schemaCache } from '../../sage-client/process-wide';
 import type { SageSchema } from '../../sage-client/schema';
 import { isSchemaChange } from '../../sage-client/schema-change';
 import type { AsyncOperationInfo } from '../../sage-client/async-operations';
+import type { RecordFields } from '../../sage-client/fields/record-fields';
 import {
+	fieldsForRecord,
 	schemaForAsyncOperation,
 	schemaForDocument,
 	schemaForRecord,
@@ -65,6 +67,14 @@ export class SageSession {
 		return await this.loading(
 			async (tenant) =>
 				await schemaForRecord(tenant, this.client, need, { timeoutMs, signal: this.signal }),
+		);
+	}
+
+	/** The record type's fields (kinds, labels, required, references, enums) for panels, filters and Describe. */
+	async recordFields(recordType: string, timeoutMs?: number): Promise<RecordFields> {
+		return await this.loading(
+			async (tenant) =>
+				await fieldsForRecord(tenant, this.client, recordType, { timeoutMs, signal: this.signal }),
 		);
 	}
 

@@ -51,8 +51,9 @@ function outputType(p: PropDef): string {
 		case 'id':
 			return 'String!';
 		case 'string':
-		case 'datetime':
 			return 'String';
+		case 'datetime':
+			return 'Datetime';
 		case 'boolean':
 			return 'Boolean';
 		case 'int':
@@ -118,6 +119,8 @@ export function buildSdl(nodes: NodeDef[] = NODES): string {
 	out.push('scalar Decimal');
 	out.push('"A calendar date, \'YYYY-MM-DD\'."');
 	out.push('scalar Date');
+	out.push('"A date and time, ISO 8601 with milliseconds and Z (\'2026-01-03T10:00:00.000Z\')."');
+	out.push('scalar Datetime');
 	const enums = new Map<string, string[]>();
 	for (const d of nodes)
 		for (const p of d.props) if (p.kind === 'enum') enums.set(p.enumType!, p.enumValues!);
@@ -180,7 +183,7 @@ export function buildSdl(nodes: NodeDef[] = NODES): string {
 		][];
 		const extra = d.recordType === 'xtremSales.salesOrderLine' ? '  _action: String\n' : '';
 		out.push(
-			`input ${t}_Input {\n  _id: String\n${extra}${inputs.map(([n, ty]) => `  ${n}: ${ty}`).join('\n')}\n}`,
+			`input ${t}_Input {\n  _id: String\n${extra}${inputs.map(([n, ty]) => `${d.propMap.get(n)?.required ? '  "Required on create."\n' : ''}  ${n}: ${ty}`).join('\n')}\n}`,
 		);
 		if (d.mutable)
 			out.push(
