@@ -11,6 +11,7 @@ import * as graphql from './actions/graphql/Graphql.resource';
 import * as record from './actions/record/Record.resource';
 import { router } from './actions/router';
 import { listSearch } from '../shared/methods';
+import { getMappingFields } from './actions/record/mapper/method';
 import { toolDescriptionProperties } from './actions/common/tool';
 
 // The value of NodeConnectionTypes.Main, without reading it at run time: n8n versions
@@ -70,7 +71,7 @@ export class SageErp implements INodeType {
 		],
 	};
 
-	methods = { listSearch };
+	methods = { listSearch, resourceMapping: { getMappingFields } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

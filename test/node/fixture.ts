@@ -72,6 +72,11 @@ export interface RunOptions {
 	continueOnFail?: boolean;
 	settings?: IWorkflowSettings;
 	signal?: AbortSignal;
+	/**
+	 * The node's version; 1 unless given. The tests written for version 1 keep testing it (a
+	 * saved version-1 workflow behaves as ever); version-2 tests (the field mapper) ask for 2.
+	 */
+	typeVersion?: number;
 }
 
 /** Runs the Sage ERP node once with these parameters; outputs and errors go to the secret guard. */
@@ -80,7 +85,12 @@ export async function runNode(
 	parameters: INodeParameters,
 	options: RunOptions = {},
 ): Promise<RunResult> {
-	const node: NodeSpec = { name: NODE_NAME, type: SAGE_NODE, parameters };
+	const node: NodeSpec = {
+		name: NODE_NAME,
+		type: SAGE_NODE,
+		typeVersion: options.typeVersion ?? 1,
+		parameters,
+	};
 	if (options.continueOnFail) node.onError = 'continueRegularOutput';
 	const result = await env.engine.run({
 		nodes: [node],

@@ -20,11 +20,7 @@ import {
 } from '../common/batches';
 import type { RequestBudget } from '../../../../sage-client/time-limit';
 import { recordItem } from '../common/items';
-import {
-	readRecordType,
-	readRequiredString,
-	readString,
-} from '../common/parameters';
+import { readRecordType, readRequiredString, readString } from '../common/parameters';
 import type { OperationContext, OperationExecute } from '../common/types';
 import { namedInRefusal, refusedAsAWhole, reword, splitAnswer } from './mutation-answers';
 import { RECOVERED_MARK, verifyLostAnswer } from './verify-lost';
@@ -104,7 +100,11 @@ function recordMutationPlan(
 		prepare: async (itemIndex, options) => {
 			const written =
 				reader &&
-				(await reader.forMutation(itemIndex, readRecordType(context, itemIndex), options.timeoutMs));
+				(await reader.forMutation(
+					itemIndex,
+					readRecordType(context, itemIndex),
+					options.timeoutMs,
+				));
 			const member = readMember(context, kind, itemIndex, options, written);
 			await documentFor(member, 1); // checks the record type and the fields against the schema
 			return member;

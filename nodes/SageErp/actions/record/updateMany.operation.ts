@@ -11,11 +11,7 @@ import {
 	type BuiltDocument,
 } from '../../../../sage-client/documents';
 import { SageAnswerError } from '../../../../sage-client/errors';
-import {
-	optionsCollection,
-	recordTypeLocator,
-	timeoutOption,
-} from '../../../shared/descriptions';
+import { optionsCollection, recordTypeLocator, timeoutOption } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/errors';
 import type { SageSession } from '../../../shared/session';
 import { runBatches, type BatchMember, type Outcome } from '../common/batches';

@@ -34,6 +34,7 @@ import {
 	type Outcome,
 } from '../common/batches';
 import { customDataOption } from '../../../shared/custom-data';
+import { ignoreUnknownKeysOption, withJsonData, writeDataProperties } from './mapper/properties';
 import { missingError, writeDataReader, type WriteData } from './mapper/read';
 import type { DiagnosisReport } from '../common/diagnoses';
 import { recordItem, showFor } from '../common/items';

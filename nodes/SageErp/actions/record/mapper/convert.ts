@@ -30,7 +30,11 @@ export function describeValue(value: unknown): string {
 	return value === null ? 'null' : `an ${typeof value}`;
 }
 
-export function convertValue(field: RecordField, value: unknown, references: ReferenceMode): Converted {
+export function convertValue(
+	field: RecordField,
+	value: unknown,
+	references: ReferenceMode,
+): Converted {
 	if (field.input?.list) return convertList(field, value, references);
 	switch (field.kind) {
 		case 'integer':
@@ -111,7 +115,8 @@ function toDate(value: unknown): Converted {
 
 function toDateTime(value: unknown): Converted {
 	const instant = asInstant(value);
-	if (!instant) return refuse(`expects a date and time (2026-01-03T10:00:00Z), not ${describeValue(value)}`);
+	if (!instant)
+		return refuse(`expects a date and time (2026-01-03T10:00:00Z), not ${describeValue(value)}`);
 	return ok(new Date(instant.instant ?? `${instant.date}T00:00:00Z`).toISOString());
 }
 
@@ -158,7 +163,10 @@ function toJsonObject(value: unknown): Converted {
  */
 function convertList(field: RecordField, value: unknown, references: ReferenceMode): Converted {
 	const list = typeof value === 'string' ? parseJson(value) : value;
-	if (!Array.isArray(list) || list.some((entry) => typeof entry !== 'object' || entry === null || Array.isArray(entry)))
+	if (
+		!Array.isArray(list) ||
+		list.some((entry) => typeof entry !== 'object' || entry === null || Array.isArray(entry))
+	)
 		return refuse(`expects a list of objects (JSON), not ${describeValue(value)}`);
 	const children = field.target?.fields ?? [];
 	const converted: Array<Record<string, unknown>> = [];

@@ -1,6 +1,7 @@
 import type { FieldType, ResourceMapperField } from 'n8n-workflow';
 
 import type { RecordField, RecordFields } from '../../../../../sage-client/fields/record-fields';
+import { labelOf } from '../../../../../sage-client/fields/labels';
 import type { ReferenceMode } from './convert';
 
 /**
@@ -96,15 +97,13 @@ function typeOf(field: RecordField): FieldType {
  */
 export function displayName(field: RecordField, references: ReferenceMode): string {
 	const target = field.target;
-	const targetLabel = (target?.typeName ?? field.typeName)
-		.replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-		.toLowerCase();
+	const targetLabel = labelOf(target?.typeName ?? field.typeName).toLowerCase();
 	if (field.name === '_id') return 'ID (_id)';
 	if (field.input?.list || field.kind === 'collection')
 		return `${field.label}: list of ${targetLabel}s (JSON${field.target?.fields.some((child) => child.name === '_action') ? ', _action per entry' : ''})`;
 	if (field.kind === 'reference') {
 		if (references === 'id') return `${field.label}: a ${targetLabel}'s _id`;
-		const key = target?.naturalKey?.join(' | ') ?? 'natural key';
+		const key = target?.naturalKey?.map(labelOf).join(' | ') ?? 'natural key';
 		return `${field.label}: a ${targetLabel}'s ${key}`;
 	}
 	if (field.kind === 'enum' && (field.enumValues?.length ?? 0) > MAX_ENUM_OPTIONS)

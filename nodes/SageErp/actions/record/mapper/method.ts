@@ -26,6 +26,8 @@ export async function getMappingFields(this: ILoadOptionsFunctions): Promise<Res
 		const fields = await session.recordFields(recordType);
 		return { fields: mapperFields(fields, operation as MapperOperation, references) };
 	} catch (error) {
-		throw toNodeError(this.getNode(), error, { doing: `Could not load the fields of ${recordType}` });
+		throw toNodeError(this.getNode(), error, {
+			doing: `Could not load the fields of ${recordType}`,
+		});
 	}
 }

@@ -13,7 +13,10 @@ import type { MapperOperation } from './fields';
 const V1 = { '@version': [1] };
 const V2 = { '@version': [2] };
 
-const MAPPER: Record<MapperOperation, Pick<ResourceMapperTypeOptions, 'mode' | 'matchingFieldsLabels'>> = {
+const MAPPER: Record<
+	MapperOperation,
+	Pick<ResourceMapperTypeOptions, 'mode' | 'matchingFieldsLabels'>
+> = {
 	create: { mode: 'add' },
 	update: {
 		mode: 'update',
@@ -87,7 +90,8 @@ export function writeDataProperties(
 				{
 					name: 'IDs',
 					value: 'id',
-					description: 'A reference is its record’s _id, e.g. 599 (#FR still reads as a natural key)',
+					description:
+						'A reference is its record’s _id, e.g. 599 (#FR still reads as a natural key)',
 				},
 			],
 			default: 'naturalKey',

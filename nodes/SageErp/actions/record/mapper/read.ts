@@ -87,8 +87,12 @@ function readMapped(
 ): WriteData {
 	const columns = (context.getNodeParameter('columns', itemIndex, {}) ?? {}) as MapperValue;
 	const automatic = columns.mappingMode === 'autoMapInputData';
-	const given = automatic ? context.getInputData()[itemIndex]?.json ?? {} : columns.value ?? {};
-	const references = context.getNodeParameter('references', itemIndex, 'naturalKey') as ReferenceMode;
+	const given = automatic ? (context.getInputData()[itemIndex]?.json ?? {}) : (columns.value ?? {});
+	const references = context.getNodeParameter(
+		'references',
+		itemIndex,
+		'naturalKey',
+	) as ReferenceMode;
 	const ignoreUnknown =
 		(context.getNodeParameter('options', itemIndex, {}) as { ignoreUnknownKeys?: boolean })
 			.ignoreUnknownKeys === true;
@@ -118,7 +122,9 @@ function readMapped(
 	const matchingColumns = (columns.matchingColumns ?? []).filter(Boolean);
 	return {
 		data: customDataInput(context, data, itemIndex),
-		matchingColumns: matchingColumns.length ? matchingColumns : defaultMatch(fields, operation, data),
+		matchingColumns: matchingColumns.length
+			? matchingColumns
+			: defaultMatch(fields, operation, data),
 		missingOnCreate,
 		fields,
 	};
@@ -171,7 +177,11 @@ function refuseUnknownKeys(
 }
 
 /** No column chosen: Update by the `_id` the values hold, else the natural key; Create or Update by the natural key. */
-function defaultMatch(fields: RecordFields, operation: MapperOperation, data: IDataObject): string[] {
+function defaultMatch(
+	fields: RecordFields,
+	operation: MapperOperation,
+	data: IDataObject,
+): string[] {
 	const candidates = matchCandidates(fields, operation);
 	if (operation === 'update') return data._id !== undefined ? ['_id'] : candidates.slice(1, 2);
 	const key = fields.naturalKey?.length === 1 ? fields.naturalKey : [];
