@@ -10,6 +10,7 @@ import type {
 	INodeType,
 	IWorkflowExecuteAdditionalData,
 	IWorkflowSettings,
+	ResourceMapperFields,
 } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
@@ -221,4 +222,37 @@ export async function listSearch(
 	const search = (env.pkg.getNodeType(SAGE_NODE) as INodeType).methods?.listSearch?.[method];
 	if (!search) throw new Error(`${method} is missing`);
 	return await search.call(context, page.filter, page.paginationToken);
+}
+
+/**
+ * The field mapper's fields of the node with these parameters (a version-2 node), as the
+ * editor loads them: n8n-core's own LoadOptionsContext calling `methods.resourceMapping`.
+ */
+export async function mappingFields(
+	env: NodeEnv,
+	parameters: INodeParameters,
+): Promise<ResourceMapperFields> {
+	const node: INode = {
+		id: 'mapping-fields',
+		name: NODE_NAME,
+		type: SAGE_NODE,
+		typeVersion: 2,
+		position: [0, 0],
+		parameters,
+		credentials: { sageErpApi: { id: 'sage-cred-1', name: 'Sage ERP account' } },
+	};
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: env.pkg.nodeTypes,
+	});
+	const additionalData = (
+		env.engine as unknown as { additionalData(o: object): IWorkflowExecuteAdditionalData }
+	).additionalData({});
+	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.columns');
+	const method = (env.pkg.getNodeType(SAGE_NODE) as INodeType).methods?.resourceMapping
+		?.getMappingFields;
+	if (!method) throw new Error('getMappingFields is missing');
+	return await method.call(context);
 }

@@ -159,15 +159,20 @@ function refuseUnknownKeys(
 	const unknown = keys.filter((key) => !writable.has(key));
 	if (!unknown.length || ignoreUnknown) return;
 	const names = [...writable.keys()];
+	const nearest = (key: string) => (fields.field(key) ? undefined : closestName(key, names));
 	const described = unknown.map((key) => {
-		const near = closestName(key, names);
-		const readOnly = fields.field(key) ? ' (it cannot be written)' : '';
-		return `"${key}"${readOnly}${near && !readOnly ? ` (did you mean "${near}"?)` : ''}`;
+		const near = nearest(key);
+		if (fields.field(key)) return `"${key}" (it cannot be written)`;
+		return `"${key}"${near ? ` (did you mean "${near}"?)` : ''}`;
 	});
+	const [only] = unknown;
+	const near = nearest(only);
 	const subject =
-		unknown.length === 1
-			? `${described[0]} is not a field of ${fields.label} that can be written`
-			: `${unknown.length} keys are not fields of ${fields.label} that can be written: ${described.join(', ')}`;
+		unknown.length > 1
+			? `${unknown.length} keys are not fields of ${fields.label} that can be written: ${described.join(', ')}`
+			: fields.field(only)
+				? `"${only}" is a field of ${fields.label} that cannot be written`
+				: `"${only}" is not a field of ${fields.label}${near ? `. Did you mean "${near}"?` : ''}`;
 	throw inputError(
 		context.getNode(),
 		subject,
