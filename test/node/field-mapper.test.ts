@@ -39,7 +39,7 @@ function mapped(
 		resource: 'record',
 		operation,
 		recordType: CUSTOMER,
-		columns: { mappingMode, value, matchingColumns, schema: [] },
+		columns: { mappingMode, value, matchingColumns, schema: [] } as INodeParameters,
 		fields: CUSTOMER_FIELDS,
 		...rest,
 	};
@@ -469,7 +469,7 @@ describe('Create or Update', () => {
 				v2({
 					input: [
 						{ id: fresh, name: 'Upserted', country: 'GB' },
-						{ id: known.id, name: 'Renamed', country: 'US' },
+						{ id: String(known.id), name: 'Renamed', country: 'US' },
 					],
 				}),
 			),
@@ -494,7 +494,7 @@ describe('Create or Update', () => {
 				),
 				v2({
 					continueOnFail: true,
-					input: [{ email: known.email }, { email: 'nobody-yet@example.com' }],
+					input: [{ email: String(known.email) }, { email: 'nobody-yet@example.com' }],
 				}),
 			),
 		);
