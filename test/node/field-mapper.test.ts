@@ -77,7 +77,6 @@ describe('the fields the editor lists', () => {
 		});
 		const field = byId(fields);
 		expect(fields.map((entry) => entry.id)).toEqual([
-			'_customData',
 			'id',
 			'name',
 			'isActive',
@@ -89,6 +88,7 @@ describe('the fields the editor lists', () => {
 			'businessEntity',
 			'creditLimit',
 			'paymentTermDays',
+			'_customData',
 		]);
 		expect(field.id).toMatchObject({ displayName: 'ID', type: 'string', required: true });
 		expect(field.isActive).toMatchObject({ type: 'boolean', required: false });

@@ -36,13 +36,17 @@ const TYPES: Record<RecordField['kind'], FieldType> = {
 
 /** The input fields a mapper offers: writable, not system (but `_customData`, and `_id` for Update's match). */
 export function writableFields(fields: RecordFields, operation: MapperOperation): RecordField[] {
-	return fields.fields.filter(
+	const writable = fields.fields.filter(
 		(field) =>
 			field.input !== undefined &&
 			(!field.system ||
 				field.name === '_customData' ||
 				(field.name === '_id' && operation === 'update')),
 	);
+	// `_id` first (Update's match), the record's own fields, custom data last.
+	const rank = (field: RecordField) =>
+		field.name === '_id' ? 0 : field.name === '_customData' ? 2 : 1;
+	return writable.sort((a, b) => rank(a) - rank(b));
 }
 
 /** Fields that find the record to write: Update by `_id` or a one-part natural key; Create or Update by a scalar. */
