@@ -123,6 +123,47 @@ async function pickRecordType(page: Page, ndv: Locator, name: string): Promise<v
 	await page.locator('[data-test-id="rlc-item"]').filter({ hasText: name }).first().click();
 }
 
+/**
+ * Drags a key of the input panel's schema view onto a mapped field, as a person maps an input
+ * field: press, move in steps (n8n starts a drag after some movement), release over the field.
+ * Waits until the field holds the expression n8n writes for it.
+ */
+async function dragInputKey(page: Page, ndv: Locator, key: string, fieldId: string): Promise<void> {
+	const source = ndv
+		.locator('[data-test-id="ndv-input-panel"] [data-test-id="run-data-schema-item"] span')
+		.filter({ hasText: new RegExp(`^${key}$`) })
+		.first();
+	const target = ndv.locator(`[data-test-id="parameter-input-${fieldId}"]`).first();
+	// In the middle of the panel: near its edge, n8n scrolls it while dragging.
+	await target.evaluate((element) => element.scrollIntoView({ block: 'center' }));
+	const from = await source.boundingBox();
+	const to = await target.boundingBox();
+	if (!from || !to) throw new Error(`cannot drag ${key} onto ${fieldId}: not on screen`);
+	await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+	await page.mouse.down();
+	await page.mouse.move(from.x + from.width / 2 + 20, from.y + from.height / 2 + 5, { steps: 5 });
+	await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 15 });
+	await page.mouse.up();
+	await target.getByText(`{{ $json.${key} }}`).first().waitFor();
+}
+
+/** Picks a field from the mapper's list of the record type's other fields ("Add field to send"). */
+async function addField(page: Page, ndv: Locator, label: string, fieldId: string): Promise<void> {
+	const select = ndv.locator('[data-test-id="add-fields-select"]').first();
+	await select.evaluate((element) => element.scrollIntoView({ block: 'center' }));
+	await select.locator('button').first().click();
+	await page.getByRole('menuitem', { name: label, exact: true }).first().click();
+	await ndv.locator(`[data-test-id="parameter-input-${fieldId}"]`).first().waitFor();
+}
+
+/** Types a plain value into a mapped field. */
+async function typeValue(ndv: Locator, fieldId: string, value: string): Promise<void> {
+	const input = ndv.locator(`[data-test-id="parameter-input-${fieldId}"] input`).first();
+	await input.scrollIntoViewIfNeeded();
+	await input.fill(value);
+	await input.press('Tab');
+}
+
 describeE2e('the field mapper in the n8n editor (headless Chromium)', () => {
 	let suite: Suite;
 	let main: N8nProcess;
@@ -142,6 +183,45 @@ describeE2e('the field mapper in the n8n editor (headless Chromium)', () => {
 			await pickRecordType(page, ndv, 'xtremMasterData.customer');
 			await ndv.getByText("Currency: a currency's ID").first().waitFor();
 			await dump(page, 'fields-loaded');
+			// The contact as input: run the nodes before, then map its keys.
+			await ndv.locator('[data-test-id="execute-previous-node"]').first().click();
+			await ndv
+				.locator('[data-test-id="ndv-input-panel"] [data-test-id="run-data-schema-item"]')
+				.first()
+				.waitFor();
+			await dragInputKey(page, ndv, 'email', 'id');
+			await dump(page, 'first-drag');
+			await dragInputKey(page, ndv, 'company', 'name');
+			await dragInputKey(page, ndv, 'currency', 'currency');
+			// The optional fields come from the mapper's list of the customer's fields.
+			await addField(page, ndv, 'Email', 'email');
+			await dragInputKey(page, ndv, 'email', 'email');
+			await addField(page, ndv, "Country: a country's ID", 'country');
+			await dragInputKey(page, ndv, 'country', 'country');
+			await addField(page, ndv, 'Payment Term Days', 'paymentTermDays');
+			await typeValue(ndv, 'paymentTermDays', '30');
+			await dump(page, 'mapped');
+			await ndv.locator('[data-test-id="node-execute-button"]').first().click();
+			const output = page.locator('[data-test-id="output-panel"]');
+			await output.getByText('created', { exact: true }).first().waitFor();
+			await dump(page, 'executed');
+			const [customer] = suite.sim
+				.store()
+				.list('xtremMasterData.customer')
+				.filter((record) => record.id === CONTACT.email);
+			expect(customer).toMatchObject({
+				name: CONTACT.company,
+				email: CONTACT.email,
+				paymentTermDays: 30,
+			});
+			const france = suite.sim
+				.store()
+				.list('xtremStructure.country')
+				.find((country) => country.id === 'FR');
+			expect(customer.country).toBe(france?._id);
+		} catch (error) {
+			await dump(page, 'failure').catch(() => undefined);
+			throw error;
 		} finally {
 			await close();
 		}

@@ -17,8 +17,11 @@ export type MapperOperation = 'create' | 'update' | 'upsert' | 'updateMany';
 
 /** Above this many values an enum is a text field: its values are checked at run time instead. */
 export const MAX_ENUM_OPTIONS = 50;
-/** Above this many writable fields, the optional ones start removed (under "Add field"). */
-export const MANY_FIELDS = 12;
+/**
+ * Above this many writable fields, the optional ones start removed: the panel shows what the
+ * operation needs and the user adds the others from the mapper's list of fields.
+ */
+export const MANY_FIELDS = 8;
 
 const TYPES: Record<RecordField['kind'], FieldType> = {
 	id: 'string',
