@@ -189,68 +189,66 @@ const LIST_SEARCHES = {
 } as const;
 
 /**
- * One page of a list search of the node, as the editor asks for it (n8n-core's own
- * LoadOptionsContext; the harness offers no list search, so the context is built from its
- * additional data). `engine` gives another credential, e.g. a wrong secret.
+ * The context the editor's requests for a parameter run in (n8n-core's own LoadOptionsContext;
+ * the harness offers none, so it is built from its additional data), for a node with these
+ * parameters. `engine` gives another credential, e.g. a wrong secret.
  */
+function editorContext(
+	env: NodeEnv,
+	node: { id: string; typeVersion: number; parameters: INodeParameters },
+	parameter: string,
+	engine: TestEngine = env.engine,
+): LoadOptionsContext {
+	const full: INode = {
+		...node,
+		name: NODE_NAME,
+		type: SAGE_NODE,
+		position: [0, 0],
+		credentials: { sageErpApi: { id: 'sage-cred-1', name: 'Sage ERP account' } },
+	};
+	const workflow = new Workflow({
+		nodes: [full],
+		connections: {},
+		active: false,
+		nodeTypes: env.pkg.nodeTypes,
+	});
+	const additionalData = (
+		engine as unknown as { additionalData(o: object): IWorkflowExecuteAdditionalData }
+	).additionalData({});
+	return new LoadOptionsContext(workflow, full, additionalData, `parameters.${parameter}`);
+}
+
+/** One page of a list search of the node, as the editor asks for it. */
 export async function listSearch(
 	env: NodeEnv,
 	method: keyof typeof LIST_SEARCHES,
 	page: { filter?: string; paginationToken?: string; engine?: TestEngine } = {},
 ): Promise<INodeListSearchResult> {
 	const { parameter, resource, operation } = LIST_SEARCHES[method];
-	const node: INode = {
-		id: `list-search-${parameter}`,
-		name: NODE_NAME,
-		type: SAGE_NODE,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: { resource, operation },
-		credentials: { sageErpApi: { id: 'sage-cred-1', name: 'Sage ERP account' } },
-	};
-	const workflow = new Workflow({
-		nodes: [node],
-		connections: {},
-		active: false,
-		nodeTypes: env.pkg.nodeTypes,
-	});
-	const engine = page.engine ?? env.engine;
-	const additionalData = (
-		engine as unknown as { additionalData(o: object): IWorkflowExecuteAdditionalData }
-	).additionalData({});
-	const context = new LoadOptionsContext(workflow, node, additionalData, `parameters.${parameter}`);
+	const context = editorContext(
+		env,
+		{ id: `list-search-${parameter}`, typeVersion: 1, parameters: { resource, operation } },
+		parameter,
+		page.engine,
+	);
 	const search = (env.pkg.getNodeType(SAGE_NODE) as INodeType).methods?.listSearch?.[method];
 	if (!search) throw new Error(`${method} is missing`);
 	return await search.call(context, page.filter, page.paginationToken);
 }
 
 /**
- * The field mapper's fields of the node with these parameters (a version-2 node), as the
- * editor loads them: n8n-core's own LoadOptionsContext calling `methods.resourceMapping`.
+ * The field mapper's fields of a version-2 node with these parameters, as the editor loads
+ * them through `methods.resourceMapping`.
  */
 export async function mappingFields(
 	env: NodeEnv,
 	parameters: INodeParameters,
 ): Promise<ResourceMapperFields> {
-	const node: INode = {
-		id: 'mapping-fields',
-		name: NODE_NAME,
-		type: SAGE_NODE,
-		typeVersion: 2,
-		position: [0, 0],
-		parameters,
-		credentials: { sageErpApi: { id: 'sage-cred-1', name: 'Sage ERP account' } },
-	};
-	const workflow = new Workflow({
-		nodes: [node],
-		connections: {},
-		active: false,
-		nodeTypes: env.pkg.nodeTypes,
-	});
-	const additionalData = (
-		env.engine as unknown as { additionalData(o: object): IWorkflowExecuteAdditionalData }
-	).additionalData({});
-	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.columns');
+	const context = editorContext(
+		env,
+		{ id: 'mapping-fields', typeVersion: 2, parameters },
+		'columns',
+	);
 	const method = (env.pkg.getNodeType(SAGE_NODE) as INodeType).methods?.resourceMapping
 		?.getMappingFields;
 	if (!method) throw new Error('getMappingFields is missing');
