@@ -20,7 +20,7 @@ export default [
 	// Its tarball leg then checks the bundle, the Sage client included, for globals and imports.
 	{
 		...n8nCommunityNodesPlugin.configs.recommended,
-		files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'],
+		files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'n8n-transport/**/*.ts', 'package.json'],
 	},
 	{
 		// The Sage client knows nothing about n8n (docs/architecture.md): it is handed a port
@@ -32,7 +32,7 @@ export default [
 				{
 					patterns: [
 						{
-							group: ['n8n-*', '@n8n/*', '**/nodes/**', '**/credentials/**'],
+							group: ['n8n-*', '@n8n/*', '**/nodes/**', '**/credentials/**', '**/n8n-transport/**'],
 							message: 'The Sage client stays n8n-free: hand it what it needs through its options.',
 						},
 					],

@@ -8,8 +8,12 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { n8nTransport } from '../nodes/shared/transport';
-import { credentialTestRequest, exchangeForCredential } from '../sage-client/credential-session';
+import { n8nTransport } from '../n8n-transport/transport';
+import {
+	credentialTestRequest,
+	exchangeForCredential,
+} from '../sage-client/auth/credential-session';
+import { tokenManager } from '../sage-client/process-wide';
 
 /**
  * Client id, secret and tenant in; a cached, self-renewing bearer token out.
@@ -116,7 +120,11 @@ export class SageErpApi implements ICredentialType {
 		this: IHttpRequestHelper,
 		credentials: ICredentialDataDecryptedObject,
 	): Promise<IDataObject> {
-		return await exchangeForCredential(credentials, n8nTransport(this, credentials));
+		return await exchangeForCredential(
+			credentials,
+			n8nTransport(this, credentials),
+			tokenManager(),
+		);
 	}
 
 	async authenticate(

@@ -4,15 +4,15 @@ import {
 	asyncOperations,
 	requireAsyncOperation,
 	type AsyncOperationInfo,
-} from './async-operations';
-import { planAsyncOperation } from './async-plan';
+} from './schema/async-operations';
+import { planAsyncOperation } from './schema/async-plan';
 import { parseSelection } from './documents/record-documents';
 import { planRecordFields } from './fields/plan-fields';
 import { describeRecordFields, type RecordFields } from './fields/record-fields';
-import { literalPaths } from './filter-check';
-import type { GraphQLExecutor, SageSchema } from './schema';
-import { planDocument, planRecord } from './schema-plans';
-import type { SchemaRequestOptions, TenantSchema } from './tenant-schema';
+import { literalPaths } from './documents/filter-check';
+import type { GraphQLExecutor, SageSchema } from './schema/schema';
+import { planDocument, planRecord } from './schema/schema-plans';
+import type { SchemaRequestOptions, TenantSchema } from './schema/tenant-schema';
 
 /** What a record operation (or the trigger) needs of the schema: the record type, its Fields, and whether it writes. */
 export interface RecordSchemaNeed {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * `npm run check-n8n-api`: type-checks the shipped code (nodes/, credentials/, sage-client/)
+ * `npm run check-n8n-api`: type-checks the shipped code (nodes/, credentials/, n8n-transport/, sage-client/)
  * against the n8n-workflow typings of the oldest n8n this package supports (the oldest version of
  * scripts/n8n-versions.json: 1.123.81, which pins n8n-workflow 1.120.x), taken from that version's
  * provisioned cache (provisioned first when missing). The build type-checks against the 2.x
@@ -19,7 +19,7 @@ const { spawnSync } = require('child_process');
 const provision = require('./provision-n8n');
 
 const ROOT = path.resolve(__dirname, '..');
-const SHIPPED = ['nodes', 'credentials', 'sage-client'];
+const SHIPPED = ['nodes', 'credentials', 'n8n-transport', 'sage-client'];
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 
 const parts = (version) => version.split(/[.-]/).slice(0, 3).map(Number);
@@ -77,7 +77,7 @@ async function main() {
 		provision.provisionedN8n(undefined, version) ?? (await provision.ensureN8n({ version }));
 	const workflow = workflowTypings(provision.layout(n8n.cacheDir).n8nPrefix);
 	const result = typeCheck(workflow.types);
-	const subject = `nodes/, credentials/ and sage-client/ against n8n-workflow ${workflow.version} (n8n ${version})`;
+	const subject = `nodes/, credentials/, n8n-transport/ and sage-client/ against n8n-workflow ${workflow.version} (n8n ${version})`;
 	if (result.status === 0) {
 		process.stdout.write(`check-n8n-api: ${subject}: no API missing\n`);
 		return;

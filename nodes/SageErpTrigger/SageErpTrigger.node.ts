@@ -16,14 +16,14 @@ import {
 } from '../shared/descriptions';
 import { customDataOption, withCustomDataObject } from '../shared/custom-data';
 import { listSearch } from '../shared/methods';
-import type { Diagnosis } from '../../sage-client/client';
+import type { Diagnosis } from '../../sage-client/transport/graphql';
 import {
 	DEFAULT_PAGE_SIZE,
 	SAGE_MAX_PAGE_SIZE,
 	pageSizeProblem,
 	timeoutProblem,
 } from '../shared/limits';
-import { scrub } from '../../sage-client/secrets';
+import { scrub } from '../../sage-client/transport/secrets';
 import { PollBudget } from './budget';
 import { RecordWatch, type ChangesRead, type WatchSettings } from './changes';
 import { isClientError, toNodeError } from '../shared/errors';
@@ -118,7 +118,7 @@ export class SageErpTrigger implements INodeType {
 			? `Could not fetch a test event from ${settings.recordType}`
 			: `Could not check ${settings.recordType} for ${settings.event === 'created' ? 'new' : 'new or changed'} records`;
 		try {
-			const { client } = await SageSession.open(this);
+			const session = await SageSession.open(this);
 			const onDiagnoses = (diagnoses: Diagnosis[]) => {
 				for (const diagnosis of diagnoses) {
 					this.logger.warn(
@@ -130,7 +130,7 @@ export class SageErpTrigger implements INodeType {
 					);
 				}
 			};
-			const watch = await RecordWatch.open(client, { ...settings, onDiagnoses });
+			const watch = await RecordWatch.open(session, { ...settings, onDiagnoses });
 
 			if (manual) {
 				// "Fetch Test Event": the latest matching record; the state is neither read nor moved.
@@ -180,7 +180,12 @@ async function readChanges(
 	const resume = state.resumePoint;
 	const floor = resume ? resume.floor : state.queryFloor;
 	const attempt = await watch
-		.since(floor, { after: resume?.after, anotherPage: budget.pageCheck() })
+		.since(floor, {
+			after: resume?.after,
+			anotherPage: budget.pageCheck(),
+			fits: budget.fits(),
+			pageSize: state.pageSize,
+		})
 		.then(
 			(read: ChangesRead) => ({ read }),
 			(error: unknown) => ({ error }),
@@ -202,7 +207,10 @@ async function readChanges(
 		emitted.delete(record.version.id);
 		emitted.set(record.version.id, record.json);
 	}
-	state.readingEnded(read.next === undefined ? undefined : { floor, after: read.next });
+	if (read.outOfBudget) state.lowerPageSize(read.outOfBudget.pageSize);
+	// Stopped before its first page: the resume point (or the floor) stays where it was.
+	if (read.next !== undefined || !read.outOfBudget)
+		state.readingEnded(read.next === undefined ? undefined : { floor, after: read.next });
 	return [...emitted.values()];
 }
 
@@ -278,16 +286,16 @@ function readFilter(context: IPollFunctions): string | undefined {
 	if (value === undefined || value === null) return undefined;
 	let text: string;
 	if (typeof value === 'string') text = value.trim();
-	else if (typeof value === 'object' && !Array.isArray(value))
-		text = Object.keys(value).length ? JSON.stringify(value) : '';
+	else if (typeof value === 'object') text = Object.keys(value).length ? JSON.stringify(value) : '';
 	else text = String(value);
-	if (!text || /^\{\s*\}$/.test(text)) return undefined;
-	// The filter is nested inside the trigger's own {_and:[...]}: it must be one object.
-	if (!text.startsWith('{') || !text.endsWith('}')) {
+	if (!text || /^(\{\s*\}|\[\s*\])$/.test(text)) return undefined;
+	// The filter joins the trigger's own {_and:[...]}: one object, or an array of them (Sage's AND).
+	const isObject = text.startsWith('{') && text.endsWith('}');
+	if (!isObject && !(text.startsWith('[') && text.endsWith(']'))) {
 		throw settingError(
 			context.getNode(),
 			`Filter must be a Sage filter object such as {isActive:true}, not ${JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text)}`,
-			"Write the filter in braces, with unquoted keys and single-quoted strings: {status:'pending'}. A JSON object works too.",
+			"Write the filter in braces, with unquoted keys and single-quoted strings: {status:'pending'}. A JSON object works too, and an array of filters means all of them.",
 		);
 	}
 	return text;

@@ -46,4 +46,11 @@ export class PollBudget {
 			return now - this.startedAt + this.slowestPageMs <= budgetMs;
 		};
 	}
+
+	/** Whether a request expected to take `expectedMs` still ends within the budget; always true without one. */
+	fits(): (expectedMs: number) => boolean {
+		const { budgetMs, startedAt } = this;
+		if (budgetMs === undefined) return () => true;
+		return (expectedMs) => Date.now() - startedAt + expectedMs <= budgetMs;
+	}
 }

@@ -19,6 +19,9 @@ import type { IDataObject } from 'n8n-workflow';
  *   see budget.ts): the floor that reading's query started from and Sage's cursor after its
  *   last page, so that the next poll sends the same query on from there. Nothing is read twice
  *   or skipped, however many records share one stamp.
+ * - `pageSize`: only once a page Sage stopped at its 28-second limit made a poll end early:
+ *   the rows per page that fit, which every later reading starts from (so that the next
+ *   poll goes on instead of meeting the same limit, and the same end, again).
  * - `history`: only until the first reading after activation is finished: the newest stamp Sage
  *   held at activation. Versions stamped at or before it existed already: they are remembered,
  *   never emitted, also when that first reading spreads over several polls.
@@ -59,6 +62,7 @@ interface StoredState {
 	// Absent when not in use, so that states saved before these existed read the same.
 	resume?: ResumePoint;
 	history?: string;
+	pageSize?: number;
 }
 
 /** Orders two Sage stamps: by instant, then by text (finer digits than milliseconds, if any). */
@@ -84,6 +88,8 @@ export class PollState {
 	private resume: ResumePoint | null = null;
 
 	private history: string | null = null;
+
+	private pageSizeCap: number | null = null;
 
 	private constructor(
 		readonly recordType: string,
@@ -141,6 +147,8 @@ export class PollState {
 			state.resume = { floor: resume.floor, after: resume.after };
 		}
 		state.history = isStamp(stored.history) ? stored.history : null;
+		const cap = stored.pageSize;
+		state.pageSizeCap = typeof cap === 'number' && Number.isInteger(cap) && cap > 0 ? cap : null;
 		return state;
 	}
 
@@ -165,6 +173,16 @@ export class PollState {
 	/** Whether a version existed at activation (see `history`): remembered by accept(), never emitted. */
 	isHistory(version: RecordVersion): boolean {
 		return this.history !== null && compareStamps(version.stamp, this.history) <= 0;
+	}
+
+	/** Rows per page that fitted Sage's time limit when it last cut a poll short; undefined when none did. */
+	get pageSize(): number | undefined {
+		return this.pageSizeCap ?? undefined;
+	}
+
+	/** A poll ended early because a page this large did not fit Sage's time limit and the poll's budget. */
+	lowerPageSize(rows: number): void {
+		this.pageSizeCap = Math.min(this.pageSizeCap ?? rows, rows);
 	}
 
 	/**
@@ -246,6 +264,7 @@ export class PollState {
 		};
 		if (this.resume) next.resume = { ...this.resume };
 		if (this.history !== null) next.history = this.history;
+		if (this.pageSizeCap !== null) next.pageSize = this.pageSizeCap;
 		const current: Partial<StoredState> = {
 			version: data.version as number,
 			recordType: data.recordType as string,
@@ -256,6 +275,7 @@ export class PollState {
 		};
 		if (data.resume !== undefined) current.resume = data.resume as unknown as ResumePoint;
 		if (data.history !== undefined) current.history = data.history as string;
+		if (data.pageSize !== undefined) current.pageSize = data.pageSize as number;
 		if (JSON.stringify(current) === JSON.stringify(next)) return;
 		for (const key of Object.keys(data)) if (!(key in next)) delete data[key];
 		Object.assign(data, next);

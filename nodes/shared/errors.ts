@@ -1,7 +1,8 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
-import type { GraphQLErrorEntry, SageErrorCode } from '../../sage-client/errors';
-import { scrub } from '../../sage-client/secrets';
+import type { SageErrorCode } from '../../sage-client/transport/errors';
+import type { GraphQLErrorEntry } from '../../sage-client/transport/graphql';
+import { scrub } from '../../sage-client/transport/secrets';
 
 /**
  * The one place where the Sage client's errors become n8n errors, for the node, the trigger

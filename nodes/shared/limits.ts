@@ -1,4 +1,4 @@
-import { DEFAULT_PAGE_SIZE, SAGE_MAX_PAGE_SIZE } from '../../sage-client/paginate';
+import { DEFAULT_PAGE_SIZE, SAGE_MAX_PAGE_SIZE } from '../../sage-client/client/paginate';
 
 /**
  * The limits of the node's and the trigger's options, and the one wording of their

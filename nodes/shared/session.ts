@@ -1,14 +1,18 @@
 import type { DocumentNode } from 'graphql';
 import type { IExecuteFunctions, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
 
-import { SageClient, type GraphQLRequest, type GraphQLResult } from '../../sage-client/client';
-import { toSageCredentials } from '../../sage-client/credential-session';
-import type { DownloadedFile } from '../../sage-client/download';
-import type { GraphQLErrorEntry } from '../../sage-client/errors';
-import { schemaCache } from '../../sage-client/process-wide';
-import type { SageSchema } from '../../sage-client/schema';
-import { isSchemaChange } from '../../sage-client/schema-change';
-import type { AsyncOperationInfo } from '../../sage-client/async-operations';
+import { SageClient } from '../../sage-client/client/client';
+import { toSageCredentials } from '../../sage-client/auth/credential-session';
+import type { DownloadedFile } from '../../sage-client/client/download';
+import type {
+	GraphQLErrorEntry,
+	GraphQLRequest,
+	GraphQLResult,
+} from '../../sage-client/transport/graphql';
+import { pageSizeLimits, schemaCache, tokenManager } from '../../sage-client/process-wide';
+import type { SageSchema } from '../../sage-client/schema/schema';
+import { isSchemaChange } from '../../sage-client/schema/schema-change';
+import type { AsyncOperationInfo } from '../../sage-client/schema/async-operations';
 import type { RecordFields } from '../../sage-client/fields/record-fields';
 import {
 	fieldsForRecord,
@@ -18,8 +22,8 @@ import {
 	type AsyncSchemaNeed,
 	type RecordSchemaNeed,
 } from '../../sage-client/schema-for';
-import type { TenantSchema } from '../../sage-client/tenant-schema';
-import { n8nTransport } from './transport';
+import type { TenantSchema } from '../../sage-client/schema/tenant-schema';
+import { n8nTransport } from '../../n8n-transport/transport';
 
 type SageContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
@@ -46,6 +50,8 @@ export class SageSession {
 		const client = new SageClient(toSageCredentials(data), {
 			transport: n8nTransport(context, data),
 			credentialGroup: context.getNode().credentials?.sageErpApi?.id ?? undefined,
+			tokens: tokenManager(),
+			pageSizeLimits: pageSizeLimits(),
 		});
 		// Not every n8n version (nor a list search or a poll) offers a cancel signal.
 		const signal =

@@ -12,8 +12,8 @@ import {
 	type SelectionSetNode,
 } from 'graphql';
 
-import { SageDocumentError } from '../errors';
-import type { RecordTypeInfo, SageSchema } from '../schema';
+import { SageDocumentError } from '../transport/errors';
+import type { RecordTypeInfo, SageSchema } from '../schema/schema';
 import { nodeOperationField } from './node-fields';
 import { parseSelection, type BuiltDocument } from './record-documents';
 

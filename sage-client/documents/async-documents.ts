@@ -8,9 +8,13 @@ import {
 	validate,
 } from 'graphql';
 
-import { trackingArgument, trackingScalars, type AsyncOperationInfo } from '../async-operations';
-import { SageDocumentError } from '../errors';
-import { scalarFieldNames, type SageSchema } from '../schema';
+import {
+	trackingArgument,
+	trackingScalars,
+	type AsyncOperationInfo,
+} from '../schema/async-operations';
+import { SageDocumentError } from '../transport/errors';
+import { scalarFieldNames, type SageSchema } from '../schema/schema';
 import { parseSelection, type BuiltDocument } from './record-documents';
 
 /** The two documents of an asynchronous operation: its start (a mutation) and its tracking. */

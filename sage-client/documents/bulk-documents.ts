@@ -1,5 +1,5 @@
-import { SageDocumentError } from '../errors';
-import { argumentOf, type RecordTypeInfo, type SageSchema } from '../schema';
+import { SageDocumentError } from '../transport/errors';
+import { argumentOf, type RecordTypeInfo, type SageSchema } from '../schema/schema';
 import { nodeOperationField } from './node-fields';
 import type { BuiltDocument } from './record-documents';
 

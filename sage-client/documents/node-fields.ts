@@ -1,6 +1,6 @@
 import { getNamedType, isObjectType, type GraphQLField } from 'graphql';
 
-import type { RecordTypeInfo, SageSchema } from '../schema';
+import type { RecordTypeInfo, SageSchema } from '../schema/schema';
 
 /**
  * A field of a record type's own query or mutation type (`readAggregate`, `bulkUpdate`),

@@ -11,15 +11,15 @@ import {
 	type SelectionSetNode,
 } from 'graphql';
 
-import { SageDocumentError } from '../errors';
-import { closestName } from '../schema-change';
+import { SageDocumentError } from '../transport/errors';
+import { closestName } from '../schema/schema-change';
 import {
 	argumentOf,
 	scalarFieldNames,
 	type RecordMutationKind,
 	type RecordTypeInfo,
 	type SageSchema,
-} from '../schema';
+} from '../schema/schema';
 import { stripPrefix, tryParse } from './user-documents';
 
 /**

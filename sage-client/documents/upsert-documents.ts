@@ -1,5 +1,5 @@
-import { SageDocumentError } from '../errors';
-import { argumentOf, type RecordTypeInfo, type SageSchema } from '../schema';
+import { SageDocumentError } from '../transport/errors';
+import { argumentOf, type RecordTypeInfo, type SageSchema } from '../schema/schema';
 import { buildMutationDocument, recordSelection, type MutationDocument } from './record-documents';
 
 /** Create or Update: creates and updates of one record type in one request. */

@@ -7,7 +7,7 @@ import {
 	type OperationDefinitionNode,
 } from 'graphql';
 
-import { SageDocumentError } from '../errors';
+import { SageDocumentError } from '../transport/errors';
 
 /** User documents (the GraphQL operations): parsed, and their operation checked, before anything is sent. */
 

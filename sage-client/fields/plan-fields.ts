@@ -1,7 +1,7 @@
 import type { IntrospectionType } from 'graphql';
 
-import { fieldOf, namedRef } from '../introspection';
-import { cap, planRecord, Walk, type SchemaLookup, type SchemaNeeds } from '../schema-plans';
+import { fieldOf, namedRef } from '../schema/introspection';
+import { cap, planRecord, Walk, type SchemaLookup, type SchemaNeeds } from '../schema/schema-plans';
 
 /**
  * The types a record type's field descriptions need, beyond what its documents need: the

@@ -15,7 +15,7 @@ import {
 
 import { requireRecordType } from '../documents/record-documents';
 import { naturalKeyOf } from '../natural-key';
-import { argumentOf, connectionNodeType, type SageSchema } from '../schema';
+import { argumentOf, connectionNodeType, type SageSchema } from '../schema/schema';
 import { labelOf } from './labels';
 
 /**

@@ -1,13 +1,13 @@
 /**
  * The Sage client's port over undici, for tests, the simulator tooling and benchmarks:
- * the shipped package sends through n8n's HTTP helper instead (nodes/shared/http-port.ts),
+ * the shipped package sends through n8n's HTTP helper instead (n8n-transport/http-port.ts),
  * because n8n's verification forbids bundling an HTTP stack, and n8n's helper is what
  * applies an administrator's proxy, TLS, domain and SSRF settings.
  */
 import { Agent, request, type Dispatcher } from 'undici';
 
-import type { Transport, RetryPolicy } from '../../sage-client/http';
-import { PortFailure, failureCode, type SendPort } from '../../sage-client/port';
+import type { Transport, RetryPolicy } from '../../sage-client/transport/http';
+import { PortFailure, failureCode, type SendPort } from '../../sage-client/transport/port';
 
 let agent: Agent | undefined;
 

@@ -31,6 +31,18 @@ afterEach(() => {
 	env.sim.reports().setStatusNames({});
 });
 
+test('a file cut short on the way (fewer bytes than Sage announced) is an error, never output as if whole', async () => {
+	env.sim.faults().set({ cutDownloadNext: 1 });
+	const error = errorOf(
+		await runNode(env, { ...startAndWait, arguments: '{ "reportName": "customerList" }' }),
+	);
+	const job = env.sim.reports().jobs().at(-1)!;
+	expect(error.message).toBe(
+		`The file ${job.file!.filename} arrived with ${Math.floor(job.file!.size / 2)} bytes, but Sage announced ${job.file!.size}: it was cut short (or altered) on the way, so it is not output. [item 0]`,
+	);
+	expect(env.sim.counters().faultsInjected.cutDownload).toBe(1);
+});
+
 test('starts the report, follows its status to success, and outputs the PDF as binary data', async () => {
 	const from = env.sim.graphqlLog().length;
 	const items = outputOf(

@@ -212,6 +212,7 @@ test('the Record Type list comes from the schema, filtered by what the user type
 		'xtremMasterData.customer',
 		'xtremMasterData.item',
 		'xtremMasterData.unitOfMeasure',
+		'xtremPurchasing.purchaseReceipt',
 		'xtremReporting.report',
 		'xtremSales.salesOrder',
 		'xtremSales.salesOrderLine',

@@ -15,9 +15,9 @@ import {
 	recordSelection,
 	requireRecordType,
 } from '../../sage-client/documents';
-import { connectionPage, followCursor, type Page } from '../../sage-client/paginate';
-import { SageSchema, scalarFieldNames } from '../../sage-client/schema';
-import { SageDocumentError } from '../../sage-client/errors';
+import { connectionPage, followCursor, type Page } from '../../sage-client/client/paginate';
+import { SageSchema, scalarFieldNames } from '../../sage-client/schema/schema';
+import { SageDocumentError } from '../../sage-client/transport/errors';
 
 const SDL = `
 	scalar Money

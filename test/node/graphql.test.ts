@@ -126,6 +126,20 @@ describe('Query', () => {
 		]);
 	});
 
+	test('Output Response with Limit and no $first outputs only the records Limit lets through', async () => {
+		const document = PAGED.replace('$first: Int', '').replace('first: $first', 'first: 20');
+		const items = outputOf(
+			await runNode(env, { ...query, query: document, output: 'response', limit: 5 }),
+		);
+		expect(items).toHaveLength(1);
+		const connection = (
+			items[0].json as { xtremMasterData: { customer: { query: { edges: unknown[] } } } }
+		).xtremMasterData.customer.query;
+		expect(connection.edges).toEqual(
+			['1', '2', '3', '4', '5'].map((_id) => ({ node: { _id, id: expect.any(String) } })),
+		);
+	});
+
 	test('Return All follows $after through pageInfo, setting $first from the page size', async () => {
 		const from = env.sim.graphqlLog().length;
 		const items = outputOf(

@@ -7,8 +7,8 @@ import { buildSchema, graphql, type GraphQLSchema } from 'graphql';
 
 import { fieldsForRecord } from '../../sage-client/schema-for';
 import { labelOf } from '../../sage-client/fields/labels';
-import type { GraphQLExecutor } from '../../sage-client/schema';
-import { TenantSchema } from '../../sage-client/tenant-schema';
+import type { GraphQLExecutor } from '../../sage-client/schema/schema';
+import { TenantSchema } from '../../sage-client/schema/tenant-schema';
 import { buildSdl } from '../simulator';
 import { schemaFor } from '../simulator/schema-versions';
 

@@ -26,8 +26,8 @@ import {
 	schemaForDocument,
 	schemaForRecord,
 } from '../../sage-client/schema-for';
-import { TenantSchema } from '../../sage-client/tenant-schema';
-import type { GraphQLExecutor } from '../../sage-client/schema';
+import { TenantSchema } from '../../sage-client/schema/tenant-schema';
+import type { GraphQLExecutor } from '../../sage-client/schema/schema';
 import { naturalKeyOf } from '../../sage-client/natural-key';
 import { buildSdl } from '../simulator';
 

@@ -12,7 +12,7 @@ const SEED = Number(process.env.SOAK_SEED ?? 20260601);
 const env = useNodeEnv({ seed: { customers: 600, items: 10, salesOrders: 0 } });
 
 test(
-	`${OPERATIONS} operations under random 429/503/resets, token revocations and clock jumps: no failed query, every create reconciled`,
+	`${OPERATIONS} operations under random 429/503/resets, 502/504 after running, failed renewals, token revocations and clock jumps: no failed query, every create reconciled`,
 	async () => {
 		const progress = process.env.SOAK_REPORT
 			? (done: number, total: number) => process.stderr.write(`soak: ${done}/${total} operations\n`)
@@ -42,6 +42,10 @@ test(
 		expect(figures.faultsInjected['429']).toBeGreaterThan(0);
 		expect(figures.faultsInjected['503']).toBeGreaterThan(0);
 		expect(figures.faultsInjected.reset).toBeGreaterThan(0);
+		expect(figures.faultsInjected['502-after']).toBeGreaterThan(0);
+		expect(figures.faultsInjected['504-after']).toBeGreaterThan(0);
+		expect(figures.faultsInjected['renewal-400']).toBeGreaterThan(0);
+		expect(figures.faultsInjected['renewal-500']).toBeGreaterThan(0);
 		expect(figures.tokensRevoked).toBeGreaterThan(0);
 		expect(figures.clockJumps).toBeGreaterThan(0);
 		// A hang guard sized to the work (it took 49 s at load 15 and over 150 s at load 17): never a speed check.

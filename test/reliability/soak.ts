@@ -1,8 +1,8 @@
 /**
  * The fault soak: many operations through the Sage ERP node in the n8n engine while the
  * simulator throttles (429 + Retry-After), fails (503), cuts answers after running the
- * request (reset), revokes every token and jumps its clock past the access token's
- * lifetime. Then every create is reconciled with the simulator's store and counters.
+ * request (reset), answers 502 or 504 after running it (a gateway), fails token renewals
+ * (400, 500), revokes every token and jumps its clock past the access token's lifetime. Then every create is reconciled with the simulator's store and counters.
  *
  * An operation is one Get Many with Return All over several pages, or one create of one
  * record (customers with unique natural keys `id`, Batch Size 1 or 5, Continue On Fail on
@@ -24,6 +24,10 @@ export interface SoakOptions {
 	rate429?: number;
 	rate503?: number;
 	rateReset?: number;
+	/** 502 and 504 answers after Sage ran the request (a gateway that gave up waiting). */
+	rateFailAfter?: number;
+	/** Token renewals that fail with 400 and 500 in turn (an exchange must take over). */
+	rateRenewalFail?: number;
 	retryAfterSec?: number;
 	/** Every token is revoked about this often (GraphQL requests). */
 	revokeEveryRequests?: number;
@@ -124,8 +128,10 @@ export async function runSoak(env: NodeEnv, options: SoakOptions): Promise<SoakF
 			rate429: options.rate429 ?? 0.05,
 			rate503: options.rate503 ?? 0.02,
 			rateReset: options.rateReset ?? 0.01,
+			rateFailAfter: options.rateFailAfter ?? 0.01,
 			retryAfterSec: options.retryAfterSec ?? 1,
 		},
+		rateRenewalFail: options.rateRenewalFail ?? 0.3,
 	});
 
 	// Revocations and clock jumps, driven by the simulator's request count, a little irregular.
@@ -350,10 +356,18 @@ function makePlan(operations: number, seed: number, prefix: string): Execution[]
 	return plan;
 }
 
+const FAULT_NAMES: Record<string, string> = {
+	reset: 'connection reset',
+	'502-after': '502 after running',
+	'504-after': '504 after running',
+	'renewal-400': 'renewal 400',
+	'renewal-500': 'renewal 500',
+};
+
 /** The figures as the lines `npm run soak` prints. */
 export function describeFigures(figures: SoakFigures): string {
 	const faults = Object.entries(figures.faultsInjected)
-		.map(([kind, count]) => `${kind === 'reset' ? 'connection reset' : kind}: ${count}`)
+		.map(([kind, count]) => `${FAULT_NAMES[kind] ?? kind}: ${count}`)
 		.join(', ');
 	return [
 		`operations:             ${figures.operations} (${figures.queries} paginated queries, ${figures.creates} creates) in ${figures.executions} executions, ${figures.seconds} s`,

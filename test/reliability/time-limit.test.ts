@@ -7,7 +7,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { RECOVERED_MARK } from '../../nodes/SageErp/actions/record/verify-lost';
+import { RECOVERED_MARK } from '../../nodes/SageErp/actions/record/write/verify-lost';
 import { dataRequests, outputOf, recordType, runNode, useNodeEnv } from '../node/fixture';
 
 const env = useNodeEnv({ seed: { customers: 1000, items: 20, salesOrders: 0 } });

@@ -4,7 +4,7 @@
  * (revoked, or expired by a clock jump), the 401 must lead to a real renewal, not to
  * "Sage refused a freshly renewed access token" with a token nobody renewed for it.
  */
-import { SageClient } from '../../sage-client/client';
+import { SageClient } from '../../sage-client/client/client';
 import { closeUndiciAgent, testTransport } from '../helpers/undici-port';
 import { QUERY_CUSTOMERS, managerOn, useSimulator } from '../transport/sim-fixture';
 

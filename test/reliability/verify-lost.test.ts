@@ -1,16 +1,13 @@
 /**
  * A create or delete whose answer was lost is looked up in Sage, never sent again
- * (nodes/SageErp/actions/record/verify-lost.ts), through the n8n engine against the
+ * (nodes/SageErp/actions/record/write/verify-lost.ts), through the n8n engine against the
  * simulator: `resetNext` runs the request and then cuts the answer midway.
  */
 import { buildSchema } from 'graphql';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import {
-	NATURAL_KEY_PROPERTIES,
-	naturalKeyOf,
-} from '../../nodes/SageErp/actions/record/verify-lost';
-import { discoverRecordTypes } from '../../sage-client/schema';
+import { naturalKeyOf } from '../../nodes/SageErp/actions/record/write/verify-lost';
+import { discoverRecordTypes } from '../../sage-client/schema/schema';
 import { buildSdl } from '../simulator';
 import {
 	NODE_NAME,
@@ -112,15 +109,15 @@ afterEach(() => {
 	env.sim.clock.set(Date.now());
 });
 
-describe('the natural key rule', () => {
+describe('the natural key rule: what the schema names, never a guess', () => {
 	const types = new Map(
 		discoverRecordTypes(buildSchema(buildSdl())).map((info) => [info.recordType, info]),
 	);
 	const customer = types.get('xtremMasterData.customer')!;
 	const salesOrder = types.get('xtremSales.salesOrder')!;
+	const receipt = types.get('xtremPurchasing.purchaseReceipt')!;
 
-	test('tries id, number, code in that order', () => {
-		expect(NATURAL_KEY_PROPERTIES).toEqual(['id', 'number', 'code']);
+	test('reads each part the schema names, a reference part by its natural key', () => {
 		expect(naturalKeyOf({ name: 'x', id: 'FR9' }, customer)).toEqual({
 			property: 'id',
 			value: 'FR9',
@@ -129,16 +126,34 @@ describe('the natural key rule', () => {
 			property: 'number',
 			value: 'SO9',
 		});
+		expect(naturalKeyOf({ site: '#700', number: 'R1' }, receipt)).toEqual({
+			property: 'site|number',
+			value: '700|R1',
+		});
 	});
 
-	test('takes only a non-empty string without | that the record type has as a field', () => {
-		expect(naturalKeyOf({ id: 42 }, customer)).toBeUndefined();
-		expect(naturalKeyOf({ id: '  ' }, customer)).toBeUndefined();
-		expect(naturalKeyOf({ id: 'A|B' }, customer)).toBeUndefined();
-		// A sales order has no `id` field: an `id` in its data is not its key.
-		expect(naturalKeyOf({ id: 'X1', soldToCustomer: '#FR001' }, salesOrder)).toBeUndefined();
-		expect(naturalKeyOf({ soldToCustomer: '#FR001' }, salesOrder)).toBeUndefined();
-		expect(naturalKeyOf(null, customer)).toBeUndefined();
+	test('a part missing, empty, holding | or a reference given by _id leaves no key', () => {
+		expect(naturalKeyOf({ id: '  ' }, customer)).toEqual({
+			missing: 'its Data carries no usable id, part of the natural key id',
+		});
+		expect(naturalKeyOf({ id: 'A|B' }, customer)).toHaveProperty('missing');
+		expect(naturalKeyOf({ number: 'R1' }, receipt)).toEqual({
+			missing: 'its Data carries no usable site, part of the natural key site|number',
+		});
+		expect(naturalKeyOf({ site: '3', number: 'R1' }, receipt)).toHaveProperty('missing');
+		expect(naturalKeyOf({ id: 'X1', soldToCustomer: '#FR001' }, salesOrder)).toHaveProperty(
+			'missing',
+		);
+		expect(naturalKeyOf(null, customer)).toHaveProperty('missing');
+	});
+
+	test('a schema that names no natural key gives none, whatever the Data holds', () => {
+		const bare = discoverRecordTypes(
+			buildSchema(buildSdl().replace(/"Natural key: [^"]*"\n/g, '')),
+		).find((info) => info.recordType === 'xtremMasterData.customer')!;
+		expect(naturalKeyOf({ id: 'FR9' }, bare)).toEqual({
+			missing: 'the schema of xtremMasterData.customer names no natural key',
+		});
 	});
 });
 
@@ -201,6 +216,84 @@ describe('Create after a lost answer', () => {
 		});
 		expect(stored(input[3].id)).toEqual([]);
 		expect(stored(existing.id)).toHaveLength(1);
+	});
+
+	test.each([502, 504] as const)(
+		'a gateway %i after Sage committed a batch: every record is found and output once, nothing is sent again',
+		async (status) => {
+			const input = Array.from({ length: 5 }, () => newCustomer());
+			const from = env.sim.graphqlLog().length;
+			const before = env.sim.counters().mutations.create;
+			env.sim.faults().set({ failAfterNext: { count: 1, status } });
+			const result = await runNode(
+				env,
+				{ ...create, options: { batchSize: 5 } },
+				{ input, continueOnFail: true },
+			);
+			expect(env.sim.counters().mutations.create - before).toBe(5);
+			expect(dataRequests(env, from).map((request) => request.operationName)).toEqual([
+				'SageErpCreate',
+				'SageErpVerifyCreate',
+			]);
+			for (const [index, item] of outputOf(result).entries()) {
+				expect(stored(input[index].id)).toHaveLength(1);
+				expect(item.json).toMatchObject({
+					_id: stored(input[index].id)[0]._id,
+					_recoveredAfterLostAnswer: true,
+				});
+			}
+		},
+	);
+
+	test('a natural key of two parts (site|number) finds the records created; none is called not created', async () => {
+		const receipts = [0, 1, 2, 3].map((index) => ({
+			site: '#700',
+			number: `R-LOST-${++serial}`,
+			supplierName: `Supplier ${index}`,
+		}));
+		const createReceipts = {
+			resource: 'record',
+			operation: 'create',
+			recordType: recordType('xtremPurchasing.purchaseReceipt'),
+			data: '={{ $json }}',
+			fields: '_id number',
+			options: { batchSize: 3 },
+		};
+		// The first one only loads this record type's schema, so that the reset hits the create.
+		outputOf(await runNode(env, createReceipts, { input: [receipts.shift()!] }));
+		const run = await withOneReset(createReceipts, receipts);
+		expect(run.resets).toBe(1);
+		expect(run.created).toBe(3);
+		expect(run.mutationsSent).toBe(1);
+		const stored = env.sim.store().list('xtremPurchasing.purchaseReceipt');
+		for (const [index, item] of outputOf(run.result).entries()) {
+			const matching = stored.filter((record) => record.number === receipts[index].number);
+			expect(matching).toHaveLength(1);
+			expect(item.json).toEqual({
+				_id: String(matching[0]._id),
+				number: receipts[index].number,
+				_recoveredAfterLostAnswer: true,
+			});
+		}
+	});
+
+	test('two items of one lost batch with the same natural key: one is created, the other is reported NOT created', async () => {
+		const twin = newCustomer();
+		const input = [twin, { ...twin, name: 'The same key again' }, newCustomer()];
+		const run = await withOneReset({ ...create, options: { batchSize: 3 } }, input);
+		expect(run.created).toBe(2);
+		expect(stored(twin.id)).toHaveLength(1);
+		const items = outputOf(run.result);
+		expect(items[0].json).toMatchObject({
+			_id: stored(twin.id)[0]._id,
+			_recoveredAfterLostAnswer: true,
+		});
+		expect(codeless(items[1].json)).toEqual({
+			error:
+				`The answer from Sage was lost after the request was sent: the connection failed (<code>). Sage has a record by its natural key (id "${twin.id}") (_id ${stored(twin.id)[0]._id}), ` +
+				'but it is the one already reported for another item of this execution with the same natural key: this item was NOT created (Sage keeps one record per natural key).',
+		});
+		expect(items[2].json).toMatchObject({ _id: stored(input[2].id)[0]._id });
 	});
 
 	test('the lookup itself survives a reset (it is a query, and queries are retried)', async () => {
@@ -278,7 +371,7 @@ describe('Create after a lost answer', () => {
 		expect(codeless(outputOf(run.result)[0].json)).toEqual({
 			error:
 				'The answer to the GraphQL mutation was lost after it was sent: the connection failed (<code>). Sage may or may not have applied it, so it was not sent again. ' +
-				'It could not be checked afterwards: its Data carries no natural key (id, number, code) to look it up by.',
+				'It could not be checked afterwards: its Data carries no usable number, part of the natural key number, so there is nothing to look it up by.',
 			outcomeUnknown: true,
 		});
 		expect(env.sim.store().count('xtremSales.salesOrder')).toBe(before + 1); // it was created: only a lookup could have told

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const SOURCES = ['sage-client', 'nodes', 'credentials'];
+const SOURCES = ['sage-client', 'n8n-transport', 'nodes', 'credentials'];
 const BUNDLE = path.join(ROOT, 'dist', 'sage-erp.js');
 
 function newestSource(dir: string): { file: string; mtimeMs: number } {

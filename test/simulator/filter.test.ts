@@ -36,7 +36,7 @@ describe('filter parser', () => {
 		['{name: foo}', "Invalid filter: unexpected 'foo' at position 7"],
 		['{name = 1}', "Invalid filter: unexpected '=' at position 6"],
 		['{a:1', 'Invalid filter: unexpected end of input at position 4'],
-		['[1]', "Invalid filter: unexpected '[' at position 0"],
+		['1', "Invalid filter: unexpected '1' at position 0"],
 		['{a:1 b:2}', "Invalid filter: unexpected 'b' at position 5"],
 		['{a:(1)}', "Invalid filter: unexpected '(' at position 3"],
 	])('malformed %s -> %s', (src, message) => {
@@ -151,6 +151,29 @@ describe('filter operators (store level)', () => {
 			"{status:{_in:['shipped','partiallyShipped']}}",
 			(r) => r.status === 'shipped' || r.status === 'partiallyShipped',
 			'xtremSales.salesOrder',
+		);
+	});
+
+	test('as Sage documents them: _every and _none on collections, a top-level array is AND', () => {
+		const linesOf = (r: Rec) =>
+			[...store.all('xtremSales.salesOrderLine')].filter((l) => l.document === r._id);
+		expectSame(
+			'{lines:{_every:true, quantity:{_gt:20}}}',
+			(r) => linesOf(r).every((l) => (l.quantity as number) > 20),
+			'xtremSales.salesOrder',
+		);
+		expectSame(
+			'{lines:{_none:true, quantity:{_gt:20}}}',
+			(r) => !linesOf(r).some((l) => (l.quantity as number) > 20),
+			'xtremSales.salesOrder',
+		);
+		expectSame(
+			"[{id:{_regex:'^FR'}},{isActive:true}]",
+			(r) => String(r.id).startsWith('FR') && r.isActive === true,
+		);
+		expect(() => ids('[1]')).toThrow('Invalid filter: expected an object at position 1');
+		expect(() => ids('{lines:{_every:true, _atLeast:2}}', 'xtremSales.salesOrder')).toThrow(
+			'Invalid filter: _every cannot be combined with _atLeast, _atMost or _none at position 7',
 		);
 	});
 

@@ -193,7 +193,9 @@ export function parseLiteral(src: string, label: string): Ast {
 		}
 		return { kind: 'object', pos: open.pos, entries };
 	};
-	const ast = object();
+	// A filter may be an array of filters (AND); an order is one object.
+	const ast =
+		label === 'filter' && toks[k].type === 'punct' && toks[k].text === '[' ? value() : object();
 	if (toks[k].type !== 'eof') throw unexpected(toks[k]);
 	return ast;
 }
@@ -211,6 +213,11 @@ export interface RecordSource {
 export type Predicate = (rec: Rec) => boolean;
 type Comparable = string | number | boolean | null;
 
+/**
+ * The operators of Sage's filter documentation (sage-api.md: `_eq _ne _gt _gte _lt _lte _in
+ * _regex _or _not _atLeast _atMost`, and `_and`, `_nin`; on collections `_none` and `_every`),
+ * written from the documentation, never from the client's check: the two must be able to disagree.
+ */
 const OPERATORS = new Set([
 	'_eq',
 	'_ne',
@@ -228,6 +235,7 @@ const OPERATORS = new Set([
 	'_atLeast',
 	'_atMost',
 	'_none',
+	'_every',
 ]);
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
@@ -431,6 +439,8 @@ function all(preds: Predicate[]): Predicate {
 
 /** Compiles an object filter on `def` records (the records themselves are handed to the predicate). */
 function compileNodeFilter(def: NodeDef, ast: Ast, src: RecordSource): Predicate {
+	// An array means AND: "[{a: 0},{b: false}]".
+	if (ast.kind === 'array') return all(ast.items.map((item) => compileNodeFilter(def, item, src)));
 	if (ast.kind !== 'object')
 		throw new FilterError(`Invalid filter: expected an object at position ${ast.pos}`);
 	const preds: Predicate[] = [];
@@ -506,6 +516,7 @@ function compileProperty(def: NodeDef, prop: PropDef, value: Ast, src: RecordSou
 	}
 	if (prop.kind === 'collection') {
 		// {lines: {_atLeast: 1, item: {id: 'X'}}}: count matching children. Default is _atLeast: 1.
+		// {lines: {_every: true, quantity: {_gt: 10}}}: every child matches (a record without children too).
 		if (value.kind !== 'object')
 			throw new FilterError(
 				`Invalid filter: collection '${name}' expects an object at position ${value.pos}`,
@@ -513,13 +524,15 @@ function compileProperty(def: NodeDef, prop: PropDef, value: Ast, src: RecordSou
 		const child = nodeDef(prop.target!);
 		let atLeast: number | undefined;
 		let atMost: number | undefined;
+		let every = false;
 		const rest = value.entries.filter((e) => {
-			if (e.key === '_atLeast' || e.key === '_atMost' || e.key === '_none') {
+			if (e.key === '_atLeast' || e.key === '_atMost' || e.key === '_none' || e.key === '_every') {
 				const v = e.value;
-				if (e.key === '_none') {
+				if (e.key === '_none' || e.key === '_every') {
 					if (v.kind !== 'scalar' || v.value !== true)
-						throw new FilterError(`Invalid filter: _none expects true at position ${v.pos}`);
-					atMost = 0;
+						throw new FilterError(`Invalid filter: ${e.key} expects true at position ${v.pos}`);
+					if (e.key === '_none') atMost = 0;
+					else every = true;
 					return false;
 				}
 				if (
@@ -537,8 +550,13 @@ function compileProperty(def: NodeDef, prop: PropDef, value: Ast, src: RecordSou
 			}
 			return true;
 		});
-		if (atLeast === undefined && atMost === undefined) atLeast = 1;
+		if (every && (atLeast !== undefined || atMost !== undefined))
+			throw new FilterError(
+				`Invalid filter: _every cannot be combined with _atLeast, _atMost or _none at position ${value.pos}`,
+			);
+		if (atLeast === undefined && atMost === undefined && !every) atLeast = 1;
 		const inner = compileNodeFilter(child, { kind: 'object', pos: value.pos, entries: rest }, src);
+		if (every) return (r) => src.children(def.recordType, prop, r._id).every((c) => inner(c));
 		return (r) => {
 			let n = 0;
 			for (const c of src.children(def.recordType, prop, r._id)) if (inner(c)) n++;

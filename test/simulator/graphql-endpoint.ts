@@ -141,6 +141,7 @@ export function runGraphql(
 		diagnoses: [],
 		origin,
 		work: tenant.workCost ? new WorkMeter(tenant.workCost) : undefined,
+		maxPageSize: tenant.maxPageSize,
 	};
 	const result = execute({
 		schema,

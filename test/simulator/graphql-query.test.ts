@@ -147,6 +147,27 @@ describe('GraphQL queries', () => {
 		expect(conn(await gql(customers('first: 1000'))).edges).toHaveLength(250);
 	});
 
+	test('a tenant with a lower maximum page size refuses a larger first as Sage does, on queries and aggregates', async () => {
+		sim.maxPageSize(500);
+		try {
+			const r = await gql(customers('first: 501'));
+			expect(r.json.errors).toEqual([
+				expect.objectContaining({
+					message: 'The page size (first) cannot exceed 500.',
+					path: ['xtremMasterData', 'customer', 'query'],
+				}),
+			]);
+			const grouped = await gql(
+				'{ xtremMasterData { customer { queryAggregate(first: 600) { edges { node { group { city } } } } } } }',
+			);
+			expect(grouped.json.errors[0].message).toBe('The page size (first) cannot exceed 500.');
+			expect(conn(await gql(customers('first: 500'))).edges).toHaveLength(250);
+		} finally {
+			sim.maxPageSize(undefined);
+		}
+		expect(conn(await gql(customers('first: 1000'))).edges).toHaveLength(250);
+	});
+
 	test('foreign or unparsable cursors are refused clearly', async () => {
 		const byName = conn(await gql(customers('first: 2, orderBy: "{name:+1}"'))).pageInfo.endCursor;
 		for (const [cursor, orderBy] of [

@@ -14,6 +14,7 @@ import { FaultConfig } from './faults';
 import { nodeDef } from './model';
 import { insertDirect, toView, updateDirect } from './rules';
 import { SeedSizes } from './seed';
+import { MAX_PAGE_SIZE } from './schema';
 import { SchemaRelease, SchemaScale, schemaFor } from './schema-versions';
 import { SimHttpServer } from './server';
 import { GraphqlLogEntry, SimState, TokenEndpointMode } from './state';
@@ -119,6 +120,11 @@ export interface Simulator {
 	releaseSchema(release: SchemaRelease): void;
 	/** Simulated cost of work against Sage's 28-second limit (undefined: none, the default). */
 	workCost(cost: WorkCost | undefined, tenantId?: string): void;
+	/**
+	 * The largest `first` the tenant accepts (undefined: MAX_PAGE_SIZE, 1000); above it a query
+	 * is refused with `The page size (first) cannot exceed <n>.`
+	 */
+	maxPageSize(size: number | undefined, tenantId?: string): void;
 	stop(): Promise<void>;
 }
 
@@ -219,6 +225,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		},
 		workCost: (cost, tid) => {
 			state.tenant(tid).workCost = cost ? { ...cost } : undefined;
+		},
+		maxPageSize: (size, tid) => {
+			if (size !== undefined && (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE))
+				throw new Error(`maxPageSize must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
+			state.tenant(tid).maxPageSize = size;
 		},
 		stop: () => server.stop(),
 	};

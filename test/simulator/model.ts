@@ -200,6 +200,18 @@ const SPECS: NodeSpec[] = [
 		],
 	},
 	{
+		// A natural key of two parts, one a reference, and a `number` that alone names nothing.
+		recordType: 'xtremPurchasing.purchaseReceipt',
+		typeName: 'PurchaseReceipt',
+		naturalKey: ['site', 'number'],
+		props: [
+			{ name: 'site', kind: 'reference', target: 'xtremSystem.site', required: true },
+			{ name: 'number', kind: 'string', required: true },
+			{ name: 'supplierName', kind: 'string' },
+			{ name: 'receiptDate', kind: 'date' },
+		],
+	},
+	{
 		recordType: 'xtremSales.salesOrderLine',
 		typeName: 'SalesOrderLine',
 		naturalKey: ['document', 'lineNumber'],

@@ -40,6 +40,8 @@ export interface GqlContext {
 	origin?: string;
 	/** Sage's 28-second limit, when the tenant simulates the cost of work (time-limit.ts). */
 	work?: WorkMeter;
+	/** The tenant's largest `first`, when set lower than MAX_PAGE_SIZE (Sage's real maximum is undocumented). */
+	maxPageSize?: number;
 }
 
 // ------------------------------------------------------------ SDL
@@ -255,6 +257,12 @@ function checkCount(name: string, n: number | null | undefined): void {
 		argError(
 			`Invalid value for '${name}': ${n}. It must be between 0 and ${MAX_PAGE_SIZE} (the maximum page size is ${MAX_PAGE_SIZE}).`,
 		);
+}
+
+/** The tenant's own maximum page size, refused as a Sage tenant refuses it. */
+function checkPageSize(ctx: GqlContext, first: number | null | undefined): void {
+	if (ctx.maxPageSize !== undefined && typeof first === 'number' && first > ctx.maxPageSize)
+		argError(`The page size (first) cannot exceed ${ctx.maxPageSize}.`);
 }
 
 /** A cursor is the JSON array of the row's sort key values, _id last as a string: it always holds double quotes. */
@@ -474,6 +482,7 @@ function wireResolvers(schema: GraphQLSchema, nodes: NodeDef[]): void {
 		const q = obj(`${t}_Query`).getFields();
 		q.query.resolve = (_s, args: PageArgs, ctx: GqlContext) => {
 			try {
+				checkPageSize(ctx, args.first);
 				return paginate(def, ctx.store.query(def.recordType, args.filter, args.orderBy), args);
 			} catch (e) {
 				return gqlError(e);
@@ -515,6 +524,7 @@ function wireResolvers(schema: GraphQLSchema, nodes: NodeDef[]): void {
 		) => {
 			try {
 				checkCount('first', args.first);
+				checkPageSize(ctx, args.first);
 				const by = selectedGroupFields(info);
 				const result = ctx.store.query(def.recordType, args.filter, null);
 				const groups = new Map<string, { key: Comparable[]; ids: number[] }>();
@@ -587,6 +597,8 @@ function wireResolvers(schema: GraphQLSchema, nodes: NodeDef[]): void {
 		const coll = obj(`${t}_Collection`).getFields();
 		coll.query.resolve = (src: CollectionParent, args: PageArgs, ctx: GqlContext) => {
 			try {
+				checkPageSize(ctx, args.first);
+				checkPageSize(ctx, args.first);
 				const children = ctx.store.children(src.parentDef.recordType, src.prop, src.parentId);
 				return paginate(
 					def,

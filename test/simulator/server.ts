@@ -216,8 +216,13 @@ export class SimHttpServer {
 		const auth = this.state.tokens.checkAccess(req.headers.authorization, tenant.id);
 		if (!auth.ok) return send(res, 401, jsonErr('unauthorized', auth.reason));
 		const file = downloadReport(tenant.store, key);
-		res.writeHead(file.status, { ...file.headers, 'content-length': file.body.length });
-		res.end(file.body);
+		let body = file.body;
+		if (file.status === 200 && tenant.faults.cutsDownload()) {
+			countFault(tenant.counters, 'cutDownload');
+			body = body.subarray(0, Math.floor(body.length / 2));
+		}
+		res.writeHead(file.status, { ...file.headers, 'content-length': body.length });
+		res.end(body);
 	}
 
 	// ------------------------------------------------------------ token API
@@ -253,6 +258,19 @@ export class SimHttpServer {
 		} else
 			return send(res, 405, jsonErr('method_not_allowed', `${method} is not allowed on ${path}.`));
 
+		if (path === '/v1/token/renew') {
+			const refused = tenant.faults.decideRenewal();
+			if (refused) {
+				countFault(tenant.counters, `renewal-${refused.status}`);
+				return refused.html
+					? send(res, refused.status, SIGN_IN_PAGE, { 'content-type': 'text/html; charset=utf-8' })
+					: send(
+							res,
+							refused.status,
+							jsonErr('renewal_failed', 'The renewal could not be processed.'),
+						);
+			}
+		}
 		const mode = this.state.tokenMode;
 		const isIssuing = method === 'POST';
 		if (isIssuing && mode === 'hang') return; // accepted, never answered (stop() closes it)
@@ -304,19 +322,18 @@ export class SimHttpServer {
 				countFault(tenant.counters, String(decision.status));
 				const headers: Record<string, string> = {};
 				if (
-					decision.retryAfterSec !== undefined &&
+					decision.retryAfter !== undefined &&
 					(decision.status === 429 || decision.status === 503)
 				)
-					headers['retry-after'] = String(decision.retryAfterSec);
-				const names: Record<number, [string, string]> = {
-					429: ['too_many_requests', 'Too many requests: rate limit exceeded.'],
-					500: ['internal_error', 'Internal server error.'],
-					502: ['bad_gateway', 'Bad gateway.'],
-					503: ['service_unavailable', 'The service is temporarily unavailable.'],
-					504: ['gateway_timeout', 'Gateway timeout.'],
-				};
-				const [error, message] = names[decision.status];
+					headers['retry-after'] = decision.retryAfter;
+				const [error, message] = GATEWAY_ANSWERS[decision.status];
 				return send(res, decision.status, jsonErr(error, message), headers);
+			}
+			case 'failAfter': {
+				execute(); // executed: a mutation is applied, then the gateway answers in Sage's place
+				countFault(tenant.counters, `${decision.status}-after`);
+				const [error, message] = GATEWAY_ANSWERS[decision.status];
+				return send(res, decision.status, jsonErr(error, message));
 			}
 			case 'oversize':
 				countFault(tenant.counters, 'oversize');
@@ -375,6 +392,12 @@ export class SimHttpServer {
 					tenant.workCost =
 						body.cost && typeof body.cost === 'object' ? { ...(body.cost as WorkCost) } : undefined;
 					return ok({ cost: tenant.workCost ?? null });
+				case '/__admin/max-page-size':
+					tenant.maxPageSize =
+						typeof body.size === 'number' && Number.isInteger(body.size) && body.size > 0
+							? body.size
+							: undefined;
+					return ok({ size: tenant.maxPageSize ?? null });
 				case '/__admin/release':
 					this.state.schema = schemaFor(this.state.schemaScale, body as unknown as SchemaRelease);
 					return ok({ release: body.name ?? null });
@@ -423,13 +446,25 @@ export class SimHttpServer {
 	}
 }
 
+const SIGN_IN_PAGE =
+	'<!DOCTYPE html><html><head><title>Sign in</title></head><body><h1>Sage</h1><p>Please sign in.</p></body></html>';
+
+/** The body of a status a fault answers with. */
+const GATEWAY_ANSWERS: Record<number, [string, string]> = {
+	429: ['too_many_requests', 'Too many requests: rate limit exceeded.'],
+	500: ['internal_error', 'Internal server error.'],
+	502: ['bad_gateway', 'Bad gateway.'],
+	503: ['service_unavailable', 'The service is temporarily unavailable.'],
+	504: ['gateway_timeout', 'Gateway timeout.'],
+};
+
 /** tokenEndpointMode: a token endpoint that answers 200 but not with what a client needs. */
 function misbehave(mode: TokenEndpointMode, body: Record<string, unknown>): Reply {
 	switch (mode) {
 		case 'html':
 			return {
 				status: 200,
-				body: '<!DOCTYPE html><html><head><title>Sign in</title></head><body><h1>Sage</h1><p>Please sign in.</p></body></html>',
+				body: SIGN_IN_PAGE,
 				headers: { 'content-type': 'text/html; charset=utf-8' },
 			};
 		case 'nonJson':

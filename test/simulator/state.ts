@@ -29,6 +29,8 @@ export interface Tenant {
 	log: GraphqlLogEntry[];
 	/** Simulated cost of work against Sage's 28-second limit; none by default (time-limit.ts). */
 	workCost?: WorkCost;
+	/** The largest `first` this tenant accepts (undefined: MAX_PAGE_SIZE). */
+	maxPageSize?: number;
 }
 
 export class SimState {

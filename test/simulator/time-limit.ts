@@ -66,9 +66,10 @@ export class WorkMeter {
 		this.add(this.cost.perMutationMs + this.cost.perLineMs * lines);
 	}
 
-	/** How long the answer waits, in real milliseconds. */
+	/** How long the answer waits, in real milliseconds: a stopped request answers at the limit, as Sage's does. */
 	get delayMs(): number {
-		return Math.round(Math.min(this.spentMs, this.cost.limitMs) * this.cost.delayScale);
+		const spent = this.exceeded ? this.cost.limitMs : Math.min(this.spentMs, this.cost.limitMs);
+		return Math.round(spent * this.cost.delayScale);
 	}
 
 	private add(ms: number): void {

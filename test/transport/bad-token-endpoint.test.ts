@@ -1,4 +1,4 @@
-import { SageClient } from '../../sage-client/client';
+import { SageClient } from '../../sage-client/client/client';
 import { testTransport } from '../helpers/undici-port';
 import { credentialsOf, failureOf, managerOn, useSimulator } from './sim-fixture';
 

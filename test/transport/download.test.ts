@@ -2,7 +2,7 @@
  * The client's file download: the same bearer token as GraphQL (renewed after a 401), bytes
  * through the port, and never a token sent to a host other than the GraphQL URL's.
  */
-import { SageClient } from '../../sage-client/client';
+import { SageClient } from '../../sage-client/client/client';
 import { testTransport } from '../helpers/undici-port';
 import { REPORT_DONE_MS } from '../simulator';
 import { credentialsOf, failureOf, managerOn, useSimulator } from './sim-fixture';

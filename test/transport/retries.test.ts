@@ -1,7 +1,7 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 
-import { SageClient } from '../../sage-client/client';
+import { SageClient } from '../../sage-client/client/client';
 import { settlesAfter, settlesBefore } from '../helpers/order';
 import { FAST_RETRIES, testTransport } from '../helpers/undici-port';
 import { failureOf, managerOn, QUERY_CUSTOMERS, useSimulator } from './sim-fixture';
@@ -85,6 +85,25 @@ describe('retry rules', () => {
 		expect(error.message).toBe('Sage asked to wait 3600 s before the GraphQL query (HTTP 429).');
 	});
 
+	it('reads Retry-After only as decimal seconds or an HTTP date: "0x10" is no 16 s wait', async () => {
+		// A 5 s cap: a header read as 16 s would fail the call at once instead of backing off.
+		const capped = new SageClient(ctx.credentials, {
+			transport: testTransport({ ...FAST_RETRIES, maxRetryAfterMs: 5_000 }),
+			tokens: managerOn(ctx.sim),
+		});
+		await capped.graphqlUrl();
+		for (const retryAfter of ['0x10', '1e3', '-5']) {
+			ctx.sim.faults().set({ failNext: { count: 1, status: 429, retryAfter } });
+			const result = await capped.execute({ query: QUERY_CUSTOMERS, isMutation: false });
+			expect(result.errors).toEqual([]);
+		}
+		ctx.sim.faults().set({ failNext: { count: 1, status: 429, retryAfter: '16' } });
+		const error = await failureOf(() =>
+			capped.execute({ query: QUERY_CUSTOMERS, isMutation: false }),
+		);
+		expect(error.message).toBe('Sage asked to wait 16 s before the GraphQL query (HTTP 429).');
+	});
+
 	it('retries a mutation on 429, and it is applied exactly once', async () => {
 		ctx.sim.faults().set({ failNext: { count: 1, status: 429, retryAfterSec: 0 } });
 		const result = await createCurrency(client);
@@ -92,12 +111,33 @@ describe('retry rules', () => {
 		expect(ctx.sim.counters().mutations.create).toBe(1);
 	});
 
-	it('never retries a mutation on 503: Sage may be half way', async () => {
+	it('never retries a mutation on 503, and says Sage did not run it', async () => {
 		ctx.sim.faults().set({ failNext: { count: 1, status: 503 } });
 		const error = await failureOf(() => createCurrency(client));
 		expect(error.message).toBe('Sage answered HTTP 503 after 1 attempt(s).');
+		expect(error.hint).toBe(
+			'Sage was unavailable and did not run the request; run it again later.',
+		);
 		expect(ctx.sim.counters().graphqlRequests).toBe(1);
+		expect(ctx.sim.counters().mutations.create).toBe(0);
 	});
+
+	it.each([500, 502, 504] as const)(
+		'a mutation answered %i by a gateway after Sage ran it is an unknown outcome, never "try again later"',
+		async (status) => {
+			ctx.sim.faults().set({ failAfterNext: { count: 1, status } });
+			const error = await failureOf(() => createCurrency(client));
+			expect(error.code).toBe('SAGE_OUTCOME_UNKNOWN');
+			expect(error.message).toBe(
+				`The answer to the GraphQL mutation was lost after it was sent: HTTP ${status} instead of Sage's answer. Sage may or may not have applied it, so it was not sent again.`,
+			);
+			expect(error.hint).toBe(
+				'Check in Sage whether the record exists before running this item again.',
+			);
+			expect(ctx.sim.counters().mutations.create).toBe(1);
+			expect(ctx.sim.counters().graphqlRequests).toBe(1);
+		},
+	);
 
 	it('never retries a mutation whose response was lost midway, and says so', async () => {
 		ctx.sim.faults().set({ resetNext: 1 });

@@ -1,5 +1,5 @@
 import { closeUndiciAgent } from '../helpers/undici-port';
-import { TokenManager, type SageCredentials } from '../../sage-client/tokens';
+import { TokenManager, type SageCredentials } from '../../sage-client/auth/tokens';
 import { secretGuard } from '../setup/secret-guard';
 import { startSimulator, type Simulator } from '../simulator';
 

@@ -1,8 +1,8 @@
 /**
- * How the node plans requests inside Sage's 28-second limit (sage-client/time-limit.ts):
+ * How the node plans requests inside Sage's 28-second limit (sage-client/transport/time-limit.ts):
  * the measured time per member sizes the next request. Durations are given, not measured.
  */
-import { RequestBudget, SAGE_TIME_LIMIT_MS } from '../../sage-client/time-limit';
+import { RequestBudget, SAGE_TIME_LIMIT_MS } from '../../sage-client/transport/time-limit';
 
 test('fast requests keep the size asked for', () => {
 	const budget = new RequestBudget();

@@ -1,6 +1,6 @@
-import { scrub, rememberSecret } from '../../sage-client/secrets';
-import { readTokenResponse } from '../../sage-client/token-response';
-import { checkSecureUrl } from '../../sage-client/urls';
+import { scrub, rememberSecret } from '../../sage-client/transport/secrets';
+import { readTokenResponse } from '../../sage-client/auth/token-response';
+import { checkSecureUrl } from '../../sage-client/auth/urls';
 
 const NOW = Date.parse('2026-06-01T10:00:00.000Z');
 const urls = {

@@ -1,4 +1,4 @@
-import { SageClient } from '../../sage-client/client';
+import { SageClient } from '../../sage-client/client/client';
 import { closeUndiciAgent, testTransport } from '../helpers/undici-port';
 import { secretGuard } from '../setup/secret-guard';
 import { startSimulator } from '../simulator';

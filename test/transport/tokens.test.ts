@@ -1,5 +1,11 @@
-import { SageClient } from '../../sage-client/client';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+
+import { SageClient } from '../../sage-client/client/client';
+import type { SendPort, WireRequest } from '../../sage-client/transport/port';
+import { TokenManager } from '../../sage-client/auth/tokens';
 import { testTransport } from '../helpers/undici-port';
+import { secretGuard } from '../setup/secret-guard';
 import { ACCESS_PREFIX, REFRESH_PREFIX } from '../simulator/token-api';
 import { credentialsOf, failureOf, managerOn, QUERY_CUSTOMERS, useSimulator } from './sim-fixture';
 
@@ -95,6 +101,54 @@ describe('the token lifecycle', () => {
 		expect(ctx.sim.counters()).toMatchObject({ exchanges: 2, renewals: 1, renewalsRejected: 1 });
 	});
 
+	it.each([
+		[400, false],
+		[404, false],
+		[405, false],
+		[500, false],
+		[502, false],
+		[503, false],
+		[504, false],
+		[200, true],
+		[404, true],
+	] as const)(
+		'falls back to one exchange, shared by every caller, when the renewal answers %i (a sign-in page: %s)',
+		async (status, html) => {
+			const { client } = clientFor();
+			await client.execute({ query: QUERY_CUSTOMERS, isMutation: false });
+			ctx.sim.clock.advance(16 * 60_000);
+			ctx.sim.faults().set({ renewalFailNext: { count: 1, status, html } });
+			const exchangesBefore = ctx.sim.counters().exchanges;
+			const results = await Promise.all(
+				Array.from({ length: 20 }, () =>
+					client.execute({ query: QUERY_CUSTOMERS, isMutation: false }),
+				),
+			);
+			expect(results.every((result) => result.errors.length === 0)).toBe(true);
+			expect(ctx.sim.counters().faultsInjected[`renewal-${status}`]).toBe(1);
+			expect(ctx.sim.counters().exchanges - exchangesBefore).toBe(1);
+			expect(ctx.sim.counters().renewals).toBe(0);
+		},
+	);
+
+	it('fails the call only when the exchange after a failed renewal fails too', async () => {
+		const { client } = clientFor();
+		await client.execute({ query: QUERY_CUSTOMERS, isMutation: false });
+		ctx.sim.clock.advance(16 * 60_000);
+		ctx.sim.faults().set({
+			renewalFailNext: { count: 1, status: 500 },
+			failNext: { count: 20, status: 500 },
+			scope: 'token',
+		});
+		const error = await failureOf(() =>
+			client.execute({ query: QUERY_CUSTOMERS, isMutation: false }),
+		);
+		expect(error.message).toMatch(
+			/^Sage answered the token exchange with HTTP 500 after \d+ attempts\.$/,
+		);
+		expect(ctx.sim.counters().faultsInjected['renewal-500']).toBe(1);
+	});
+
 	it('uses new tokens after the secret is edited, and invalidates the old ones', async () => {
 		const manager = managerOn(ctx.sim);
 		const { client } = clientFor(manager, 'credential-42');
@@ -131,6 +185,92 @@ describe('the token lifecycle', () => {
 		await client.execute({ query: QUERY_CUSTOMERS, isMutation: false });
 		await manager.invalidateAll();
 		expect(ctx.sim.counters().invalidations).toBe(1);
+	});
+
+	it('never sends the tokens to an invalidation URL that is not https', async () => {
+		const sent: WireRequest[] = [];
+		const port: SendPort = async (request) => {
+			sent.push(request);
+			const body = JSON.stringify({
+				accessToken: 'sage-access-over-http',
+				refreshToken: 'sage-refresh-over-http',
+				urls: {
+					graphQL: 'https://sage.example/api',
+					refreshToken: 'https://sage.example/v1/token/renew',
+					invalidateToken: 'http://sage.example/v1/token',
+				},
+			});
+			return { status: 200, headers: { 'content-type': 'application/json' }, body };
+		};
+		const manager = new TokenManager();
+		await manager.getSession(
+			{ ...ctx.credentials, tokenUrl: 'https://sage.example/v1/token' },
+			{ transport: { send: port } },
+		);
+		await manager.invalidateAll();
+		expect(sent.map((request) => `${request.method} ${request.url}`)).toEqual([
+			'POST https://sage.example/v1/token',
+		]);
+	});
+
+	it('keeps no entry for credentials whose exchange failed (each one the credential Test tried)', async () => {
+		const manager = managerOn(ctx.sim);
+		for (let attempt = 0; attempt < 30; attempt++) {
+			const credentials = {
+				...ctx.credentials,
+				clientId: `tried-${attempt}`,
+				clientSecret: `wrong-${attempt}`,
+			};
+			secretGuard().registerSecret(credentials.clientSecret);
+			await expect(
+				manager.getSession(credentials, { transport: testTransport() }),
+			).rejects.toThrow();
+		}
+		expect(manager.size).toBe(0);
+		await manager.getSession(ctx.credentials, { transport: testTransport() });
+		expect(manager.size).toBe(1);
+	});
+
+	it('holds at most maxEntries credentials, invalidating the tokens of the least recently used', async () => {
+		const manager = new TokenManager({ now: () => ctx.sim.clock.now(), maxEntries: 2 });
+		const transport = testTransport();
+		const tenants = ['cap-a', 'cap-b', 'cap-c'].map((tenantId) => {
+			ctx.sim.addTenant(tenantId, { customers: 0, items: 0, salesOrders: 0 });
+			const client = {
+				clientId: `${tenantId}-client`,
+				clientSecret: `${tenantId}-secret`,
+				tenantId,
+			};
+			ctx.sim.addClient(client);
+			secretGuard().registerSecret(client.clientSecret);
+			return credentialsOf(ctx.sim, client);
+		});
+		for (const credentials of tenants) await manager.getSession(credentials, { transport });
+		expect(manager.size).toBe(2);
+		await manager.settled();
+		expect(ctx.sim.counters('cap-a').invalidations).toBe(1);
+		expect(ctx.sim.counters('cap-c').invalidations).toBe(0);
+		await manager.invalidateAll();
+	});
+
+	it('does not keep an ended execution’s port alive', async () => {
+		v8.setFlagsFromString('--expose-gc');
+		const collect = vm.runInNewContext('gc') as () => void;
+		const manager = managerOn(ctx.sim);
+		let port: WeakRef<object> | undefined;
+		await (async () => {
+			const transport = testTransport();
+			port = new WeakRef(transport);
+			await manager.getSession(ctx.credentials, { transport });
+		})();
+		// Collected in later turns than any deref(): a WeakRef's target is kept to the end of the turn that read it.
+		for (let round = 0; round < 5; round++) {
+			await new Promise((resolve) => setImmediate(resolve));
+			collect();
+		}
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(port!.deref()).toBeUndefined();
+		expect(manager.size).toBe(1);
 	});
 
 	it('reports a clear error, without the secret, for a wrong secret', async () => {

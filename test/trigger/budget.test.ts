@@ -180,6 +180,55 @@ describe('Sage ERP Trigger and the poll budget', () => {
 		);
 	});
 
+	it('a page Sage stops at its 28-second limit is asked again smaller only when that fits the budget; otherwise the poll ends and the next goes on smaller', async () => {
+		const tenant = new Tenant();
+		const staticData: IDataObject = {};
+		await tenant.pollOnce(staticData, BUDGET_MS);
+		env.sim.clock.advance(3_600_000);
+		const inserted = tenant.insertCustomers(250);
+		// 300 ms of Sage's work per row: a page of 100 passes the limit, one of 50 takes 15 s.
+		// Answers wait 4% of that: a stopped page 1.12 s, so its retry (about 0.56 s) cannot fit 1.3 s.
+		env.sim.workCost({ perRowMs: 300, delayScale: 0.04 }, tenant.id);
+		try {
+			const stopped = await tenant.pollOnce(staticData, BUDGET_MS);
+			// One page (sent again after a 401 when the token died in the hour that passed), stopped, never retried smaller.
+			expect(stopped).toEqual({ ids: [], pages: 1 });
+			expect(
+				env.sim
+					.graphqlLog(tenant.id)
+					.filter((entry) => !isIntrospection(entry))
+					.every((entry) => (entry.variables as IDataObject).first === PAGE_SIZE),
+			).toBe(true);
+			expect(triggerState(staticData).pageSize).toBe(PAGE_SIZE / 2);
+
+			const polls = await tenant.pollUntilCaughtUp(staticData, BUDGET_MS, 10);
+			expect(polls.flatMap((p) => p.ids)).toEqual(inserted);
+			for (const p of polls) expect(p.pages).toBeGreaterThanOrEqual(1);
+			expect(pagesOf(polls)).toBe(Math.ceil(inserted.length / (PAGE_SIZE / 2)));
+		} finally {
+			env.sim.workCost(undefined, tenant.id);
+		}
+	});
+
+	it('a page size the tenant refuses is lowered to the limit its refusal states; one poll reads every record', async () => {
+		const tenant = new Tenant();
+		const staticData: IDataObject = {};
+		await tenant.pollOnce(staticData);
+		env.sim.clock.advance(3_600_000);
+		const inserted = tenant.insertCustomers(250);
+		env.sim.maxPageSize(60, tenant.id);
+		const unauthorized = env.sim.counters(tenant.id).graphqlUnauthorized;
+		const polled = await tenant.pollOnce(staticData);
+		expect(polled.ids).toEqual(inserted);
+		const firsts = env.sim
+			.graphqlLog(tenant.id)
+			.filter((entry) => !isIntrospection(entry))
+			.map((entry) => (entry.variables as IDataObject).first);
+		// The refused page, once more for each 401 (the token died in the hour that passed), then pages of 60.
+		const refused = 1 + env.sim.counters(tenant.id).graphqlUnauthorized - unauthorized;
+		expect(firsts).toEqual([...Array<number>(refused).fill(PAGE_SIZE), 60, 60, 60, 60, 60]);
+	});
+
 	it('a saved cursor Sage refuses: the poll reads again from the floor, warns, and emits nothing twice', async () => {
 		const tenant = new Tenant();
 		const staticData: IDataObject = {};

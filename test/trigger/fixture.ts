@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { closeUndiciAgent, testTransport } from '../helpers/undici-port';
-import { SageClient } from '../../sage-client/client';
+import { SageClient } from '../../sage-client/client/client';
 import { TestEngine, loadPackage, type LoadedPackage } from '../helpers/engine';
 import { secretGuard } from '../setup/secret-guard';
 import { startSimulator, type Simulator } from '../simulator';

@@ -194,6 +194,20 @@ describe('Sage ERP Trigger', () => {
 		for (const request of requests) expect(String(request.query)).not.toContain('Quimper');
 	});
 
+	it('takes a top-level array filter (Sage’s AND) and joins its conditions with its own', async () => {
+		const staticData: IDataObject = {};
+		const parameters = watch({ filter: "[{city:'Auray'},{isActive:true}]" });
+		await poll(env, parameters, staticData);
+		const active = insertCustomer('A1', { city: 'Auray' });
+		insertCustomer('A2', { city: 'Auray', isActive: false });
+		env.sim.clearGraphqlLog();
+		expect(ids(await poll(env, parameters, staticData))).toEqual([active]);
+		const [request] = env.sim.graphqlLog().filter((entry) => !isIntrospection(entry));
+		expect(String((request.variables as IDataObject).filter)).toMatch(
+			/^\{_and:\[\{city:'Auray'\},\{isActive:true\},\{_updateStamp:\{_gte:'[^']+'\}\}\]\}$/,
+		);
+	});
+
 	it('emits a record once it starts to match the filter, and nothing for records that do not match', async () => {
 		const staticData: IDataObject = {};
 		const parameters = watch({ filter: "{city:'Vannes'}" });

@@ -8,11 +8,14 @@ import { isObject } from '../common/items';
 const URL_KEYS = ['downloadUrl', 'downloadURL', 'fileUrl', 'url', 'href', 'link'];
 const NAME_KEYS = ['filename', 'fileName', 'name'];
 const TYPE_KEYS = ['mimeType', 'mimetype', 'contentType'];
+const LENGTH_KEYS = ['contentLength', 'size', 'fileSize'];
 
 export interface NamedFile {
 	url: string;
 	fileName?: string;
 	mimeType?: string;
+	/** The size Sage announced, in bytes: a download of another size was cut (or padded) on the way. */
+	contentLength?: number;
 }
 
 export function fileOf(answer: unknown): NamedFile | undefined {
@@ -25,7 +28,10 @@ export function fileOf(answer: unknown): NamedFile | undefined {
 			.find((value): value is string => typeof value === 'string' && value.trim() !== '');
 	const url = text(URL_KEYS);
 	if (!url) return undefined;
-	return { url, fileName: text(NAME_KEYS), mimeType: text(TYPE_KEYS) };
+	const contentLength = LENGTH_KEYS.map((key) => Number(result[key])).find(
+		(value) => Number.isSafeInteger(value) && value >= 0,
+	);
+	return { url, fileName: text(NAME_KEYS), mimeType: text(TYPE_KEYS), contentLength };
 }
 
 function parsed(text: string): unknown {

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { statusKind, statusOf } from '../../../../sage-client/async-tracking';
+import { statusKind, statusOf } from '../../../../sage-client/client/async-tracking';
 import { optionsCollection, timeoutOption } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/errors';
 import { forEachItem, showFor } from '../common/items';

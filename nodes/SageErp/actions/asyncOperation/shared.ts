@@ -1,14 +1,14 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { AsyncOperationInfo } from '../../../../sage-client/async-operations';
-import type { Diagnosis } from '../../../../sage-client/client';
+import type { AsyncOperationInfo } from '../../../../sage-client/schema/async-operations';
+import type { Diagnosis } from '../../../../sage-client/transport/graphql';
 import {
 	buildStartDocument,
 	buildTrackDocument,
 	type TrackDocument,
 } from '../../../../sage-client/documents';
-import { SageAnswerError, SageResponseError } from '../../../../sage-client/errors';
-import type { SageSchema } from '../../../../sage-client/schema';
+import { SageAnswerError, SageResponseError } from '../../../../sage-client/transport/errors';
+import type { SageSchema } from '../../../../sage-client/schema/schema';
 import { inputError } from '../../../shared/errors';
 import type { SageSession } from '../../../shared/session';
 import { isObject, valueAt } from '../common/items';
@@ -215,6 +215,12 @@ export async function downloadedFile(
 	if (!named) return undefined;
 	const file = await session.download(named.url, timeoutMs);
 	const fileName = named.fileName ?? file.fileName ?? `${info.operationName}.bin`;
+	if (named.contentLength !== undefined && file.bytes.byteLength !== named.contentLength) {
+		throw new SageResponseError(
+			`The file ${fileName} arrived with ${file.bytes.byteLength} bytes, but Sage announced ${named.contentLength}: it was cut short (or altered) on the way, so it is not output.`,
+			{ hint: 'Run the operation again to download the file again.' },
+		);
+	}
 	const mimeType = named.mimeType ?? file.mimeType;
 	return await context.helpers.prepareBinaryData(
 		Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength),

@@ -5,7 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { trackUntilDone } from '../../../../sage-client/async-tracking';
+import { trackUntilDone } from '../../../../sage-client/client/async-tracking';
 import { optionsCollection, timeoutOption } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/errors';
 import { forEachItem, showFor } from '../common/items';
@@ -73,7 +73,7 @@ interface StartAndWaitItem extends FileSettings {
 /**
  * Starts one asynchronous operation per input item (`start(...) { trackingId }`), then polls
  * `track(trackingId)` every Poll Interval until its status says it succeeded (any status word
- * is taken, see sage-client/async-tracking.ts), failed, or the Time Limit passed. A stopped
+ * is taken, see sage-client/client/async-tracking.ts), failed, or the Time Limit passed. A stopped
  * execution stops the polling at once. When the result names a file, it is downloaded with
  * the same bearer token and output as binary data.
  */

@@ -1,7 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { SageOutcomeUnknownError, SageResponseError } from '../../../../sage-client/errors';
-import { RequestBudget, isTimeLimitError } from '../../../../sage-client/time-limit';
+import {
+	SageOutcomeUnknownError,
+	SageResponseError,
+} from '../../../../sage-client/transport/errors';
+import { RequestBudget, isTimeLimitError } from '../../../../sage-client/transport/time-limit';
 import { toNodeError } from '../../../shared/errors';
 import { describeItems } from './diagnoses';
 import { errorItem } from './items';
@@ -9,20 +12,12 @@ import { readBatchSize, readTimeout } from './parameters';
 import { stoppedError, type AppliedItem } from './stopped';
 
 /**
- * The one batch engine of every writing operation (Create, Update, Delete, GraphQL
- * Mutation). An operation says how to read an item, which items may share a request, and
- * how to send a batch and split its answer; the engine does the rest, the same way for all:
- * - every item is read and checked before the first request, so bad input stops the node
- *   before anything is written (with Continue On Fail it becomes that item's error);
- * - consecutive items that can share a request (same Batch Size and Timeout, and whatever
- *   else the operation sends with them) go in one, at most Batch Size of them, and fewer
- *   when requests come near Sage's 28-second limit (time-limit.ts: each batch is timed, and
- *   one that Sage stopped at the limit makes the next ones half as large);
- * - without Continue On Fail the node stops after the first batch holding a failure, and
- *   its error lists what this execution already wrote and what was never sent;
- * - with Continue On Fail every input item gets its output, or an item with its error.
- * What a lost answer or a refused request means for each item is the operation's to say.
- * The promises themselves are written once, in ../README.md ("Batches").
+ * The one batch engine of every writing operation, so that they all keep the promises of
+ * ../README.md ("Batches", written there once) the same way. An operation says how to read
+ * an item, which items may share a request, and how to send a batch and split its answer;
+ * the engine reads every item first, groups them, sizes each batch inside Sage's time limit
+ * (RequestBudget), and stops or goes on after a failure. What a lost answer or a refused
+ * request means for each item is the operation's to say.
  */
 export interface BatchMember {
 	itemIndex: number;

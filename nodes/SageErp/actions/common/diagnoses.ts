@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, NodeExecutionHint } from 'n8n-workflow';
 
-import type { Diagnosis } from '../../../../sage-client/client';
-import { scrub } from '../../../../sage-client/secrets';
+import type { Diagnosis } from '../../../../sage-client/transport/graphql';
+import { scrub } from '../../../../sage-client/transport/secrets';
 
 /**
  * Sage's warnings (`extensions.diagnoses`) reach the user two ways:

@@ -5,7 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import type { Diagnosis } from '../../../../sage-client/client';
+import type { Diagnosis } from '../../../../sage-client/transport/graphql';
 import { diagnosesForItem } from './diagnoses';
 import { errorText, isClientError, toNodeError } from '../../../shared/errors';
 

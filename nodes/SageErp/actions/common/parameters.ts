@@ -165,6 +165,9 @@ export function readSageLiteral(
 	if (typeof value === 'string') return value.trim() || undefined;
 	if (typeof value === 'object' && !Array.isArray(value))
 		return Object.keys(value).length ? JSON.stringify(value) : undefined;
+	// An array of filters from an expression is Sage's AND ("[{a: 0},{b: false}]").
+	if (Array.isArray(value) && name === 'filter')
+		return value.length ? JSON.stringify(value) : undefined;
 	throw inputError(
 		context.getNode(),
 		`${label} must be a Sage ${label.toLowerCase()} such as {name:+1} or a JSON object, not ${describeKind(value)}`,

@@ -6,7 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { scalarFieldNames } from '../../../../sage-client/schema';
+import { scalarFieldNames } from '../../../../sage-client/schema/schema';
 import { toNodeError, type NodeError } from '../../../shared/errors';
 import type { SageSession } from '../../../shared/session';
 import { byInputItem, RECORD_OUTPUT_OPERATIONS } from './items';

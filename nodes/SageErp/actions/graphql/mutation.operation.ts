@@ -5,9 +5,9 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import type { Diagnosis, GraphQLResult } from '../../../../sage-client/client';
+import type { Diagnosis, GraphQLResult } from '../../../../sage-client/transport/graphql';
 import { mergeMutations, type CheckedOperation } from '../../../../sage-client/documents';
-import type { GraphQLErrorEntry } from '../../../../sage-client/errors';
+import type { GraphQLErrorEntry } from '../../../../sage-client/transport/graphql';
 import {
 	requestFailure,
 	resendWithoutNamed,
@@ -20,10 +20,10 @@ import { batchSizeOption, timeoutOption, optionsCollection } from '../../../shar
 import { diagnosesForItem, type DiagnosisReport } from '../common/diagnoses';
 import { isObject, showFor } from '../common/items';
 import type { OperationContext } from '../common/types';
-import { refusedAsAWhole } from '../record/mutation-answers';
+import { refusedAsAWhole } from '../record/write/mutation-answers';
 import { documentProperties, outputProperties, readDocumentItem } from './shared';
 import { splitRecords } from './split';
-import { SageAnswerError } from '../../../../sage-client/errors';
+import { SageAnswerError } from '../../../../sage-client/transport/errors';
 
 export const description: INodeProperties[] = showFor(
 	'graphql',

@@ -5,15 +5,15 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import type { Diagnosis } from '../../../../sage-client/client';
+import type { Diagnosis } from '../../../../sage-client/transport/graphql';
 import {
 	findCursorConnection,
 	type CheckedOperation,
 	type CursorConnection,
 } from '../../../../sage-client/documents';
-import { SageAnswerError, SageResponseError } from '../../../../sage-client/errors';
-import { connectionPage, followCursor, type Page } from '../../../../sage-client/paginate';
-import { RequestBudget } from '../../../../sage-client/time-limit';
+import { SageAnswerError, SageResponseError } from '../../../../sage-client/transport/errors';
+import { connectionPage, followCursor, type Page } from '../../../../sage-client/client/paginate';
+import { RequestBudget } from '../../../../sage-client/transport/time-limit';
 import { diagnosesForItem } from '../common/diagnoses';
 import {
 	limitProperty,
@@ -130,12 +130,33 @@ export async function execute(
 			limit,
 			after: start,
 			budget,
+			// Only a page size the node sets can be lowered when Sage refuses it.
+			pageSizeLimit: connection.declaresFirst ? session.client.pageSizeLimit() : undefined,
 		})) {
-			emit(outputMode === 'response' ? [page.data] : page.nodes, page.warnings);
+			emit(
+				outputMode === 'response'
+					? [withEdgesCut(page.data, connection.path, page.nodes.length)]
+					: page.nodes,
+				page.warnings,
+			);
 		}
 	});
 	for (const reason of unpagedReasons) hintUnpaged(this, reason);
 	return output;
+}
+
+/**
+ * The answer with the connection's edges cut to the records Limit lets through: without
+ * `$first` the document sets the page size, and a page may hold more than Limit leaves.
+ */
+function withEdgesCut(data: IDataObject, path: string[], count: number): IDataObject {
+	const [key, ...rest] = path;
+	const value = data[key];
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) return data;
+	if (rest.length) return { ...data, [key]: withEdgesCut(value as IDataObject, rest, count) };
+	const edges = (value as IDataObject).edges;
+	if (!Array.isArray(edges) || edges.length <= count) return data;
+	return { ...data, [key]: { ...(value as IDataObject), edges: edges.slice(0, count) } };
 }
 
 /** Older n8n versions show no execution hints: the answer's first item carries its warnings. */

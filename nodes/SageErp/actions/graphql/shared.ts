@@ -2,7 +2,7 @@ import { validate } from 'graphql';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { checkOperationDocument, type CheckedOperation } from '../../../../sage-client/documents';
-import { SageDocumentError } from '../../../../sage-client/errors';
+import { SageDocumentError } from '../../../../sage-client/transport/errors';
 import type { SageSession } from '../../../shared/session';
 import { readJsonObject, readString } from '../common/parameters';
 

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import {} from '../../../../sage-client/documents';
 import { isObject } from '../common/items';
-import { SageDocumentError } from '../../../../sage-client/errors';
+import { SageDocumentError } from '../../../../sage-client/transport/errors';
 
 /**
  * Turning a GraphQL answer's `data` into records, for Output "Items":

@@ -12,8 +12,8 @@ import {
 	type AggregateDocument,
 	type AggregateValue,
 } from '../../../../sage-client/documents';
-import { SageAnswerError, SageResponseError } from '../../../../sage-client/errors';
-import { connectionPage, followCursor, type Page } from '../../../../sage-client/paginate';
+import { SageAnswerError, SageResponseError } from '../../../../sage-client/transport/errors';
+import { connectionPage, followCursor, type Page } from '../../../../sage-client/client/paginate';
 import {
 	pageSizeOption,
 	recordTypeLocator,
@@ -194,7 +194,10 @@ export async function execute(
 				);
 			return connectionPage<IDataObject>(connection);
 		};
-		for await (const page of followCursor<IDataObject>(fetchPage, { pageSize: request.pageSize })) {
+		for await (const page of followCursor<IDataObject>(fetchPage, {
+			pageSize: request.pageSize,
+			pageSizeLimit: session.client.pageSizeLimit(),
+		})) {
 			for (const node of page.nodes) {
 				const group = numbers(node.group, document.numericGroups, request.asText, true);
 				output.push({

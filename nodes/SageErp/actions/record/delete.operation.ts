@@ -8,7 +8,7 @@ import {
 	optionsCollection,
 } from '../../../shared/descriptions';
 import { showFor } from '../common/items';
-import { mutationOperation } from './mutate';
+import { mutationOperation } from './write/mutate';
 
 export const description: INodeProperties[] = showFor(
 	'record',

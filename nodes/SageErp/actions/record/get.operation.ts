@@ -5,7 +5,7 @@ import {
 	requireRecordType,
 	type BuiltDocument,
 } from '../../../../sage-client/documents';
-import { SageAnswerError, SageResponseError } from '../../../../sage-client/errors';
+import { SageAnswerError, SageResponseError } from '../../../../sage-client/transport/errors';
 import {
 	fieldsProperty,
 	idProperty,

@@ -5,7 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import type { Diagnosis } from '../../../../sage-client/client';
+import type { Diagnosis } from '../../../../sage-client/transport/graphql';
 import {
 	buildQueryDocument,
 	requireRecordType,
@@ -15,10 +15,10 @@ import {
 	SageDocumentError,
 	SageAnswerError,
 	SageResponseError,
-} from '../../../../sage-client/errors';
-import { checkFilter, checkOrderBy } from '../../../../sage-client/filter-check';
-import { connectionPage, followCursor, type Page } from '../../../../sage-client/paginate';
-import { RequestBudget } from '../../../../sage-client/time-limit';
+} from '../../../../sage-client/transport/errors';
+import { checkFilter, checkOrderBy } from '../../../../sage-client/documents/filter-check';
+import { connectionPage, followCursor, type Page } from '../../../../sage-client/client/paginate';
+import { RequestBudget } from '../../../../sage-client/transport/time-limit';
 import { diagnosesForItem } from '../common/diagnoses';
 import {
 	fieldsProperty,
@@ -144,6 +144,7 @@ export async function execute(
 			pageSize,
 			limit,
 			budget: new RequestBudget(),
+			pageSizeLimit: session.client.pageSizeLimit(),
 		}))
 			pushPage(output, page, itemIndex, diagnoses.hintsSupported);
 	});

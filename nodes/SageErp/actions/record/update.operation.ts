@@ -10,7 +10,7 @@ import {
 } from '../../../shared/descriptions';
 import { ignoreUnknownKeysOption, withJsonData, writeDataProperties } from './mapper/properties';
 import { showFor } from '../common/items';
-import { mutationOperation } from './mutate';
+import { mutationOperation } from './write/mutate';
 import { customDataOption } from '../../../shared/custom-data';
 
 export const description: INodeProperties[] = showFor(

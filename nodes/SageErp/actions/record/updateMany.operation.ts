@@ -10,7 +10,7 @@ import {
 	requireRecordType,
 	type BuiltDocument,
 } from '../../../../sage-client/documents';
-import { SageAnswerError } from '../../../../sage-client/errors';
+import { SageAnswerError } from '../../../../sage-client/transport/errors';
 import { optionsCollection, recordTypeLocator, timeoutOption } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/errors';
 import type { SageSession } from '../../../shared/session';

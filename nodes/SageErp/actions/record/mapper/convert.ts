@@ -1,5 +1,5 @@
 import type { RecordField } from '../../../../../sage-client/fields/record-fields';
-import { closestName } from '../../../../../sage-client/schema-change';
+import { closestName } from '../../../../../sage-client/schema/schema-change';
 
 /**
  * A mapped value made into what Sage's input type takes for its field. Values from a CRM or

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { RecordField, RecordFields } from '../../../../../sage-client/fields/record-fields';
-import { closestName } from '../../../../../sage-client/schema-change';
+import { closestName } from '../../../../../sage-client/schema/schema-change';
 import { inputError } from '../../../../shared/errors';
 import type { SageSession } from '../../../../shared/session';
 import { customDataInput } from '../../common/custom-data';
