@@ -25,6 +25,7 @@ const SCENARIOS = {
 	creates: require('./scenarios/creates'),
 	scaling: require('./scenarios/scaling'),
 	'schema-scale': require('./scenarios/schema-scale'),
+	fields: require('./scenarios/fields'),
 };
 const NEEDS_N8N = {
 	webhook: true,
@@ -32,6 +33,7 @@ const NEEDS_N8N = {
 	creates: true,
 	scaling: false,
 	'schema-scale': false,
+	fields: false,
 };
 const REPO_ROOT = path.resolve(__dirname, '..');
 

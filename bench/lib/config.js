@@ -3,7 +3,7 @@
  * Benchmark settings from the command line and the environment.
  *
  *   node bench/run.js [--quick] [--size F] [--runs N] [--latencies 0,25,150]
- *                     [--only webhook,getmany,creates,scaling,schema-scale] [--out DIR] [--in-process-only]
+ *                     [--only webhook,getmany,creates,scaling,schema-scale,fields] [--out DIR] [--in-process-only]
  *
  *   --quick            sizes x0.1 and one run each: a few minutes instead of ~20
  *   --size F           multiplies every record and call count (BENCH_SIZE); minimums keep each scenario meaningful
@@ -15,7 +15,7 @@
  */
 const path = require('path');
 
-const SCENARIOS = ['webhook', 'getmany', 'creates', 'scaling', 'schema-scale'];
+const SCENARIOS = ['webhook', 'getmany', 'creates', 'scaling', 'schema-scale', 'fields'];
 
 function parseArgs(argv, env = process.env) {
 	const opts = {

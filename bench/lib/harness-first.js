@@ -8,17 +8,9 @@
  *         list (the Record Type list: first page, then filtered) | query (a GraphQL Query, checked before sending)
  * Prints one JSON line: { ms, cpuMs (this process's CPU meanwhile), requests, schemaRequests, bytes, schemaBytes, heapHeldKb, items }
  */
-const path = require('path');
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
-require('ts-node').register({
-	transpileOnly: true,
-	project: path.join(REPO_ROOT, 'tsconfig.json'),
-	compilerOptions: { module: 'commonjs' },
-});
-const { loadPackage, TestEngine } = require(path.join(REPO_ROOT, 'test', 'helpers', 'engine'));
-const { PACKAGE_NAME } = require('../../scripts/lib/n8n');
+const { loadPackage, TestEngine, SAGE_NODE, simCounters } = require('./harness-boot');
+const { loadOptionsContext } = require('./editor-lists');
 
-const SAGE_NODE = `${PACKAGE_NAME}.sageErp`;
 const NODE_NAME = 'Sage ERP';
 const recordType = (value) => ({ __rl: true, mode: 'id', value });
 const QUERY =
@@ -57,40 +49,17 @@ function parametersFor(args) {
 }
 
 async function listSearch(engine, pkg) {
-	const { LoadOptionsContext } = require('n8n-core');
-	const { Workflow } = require('n8n-workflow');
-	const node = {
-		id: 'bench-list',
-		name: NODE_NAME,
-		type: SAGE_NODE,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: { resource: 'record', operation: 'getMany' },
-		credentials: { sageErpApi: { id: 'bench', name: 'bench' } },
-	};
-	const workflow = new Workflow({
-		nodes: [node],
-		connections: {},
-		active: false,
-		nodeTypes: pkg.nodeTypes,
-	});
-	const context = new LoadOptionsContext(
-		workflow,
-		node,
-		engine.additionalData({}),
-		'parameters.recordType',
+	const context = loadOptionsContext(
+		engine,
+		pkg,
+		SAGE_NODE,
+		{ resource: 'record', operation: 'getMany' },
+		'recordType',
 	);
 	const search = pkg.getNodeType(SAGE_NODE).methods.listSearch.searchRecordTypes;
 	const first = await search.call(context);
 	const filtered = await search.call(context, 'order');
 	return first.results.length + filtered.results.length;
-}
-
-async function counters(args) {
-	const res = await fetch(
-		`${args.adminUrl}/counters?tenantId=${encodeURIComponent(args.credential.data.tenantId)}`,
-	);
-	return await res.json();
 }
 
 async function main() {
@@ -99,7 +68,7 @@ async function main() {
 	const engine = new TestEngine(pkg, {
 		credentials: { sageErpApi: { ...args.credential, id: 'bench', name: 'bench' } },
 	});
-	const before = await counters(args);
+	const before = await simCounters(args);
 	global.gc();
 	const heapBefore = process.memoryUsage().heapUsed;
 	const cpuBefore = process.cpuUsage();
@@ -119,7 +88,7 @@ async function main() {
 	global.gc();
 	global.gc();
 	const heapHeldKb = Math.round((process.memoryUsage().heapUsed - heapBefore) / 1024);
-	const after = await counters(args);
+	const after = await simCounters(args);
 	const diff = (key) => after[key] - before[key];
 	process.stdout.write(
 		`${JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, items, heapHeldKb, requests: diff('graphqlRequests'), schemaRequests: diff('graphqlIntrospections'), bytes: diff('graphqlBytes'), schemaBytes: diff('introspectionBytes') })}\n`,

@@ -7,14 +7,7 @@
  *   node harness-getmany.js '<json: { packageDir, adminUrl, credential: { id, name, data }, pageSize, expected }>'
  * Prints one JSON line: { records, requests (GraphQL requests of the measured read), ms, nodeMs, node, ...memory (see memory.js) }
  */
-const path = require('path');
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
-require('ts-node').register({
-	transpileOnly: true,
-	project: path.join(REPO_ROOT, 'tsconfig.json'),
-	compilerOptions: { module: 'commonjs' },
-});
-const { loadPackage, TestEngine } = require(path.join(REPO_ROOT, 'test', 'helpers', 'engine'));
+const { loadPackage, TestEngine, simCounters } = require('./harness-boot');
 const { heapSampler } = require('./memory');
 const { sageGetManyNode } = require('./workflows');
 
@@ -33,13 +26,8 @@ async function runOnce(engine, parameters) {
 	return { result, ms, nodeMs: task.executionTime, records: result.items(NODE_NAME).length };
 }
 
-/** GraphQL requests the simulator has received for the tenant so far (its admin endpoint). */
-async function graphqlRequests(args) {
-	const res = await fetch(
-		`${args.adminUrl}/counters?tenantId=${encodeURIComponent(args.credential.data.tenantId)}`,
-	);
-	return (await res.json()).graphqlRequests;
-}
+/** GraphQL requests the simulator has received for the tenant so far. */
+const graphqlRequests = async (args) => (await simCounters(args)).graphqlRequests;
 
 async function main() {
 	const args = JSON.parse(process.argv[2]);

@@ -315,6 +315,37 @@ const SCHEMA_SCALE_PROFILE = [
 	"- the rest of a difference in wall time is neither side computing. A first execution at 0 ms latency lasts 50–250 ms, and on this 2-core machine shared with other work a process waits for a core for tens of ms at a time: an earlier run of this scenario (same commit but for these CPU columns, 5 runs, load average 6 to 12) measured the first Get in the harness at 1.71× at 0 ms (215 against 126 ms) and the first Create in `n8n execute` at 1.30×, with the simulator's CPU 9 against 6 ms, and both at or below 1.02× at 25 and 150 ms. At 25 and 150 ms, where a first execution is mostly Sage round trips, every ratio is near 1×.",
 ].join('\n');
 
+function fieldsSection(f) {
+	if (!f) return null;
+	if (f.error) return `Failed: ${f.error}`;
+	if (f.skipped) return `Skipped: ${f.skipped}`;
+	const rows = Object.entries(f.latencies).flatMap(([l, L]) =>
+		[
+			['the Record Type list, searched to pick it (fresh process: token included)', L.picking],
+			['the fields, once picked', L.first],
+			['again (same process)', L.second],
+		].map(([when, v]) => [
+			`${l} ms`,
+			when,
+			fmt(v.ms),
+			fmt(v.requests),
+			fmt(v.schemaRequests),
+			fmt(v.bytes / 1024),
+			fmt(v.fields),
+		]),
+	);
+	const s = f.saved;
+	return [
+		`${f.runner}, the simulator's realistic schema (\`schemaScale: 'real'\`), medians of the runs. The list: ${f.source}. "requests": GraphQL requests (the token exchange is not one).`,
+		'',
+		table(['latency', 'load', 'ms', 'requests', 'schema requests', 'KB received', 'fields'], rows),
+		'',
+		s
+			? `Saved node of a Create of ${f.recordType}: version 1 with Data as JSON text ${fmt(s.v1NodeBytes)} bytes; with the mapper's field list (from ${s.schemaFrom}: ${s.schemaFields} fields, ${s.enumOptions} enum options) ${fmt(s.v2NodeBytes)} bytes (${x(s.v2NodeBytes / s.v1NodeBytes)}).`
+			: '',
+	].join('\n');
+}
+
 function markdown(results) {
 	const m = results.meta;
 	const sections = [
@@ -347,9 +378,10 @@ function markdown(results) {
 			"5. A real tenant's size: the first execution of a fresh process",
 			schemaScaleSection(results.scenarios['schema-scale']),
 		],
+		["6. The record type's fields for the panels", fieldsSection(results.scenarios.fields)],
 	];
 	const carried = m.carriedOver ?? {};
-	const keys = ['webhook', 'getmany', 'creates', 'scaling', 'schema-scale'];
+	const keys = ['webhook', 'getmany', 'creates', 'scaling', 'schema-scale', 'fields'];
 	for (const [index, [title, body]] of parts.entries()) {
 		if (!body) continue;
 		const from = carried[keys[index]];

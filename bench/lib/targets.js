@@ -83,6 +83,24 @@ function webhookTargets(webhook) {
 		);
 	}
 
+	// The field mapper costs executions nothing: a mapped Create within 5% of the JSON Create, same run.
+	for (const l of latencies) {
+		const S = webhook.latencies[l].subjects;
+		if (!S.oursMapped || !S.ours) continue;
+		const r = ratio(S.oursMapped.concurrent.perSecond, S.ours.concurrent.perSecond);
+		out.push(
+			check(
+				'webhookMappedVsJson',
+				'Concurrent webhook throughput, mapped Create (version 2) ≥ 0.95× the JSON Create',
+				l,
+				r,
+				0.95,
+				r !== null && r >= 0.95,
+				`mapped ${fmt(S.oursMapped.concurrent.perSecond)}/s, JSON ${fmt(S.ours.concurrent.perSecond)}/s`,
+			),
+		);
+	}
+
 	// 3. Concurrent throughput >= 0.95x floor at 0 and 25 ms (0.9x at larger latencies) and above the chain.
 	for (const l of latencies) {
 		if (!hasOurs) break;
@@ -282,6 +300,58 @@ function schemaScaleTargets(sc) {
 	return out;
 }
 
+/** Scenario 6: the field list of a sales order with the realistic schema, and its saved size. */
+function fieldsTargets(f) {
+	const out = [];
+	if (!f || f.error || f.skipped || !f.latencies) return out;
+	const latencies = Object.keys(f.latencies).map(Number);
+	const at = latencies.includes(150) ? 150 : Math.max(...latencies);
+	const { first, second } = f.latencies[at];
+	const note = at !== 150 ? ' (150 ms not measured: largest latency used)' : '';
+	out.push(
+		check(
+			'fieldsRequests',
+			`Realistic schema: ${f.recordType}'s field list in ≤ 2 requests`,
+			at,
+			first.requests,
+			2,
+			first.requests <= 2,
+			`${f.source}: ${fmt(first.schemaRequests)} schema request(s), ${fmt(first.bytes / 1024)} KB, ${fmt(first.fields)} fields, fresh process`,
+		),
+		check(
+			'fieldsTime',
+			`Realistic schema: ${f.recordType}'s field list within 400 ms at 150 ms latency`,
+			at,
+			first.ms,
+			400,
+			first.ms <= 400,
+			`once the record type is picked from the list (which took ${fmt(f.latencies[at].picking?.ms)} ms with the token exchange)${note}`,
+		),
+		check(
+			'fieldsCached',
+			'The field list again in the same process: no request',
+			at,
+			second.requests,
+			0,
+			second.requests === 0,
+			`${fmt(second.ms)} ms`,
+		),
+	);
+	if (f.saved)
+		out.push(
+			check(
+				'fieldsSavedSize',
+				'A saved mapped Create of a sales order: node size against the version 1 JSON Create (report)',
+				null,
+				f.saved.v2NodeBytes / f.saved.v1NodeBytes,
+				null,
+				null,
+				`${fmt(f.saved.v2NodeBytes / 1024)} KB vs ${fmt(f.saved.v1NodeBytes / 1024)} KB; the field list from ${f.saved.schemaFrom}: ${f.saved.schemaFields} fields, ${f.saved.enumOptions} enum options`,
+			),
+		);
+	return out;
+}
+
 function evaluateTargets(scenarios) {
 	return [
 		...webhookTargets(scenarios.webhook),
@@ -289,6 +359,7 @@ function evaluateTargets(scenarios) {
 		...createsTargets(scenarios.creates),
 		...scalingChecks(scenarios.scaling),
 		...schemaScaleTargets(scenarios['schema-scale']),
+		...fieldsTargets(scenarios.fields),
 	];
 }
 

@@ -152,6 +152,7 @@ const WEBHOOK_PATHS = {
 	chain: 'bench-chain',
 	httpCred: 'bench-http-cred',
 	ours: 'bench-ours',
+	oursMapped: 'bench-ours-mapped',
 };
 
 function webhookFloor() {
@@ -199,6 +200,43 @@ function webhookOurs(cred) {
 		webhookNode(WEBHOOK_PATHS.ours),
 		sageCreateNode(cred, { data: '={{ $json.body }}' }),
 	]);
+}
+
+/**
+ * The name of Create's field mapper parameter (version 2) in the built package, or undefined
+ * when the build has none: the mapped webhook subject runs only with it.
+ */
+function createMapperName(packageDir) {
+	if (!packageDir) return undefined;
+	const { SageErp } = require(`${packageDir}/dist/nodes/SageErp/SageErp.node.js`);
+	const mapper = new SageErp().description.properties.find(
+		(p) =>
+			p.type === 'resourceMapper' &&
+			p.displayOptions?.show?.operation?.includes('create') &&
+			p.displayOptions?.show?.['@version']?.includes(2),
+	);
+	return mapper?.name;
+}
+
+/** Webhook → Sage ERP Create (version 2), the order's fields mapped from the webhook body. */
+function webhookOursMapped(cred, mapperName) {
+	const node = sageCreateNode(cred);
+	const body = (key) => `={{ $json.body.${key} }}`;
+	node.typeVersion = 2;
+	delete node.parameters.data;
+	delete node.parameters.fields;
+	node.parameters.fieldList = ORDER_FIELDS.split(' ');
+	node.parameters[mapperName] = {
+		mappingMode: 'defineBelow',
+		value: Object.fromEntries(
+			['soldToCustomer', 'site', 'customerReference', 'lines'].map((key) => [key, body(key)]),
+		),
+		matchingColumns: [],
+		schema: [],
+		attemptToConvertTypes: false,
+		convertFieldsToString: false,
+	};
+	return chain('WebhookOursMapped', [webhookNode(WEBHOOK_PATHS.oursMapped), node]);
 }
 
 // ------------------------------------------------------------------ 2. Get Many
@@ -360,6 +398,8 @@ module.exports = {
 	id16,
 	sageCredential,
 	webhookFloor,
+	createMapperName,
+	webhookOursMapped,
 	webhookHttpCredential,
 	webhookChain,
 	webhookOurs,

@@ -5,6 +5,8 @@
  *   chain  Webhook → HTTP Request (token) → GraphQL node (mutation)  (what users build today)
  *   httpCred Webhook → HTTP Request with the Sage ERP API credential  (n8n's own credentialed node)
  *   ours   Webhook → Sage ERP create                                 (this package)
+ *   oursMapped  the same Create in version 2, its fields mapped from the body in the field mapper
+ *               (only when the build has Create's mapper: executions must pay nothing for it)
  * Each answers with the first item of its last node (ours and the chain: the order number).
  * Per latency: `sequentialCalls` one after another (p50/p95) and `concurrentCalls` at
  * `concurrency` (executions/s, p50, p95), token exchanges counted by the simulator.
@@ -53,12 +55,19 @@ async function waitForWebhooks(p, subjects, timeoutMs = 60000) {
 async function run(ctx) {
 	const { config, sim, packageDir, log } = ctx;
 	const c = config.webhook;
-	const subjects = ['floor', 'chain', ...(packageDir ? ['httpCred', 'ours'] : [])];
+	const mapperName = wf.createMapperName(packageDir);
+	const subjects = [
+		'floor',
+		'chain',
+		...(packageDir ? ['httpCred', 'ours'] : []),
+		...(mapperName ? ['oursMapped'] : []),
+	];
 	const cred = wf.sageCredential('Webhook', sim, TENANT);
 	const workflows = [
 		wf.webhookFloor(),
 		wf.webhookChain(sim, TENANT),
 		...(packageDir ? [wf.webhookHttpCredential(sim, TENANT, cred), wf.webhookOurs(cred)] : []),
+		...(mapperName ? [wf.webhookOursMapped(cred, mapperName)] : []),
 	];
 
 	log(`webhook: preparing n8n (${subjects.join(', ')})`);

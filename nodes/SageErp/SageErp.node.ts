@@ -10,7 +10,7 @@ import * as asyncOperation from './actions/asyncOperation/AsyncOperation.resourc
 import * as graphql from './actions/graphql/Graphql.resource';
 import * as record from './actions/record/Record.resource';
 import { router } from './actions/router';
-import { listSearch } from '../shared/methods';
+import { getStartArguments, listSearch, loadOptions } from '../shared/methods';
 import { getMappingFields } from './actions/record/mapper/method';
 import { toolDescriptionProperties } from './actions/common/tool';
 
@@ -29,7 +29,7 @@ export class SageErp implements INodeType {
 		version: [1, 2],
 		defaultVersion: 2,
 		subtitle:
-			'={{ ({ get: "Get", getMany: "Get Many", create: "Create", update: "Update", delete: "Delete", upsert: "Create or Update", updateMany: "Update Many", aggregate: "Aggregate", query: "GraphQL Query", mutation: "GraphQL Mutation", startAndWait: "Start and Wait", start: "Start", getStatus: "Get Status" })[$parameter["operation"]] + ($parameter["resource"] === "record" ? ": " + ($parameter["recordType"].value || $parameter["recordType"] || "") : "") + ($parameter["resource"] === "asyncOperation" ? ": " + ($parameter["asyncOperation"].value || $parameter["asyncOperation"] || "") : "") }}',
+			'={{ ({ get: "Get", getMany: "Get Many", create: "Create", update: "Update", delete: "Delete", upsert: "Create or Update", updateMany: "Update Many", aggregate: "Aggregate", describe: "Describe", query: "GraphQL Query", mutation: "GraphQL Mutation", startAndWait: "Start and Wait", start: "Start", getStatus: "Get Status" })[$parameter["operation"]] + ($parameter["resource"] === "record" ? ": " + ($parameter["recordType"].value || $parameter["recordType"] || "") : "") + ($parameter["resource"] === "asyncOperation" ? ": " + ($parameter["asyncOperation"].value || $parameter["asyncOperation"] || "") : "") }}',
 		description:
 			'Read and write records of Sage’s cloud ERP (Sage Distribution and Manufacturing Operations) through its GraphQL API',
 		defaults: { name: 'Sage ERP' },
@@ -71,7 +71,11 @@ export class SageErp implements INodeType {
 		],
 	};
 
-	methods = { listSearch, resourceMapping: { getMappingFields } };
+	methods = {
+		listSearch,
+		loadOptions,
+		resourceMapping: { getStartArguments, getMappingFields },
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import {
-	fieldsProperty,
+	selectionFieldsProperty,
 	pageSizeOption,
 	recordTypeLocator,
 	timeoutOption,
@@ -83,7 +83,7 @@ export class SageErpTrigger implements INodeType {
 				description:
 					'Only records matching this Sage filter: unquoted keys, single-quoted strings, operators such as _eq, _gt, _in, _regex, _or. A JSON object works too. The trigger adds its own condition on the stamp with _and.',
 			},
-			fieldsProperty,
+			selectionFieldsProperty,
 			optionsCollection([
 				{
 					displayName: 'Lookback (Seconds)',

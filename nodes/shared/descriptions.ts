@@ -43,7 +43,8 @@ export function dataProperty(description: string): INodeProperties {
 	};
 }
 
-export const fieldsProperty: INodeProperties = {
+/** Fields as a GraphQL selection: the trigger's, whatever its version. */
+export const selectionFieldsProperty: INodeProperties = {
 	displayName: 'Fields',
 	name: 'fields',
 	type: 'string',
@@ -51,6 +52,12 @@ export const fieldsProperty: INodeProperties = {
 	placeholder: 'e.g. _id name email currency { name }',
 	description:
 		'The fields to return, written as a GraphQL selection; references need sub-fields in braces. Empty = every scalar field of the record, system fields (_id, _createStamp, ...) included.',
+};
+
+/** The Sage ERP node's Fields in version 1; version 2 offers a list as well (actions/common/return-fields.ts). */
+export const fieldsProperty: INodeProperties = {
+	...selectionFieldsProperty,
+	displayOptions: { show: { '@version': [1] } },
 };
 
 export const idProperty: INodeProperties = {

@@ -10,3 +10,5 @@ export * from './aggregate-documents';
 export * from './async-documents';
 export * from './bulk-documents';
 export * from './upsert-documents';
+export * from './selection-of-paths';
+export * from './start-arguments';

@@ -27,7 +27,8 @@ function shownFor(name: string): string[] {
 		);
 	};
 	const [parent, child] = name.split('.');
-	return all
+	// A parameter defined once per node version (Fields, Arguments) counts once.
+	const shown = all
 		.filter(
 			(property) =>
 				property.name === parent &&
@@ -36,9 +37,8 @@ function shownFor(name: string): string[] {
 						(option) => option.name === child,
 					)),
 		)
-		.flatMap(operations)
-		.filter((shown, index, all) => all.indexOf(shown) === index) // one parameter per version or data mode
-		.sort();
+		.flatMap(operations);
+	return [...new Set(shown)].sort();
 }
 
 test('the node loads as sageErp with the contract’s resources, operations and parameters', () => {
@@ -58,6 +58,7 @@ test('the node loads as sageErp with the contract’s resources, operations and 
 		'record:aggregate',
 		'record:create',
 		'record:delete',
+		'record:describe',
 		'record:get',
 		'record:getMany',
 		'record:update',
@@ -85,6 +86,8 @@ test('the node loads as sageErp with the contract’s resources, operations and 
 	]);
 	expect(shownFor('matchOn')).toEqual(['record:upsert']);
 	expect(shownFor('groupBy')).toEqual(['record:aggregate']);
+	expect(shownFor('groupByFields')).toEqual(['record:aggregate']);
+	expect(shownFor('fieldList')).toEqual(shownFor('fields'));
 	expect(shownFor('values')).toEqual(['record:aggregate']);
 	expect(shownFor('asyncOperation')).toEqual([
 		'asyncOperation:getStatus',
@@ -206,31 +209,37 @@ test('the Record Type list comes from the schema, filtered by what the user type
 	const all = await listSearch(env, 'searchRecordTypes');
 	// One small request lists every object a package holds (record-type-index.ts), so the
 	// report node of the asynchronous operations is listed too; using it says it is no record type.
-	expect(all.results.map((result) => result.value)).toEqual([
-		'xtremMasterData.businessEntity',
-		'xtremMasterData.currency',
-		'xtremMasterData.customer',
-		'xtremMasterData.item',
-		'xtremMasterData.unitOfMeasure',
-		'xtremPurchasing.purchaseReceipt',
-		'xtremReporting.report',
-		'xtremSales.salesOrder',
-		'xtremSales.salesOrderLine',
-		'xtremStructure.country',
-		'xtremSystem.site',
+	// As people say them, Sage's name beside, sorted by what is shown.
+	expect(all.results.map((result) => result.name)).toEqual([
+		'Business Entity (xtremMasterData.businessEntity)',
+		'Country (xtremStructure.country)',
+		'Currency (xtremMasterData.currency)',
+		'Customer (xtremMasterData.customer)',
+		'Item (xtremMasterData.item)',
+		'Purchase Receipt (xtremPurchasing.purchaseReceipt)',
+		'Report (xtremReporting.report)',
+		'Sales Order (xtremSales.salesOrder)',
+		'Sales Order Line (xtremSales.salesOrderLine)',
+		'Site (xtremSystem.site)',
+		'Unit Of Measure (xtremMasterData.unitOfMeasure)',
 	]);
 	const filtered = await listSearch(env, 'searchRecordTypes', { filter: 'ORDER' });
 	expect(filtered.results).toEqual([
-		{ name: 'xtremSales.salesOrder', value: 'xtremSales.salesOrder' },
-		{ name: 'xtremSales.salesOrderLine', value: 'xtremSales.salesOrderLine' },
+		{ name: 'Sales Order (xtremSales.salesOrder)', value: 'xtremSales.salesOrder' },
+		{ name: 'Sales Order Line (xtremSales.salesOrderLine)', value: 'xtremSales.salesOrderLine' },
 	]);
+	// Found by either: the words people use, or Sage's name.
+	for (const filter of ['sales order l', 'xtremSales.salesOrderL'])
+		expect((await listSearch(env, 'searchRecordTypes', { filter })).results).toEqual([
+			{ name: 'Sales Order Line (xtremSales.salesOrderLine)', value: 'xtremSales.salesOrderLine' },
+		]);
 	expect(env.sim.graphqlLog().filter(isIntrospection)).toHaveLength(1);
 });
 
 test('the Asynchronous Operation list comes from the schema: operations with start and track', async () => {
 	expect((await listSearch(env, 'searchAsyncOperations')).results).toEqual([
 		{
-			name: 'xtremReporting.report.generateReportPdf',
+			name: 'Report: Generate Report Pdf (xtremReporting.report.generateReportPdf)',
 			value: 'xtremReporting.report.generateReportPdf',
 		},
 	]);
@@ -279,6 +288,7 @@ test('the Record operations are listed alphabetically, upsert as "Create or Upda
 		['Create', 'create'],
 		['Create or Update', 'upsert'],
 		['Delete', 'delete'],
+		['Describe', 'describe'],
 		['Get', 'get'],
 		['Get Many', 'getMany'],
 		['Update', 'update'],

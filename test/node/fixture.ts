@@ -74,8 +74,9 @@ export interface RunOptions {
 	settings?: IWorkflowSettings;
 	signal?: AbortSignal;
 	/**
-	 * The node's version; 1 unless given. The tests written for version 1 keep testing it (a
-	 * saved version-1 workflow behaves as ever); version-2 tests (the field mapper) ask for 2.
+	 * The node's version. Not given: 1 for parameters written for version 1's writes (Data
+	 * without Data Mode: the tests written before version 2 keep testing what a saved version-1
+	 * workflow does), else the node's default (2).
 	 */
 	typeVersion?: number;
 }
@@ -89,10 +90,12 @@ export async function runNode(
 	const node: NodeSpec = {
 		name: NODE_NAME,
 		type: SAGE_NODE,
-		typeVersion: options.typeVersion ?? 1,
 		parameters,
 	};
 	if (options.continueOnFail) node.onError = 'continueRegularOutput';
+	const versionOneWrite = parameters.data !== undefined && parameters.dataMode === undefined;
+	const typeVersion = options.typeVersion ?? (versionOneWrite ? 1 : undefined);
+	if (typeVersion) node.typeVersion = typeVersion;
 	const result = await env.engine.run({
 		nodes: [node],
 		input: options.input,
@@ -189,25 +192,28 @@ const LIST_SEARCHES = {
 } as const;
 
 /**
- * The context the editor's requests for a parameter run in (n8n-core's own LoadOptionsContext;
- * the harness offers none, so it is built from its additional data), for a node with these
- * parameters. `engine` gives another credential, e.g. a wrong secret.
+ * What the editor asks the node's lists with (list searches, loadOptions, resource mappers):
+ * n8n-core's own LoadOptionsContext, with the node's current parameters and the path of the
+ * parameter being filled (the harness offers none, so it is built from its additional data).
+ * `engine` gives another credential, e.g. a wrong secret.
  */
-function editorContext(
+export function editorContext(
 	env: NodeEnv,
-	node: { id: string; typeVersion: number; parameters: INodeParameters },
-	parameter: string,
-	engine: TestEngine = env.engine,
+	parameters: INodeParameters,
+	parameterPath: string,
+	{ engine = env.engine, typeVersion = 1 }: { engine?: TestEngine; typeVersion?: number } = {},
 ): LoadOptionsContext {
-	const full: INode = {
-		...node,
+	const node: INode = {
+		id: `editor-${parameterPath}`,
 		name: NODE_NAME,
 		type: SAGE_NODE,
+		typeVersion,
 		position: [0, 0],
+		parameters,
 		credentials: { sageErpApi: { id: 'sage-cred-1', name: 'Sage ERP account' } },
 	};
 	const workflow = new Workflow({
-		nodes: [full],
+		nodes: [node],
 		connections: {},
 		active: false,
 		nodeTypes: env.pkg.nodeTypes,
@@ -215,7 +221,8 @@ function editorContext(
 	const additionalData = (
 		engine as unknown as { additionalData(o: object): IWorkflowExecuteAdditionalData }
 	).additionalData({});
-	return new LoadOptionsContext(workflow, full, additionalData, `parameters.${parameter}`);
+	additionalData.currentNodeParameters = parameters;
+	return new LoadOptionsContext(workflow, node, additionalData, `parameters.${parameterPath}`);
 }
 
 /** One page of a list search of the node, as the editor asks for it. */
@@ -225,12 +232,7 @@ export async function listSearch(
 	page: { filter?: string; paginationToken?: string; engine?: TestEngine } = {},
 ): Promise<INodeListSearchResult> {
 	const { parameter, resource, operation } = LIST_SEARCHES[method];
-	const context = editorContext(
-		env,
-		{ id: `list-search-${parameter}`, typeVersion: 1, parameters: { resource, operation } },
-		parameter,
-		page.engine,
-	);
+	const context = editorContext(env, { resource, operation }, parameter, { engine: page.engine });
 	const search = (env.pkg.getNodeType(SAGE_NODE) as INodeType).methods?.listSearch?.[method];
 	if (!search) throw new Error(`${method} is missing`);
 	return await search.call(context, page.filter, page.paginationToken);
@@ -244,11 +246,7 @@ export async function mappingFields(
 	env: NodeEnv,
 	parameters: INodeParameters,
 ): Promise<ResourceMapperFields> {
-	const context = editorContext(
-		env,
-		{ id: 'mapping-fields', typeVersion: 2, parameters },
-		'columns',
-	);
+	const context = editorContext(env, parameters, 'columns', { typeVersion: 2 });
 	const method = (env.pkg.getNodeType(SAGE_NODE) as INodeType).methods?.resourceMapping
 		?.getMappingFields;
 	if (!method) throw new Error('getMappingFields is missing');

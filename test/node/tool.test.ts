@@ -31,7 +31,7 @@ async function callTools(
 	mode: (typeof MODES)[number],
 	tools: Record<string, INodeParameters>,
 	calls: ToolCall[],
-	typeVersion = 1,
+	typeVersion?: number,
 ): Promise<IDataObject[]> {
 	const caller: NodeSpec = {
 		name: 'Agent',
@@ -41,7 +41,9 @@ async function callTools(
 	const toolNodes: NodeSpec[] = Object.entries(tools).map(([name, parameters]) => ({
 		name,
 		type: TOOL_TYPE,
-		typeVersion,
+		// Data without Data Mode is version 1's way of writing: such a tool is a version-1 node.
+		typeVersion:
+			typeVersion ?? (parameters.data !== undefined && !parameters.dataMode ? 1 : undefined),
 		parameters,
 	}));
 	const connections = Object.fromEntries(
@@ -74,7 +76,11 @@ describe.each(MODES)('called %s', (mode) => {
 		const filter = "{name:{_regex:'^A'}}";
 		const [compact, chosen] = await callTools(
 			mode,
-			{ Customers: findCustomers, 'Customer E-mails': { ...findCustomers, fields: '_id email' } },
+			{
+				Customers: findCustomers,
+				// Version 2: the fields picked from the list.
+				'Customer E-mails': { ...findCustomers, fieldList: ['_id', 'email'] },
+			},
 			[
 				{ node: 'Customers', args: { filter } },
 				{ node: 'Customer E-mails', args: { filter } },
@@ -106,6 +112,7 @@ describe.each(MODES)('called %s', (mode) => {
 			{
 				Customers: {
 					...findCustomers,
+					returnFields: 'custom',
 					fields: "={{ $fromAI('fields', 'GraphQL selection', 'string') }}",
 				},
 			},

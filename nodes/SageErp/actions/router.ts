@@ -21,6 +21,7 @@ const operations: Record<string, Record<string, OperationExecute>> = {
 		upsert: record.upsert.execute,
 		updateMany: record.updateMany.execute,
 		aggregate: record.aggregate.execute,
+		describe: record.describe.execute,
 	},
 	graphql: {
 		query: graphql.query.execute,

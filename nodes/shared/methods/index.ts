@@ -1,1 +1,3 @@
 export * as listSearch from './listSearch';
+export * as loadOptions from './loadOptions';
+export { getStartArguments } from './startArguments';

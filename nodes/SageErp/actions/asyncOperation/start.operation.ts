@@ -7,8 +7,9 @@ import type {
 
 import { optionsCollection, timeoutOption } from '../../../shared/descriptions';
 import { forEachItem, showFor } from '../common/items';
-import { readJsonObject, readTimeout } from '../common/parameters';
+import { readTimeout } from '../common/parameters';
 import type { OperationContext } from '../common/types';
+import { argumentsProperties, readStartArguments } from './arguments';
 import {
 	argumentsProperty,
 	asyncOperationLocator,
@@ -26,7 +27,7 @@ export const description: INodeProperties[] = showFor(
 			description:
 				'The operation to start, as package.node.operation (e.g. xtremReporting.report.generateReportPdf), from the tenant’s schema',
 		},
-		argumentsProperty,
+		...argumentsProperties(argumentsProperty),
 		optionsCollection([timeoutOption]),
 	],
 );
@@ -45,9 +46,7 @@ export async function execute(
 	const operations = new PreparedOperations(session);
 	return await forEachItem(this, items, async (itemIndex, output) => {
 		const name = readOperationName(this, itemIndex);
-		const args: IDataObject = readJsonObject(this, 'arguments', 'Arguments', itemIndex, {
-			emptyAllowed: true,
-		});
+		const args: IDataObject = readStartArguments(this, itemIndex);
 		const timeoutMs = readTimeout(this, itemIndex);
 		const operation = await operations.get(name, '', timeoutMs);
 		const trackingId = await startOperation(session, diagnoses, itemIndex, operation, {

@@ -9,8 +9,9 @@ import { trackUntilDone } from '../../../../sage-client/client/async-tracking';
 import { optionsCollection, timeoutOption } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/errors';
 import { forEachItem, showFor } from '../common/items';
-import { readJsonObject, readString, readTimeout } from '../common/parameters';
+import { readString, readTimeout } from '../common/parameters';
 import type { OperationContext } from '../common/types';
+import { argumentsProperties, readStartArguments } from './arguments';
 import {
 	argumentsProperty,
 	asyncOperationLocator,
@@ -34,7 +35,7 @@ export const description: INodeProperties[] = showFor(
 			description:
 				'The operation to start, as package.node.operation (e.g. xtremReporting.report.generateReportPdf), from the tenant’s schema',
 		},
-		argumentsProperty,
+		...argumentsProperties(argumentsProperty),
 		resultFieldsProperty,
 		optionsCollection([
 			fileOptions[0],
@@ -130,7 +131,7 @@ function readStartAndWait(context: IExecuteFunctions, itemIndex: number): StartA
 	return {
 		name: readOperationName(context, itemIndex),
 		...readFileSettings(context, itemIndex),
-		args: readJsonObject(context, 'arguments', 'Arguments', itemIndex, { emptyAllowed: true }),
+		args: readStartArguments(context, itemIndex),
 		resultFields: readString(context, 'resultFields', itemIndex),
 		intervalMs: seconds(options.pollInterval, 2, 'Poll Interval'),
 		timeLimitMs: seconds(options.timeLimit, 600, 'Time Limit'),

@@ -10,6 +10,7 @@ import { scalarFieldNames } from '../../../../sage-client/schema/schema';
 import { toNodeError, type NodeError } from '../../../shared/errors';
 import type { SageSession } from '../../../shared/session';
 import { byInputItem, RECORD_OUTPUT_OPERATIONS } from './items';
+import { readReturnFields } from './return-fields';
 
 /**
  * The node as an AI agent's tool (n8n names that variant `<package>.sageErpTool`). What a
@@ -63,6 +64,11 @@ const TOOL_DESCRIPTIONS: Array<{ resource: string; operation: string; text: stri
 		resource: 'record',
 		operation: 'aggregate',
 		text: `Counts and sums Sage ERP records of the record type this tool is set to, optionally grouped and filtered. The filter is ${FILTER_SYNTAX}. Answers one object per group with its values.`,
+	},
+	{
+		resource: 'record',
+		operation: 'describe',
+		text: 'Lists the fields of the Sage ERP record type this tool is set to, one object per field: its name, label, type, whether it is required on create, the record type a reference points to and its key (write a reference as # and that key, e.g. "#EUR"), enum values, and whether it is a collection of lines. Call it first, before finding, filtering, creating or updating records of this type, to use the right field names and values.',
 	},
 	{
 		resource: 'asyncOperation',
@@ -151,9 +157,7 @@ export function toolOutput(
 	if (!output.length)
 		return [{ json: nothingFound(context, resource, operation), pairedItem: { item: 0 } }];
 	if (resource !== 'record' || !RECORD_OUTPUT_OPERATIONS.has(operation)) return output;
-	const fieldsSet = byInputItem(
-		(itemIndex) => String(context.getNodeParameter('fields', itemIndex, '') ?? '').trim() !== '',
-	);
+	const fieldsSet = byInputItem((itemIndex) => readReturnFields(context, itemIndex) !== '');
 	return output.map((item) =>
 		fieldsSet(item) ? item : { ...item, json: compactRecord(item.json) },
 	);

@@ -3,13 +3,24 @@ import type { INodeProperties } from 'n8n-workflow';
 import * as aggregate from './aggregate.operation';
 import * as create from './create.operation';
 import * as deleteRecord from './delete.operation';
+import * as describe from './describe.operation';
 import * as get from './get.operation';
 import * as getMany from './getMany.operation';
 import * as update from './update.operation';
 import * as updateMany from './updateMany.operation';
 import * as upsert from './upsert.operation';
 
-export { aggregate, create, deleteRecord as delete, get, getMany, update, updateMany, upsert };
+export {
+	aggregate,
+	create,
+	deleteRecord as delete,
+	describe,
+	get,
+	getMany,
+	update,
+	updateMany,
+	upsert,
+};
 
 export const description: INodeProperties[] = [
 	{
@@ -42,6 +53,13 @@ export const description: INodeProperties[] = [
 				value: 'delete',
 				description: 'Delete a record',
 				action: 'Delete a record',
+			},
+			{
+				name: 'Describe',
+				value: 'describe',
+				description:
+					'List the record type’s fields: names, types, required ones, references and their keys, enum values',
+				action: 'Describe a record type',
 			},
 			{
 				name: 'Get',
@@ -78,4 +96,5 @@ export const description: INodeProperties[] = [
 	...upsert.description,
 	...updateMany.description,
 	...aggregate.description,
+	...describe.description,
 ];

@@ -24,23 +24,9 @@ import { inputError } from '../../../shared/errors';
 import type { SageSession } from '../../../shared/session';
 import type { DiagnosisReport } from '../common/diagnoses';
 import { forEachItem, isObject, recordItem, showFor, valueAt } from '../common/items';
-import {
-	readPageSize,
-	readRecordType,
-	readSageLiteral,
-	readString,
-	readTimeout,
-} from '../common/parameters';
+import { readPageSize, readRecordType, readSageLiteral, readTimeout } from '../common/parameters';
 import type { OperationContext } from '../common/types';
-
-const AGGREGATIONS = [
-	{ name: 'Average', value: 'avg' },
-	{ name: 'Count', value: 'count', description: 'Records with a value in this field' },
-	{ name: 'Distinct Count', value: 'distinctCount', description: 'Different values in this field' },
-	{ name: 'Maximum', value: 'max' },
-	{ name: 'Minimum', value: 'min' },
-	{ name: 'Sum', value: 'sum' },
-];
+import { groupByProperties, readGroupBy, valuesProperties } from './aggregate-fields';
 
 export const description: INodeProperties[] = showFor(
 	'record',
@@ -56,48 +42,8 @@ export const description: INodeProperties[] = showFor(
 			description:
 				'Which records to total, as a Sage filter (a JSON object works too). Empty = every record.',
 		},
-		{
-			displayName: 'Group By',
-			name: 'groupBy',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. status, or country { name } isActive',
-			description:
-				'Fields to group by, written as a GraphQL selection; references need sub-fields in braces. Empty = one total; otherwise one item per group.',
-		},
-		{
-			displayName: 'Values',
-			name: 'values',
-			type: 'fixedCollection',
-			typeOptions: { multipleValues: true },
-			placeholder: 'Add Value',
-			default: {},
-			description: 'What to compute, per field',
-			options: [
-				{
-					displayName: 'Value',
-					name: 'value',
-					values: [
-						{
-							displayName: 'Field',
-							name: 'field',
-							type: 'string',
-							default: '',
-							placeholder: 'e.g. creditLimit',
-							description: 'The field to aggregate',
-						},
-						{
-							displayName: 'Aggregations',
-							name: 'aggregations',
-							type: 'multiOptions',
-							options: AGGREGATIONS,
-							default: ['sum'],
-							description: 'What to compute on the field',
-						},
-					],
-				},
-			],
-		},
+		...groupByProperties,
+		...valuesProperties,
 		optionsCollection([
 			{
 				displayName: 'Decimals as Text',
@@ -236,7 +182,7 @@ function readAggregateItem(context: IExecuteFunctions, itemIndex: number): Aggre
 	return {
 		recordType,
 		filter: readSageLiteral(context, 'filter', 'Filter', itemIndex),
-		groupBy: readString(context, 'groupBy', itemIndex),
+		groupBy: readGroupBy(context, itemIndex),
 		values,
 		asText: options.decimalsAsText === true,
 		pageSize: readPageSize(context, itemIndex),

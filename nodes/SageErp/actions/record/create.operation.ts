@@ -9,6 +9,7 @@ import {
 } from '../../../shared/descriptions';
 import { ignoreUnknownKeysOption, writeDataProperties } from './mapper/properties';
 import { showFor } from '../common/items';
+import { returnFieldsProperties } from '../common/return-fields';
 import { mutationOperation } from './write/mutate';
 import { customDataOption } from '../../../shared/custom-data';
 
@@ -25,6 +26,7 @@ export const description: INodeProperties[] = showFor(
 			...fieldsProperty,
 			description: `${fieldsProperty.description} These are the fields returned for the created record.`,
 		},
+		...returnFieldsProperties('These are the fields returned for the created record.'),
 		optionsCollection([batchSizeOption, customDataOption, ignoreUnknownKeysOption, timeoutOption]),
 	],
 );

@@ -14,7 +14,8 @@ import {
 	optionsCollection,
 } from '../../../shared/descriptions';
 import { forEachItem, recordItem, showFor, valueAt } from '../common/items';
-import { readRecordType, readRequiredString, readString, readTimeout } from '../common/parameters';
+import { readRecordType, readRequiredString, readTimeout } from '../common/parameters';
+import { readReturnFields, returnFieldsProperties } from '../common/return-fields';
 import type { OperationContext } from '../common/types';
 import { customDataOption } from '../../../shared/custom-data';
 
@@ -25,6 +26,7 @@ export const description: INodeProperties[] = showFor(
 		recordTypeLocator,
 		idProperty,
 		fieldsProperty,
+		...returnFieldsProperties(),
 		optionsCollection([customDataOption, timeoutOption]),
 	],
 );
@@ -45,7 +47,7 @@ export async function execute(
 			itemIndex,
 			'Give the record’s _id (e.g. 599) or its natural key after a # (e.g. #FR001).',
 		);
-		const fields = readString(this, 'fields', itemIndex);
+		const fields = readReturnFields(this, itemIndex);
 		const timeoutMs = readTimeout(this, itemIndex);
 
 		const key = `${recordType}\n${fields}`;

@@ -35,10 +35,10 @@ import {
 	readPageSize,
 	readRecordType,
 	readSageLiteral,
-	readString,
 	readTimeout,
 } from '../common/parameters';
 import type { SageSession } from '../../../shared/session';
+import { readReturnFields, returnFieldsProperties } from '../common/return-fields';
 import type { OperationContext } from '../common/types';
 import { customDataOption } from '../../../shared/custom-data';
 
@@ -67,6 +67,7 @@ export const description: INodeProperties[] = showFor(
 			description: 'Sort order: field names with +1 (ascending) or -1 (descending)',
 		},
 		fieldsProperty,
+		...returnFieldsProperties(),
 		optionsCollection([customDataOption, pageSizeOption, timeoutOption]),
 	],
 );
@@ -84,7 +85,7 @@ export async function execute(
 	const checked = new Set<string>();
 	return await forEachItem(this, items, async (itemIndex, output) => {
 		const recordType = readRecordType(this, itemIndex);
-		const fields = readString(this, 'fields', itemIndex);
+		const fields = readReturnFields(this, itemIndex);
 		const limit = readLimit(this, itemIndex);
 		const filter = readSageLiteral(this, 'filter', 'Filter', itemIndex);
 		const orderBy = readSageLiteral(this, 'orderBy', 'Order By', itemIndex);

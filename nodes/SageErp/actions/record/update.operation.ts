@@ -10,6 +10,7 @@ import {
 } from '../../../shared/descriptions';
 import { ignoreUnknownKeysOption, withJsonData, writeDataProperties } from './mapper/properties';
 import { showFor } from '../common/items';
+import { returnFieldsProperties } from '../common/return-fields';
 import { mutationOperation } from './write/mutate';
 import { customDataOption } from '../../../shared/custom-data';
 
@@ -27,6 +28,7 @@ export const description: INodeProperties[] = showFor(
 			...fieldsProperty,
 			description: `${fieldsProperty.description} These are the fields returned for the updated record.`,
 		},
+		...returnFieldsProperties('These are the fields returned for the updated record.'),
 		optionsCollection([batchSizeOption, customDataOption, ignoreUnknownKeysOption, timeoutOption]),
 	],
 );

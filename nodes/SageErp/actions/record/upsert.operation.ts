@@ -13,7 +13,8 @@ import { customDataOption } from '../../../shared/custom-data';
 import { showFor } from '../common/items';
 import { ignoreUnknownKeysOption, withJsonData, writeDataProperties } from './mapper/properties';
 import { writeDataReader } from './mapper/read';
-import { readRecordType, readString } from '../common/parameters';
+import { readRecordType } from '../common/parameters';
+import { readReturnFields, returnFieldsProperties } from '../common/return-fields';
 import type { OperationContext } from '../common/types';
 import { readUpsertMember } from './write/upsert-member';
 import { upsertBatch } from './write/upsert-rounds';
@@ -40,6 +41,7 @@ export const description: INodeProperties[] = showFor(
 			...fieldsProperty,
 			description: `${fieldsProperty.description} These are the fields returned for the created or updated record.`,
 		},
+		...returnFieldsProperties('These are the fields returned for the created or updated record.'),
 		optionsCollection([batchSizeOption, customDataOption, ignoreUnknownKeysOption, timeoutOption]),
 	],
 );
@@ -60,7 +62,7 @@ export async function execute(
 		past: 'created or updated',
 		prepare: async (itemIndex, sending) => {
 			const recordType = readRecordType(this, itemIndex);
-			const fields = readString(this, 'fields', itemIndex);
+			const fields = readReturnFields(this, itemIndex);
 			const schema = await session.recordSchema(
 				{ recordType, fields, mutation: true },
 				sending.timeoutMs,

@@ -23,7 +23,8 @@ import {
 } from '../../common/batches';
 import type { RequestBudget } from '../../../../../sage-client/transport/time-limit';
 import { recordItem } from '../../common/items';
-import { readRecordType, readRequiredString, readString } from '../../common/parameters';
+import { readRecordType, readRequiredString } from '../../common/parameters';
+import { readReturnFields } from '../../common/return-fields';
 import type { OperationContext, OperationExecute } from '../../common/types';
 import { namedInRefusal, refusedAsAWhole, reword, splitAnswer } from './mutation-answers';
 import { RECOVERED_MARK, verifyLostAnswer } from './verify-lost';
@@ -271,7 +272,7 @@ function readMember(
 		const id = readRequiredString(context, 'id', 'ID', itemIndex, ID_HINT);
 		return { ...base, fields: '', input: id, id };
 	}
-	const fields = readString(context, 'fields', itemIndex);
+	const fields = readReturnFields(context, itemIndex);
 	const data = written?.data ?? {};
 	if (kind === 'create') return { ...base, fields, input: data };
 	const id = written?.id ?? readRequiredString(context, 'id', 'ID', itemIndex, ID_HINT);

@@ -5,6 +5,7 @@ import type { RecordTypeInfo } from '../../../../../sage-client/schema/schema';
 import { inputError } from '../../../../shared/errors';
 import type { BatchMember } from '../../common/batches';
 import { readString } from '../../common/parameters';
+import { readReturnFields } from '../../common/return-fields';
 import { missingError, type WriteData } from '../mapper/read';
 import type { MatchKey } from './upsert-lookup';
 
@@ -46,7 +47,7 @@ export function readUpsertMember(
 			'Remove _id from Data, or use Update to change a record by its _id.',
 		);
 	}
-	const fields = readString(context, 'fields', itemIndex);
+	const fields = readReturnFields(context, itemIndex);
 	const chosen = mapped
 		? (written.matchingColumns?.[0] ?? '')
 		: readString(context, 'matchOn', itemIndex);
