@@ -1,14 +1,18 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * `npm run capture`: the README's moving picture, docs/sage-erp-get-many.gif. A real `n8n start`
- * with this package and the simulator, driven by headless Chromium (playwright-core, as the
- * e2e screenshot is): add the Sage ERP node after a Manual Trigger, choose Get Many, pick the
- * Record Type from the list, set Limit, Filter and Fields, execute the step and show the items,
- * then misspell the filter and show it refused with the right name suggested. Each
- * step is a frame; ImageMagick (Debian's `imagemagick`) or ffmpeg turns them into the GIF.
+ * `npm run capture`: the README's moving pictures. A real `n8n start` with this package and the
+ * simulator, driven by headless Chromium (playwright-core, as the e2e tests are):
+ * - docs/sage-erp-get-many.gif: add the Sage ERP node after a Manual Trigger, choose Get Many,
+ *   pick the Record Type from the list, set Limit, Filter and Fields, execute the step and show
+ *   the items, then misspell the filter and show it refused with the right name suggested;
+ * - docs/sage-erp-field-mapper.gif: a CRM contact into Create or Update of a customer, the
+ *   Record Type from the list, the contact's keys dragged onto the fields the schema gives,
+ *   optional fields added from the mapper's list, the step executed.
+ * Each step is a frame; ImageMagick (Debian's `imagemagick`) turns them into the GIF.
  *
- * Options: --out <gif, default docs/sage-erp-get-many.gif>  --frames <folder to keep the PNG frames in>
+ * Options: --film <get-many|field-mapper, default both>  --out <gif, with --film>
+ *          --frames <folder to keep the PNG frames in>
  * Needs: npm run build, Debian's chromium and imagemagick (or ffmpeg); $SAGE_ERP_CHROMIUM overrides the browser.
  */
 const fs = require('fs');
@@ -16,24 +20,44 @@ const os = require('os');
 const path = require('path');
 const { spawnSync } = require('child_process');
 const n8nLib = require('./lib/n8n');
+const examples = require('./lib/examples');
+const { startSimulator } = require('./lib/simulator');
 const { stopAll, which } = require('./lib/processes');
-const { CHROMIUM } = require('./lib/browser');
-const { withEditor } = require('./lib/editor');
+const {
+	CHROMIUM,
+	openBrowser,
+	signIn,
+	addSageErpAction,
+	pickRecordType,
+	dragInputKey,
+	addMapperField,
+	typeMapperValue,
+} = require('./lib/browser');
 
 const WORKFLOW_ID = 'sageErpCaptureGM';
+const MAPPER_WORKFLOW_ID = 'sageErpCaptureFM';
+const FILMS = ['get-many', 'field-mapper'];
 const VIEWPORT = { width: 1280, height: 760 };
 
 const say = (msg) => process.stdout.write(`[capture] ${msg}\n`);
 
 function parseArgs(argv) {
-	const opts = { out: path.join(n8nLib.REPO_ROOT, 'docs', 'sage-erp-get-many.gif'), frames: null };
+	const opts = { films: FILMS, out: null, frames: null };
 	for (let i = 0; i < argv.length; i++) {
 		if (argv[i] === '--out') opts.out = path.resolve(argv[++i]);
 		else if (argv[i] === '--frames') opts.frames = path.resolve(argv[++i]);
-		else throw new Error(`unknown option ${argv[i]} (options: --out <gif> --frames <folder>)`);
+		else if (argv[i] === '--film' && FILMS.includes(argv[i + 1])) opts.films = [argv[++i]];
+		else
+			throw new Error(
+				`unknown option ${argv[i]} (options: --film <${FILMS.join('|')}> --out <gif> --frames <folder>)`,
+			);
 	}
+	if (opts.out && opts.films.length > 1) throw new Error('--out needs --film: one GIF per film');
 	return opts;
 }
+
+const gifOf = (opts, film) =>
+	opts.out ?? path.join(n8nLib.REPO_ROOT, 'docs', `sage-erp-${film}.gif`);
 
 /** The real ImageMagick `convert` (some machines put a stand-in first on PATH), else null. */
 function imageMagick() {
@@ -214,18 +238,76 @@ function toGif(frames, out) {
 	if (res.status !== 0) throw new Error(`${convert} failed: ${res.stderr}`);
 }
 
-/** Every frame, from the starting workflow's canvas to the misspelt filter refused. */
-async function capture(page, baseUrl, dir) {
-	await page.goto(`${baseUrl}/workflow/${WORKFLOW_ID}`);
-	await page.locator('[data-test-id="canvas-node"]').first().waitFor();
-	await page.waitForTimeout(1000);
-	const frame = framer(page, dir);
-	await frame.shot(100);
+/** The field mapper: a CRM contact into Create or Update of a customer, keys dragged onto fields. */
+async function filmFieldMapper(page, frame) {
+	const ndv = await addSageErpAction(page, 'Create or update a record');
+	await frame.shot(120);
+	await pickRecordType(page, ndv, 'customer', 'xtremMasterData.customer');
+	await ndv.getByText("Currency: a currency's ID").first().waitFor();
+	await frame.shot(200);
+	await ndv.locator('[data-test-id="execute-previous-node"]').first().click();
+	await ndv
+		.locator('[data-test-id="ndv-input-panel"] [data-test-id="run-data-schema-item"]')
+		.first()
+		.waitFor();
+	await frame.shot(120);
+	for (const [key, field] of [
+		['email', 'id'],
+		['company', 'name'],
+		['currency', 'currency'],
+	]) {
+		await dragInputKey(page, ndv, key, field);
+		await frame.shot(80);
+	}
+	for (const [label, key, field] of [
+		['Email', 'email', 'email'],
+		["Country: a country's ID", 'country', 'country'],
+	]) {
+		await addMapperField(page, ndv, label, field);
+		await frame.shot(80);
+		await dragInputKey(page, ndv, key, field);
+		await frame.shot(80);
+	}
+	await addMapperField(page, ndv, 'Payment Term Days', 'paymentTermDays');
+	await typeMapperValue(ndv, 'paymentTermDays', '30');
+	await frame.shot(150);
+	await ndv.locator('[data-test-id="node-execute-button"]').first().click();
+	await page
+		.locator('[data-test-id="output-panel"]')
+		.getByText('created', { exact: true })
+		.first()
+		.waitFor({ timeout: 30000 });
+	await page.waitForTimeout(500);
+	await frame.shot(500);
+}
+
+/** The Get Many film: parameters typed, the items, then a misspelt filter refused. */
+async function filmGetMany(page, frame) {
 	await addGetMany(page, frame);
 	await fillParameters(page, frame);
 	await executeAndShow(page, frame);
 	await showTypo(page, frame);
-	return frame.frames;
+}
+
+const FILM_STEPS = {
+	'get-many': { workflowId: WORKFLOW_ID, steps: filmGetMany },
+	'field-mapper': { workflowId: MAPPER_WORKFLOW_ID, steps: filmFieldMapper },
+};
+
+async function capture(film, baseUrl, owner, dir) {
+	const { page, close } = await openBrowser(VIEWPORT);
+	try {
+		await signIn(page, baseUrl, owner);
+		await page.goto(`${baseUrl}/workflow/${FILM_STEPS[film].workflowId}`);
+		await page.locator('[data-test-id="canvas-node"]').first().waitFor();
+		await page.waitForTimeout(1000);
+		const frame = framer(page, dir);
+		await frame.shot(100);
+		await FILM_STEPS[film].steps(page, frame);
+		return frame.frames;
+	} finally {
+		await close();
+	}
 }
 
 async function main() {
@@ -235,15 +317,36 @@ async function main() {
 	if (!imageMagick()) throw new Error('ImageMagick is missing: apt-get install -y imagemagick');
 	const dir = opts.frames || fs.mkdtempSync(path.join(os.tmpdir(), 'sage-erp-capture-'));
 	fs.mkdirSync(dir, { recursive: true });
+	const sim = await startSimulator({ port: 0 });
+	let inst;
 	try {
-		const editor = { name: 'capture', workflows: [startingWorkflow()], viewport: VIEWPORT };
-		const frames = await withEditor(editor, ({ page, baseUrl }) => capture(page, baseUrl, dir));
-		fs.mkdirSync(path.dirname(opts.out), { recursive: true });
-		toGif(frames, opts.out);
-		say(
-			`${frames.length} frames -> ${path.relative(process.cwd(), opts.out)} (${(fs.statSync(opts.out).size / 1024).toFixed(0)} KB)`,
+		inst = await n8nLib.prepareInstance({
+			name: 'capture',
+			credentials: [examples.simulatorCredential(sim)],
+			workflows: [startingWorkflow(), examples.crmContactStart(MAPPER_WORKFLOW_ID)],
+			quiet: true,
+		});
+		say(`starting n8n in ${path.relative(process.cwd(), inst.userFolder)}`);
+		const n8n = await n8nLib.startN8n(
+			inst.n8n,
+			inst.env({}, { brokerPort: await require('./lib/processes').freePort() }),
+			{ logFile: path.join(inst.userFolder, 'n8n.log') },
 		);
+		for (const film of opts.films) {
+			const filmDir = path.join(dir, film);
+			fs.mkdirSync(filmDir, { recursive: true });
+			const frames = await capture(film, n8n.baseUrl, inst.owner, filmDir);
+			const out = gifOf(opts, film);
+			fs.mkdirSync(path.dirname(out), { recursive: true });
+			toGif(frames, out);
+			say(
+				`${film}: ${frames.length} frames -> ${path.relative(process.cwd(), out)} (${(fs.statSync(out).size / 1024).toFixed(0)} KB)`,
+			);
+		}
 	} finally {
+		await stopAll();
+		await sim.stop();
+		if (inst) n8nLib.removeUserFolder(inst.userFolder);
 		if (!opts.frames) fs.rmSync(dir, { recursive: true, force: true });
 	}
 }

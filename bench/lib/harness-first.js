@@ -31,6 +31,7 @@ function parametersFor(args) {
 				resource: 'record',
 				operation: 'create',
 				recordType: recordType('xtremMasterData.customer'),
+				dataMode: 'json', // the node's default version 2: Data as a prepared JSON object
 				data: JSON.stringify({ id: args.id, name: `First ${args.id}`, currency: '#EUR' }),
 				fields: '_id id name currency { id }',
 			};

@@ -11,6 +11,7 @@ import * as graphql from './actions/graphql/Graphql.resource';
 import * as record from './actions/record/Record.resource';
 import { router } from './actions/router';
 import { filterOptions, getStartArguments, listSearch, loadOptions } from '../shared/methods';
+import { getMappingFields } from './actions/record/mapper/method';
 import { toolDescriptionProperties } from './actions/common/tool';
 
 // The value of NodeConnectionTypes.Main, without reading it at run time: n8n versions
@@ -73,7 +74,7 @@ export class SageErp implements INodeType {
 	methods = {
 		listSearch,
 		loadOptions: { ...loadOptions, ...filterOptions },
-		resourceMapping: { getStartArguments },
+		resourceMapping: { getStartArguments, getMappingFields },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -60,4 +60,97 @@ async function signIn(page, baseUrl, owner) {
 	await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
 }
 
-module.exports = { CHROMIUM, openBrowser, signIn };
+/*
+ * Steps in the editor, shared by the field mapper's e2e test and `npm run capture`. Each waits
+ * for what the page shows next, never for a fixed time: the machine may be loaded.
+ */
+
+/** Canvas → node creator → Sage ERP → the action (e.g. "Create or update a record"): its panel opens. */
+async function addSageErpAction(page, action) {
+	await page.locator('[data-test-id="canvas-handle-plus"]').first().click();
+	await page
+		.locator(
+			'[data-test-id="node-creator-search-bar"] input, input[data-test-id="node-creator-search-bar"]',
+		)
+		.first()
+		.fill('Sage ERP');
+	await page
+		.locator('[data-test-id="node-creator"]')
+		.getByText('Sage ERP', { exact: true })
+		.first()
+		.click();
+	await page.getByText(action, { exact: true }).first().click();
+	const ndv = page.locator('[data-test-id="ndv"]');
+	await ndv.waitFor({ state: 'visible' });
+	return ndv;
+}
+
+/** The Record Type picked from the list the tenant's schema gives, searched as a person would. */
+async function pickRecordType(page, ndv, search, name) {
+	await ndv
+		.locator('[data-test-id="resource-locator-recordType"] [data-test-id="rlc-input"]')
+		.first()
+		.click();
+	await page.locator('[data-test-id="rlc-item"]').first().waitFor();
+	await page
+		.locator('input[data-test-id="rlc-search"], [data-test-id="rlc-search"] input')
+		.first()
+		.pressSequentially(search, { delay: 20 });
+	await page.locator('[data-test-id="rlc-item"]').filter({ hasText: name }).first().click();
+}
+
+/** In the middle of the panel: near its edge, n8n scrolls the panel while something is dragged. */
+async function centre(locator) {
+	await locator.evaluate((element) => element.scrollIntoView({ block: 'center' }));
+}
+
+/**
+ * Drags a key of the input panel's schema view onto a mapped field, as a person maps an input
+ * field (press, move in steps: n8n starts a drag after some movement, release over the field),
+ * then waits until the field holds the expression n8n writes for it.
+ */
+async function dragInputKey(page, ndv, key, fieldId) {
+	const source = ndv
+		.locator('[data-test-id="ndv-input-panel"] [data-test-id="run-data-schema-item"] span')
+		.filter({ hasText: new RegExp(`^${key}$`) })
+		.first();
+	const target = ndv.locator(`[data-test-id="parameter-input-${fieldId}"]`).first();
+	await centre(target);
+	const from = await source.boundingBox();
+	const to = await target.boundingBox();
+	if (!from || !to) throw new Error(`cannot drag ${key} onto ${fieldId}: not on screen`);
+	await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+	await page.mouse.down();
+	await page.mouse.move(from.x + from.width / 2 + 20, from.y + from.height / 2 + 5, { steps: 5 });
+	await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 15 });
+	await page.mouse.up();
+	await target.getByText(`{{ $json.${key} }}`).first().waitFor();
+}
+
+/** Picks a field from the field mapper's list of the record type's other fields ("Add field to send"). */
+async function addMapperField(page, ndv, label, fieldId) {
+	const add = ndv.locator('[data-test-id="add-fields-select"]').first();
+	await centre(add);
+	await add.locator('button').first().click();
+	await page.getByRole('menuitem', { name: label, exact: true }).first().click();
+	await ndv.locator(`[data-test-id="parameter-input-${fieldId}"]`).first().waitFor();
+}
+
+/** Types a plain value into a mapped field and leaves it. */
+async function typeMapperValue(ndv, fieldId, value) {
+	const input = ndv.locator(`[data-test-id="parameter-input-${fieldId}"] input`).first();
+	await centre(input);
+	await input.fill(value);
+	await input.press('Tab');
+}
+
+module.exports = {
+	CHROMIUM,
+	openBrowser,
+	signIn,
+	addSageErpAction,
+	pickRecordType,
+	dragInputKey,
+	addMapperField,
+	typeMapperValue,
+};

@@ -68,7 +68,51 @@ function sampleOrder(reference = 'CRM-1001') {
 	};
 }
 
+/** A contact as a CRM webhook delivers it: the field mapper's task (e2e test and `npm run capture`). */
+const CRM_CONTACT = Object.freeze({
+	email: 'buyer@mapper-ui.example',
+	company: 'Mapper UI Robotics',
+	country: 'FR',
+	currency: 'EUR',
+});
+
+/** Manual Trigger → "CRM Contact" (CRM_CONTACT): where a user starts mapping it into Sage. */
+function crmContactStart(id) {
+	return {
+		id,
+		name: 'CRM contact to Sage customer',
+		active: false,
+		nodes: [
+			{
+				id: 'e0000000-0000-4000-8000-000000000001',
+				name: "When clicking 'Execute workflow'",
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: 'e0000000-0000-4000-8000-000000000002',
+				name: 'CRM Contact',
+				type: 'n8n-nodes-base.set',
+				typeVersion: 3.4,
+				position: [220, 0],
+				parameters: { mode: 'raw', jsonOutput: JSON.stringify(CRM_CONTACT, null, 2), options: {} },
+			},
+		],
+		connections: {
+			"When clicking 'Execute workflow'": {
+				main: [[{ node: 'CRM Contact', type: 'main', index: 0 }]],
+			},
+		},
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
+}
+
 module.exports = {
+	CRM_CONTACT,
+	crmContactStart,
 	EXAMPLES_DIR,
 	CREDENTIAL_REF,
 	EXAMPLE_IDS,

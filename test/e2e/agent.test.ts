@@ -35,7 +35,7 @@ interface AgentFlow {
 	id: string;
 	path: string;
 	webhookId: string;
-	tool: { name: string; parameters: Record<string, unknown> };
+	tool: { name: string; parameters: Record<string, unknown>; typeVersion?: number };
 	streaming?: boolean;
 }
 
@@ -84,6 +84,33 @@ const FLOWS: Record<string, AgentFlow> = {
 				operation: 'create',
 				recordType: { __rl: true, mode: 'id', value: 'xtremSales.salesOrder' },
 				data: "={{ $fromAI('Order', 'The sales order: soldToCustomer, site, customerReference, lines [{ item, quantity }]', 'json') }}",
+			},
+		},
+	},
+	upsert: {
+		id: 'sageErpE2eAgentUpsert',
+		path: 'agent-upsert-customer',
+		webhookId: '0c9b2f8e-5a6e-4d1c-9a4b-00000000a005',
+		tool: {
+			name: 'Save Customer',
+			typeVersion: 2,
+			parameters: {
+				resource: 'record',
+				operation: 'upsert',
+				recordType: customers,
+				columns: {
+					mappingMode: 'defineBelow',
+					value: {
+						id: "={{ $fromAI('code', 'The customer code, e.g. FR001', 'string') }}",
+						name: "={{ $fromAI('name', 'The company name', 'string') }}",
+						email: "={{ $fromAI('email', 'The e-mail address', 'string') }}",
+						country: "={{ $fromAI('country', 'ISO country code, e.g. FR', 'string') }}",
+						currency: "={{ $fromAI('currency', 'ISO currency code, e.g. EUR', 'string') }}",
+						paymentTermDays: "={{ $fromAI('days', 'Days to pay', 'number') }}",
+					},
+					matchingColumns: ['id'],
+					schema: [],
+				},
 			},
 		},
 	},
@@ -159,7 +186,7 @@ function agentWorkflow(flow: AgentFlow) {
 				id: id(4),
 				name: flow.tool.name,
 				type: 'n8n-nodes-sage-erp.sageErpTool',
-				typeVersion: 1,
+				typeVersion: flow.tool.typeVersion ?? 1,
 				position: [400, 240],
 				parameters: flow.tool.parameters,
 				credentials: { sageErpApi: examplesLib.CREDENTIAL_REF },
@@ -399,6 +426,59 @@ async function createsOneSalesOrder(ctx: AgentSuite): Promise<void> {
 	).toHaveLength(1);
 }
 
+/** Version 2: the model fills a Create or Update's mapped fields; a second call updates the same customer. */
+async function upsertsACustomerFromMappedFields(ctx: AgentSuite): Promise<void> {
+	const code = `AG${Date.now() % 100000}`;
+	const customer = {
+		code,
+		name: 'Agent Mapped Ltd',
+		email: 'mapped@example.test',
+		country: 'FR',
+		currency: 'EUR',
+		days: 30,
+	};
+	const { status, requests } = await converse(
+		ctx,
+		FLOWS.upsert,
+		`Create customer ${code}, then give it 45 days to pay`,
+		(request, turn) =>
+			turn === 0
+				? { toolCalls: [{ name: 'Save_Customer', arguments: customer }] }
+				: turn === 1
+					? { toolCalls: [{ name: 'Save_Customer', arguments: { ...customer, days: 45 } }] }
+					: { content: `Saved ${toolResults(request).at(-1)?.content}` },
+	);
+	expect(status).toBe(200);
+	expect(requests).toHaveLength(3);
+	const schema = requests[0].body.tools?.find((tool) => tool.function.name === 'Save_Customer');
+	expect(schema?.function.parameters).toMatchObject({
+		type: 'object',
+		properties: {
+			code: { type: 'string' },
+			country: { type: 'string', description: 'ISO country code, e.g. FR' },
+			days: { type: 'number' },
+		},
+	});
+	const stored = ctx.suite.sim
+		.store()
+		.list('xtremMasterData.customer')
+		.filter((c) => c.id === code);
+	expect(stored).toHaveLength(1);
+	expect(stored[0]).toMatchObject({ name: 'Agent Mapped Ltd', paymentTermDays: 45 });
+	const france = ctx.suite.sim
+		.store()
+		.list('xtremStructure.country')
+		.find((country) => country.id === 'FR');
+	expect(stored[0].country).toBe(france?._id);
+	const _id = String(stored[0]._id);
+	expect(parsedResult(requests[1])).toEqual([
+		{ _id, id: code, name: 'Agent Mapped Ltd', _operation: 'created' },
+	]);
+	expect(parsedResult(requests[2])).toEqual([
+		{ _id, id: code, name: 'Agent Mapped Ltd', _operation: 'updated' },
+	]);
+}
+
 async function recoversFromWrongGuesses(ctx: AgentSuite): Promise<void> {
 	const calls = [
 		{ Fields: '_id name emailAddress', Filter: '{isActive:true}' },
@@ -515,6 +595,8 @@ describeE2e(
 			getManyWithTheModelsFilter(ctx));
 		test("Create: one sales order from the model's arguments, exactly one in the store, and the model gets its _id and number", () =>
 			createsOneSalesOrder(ctx));
+		test('version 2: Create or Update whose mapped fields the model fills ($fromAI): created, then updated, the country as a plain code', () =>
+			upsertsACustomerFromMappedFields(ctx));
 		test('a wrong guess (an unknown field, a bad filter) gives the model an error it can act on, and the next turn succeeds', () =>
 			recoversFromWrongGuesses(ctx));
 		test('a filter that matches nothing tells the model so, in words (n8n would hand it "")', () =>

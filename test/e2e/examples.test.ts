@@ -139,6 +139,8 @@ describe('the example workflow files', () => {
 				'options',
 			],
 			...['matchOn', 'groupBy', 'values', 'asyncOperation', 'arguments', 'resultFields'],
+			// Version 2's field mapper (nodes/SageErp/actions/README.md, "Version 2").
+			...['dataMode', 'references', 'columns'],
 		]);
 		const triggerAllowed = new Set(['recordType', 'event', 'fields', 'filter', 'pollTimes']);
 		expect(Object.keys(wf).sort()).toEqual(Object.values(ids).sort());

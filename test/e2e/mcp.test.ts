@@ -70,10 +70,25 @@ function activates(ctx: McpSuite): void {
 	expect(ctx.mcp.instructions).toBe(trigger?.parameters.instructions);
 }
 
-async function listsBothTools(ctx: McpSuite): Promise<void> {
+async function listsTheTools(ctx: McpSuite): Promise<void> {
 	const tools = await ctx.mcp.listTools();
 	observe(tools, 'MCP tools/list');
-	expect(tools.map((tool) => tool.name).sort()).toEqual(['Find_customers', 'Get_sales_order']);
+	expect(tools.map((tool) => tool.name).sort()).toEqual([
+		'Find_customers',
+		'Get_sales_order',
+		'Save_customer',
+	]);
+	const save = tools.find((tool) => tool.name === 'Save_customer');
+	expect(save?.inputSchema).toMatchObject({
+		type: 'object',
+		properties: {
+			code: { type: 'string' },
+			name: { type: 'string' },
+			email: { type: 'string' },
+			country: { type: 'string', description: 'ISO country code, e.g. FR' },
+			currency: { type: 'string' },
+		},
+	});
 	const find = tools.find((tool) => tool.name === 'Find_customers');
 	expect(find?.description).toContain(FILTER_EXAMPLE);
 	expect(find?.inputSchema).toMatchObject({
@@ -130,6 +145,36 @@ async function getsASalesOrder(ctx: McpSuite): Promise<void> {
 	);
 }
 
+/** Version 2's field mapper as a tool: the client fills the mapped fields, references as plain codes. */
+async function savesACustomer(ctx: McpSuite): Promise<void> {
+	const code = `MCP${Date.now() % 100000}`;
+	const args = {
+		code,
+		name: 'MCP Client Ltd',
+		email: 'mcp@example.test',
+		country: 'DE',
+		currency: 'EUR',
+	};
+	const created = await ctx.mcp.callTool('Save_customer', args);
+	expect(created.isError ?? false).toBe(false);
+	const updated = await ctx.mcp.callTool('Save_customer', { ...args, name: 'MCP Client GmbH' });
+	const stored = ctx.suite.sim
+		.store()
+		.list('xtremMasterData.customer')
+		.filter((customer) => customer.id === code);
+	expect(stored).toHaveLength(1);
+	expect(stored[0].name).toBe('MCP Client GmbH');
+	const countries = ctx.suite.sim.store().list('xtremStructure.country');
+	expect(countries.find((country) => country._id === stored[0].country)?.id).toBe('DE');
+	const _id = String(stored[0]._id);
+	expect(resultJson(created, 'MCP Save_customer (create)')).toEqual([
+		{ _id, id: code, name: 'MCP Client Ltd', _operation: 'created' },
+	]);
+	expect(resultJson(updated, 'MCP Save_customer (update)')).toEqual([
+		{ _id, id: code, name: 'MCP Client GmbH', _operation: 'updated' },
+	]);
+}
+
 async function explainsABadFilter(ctx: McpSuite): Promise<void> {
 	const result = await ctx.mcp.callTool('Find_customers', { filter: "{name:{_like:'C%'}}" });
 	observe(result, 'MCP Find_customers, bad filter');
@@ -142,12 +187,14 @@ describeE2e('MCP Server Trigger → Sage ERP tools, called by an MCP client (n8n
 	const ctx = useMcpSuite();
 	test('the example is one of the examples npm start publishes, and it activates', () =>
 		activates(ctx));
-	test('tools/list offers both Sage ERP tools, with what a model must pass', () =>
-		listsBothTools(ctx));
+	test('tools/list offers the three Sage ERP tools, with what a model must pass', () =>
+		listsTheTools(ctx));
 	test('tools/call Find_customers runs Get Many with the given filter and answers compact customers', () =>
 		findsCustomers(ctx));
 	test('tools/call Get_sales_order answers the order with the Fields the workflow set', () =>
 		getsASalesOrder(ctx));
+	test('tools/call Save_customer (version 2, mapped fields from $fromAI) creates the customer, then updates it; the country as a plain code', () =>
+		savesACustomer(ctx));
 	test('a bad filter answers an error the client can act on: the refusal and the filter syntax', () =>
 		explainsABadFilter(ctx));
 });

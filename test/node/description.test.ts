@@ -2,7 +2,7 @@
  * What the editor gets: the node's description as n8n loads it (the contract's names,
  * tool use, icon, codex), and the Record Type list searched from the tenant's schema.
  */
-import type { INode, INodeProperties } from 'n8n-workflow';
+import type { INode, INodeProperties, INodeType } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
 import { TestEngine } from '../helpers/engine';
@@ -161,6 +161,39 @@ test('the node loads as sageErp with the contract’s resources, operations and 
 		['list', 'list'],
 		['id', 'string'],
 	]);
+});
+
+test('version 2 writes through the field mapper; Data, ID and Match On stay for version 1 and Data Mode JSON', () => {
+	const node = description();
+	expect(node.version).toEqual([1, 2]);
+	expect(node.defaultVersion).toBe(2);
+	const writing = ['record:create', 'record:update', 'record:updateMany', 'record:upsert'];
+	for (const name of ['dataMode', 'references', 'columns', 'options.ignoreUnknownKeys'])
+		expect({ name, shown: shownFor(name) }).toEqual({ name, shown: writing });
+	const named = (name: string) => node.properties.filter((property) => property.name === name);
+	for (const columns of named('columns')) {
+		expect(columns.type).toBe('resourceMapper');
+		expect(columns.displayOptions?.show).toMatchObject({ '@version': [2], dataMode: ['map'] });
+		expect(columns.typeOptions?.resourceMapper?.resourceMapperMethod).toBe('getMappingFields');
+	}
+	const modes = (name: string) =>
+		named(name).map((property) => {
+			const { resource, operation, ...rest } = property.displayOptions?.show ?? {};
+			void resource;
+			return { operation, ...rest };
+		});
+	expect(modes('matchOn')).toEqual([
+		{ operation: ['upsert'], '@version': [1] },
+		{ operation: ['upsert'], '@version': [2], dataMode: ['json'] },
+	]);
+	expect(modes('id')).toContainEqual({
+		operation: ['update'],
+		'@version': [2],
+		dataMode: ['json'],
+	});
+	expect(modes('data')).toHaveLength(8);
+	const methods = (env.pkg.getNodeType(SAGE_NODE) as INodeType).methods;
+	expect(typeof methods?.resourceMapping?.getMappingFields).toBe('function');
 });
 
 test("a new node picks its Record Type From List (n8n's guideline for a resource locator), in the node and the trigger", () => {

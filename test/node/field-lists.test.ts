@@ -186,6 +186,7 @@ describe('the fields to return', () => {
 				resource: 'record',
 				operation: 'create',
 				recordType: CUSTOMER,
+				dataMode: 'json', // version 2: Data as prepared JSON, beside the field mapper
 				data: JSON.stringify(data),
 				...fields,
 			}),
@@ -198,6 +199,7 @@ describe('the fields to return', () => {
 				operation: 'update',
 				recordType: CUSTOMER,
 				id: String(created.json._id),
+				dataMode: 'json',
 				data: '{ "name": "Renamed" }',
 				...picked('name'),
 			}),
@@ -208,6 +210,7 @@ describe('the fields to return', () => {
 				resource: 'record',
 				operation: 'upsert',
 				recordType: CUSTOMER,
+				dataMode: 'json',
 				data: JSON.stringify({ id: data.id, name: 'Upserted' }),
 				...picked('id', 'name'),
 			}),

@@ -10,6 +10,7 @@ import type {
 	INodeType,
 	IWorkflowExecuteAdditionalData,
 	IWorkflowSettings,
+	ResourceMapperFields,
 } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
@@ -72,7 +73,11 @@ export interface RunOptions {
 	continueOnFail?: boolean;
 	settings?: IWorkflowSettings;
 	signal?: AbortSignal;
-	/** The node's version; the node's default (2) when not given. */
+	/**
+	 * The node's version. Not given: 1 for parameters written for version 1's writes (Data
+	 * without Data Mode: the tests written before version 2 keep testing what a saved version-1
+	 * workflow does), else the node's default (2).
+	 */
 	typeVersion?: number;
 }
 
@@ -82,10 +87,15 @@ export async function runNode(
 	parameters: INodeParameters,
 	options: RunOptions = {},
 ): Promise<RunResult> {
-	const node: NodeSpec = { name: NODE_NAME, type: SAGE_NODE, parameters };
-	if (options.typeVersion !== undefined) node.typeVersion = options.typeVersion;
+	const node: NodeSpec = {
+		name: NODE_NAME,
+		type: SAGE_NODE,
+		parameters,
+	};
 	if (options.continueOnFail) node.onError = 'continueRegularOutput';
-	if (options.typeVersion) node.typeVersion = options.typeVersion;
+	const versionOneWrite = parameters.data !== undefined && parameters.dataMode === undefined;
+	const typeVersion = options.typeVersion ?? (versionOneWrite ? 1 : undefined);
+	if (typeVersion) node.typeVersion = typeVersion;
 	const result = await env.engine.run({
 		nodes: [node],
 		input: options.input,
@@ -232,4 +242,19 @@ export async function listSearch(
 	const search = (env.pkg.getNodeType(SAGE_NODE) as INodeType).methods?.listSearch?.[method];
 	if (!search) throw new Error(`${method} is missing`);
 	return await search.call(context, page.filter, page.paginationToken);
+}
+
+/**
+ * The field mapper's fields of a version-2 node with these parameters, as the editor loads
+ * them through `methods.resourceMapping`.
+ */
+export async function mappingFields(
+	env: NodeEnv,
+	parameters: INodeParameters,
+): Promise<ResourceMapperFields> {
+	const context = editorContext(env, parameters, 'columns', { typeVersion: 2 });
+	const method = (env.pkg.getNodeType(SAGE_NODE) as INodeType).methods?.resourceMapping
+		?.getMappingFields;
+	if (!method) throw new Error('getMappingFields is missing');
+	return await method.call(context);
 }

@@ -31,6 +31,7 @@ async function callTools(
 	mode: (typeof MODES)[number],
 	tools: Record<string, INodeParameters>,
 	calls: ToolCall[],
+	typeVersion?: number,
 ): Promise<IDataObject[]> {
 	const caller: NodeSpec = {
 		name: 'Agent',
@@ -40,6 +41,9 @@ async function callTools(
 	const toolNodes: NodeSpec[] = Object.entries(tools).map(([name, parameters]) => ({
 		name,
 		type: TOOL_TYPE,
+		// Data without Data Mode is version 1's way of writing: such a tool is a version-1 node.
+		typeVersion:
+			typeVersion ?? (parameters.data !== undefined && !parameters.dataMode ? 1 : undefined),
 		parameters,
 	}));
 	const connections = Object.fromEntries(
@@ -208,6 +212,61 @@ describe.each(MODES)('called %s', (mode) => {
 		expect(parsed(read)).toEqual([{ _id: String(stored[0]._id), id, name: 'Tool Made Ltd' }]);
 		expect(parsed(deleted)).toEqual([{ _id: `#${id}`, deleted: true }]);
 		expect(env.sim.store().get('xtremMasterData.customer', String(stored[0]._id))).toBeUndefined();
+	});
+
+	test('version 2: Create or Update whose mapped fields the model fills ($fromAI); a reference as its plain natural key, a number as text', async () => {
+		const id = `TOOL-V2-${mode.toUpperCase()}`;
+		const fromAI = (key: string, description: string, type: string) =>
+			`={{ $fromAI('${key}', '${description}', '${type}') }}`;
+		const saveCustomer = {
+			resource: 'record',
+			operation: 'upsert',
+			recordType: CUSTOMER,
+			columns: {
+				mappingMode: 'defineBelow',
+				value: {
+					id: fromAI('code', 'The customer code', 'string'),
+					name: fromAI('name', 'The company name', 'string'),
+					email: fromAI('email', 'The e-mail address', 'string'),
+					currency: fromAI('currency', 'ISO currency code, e.g. EUR', 'string'),
+					paymentTermDays: fromAI('days', 'Days the customer has to pay', 'string'),
+				},
+				matchingColumns: ['id'],
+				schema: [],
+			},
+		};
+		const save = async (args: IDataObject) =>
+			(
+				await callTools(
+					mode,
+					{ 'Save Customer': saveCustomer },
+					[{ node: 'Save Customer', args }],
+					2,
+				)
+			)[0];
+		const created = await save({
+			code: id,
+			name: 'Agent Co',
+			email: 'agent@example.test',
+			currency: 'EUR',
+			days: '30',
+		});
+		const updated = await save({
+			code: id,
+			name: 'Agent Co Renamed',
+			email: 'agent@example.test',
+			currency: 'GBP',
+			days: '45',
+		});
+		const stored = env.sim
+			.store()
+			.list('xtremMasterData.customer')
+			.filter((c) => c.id === id);
+		expect(stored).toHaveLength(1);
+		expect(stored[0]).toMatchObject({ name: 'Agent Co Renamed', paymentTermDays: 45 });
+		const _id = String(stored[0]._id);
+		expect(parsed(created)).toEqual([{ _id, id, name: 'Agent Co', _operation: 'created' }]);
+		expect(parsed(updated)).toEqual([{ _id, id, name: 'Agent Co Renamed', _operation: 'updated' }]);
 	});
 
 	test('a GraphQL query keeps its own selection', async () => {

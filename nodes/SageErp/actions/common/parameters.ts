@@ -72,6 +72,19 @@ const ITEM_JSON_REFERENCE = /^=\{\{\s*\$json((?:\.[A-Za-z_$][\w$]*)*)\s*\}\}$/;
  */
 function itemJsonReference(context: IExecuteFunctions, name: string, itemIndex: number): unknown {
 	const raw = context.getNodeParameter(name, itemIndex, '', { rawExpressions: true }) as unknown;
+	return itemJsonValue(context, raw, itemIndex);
+}
+
+/**
+ * What a raw parameter value that only names the input item's JSON (`={{ $json.email }}`)
+ * stands for, read from the item without the expression engine; undefined for any other
+ * value, or when the item lacks that key (the engine then says what it says).
+ */
+export function itemJsonValue(
+	context: IExecuteFunctions,
+	raw: unknown,
+	itemIndex: number,
+): unknown {
 	const match = typeof raw === 'string' ? ITEM_JSON_REFERENCE.exec(raw.trim()) : null;
 	const item = match ? context.getInputData()[itemIndex] : undefined;
 	if (!match || !item) return undefined;

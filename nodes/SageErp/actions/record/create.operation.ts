@@ -2,12 +2,12 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import {
 	batchSizeOption,
-	dataProperty,
 	fieldsProperty,
 	optionsCollection,
 	recordTypeLocator,
 	timeoutOption,
 } from '../../../shared/descriptions';
+import { ignoreUnknownKeysOption, writeDataProperties } from './mapper/properties';
 import { showFor } from '../common/items';
 import { returnFieldsProperties } from '../common/return-fields';
 import { mutationOperation } from './write/mutate';
@@ -18,7 +18,8 @@ export const description: INodeProperties[] = showFor(
 	['create'],
 	[
 		recordTypeLocator,
-		dataProperty(
+		...writeDataProperties(
+			'create',
 			'The new record’s values as a JSON object. References are written as a natural key ("#FR001") or an _id; collections as lists of objects.',
 		),
 		{
@@ -26,7 +27,7 @@ export const description: INodeProperties[] = showFor(
 			description: `${fieldsProperty.description} These are the fields returned for the created record.`,
 		},
 		...returnFieldsProperties('These are the fields returned for the created record.'),
-		optionsCollection([batchSizeOption, customDataOption, timeoutOption]),
+		optionsCollection([batchSizeOption, customDataOption, ignoreUnknownKeysOption, timeoutOption]),
 	],
 );
 

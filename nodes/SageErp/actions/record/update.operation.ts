@@ -2,13 +2,13 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import {
 	batchSizeOption,
-	dataProperty,
 	fieldsProperty,
 	idProperty,
 	optionsCollection,
 	recordTypeLocator,
 	timeoutOption,
 } from '../../../shared/descriptions';
+import { ignoreUnknownKeysOption, withJsonData, writeDataProperties } from './mapper/properties';
 import { showFor } from '../common/items';
 import { returnFieldsProperties } from '../common/return-fields';
 import { mutationOperation } from './write/mutate';
@@ -19,8 +19,9 @@ export const description: INodeProperties[] = showFor(
 	['update'],
 	[
 		recordTypeLocator,
-		idProperty,
-		dataProperty(
+		...withJsonData(idProperty),
+		...writeDataProperties(
+			'update',
 			'The values to change, as a JSON object; fields left out keep their value. ID says which record; no _id is needed here.',
 		),
 		{
@@ -28,7 +29,7 @@ export const description: INodeProperties[] = showFor(
 			description: `${fieldsProperty.description} These are the fields returned for the updated record.`,
 		},
 		...returnFieldsProperties('These are the fields returned for the updated record.'),
-		optionsCollection([batchSizeOption, customDataOption, timeoutOption]),
+		optionsCollection([batchSizeOption, customDataOption, ignoreUnknownKeysOption, timeoutOption]),
 	],
 );
 

@@ -11,20 +11,16 @@ import {
 	type BuiltDocument,
 } from '../../../../sage-client/documents';
 import { SageAnswerError } from '../../../../sage-client/transport/errors';
-import {
-	dataProperty,
-	optionsCollection,
-	recordTypeLocator,
-	timeoutOption,
-} from '../../../shared/descriptions';
+import { optionsCollection, recordTypeLocator, timeoutOption } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/errors';
 import type { SageSession } from '../../../shared/session';
 import { runBatches, type BatchMember, type Outcome } from '../common/batches';
-import { customDataInput } from '../common/custom-data';
+import { writeDataReader } from './mapper/read';
 import { recordItem, showFor, valueAt } from '../common/items';
-import { readJsonObject, readRecordType } from '../common/parameters';
+import { readRecordType } from '../common/parameters';
 import { readFilterAndOrder, SentSyntax } from '../common/filter';
 import { filterProperties, showSageSyntaxOption } from '../../../shared/filter-builder';
+import { ignoreUnknownKeysOption, writeDataProperties } from './mapper/properties';
 import type { OperationContext } from '../common/types';
 
 export const description: INodeProperties[] = showFor(
@@ -43,10 +39,11 @@ export const description: INodeProperties[] = showFor(
 			'Which records to update. Required: Update Many never changes every record by accident.',
 			true,
 		),
-		dataProperty(
+		...writeDataProperties(
+			'updateMany',
 			'The values every matching record gets, as a JSON object; fields left out keep their value. No _id: the filter says which records.',
 		),
-		optionsCollection([timeoutOption, showSageSyntaxOption]),
+		optionsCollection([ignoreUnknownKeysOption, timeoutOption, showSageSyntaxOption]),
 	],
 );
 
@@ -68,6 +65,7 @@ export async function execute(
 	{ session, diagnoses }: OperationContext,
 ): Promise<INodeExecutionData[]> {
 	const sent = new SentSyntax(this);
+	const reader = writeDataReader(this, session, 'updateMany');
 	const output = await runBatches<UpdateManyMember>(this, items, {
 		past: 'applied',
 		prepare: async (itemIndex, sending) => {
@@ -87,11 +85,7 @@ export async function execute(
 				);
 			}
 			sent.note(itemIndex, { filter });
-			const data = customDataInput(
-				this,
-				readJsonObject(this, 'data', 'Data', itemIndex, { emptyAllowed: false }),
-				itemIndex,
-			);
+			const { data } = await reader.read(itemIndex, recordType, sending.timeoutMs);
 			if (data._id !== undefined)
 				throw inputError(
 					this.getNode(),

@@ -3,7 +3,6 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { buildUpsertDocument, requireRecordType } from '../../../../sage-client/documents';
 import {
 	batchSizeOption,
-	dataProperty,
 	fieldsProperty,
 	optionsCollection,
 	recordTypeLocator,
@@ -12,6 +11,8 @@ import {
 import { runBatches } from '../common/batches';
 import { customDataOption } from '../../../shared/custom-data';
 import { showFor } from '../common/items';
+import { ignoreUnknownKeysOption, withJsonData, writeDataProperties } from './mapper/properties';
+import { writeDataReader } from './mapper/read';
 import { readRecordType } from '../common/parameters';
 import { readReturnFields, returnFieldsProperties } from '../common/return-fields';
 import type { OperationContext } from '../common/types';
@@ -23,10 +24,11 @@ export const description: INodeProperties[] = showFor(
 	['upsert'],
 	[
 		recordTypeLocator,
-		dataProperty(
+		...writeDataProperties(
+			'upsert',
 			'The record’s values as a JSON object, with the value that finds it: its natural key (the ID, number or code field) or the Match On field. References are written as a natural key ("#EUR") or an _id.',
 		),
-		{
+		...withJsonData({
 			displayName: 'Match On',
 			name: 'matchOn',
 			type: 'string',
@@ -34,13 +36,13 @@ export const description: INodeProperties[] = showFor(
 			placeholder: 'e.g. email',
 			description:
 				'The field of Data that finds the existing record. Empty = the first of the ID, number and code fields that Data holds. Only a field Sage keeps unique (the natural key) is safe from two executions creating the same record at once.',
-		},
+		}),
 		{
 			...fieldsProperty,
 			description: `${fieldsProperty.description} These are the fields returned for the created or updated record.`,
 		},
 		...returnFieldsProperties('These are the fields returned for the created or updated record.'),
-		optionsCollection([batchSizeOption, customDataOption, timeoutOption]),
+		optionsCollection([batchSizeOption, customDataOption, ignoreUnknownKeysOption, timeoutOption]),
 	],
 );
 
@@ -55,6 +57,7 @@ export async function execute(
 	{ session, diagnoses }: OperationContext,
 ): Promise<INodeExecutionData[]> {
 	const checked = new Set<string>();
+	const reader = writeDataReader(this, session, 'upsert');
 	return await runBatches(this, items, {
 		past: 'created or updated',
 		prepare: async (itemIndex, sending) => {
@@ -65,7 +68,8 @@ export async function execute(
 				sending.timeoutMs,
 			);
 			const info = requireRecordType(schema, recordType);
-			const member = readUpsertMember(this, itemIndex, sending, info);
+			const written = await reader.read(itemIndex, recordType, sending.timeoutMs);
+			const member = readUpsertMember(this, itemIndex, sending, info, written);
 			const key = `${recordType}\n${member.fields}`;
 			if (!checked.has(key)) {
 				buildUpsertDocument(schema, info, ['create', 'update'], member.fields); // checks Fields and both mutations

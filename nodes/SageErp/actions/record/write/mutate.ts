@@ -23,13 +23,13 @@ import {
 } from '../../common/batches';
 import type { RequestBudget } from '../../../../../sage-client/transport/time-limit';
 import { recordItem } from '../../common/items';
-import { readJsonObject, readRecordType, readRequiredString } from '../../common/parameters';
+import { readRecordType, readRequiredString } from '../../common/parameters';
 import { readReturnFields } from '../../common/return-fields';
 import type { OperationContext, OperationExecute } from '../../common/types';
 import { namedInRefusal, refusedAsAWhole, reword, splitAnswer } from './mutation-answers';
 import { RECOVERED_MARK, verifyLostAnswer } from './verify-lost';
 import { withLinesNamed } from './lines';
-import { customDataInput } from '../../common/custom-data';
+import { writeDataReader } from '../mapper/read';
 
 /**
  * Create, update and delete, one record per input item, Batch Size records per request,
@@ -91,6 +91,7 @@ function recordMutationPlan(
 		}
 		return document;
 	};
+	const reader = kind === 'delete' ? undefined : writeDataReader(context, session, kind);
 	const sending: Sending = {
 		session,
 		kind,
@@ -102,7 +103,14 @@ function recordMutationPlan(
 	return {
 		past: PAST[kind],
 		prepare: async (itemIndex, options) => {
-			const member = readMember(context, kind, itemIndex, options);
+			const written =
+				reader &&
+				(await reader.forMutation(
+					itemIndex,
+					readRecordType(context, itemIndex),
+					options.timeoutMs,
+				));
+			const member = readMember(context, kind, itemIndex, options, written);
 			await documentFor(member, 1); // checks the record type and the fields against the schema
 			return member;
 		},
@@ -257,6 +265,7 @@ function readMember(
 	kind: RecordMutationKind,
 	itemIndex: number,
 	sending: { batchSize: number; timeoutMs?: number },
+	written?: { data: IDataObject; id?: string },
 ): RecordMember {
 	const base = { itemIndex, ...sending, recordType: readRecordType(context, itemIndex) };
 	if (kind === 'delete') {
@@ -264,13 +273,9 @@ function readMember(
 		return { ...base, fields: '', input: id, id };
 	}
 	const fields = readReturnFields(context, itemIndex);
-	const data = customDataInput(
-		context,
-		readJsonObject(context, 'data', 'Data', itemIndex, { emptyAllowed: false }),
-		itemIndex,
-	);
+	const data = written?.data ?? {};
 	if (kind === 'create') return { ...base, fields, input: data };
-	const id = readRequiredString(context, 'id', 'ID', itemIndex, ID_HINT);
+	const id = written?.id ?? readRequiredString(context, 'id', 'ID', itemIndex, ID_HINT);
 	if (data._id !== undefined && data._id !== null && String(data._id) !== id) {
 		throw inputError(
 			context.getNode(),

@@ -4,17 +4,18 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { RecordTypeInfo } from '../../../../../sage-client/schema/schema';
 import { inputError } from '../../../../shared/errors';
 import type { BatchMember } from '../../common/batches';
-import { customDataInput } from '../../common/custom-data';
-import { readJsonObject, readString } from '../../common/parameters';
+import { readString } from '../../common/parameters';
 import { readReturnFields } from '../../common/return-fields';
+import { missingError, type WriteData } from '../mapper/read';
 import type { MatchKey } from './upsert-lookup';
 
 /** Data properties Match On uses when it is empty, the first one Data holds (see the operations README). */
 const MATCH_ON_DEFAULTS = ['id', 'number', 'code'] as const;
 
 /**
- * One item of Create or Update, read and checked before anything is sent: its Data, its
- * Fields, and the field that finds its record (Match On, or the natural key Data holds).
+ * One item of Create or Update, read and checked before anything is sent: its values (Data,
+ * or the field mapper's: ../mapper/read.ts), its Fields, and the field that finds its record
+ * (Match On or the mapper's Find the Record By, or the natural key the values hold).
  */
 
 export interface UpsertMember extends BatchMember {
@@ -24,6 +25,8 @@ export interface UpsertMember extends BatchMember {
 	matchOn: string;
 	key: MatchKey;
 	data: IDataObject;
+	/** Why this item cannot be created (required fields it leaves empty), should no record match. */
+	createRefusal?: Error;
 }
 
 export function readUpsertMember(
@@ -31,13 +34,11 @@ export function readUpsertMember(
 	itemIndex: number,
 	sending: { batchSize: number; timeoutMs?: number },
 	info: RecordTypeInfo,
+	written: WriteData,
 ): UpsertMember {
 	const node = context.getNode();
-	const data = customDataInput(
-		context,
-		readJsonObject(context, 'data', 'Data', itemIndex, { emptyAllowed: false }),
-		itemIndex,
-	);
+	const { data, fields: recordFields, missingOnCreate } = written;
+	const mapped = written.matchingColumns !== undefined;
 	if (data._id !== undefined && data._id !== null) {
 		throw inputError(
 			node,
@@ -47,7 +48,17 @@ export function readUpsertMember(
 		);
 	}
 	const fields = readReturnFields(context, itemIndex);
-	const chosen = readString(context, 'matchOn', itemIndex);
+	const chosen = mapped
+		? (written.matchingColumns?.[0] ?? '')
+		: readString(context, 'matchOn', itemIndex);
+	const matchName = mapped ? 'Find the Record By' : 'Match On';
+	if (mapped && !chosen)
+		throw inputError(
+			node,
+			`Find the Record By is empty, and ${info.recordType} has no one-part natural key to find records by`,
+			itemIndex,
+			'Choose the field that identifies the record under Find the Record By in Fields to Send.',
+		);
 	const fieldsOfType = info.recordObject.getFields();
 	const isKeyField = (name: string) =>
 		name !== '_id' &&
@@ -56,12 +67,21 @@ export function readUpsertMember(
 	const usable = (value: unknown): value is MatchKey =>
 		(typeof value === 'string' && value.trim() !== '') ||
 		(typeof value === 'number' && Number.isFinite(value));
-	const base = { itemIndex, ...sending, recordType: info.recordType, fields, data };
+	const base = {
+		itemIndex,
+		...sending,
+		recordType: info.recordType,
+		fields,
+		data,
+		...(recordFields && missingOnCreate?.length
+			? { createRefusal: missingError(context, itemIndex, recordFields, missingOnCreate) }
+			: {}),
+	};
 	if (chosen) {
 		if (!isKeyField(chosen)) {
 			throw inputError(
 				node,
-				`Match On: ${info.recordType} has no field "${chosen}" to match on`,
+				`${matchName}: ${info.recordType} has no field "${chosen}" to match on`,
 				itemIndex,
 				'Set Match On to a scalar field of the record type (not _id), e.g. email; leave it empty to use id, number or code.',
 			);
@@ -69,9 +89,9 @@ export function readUpsertMember(
 		if (!usable(data[chosen]))
 			throw inputError(
 				node,
-				`Data has no value for "${chosen}", the Match On field`,
+				`${mapped ? 'Fields to Send has' : 'Data has'} no value for "${chosen}", the ${matchName} field`,
 				itemIndex,
-				`Add "${chosen}" to Data: it finds the record to update.`,
+				`Add "${chosen}" to ${mapped ? 'Fields to Send' : 'Data'}: it finds the record to update.`,
 			);
 		return { ...base, matchOn: chosen, key: data[chosen] as MatchKey };
 	}

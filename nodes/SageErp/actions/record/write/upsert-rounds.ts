@@ -89,6 +89,7 @@ function planWrites(
 			outcomes.set(member, { ok: false, error });
 		} else if (ids.length === 1) writes.push({ member, kind: 'update', id: ids[0] });
 		else if (creating.has(key)) later.push(member);
+		else if (member.createRefusal) outcomes.set(member, { ok: false, error: member.createRefusal });
 		else {
 			creating.add(key);
 			writes.push({ member, kind: 'create' });
