@@ -155,7 +155,10 @@ async function expectRecordTypeSearch(session: Session): Promise<void> {
 	expect([
 		search.status,
 		(search.body as { data?: { results?: unknown[] } }).data?.results,
-	]).toEqual([200, [{ name: 'xtremMasterData.customer', value: 'xtremMasterData.customer' }]]);
+	]).toEqual([
+		200,
+		[{ name: 'Customer (xtremMasterData.customer)', value: 'xtremMasterData.customer' }],
+	]);
 }
 
 /**

@@ -3,32 +3,14 @@
  * lists, the filter builder and Describe read them, loaded by targeted introspection from
  * graphql-js executing the simulator's own schema, small and realistic.
  */
-import { buildSchema, graphql, type GraphQLSchema } from 'graphql';
+import { buildSchema } from 'graphql';
 
 import { fieldsForRecord } from '../../sage-client/schema-for';
 import { labelOf } from '../../sage-client/fields/labels';
-import type { GraphQLExecutor } from '../../sage-client/schema/schema';
 import { TenantSchema } from '../../sage-client/schema/tenant-schema';
+import { executorOf } from '../helpers/schema-executor';
 import { buildSdl } from '../simulator';
 import { schemaFor } from '../simulator/schema-versions';
-
-function executorOf(schema: GraphQLSchema): GraphQLExecutor & { sent: string[] } {
-	const sent: string[] = [];
-	return {
-		sent,
-		tenantId: 'local',
-		graphqlUrl: async () => 'local',
-		execute: async (request) => {
-			sent.push(request.query);
-			const result = await graphql({ schema, source: request.query });
-			return {
-				data: (result.data as Record<string, unknown>) ?? null,
-				errors: (result.errors ?? []).map((error) => ({ message: error.message })),
-				diagnoses: [],
-			};
-		},
-	};
-}
 
 test('a sales order’s fields: kinds, required on create, references with their natural key, enum values, lines with their input; two requests, then none', async () => {
 	const client = executorOf(buildSchema(buildSdl()));

@@ -3,14 +3,7 @@
  * executing the simulator's own schema: the types a document needs are found by the
  * schema's shape, whatever the types are called; Sage's usual names only save rounds.
  */
-import {
-	buildSchema,
-	graphql,
-	parse,
-	validate,
-	type GraphQLObjectType,
-	type GraphQLSchema,
-} from 'graphql';
+import { buildSchema, parse, validate, type GraphQLObjectType } from 'graphql';
 
 import {
 	aggregateSelection,
@@ -27,32 +20,9 @@ import {
 	schemaForRecord,
 } from '../../sage-client/schema-for';
 import { TenantSchema } from '../../sage-client/schema/tenant-schema';
-import type { GraphQLExecutor } from '../../sage-client/schema/schema';
 import { naturalKeyOf } from '../../sage-client/natural-key';
+import { executorOf } from '../helpers/schema-executor';
 import { buildSdl } from '../simulator';
-
-/** Runs every request on graphql-js with this schema, and counts them. */
-function executorOf(schema: GraphQLSchema): GraphQLExecutor & { sent: string[] } {
-	const sent: string[] = [];
-	return {
-		sent,
-		tenantId: 'local',
-		graphqlUrl: async () => 'local',
-		execute: async (request) => {
-			sent.push(request.query);
-			const result = await graphql({
-				schema,
-				source: request.query,
-				variableValues: request.variables,
-			});
-			return {
-				data: (result.data as Record<string, unknown>) ?? null,
-				errors: (result.errors ?? []).map((error) => ({ message: error.message })),
-				diagnoses: [],
-			};
-		},
-	};
-}
 
 const SDL = buildSdl();
 
