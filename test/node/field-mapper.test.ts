@@ -554,6 +554,7 @@ describe('Update Many', () => {
 				env,
 				{
 					...mapped('updateMany', { paymentTermDays: '15', isActive: '1' }),
+					filterType: 'sage',
 					filter: "{country:{id:'FR'}}",
 				},
 				v2(),
@@ -574,6 +575,7 @@ describe('Update Many', () => {
 	test('a value that cannot be converted stops it before any request', async () => {
 		const error = await refusedBeforeSending({
 			...mapped('updateMany', { creditLimit: 'lots' }),
+			filterType: 'sage',
 			filter: '{isActive:true}',
 		});
 		expect(error.message).toBe('Credit Limit (creditLimit) expects a number, not "lots" [item 0]');
