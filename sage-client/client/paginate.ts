@@ -21,6 +21,20 @@ export interface PageRequest {
 	after: string | undefined;
 }
 
+/**
+ * A page request as a query's variables: `first` only where the document declares it (a
+ * variable the document does not declare is refused by GraphQL), `after` from the second page on.
+ */
+export function pageVariables(
+	{ first, after }: PageRequest,
+	declared: ReadonlySet<string>,
+): { first?: number; after?: string } {
+	const variables: { first?: number; after?: string } = {};
+	if (declared.has('first')) variables.first = first;
+	if (after !== undefined) variables.after = after;
+	return variables;
+}
+
 export interface FollowCursorOptions {
 	pageSize: number;
 	/** Stop after this many nodes in all; undefined = follow every page. */

@@ -1,4 +1,13 @@
 import type { RecordField } from '../fields/record-fields';
+import {
+	describeValue,
+	matchEnum,
+	readBoolean,
+	readInstant,
+	readNumber,
+	readReference,
+	readText,
+} from '../fields/values';
 import type { SageValue } from './literal';
 import { FilterProblem } from './problem';
 
@@ -9,124 +18,77 @@ import { FilterProblem } from './problem';
  * refused with a sentence the compiler puts after the condition's name.
  */
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})(?=$|T|\s)/;
-const INTEGER = /^[+-]?\d+$/;
-const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const ENUM_VALUES_LISTED = 20;
-
-function shown(value: unknown): string {
-	if (typeof value === 'string')
-		return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
-	if (value instanceof Date) return 'an invalid date';
-	if (typeof value === 'object' && value !== null)
-		return Array.isArray(value) ? 'a list' : 'an object';
-	return String(value);
-}
-
-/** Luxon's DateTime (what `$now` and `$today` are) without importing Luxon: its own ISO methods. */
-function luxonIso(value: unknown, method: 'toISODate' | 'toISO'): string | undefined {
-	if (typeof value !== 'object' || value === null) return undefined;
-	const candidate = (value as Record<string, unknown>)[method];
-	if (typeof candidate !== 'function') return undefined;
-	const text = (candidate as () => unknown).call(value);
-	return typeof text === 'string' ? text : undefined;
-}
-
-function isRealDate(year: string, month: string, day: string): boolean {
-	const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-	return (
-		date.getUTCFullYear() === Number(year) &&
-		date.getUTCMonth() === Number(month) - 1 &&
-		date.getUTCDate() === Number(day)
-	);
-}
 
 /** `YYYY-MM-DD`: the date part of an ISO date or date-time as written (its own time zone's day). */
 function toDate(value: unknown): string {
-	const text =
-		luxonIso(value, 'toISODate') ??
-		(value instanceof Date && Number.isFinite(value.getTime())
-			? value.toISOString()
-			: typeof value === 'string'
-				? value.trim()
-				: undefined);
-	const match = text === undefined ? null : DATE.exec(text);
-	if (!match || !isRealDate(match[1], match[2], match[3]))
+	const date = readInstant(value)?.date;
+	if (date === undefined)
 		throw new FilterProblem(
-			`${shown(value)} is not a date`,
+			`${describeValue(value)} is not a date`,
 			"Write a date as YYYY-MM-DD (2026-01-31), or use an expression such as {{ $now.startOf('year').toISODate() }}.",
 		);
-	return match[0];
+	return date;
 }
 
 /** An ISO date-time as Sage's stamps take it; a date alone means its midnight (UTC). */
 function toDateTime(value: unknown): string {
-	const luxon = luxonIso(value, 'toISO');
-	if (luxon !== undefined) return luxon;
-	if (value instanceof Date && Number.isFinite(value.getTime())) return value.toISOString();
-	const text = typeof value === 'string' ? value.trim() : '';
-	if (DATE.test(text) && Number.isFinite(Date.parse(text))) return text;
-	throw new FilterProblem(
-		`${shown(value)} is not a date and time`,
-		'Write it in ISO 8601 (2026-01-31T08:00:00Z), or use an expression such as {{ $now.minus({ days: 1 }).toISO() }}.',
-	);
+	const instant = readInstant(value);
+	if (instant === undefined)
+		throw new FilterProblem(
+			`${describeValue(value)} is not a date and time`,
+			'Write it in ISO 8601 (2026-01-31T08:00:00Z), or use an expression such as {{ $now.minus({ days: 1 }).toISO() }}.',
+		);
+	return instant.dateTime ?? instant.date;
 }
 
 function toNumber(value: unknown, integer: boolean): number {
-	const text = typeof value === 'string' ? value.trim() : undefined;
-	const number =
-		typeof value === 'number'
-			? value
-			: text !== undefined && (integer ? INTEGER : DECIMAL).test(text)
-				? Number(text)
-				: Number.NaN;
-	if (!Number.isFinite(number) || (integer && !Number.isInteger(number)))
+	const read = readNumber(value, integer);
+	if (read === undefined)
 		throw new FilterProblem(
-			`${shown(value)} is not ${integer ? 'a whole number' : 'a number'}`,
+			`${describeValue(value)} is not ${integer ? 'a whole number' : 'a number'}`,
 			integer
 				? 'Write digits only, e.g. 45.'
 				: 'Write a number with a dot for decimals, e.g. 1250.5.',
 		);
-	return number;
+	return read.number;
 }
 
 function toBoolean(value: unknown): boolean {
-	if (typeof value === 'boolean') return value;
-	const text = typeof value === 'string' ? value.trim().toLowerCase() : String(value);
-	if (text === 'true' || text === '1') return true;
-	if (text === 'false' || text === '0') return false;
-	throw new FilterProblem(`${shown(value)} is not true or false`, 'Write true or false.');
+	const read = readBoolean(value);
+	if (read === undefined)
+		throw new FilterProblem(`${describeValue(value)} is not true or false`, 'Write true or false.');
+	return read;
 }
 
+/** Without known values (a schema that lists none) the text goes to Sage as written. */
 function toEnum(field: RecordField, value: unknown): string {
 	const values = field.enumValues ?? [];
-	const text = typeof value === 'string' ? value.trim() : String(value);
-	const found =
-		values.find((entry) => entry === text) ??
-		values.find((entry) => entry.toLowerCase() === text.toLowerCase());
-	if (found !== undefined || !values.length) return found ?? text;
+	const found = matchEnum(values, value);
+	if (found !== undefined) return found;
+	if (!values.length) return typeof value === 'string' ? value.trim() : String(value);
 	const listed = values.slice(0, ENUM_VALUES_LISTED).join(', ');
 	throw new FilterProblem(
-		`${shown(value)} is not one of ${field.name}'s values`,
+		`${describeValue(value)} is not one of ${field.name}'s values`,
 		`Use one of: ${listed}${values.length > ENUM_VALUES_LISTED ? ', ...' : ''}.`,
 	);
 }
 
 /** A reference compared as a whole: Sage's `#<natural key>` or an `_id`, as written. */
 function toReference(field: RecordField, value: unknown): string {
-	if (typeof value === 'number' && Number.isInteger(value)) return String(value);
-	if (typeof value === 'string' && value.trim()) return value.trim();
+	const reference = readReference(value);
+	if (reference !== undefined) return reference;
 	const key = field.target?.naturalKey?.join('|') ?? 'id';
 	throw new FilterProblem(
-		`${shown(value)} is not a reference`,
+		`${describeValue(value)} is not a reference`,
 		`Write the record's natural key after # (#<${key}>) or its _id, or pick ${field.name}.${field.target?.naturalKey?.[0] ?? 'id'} as the field to compare its key.`,
 	);
 }
 
 function toText(value: unknown): string {
-	if (typeof value === 'string') return value;
-	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-	throw new FilterProblem(`${shown(value)} is not text`, 'Give the value as text.');
+	const text = readText(value);
+	if (text !== undefined) return text;
+	throw new FilterProblem(`${describeValue(value)} is not text`, 'Give the value as text.');
 }
 
 /** One value, converted to what the field's kind needs. */
@@ -149,7 +111,10 @@ export function convertValue(field: RecordField, value: unknown): SageValue {
 		case 'id': {
 			const text = typeof value === 'number' ? String(value) : toText(value).trim();
 			if (!/^\d+$/.test(text))
-				throw new FilterProblem(`${shown(value)} is not an _id`, 'An _id is a number, e.g. 599.');
+				throw new FilterProblem(
+					`${describeValue(value)} is not an _id`,
+					'An _id is a number, e.g. 599.',
+				);
 			return text;
 		}
 		default:

@@ -389,6 +389,25 @@ describe('Create', () => {
 		);
 	});
 
+	test('a date that is not on the calendar is refused, not shifted to the next month', async () => {
+		const error = await refusedBeforeSending({
+			...mapped('create', { soldToCustomer: 'X', site: '100', orderDate: '2026-02-30' }),
+			recordType: ORDER,
+		});
+		expect(error.message).toBe(
+			'Order Date (orderDate) expects a date (2026-01-03), not "2026-02-30" [item 0]',
+		);
+	});
+
+	test('a number too large to hold is refused, not sent', async () => {
+		const tooLarge = await refusedBeforeSending(
+			mapped('create', { id: nextId(), name: 'Huge', currency: 'EUR', creditLimit: '1e999' }),
+		);
+		expect(tooLarge.message).toBe(
+			'Credit Limit (creditLimit) expects a number, not "1e999" [item 0]',
+		);
+	});
+
 	test('Data Mode JSON sends the prepared object as version 1 does', async () => {
 		const id = nextId();
 		const [item] = outputOf(
@@ -535,6 +554,7 @@ describe('Update Many', () => {
 				env,
 				{
 					...mapped('updateMany', { paymentTermDays: '15', isActive: '1' }),
+					filterType: 'sage',
 					filter: "{country:{id:'FR'}}",
 				},
 				v2(),
@@ -555,6 +575,7 @@ describe('Update Many', () => {
 	test('a value that cannot be converted stops it before any request', async () => {
 		const error = await refusedBeforeSending({
 			...mapped('updateMany', { creditLimit: 'lots' }),
+			filterType: 'sage',
 			filter: '{isActive:true}',
 		});
 		expect(error.message).toBe('Credit Limit (creditLimit) expects a number, not "lots" [item 0]');

@@ -689,6 +689,7 @@ describe('Update Many and Aggregate take the same builder', () => {
 			conditions: {
 				condition: [condition('city', 'equals', 'Brest'), condition('id', 'startsWith', 'UPD')],
 			},
+			dataMode: 'json',
 			data: '{ "paymentTermDays": 99 }',
 		});
 		expect(outputOf(result)[0].json).toEqual({
@@ -708,6 +709,7 @@ describe('Update Many and Aggregate take the same builder', () => {
 				operation: 'updateMany',
 				recordType: recordType(CUSTOMER),
 				filterType: 'manual',
+				dataMode: 'json',
 				data: '{ "paymentTermDays": 99 }',
 			}),
 		);

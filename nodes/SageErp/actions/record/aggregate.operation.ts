@@ -13,7 +13,13 @@ import {
 	type AggregateValue,
 } from '../../../../sage-client/documents';
 import { SageAnswerError, SageResponseError } from '../../../../sage-client/transport/errors';
-import { connectionPage, followCursor, type Page } from '../../../../sage-client/client/paginate';
+import {
+	connectionPage,
+	followCursor,
+	pageVariables,
+	type Page,
+	type PageRequest,
+} from '../../../../sage-client/client/paginate';
 import {
 	pageSizeOption,
 	recordTypeLocator,
@@ -119,16 +125,8 @@ export async function execute(
 			);
 			return;
 		}
-		const fetchPage = async ({
-			first,
-			after,
-		}: {
-			first: number;
-			after?: string;
-		}): Promise<Page<IDataObject>> => {
-			const paging: IDataObject = {};
-			if (document.arguments.has('first')) paging.first = first;
-			if (after !== undefined) paging.after = after;
+		const fetchPage = async (wanted: PageRequest): Promise<Page<IDataObject>> => {
+			const paging = pageVariables(wanted, document.arguments);
 			const result = await aggregateRequest(
 				session,
 				diagnoses,

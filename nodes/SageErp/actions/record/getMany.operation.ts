@@ -17,7 +17,13 @@ import {
 	SageResponseError,
 } from '../../../../sage-client/transport/errors';
 import { checkFilter, checkOrderBy } from '../../../../sage-client/documents/filter-check';
-import { connectionPage, followCursor, type Page } from '../../../../sage-client/client/paginate';
+import {
+	connectionPage,
+	followCursor,
+	pageVariables,
+	type Page,
+	type PageRequest,
+} from '../../../../sage-client/client/paginate';
 import { RequestBudget } from '../../../../sage-client/transport/time-limit';
 import { diagnosesForItem } from '../common/diagnoses';
 import {
@@ -96,19 +102,12 @@ export async function execute(
 		checkArguments(queryDocument, recordType, { filter, orderBy });
 		await checkAgainstSchema(session, { recordType, fields, filter, orderBy }, timeoutMs, checked);
 
-		const fetchPage = async ({
-			first,
-			after,
-		}: {
-			first: number;
-			after: string | undefined;
-		}): Promise<RecordPage> => {
+		const fetchPage = async (request: PageRequest): Promise<RecordPage> => {
 			// Every user value travels as a variable: the document text never changes between pages.
 			const variables: IDataObject = {};
 			if (filter !== undefined) variables.filter = filter;
 			if (orderBy !== undefined) variables.orderBy = orderBy;
-			if (queryDocument.arguments.has('first')) variables.first = first;
-			if (after !== undefined) variables.after = after;
+			Object.assign(variables, pageVariables(request, queryDocument.arguments));
 			const query = () =>
 				session.execute({
 					query: queryDocument.text,

@@ -1,4 +1,13 @@
 import type { RecordField } from '../../../../../sage-client/fields/record-fields';
+import {
+	describeValue,
+	matchEnum,
+	readBoolean,
+	readInstant,
+	readNumber,
+	readReference,
+	readText,
+} from '../../../../../sage-client/fields/values';
 import { closestName } from '../../../../../sage-client/schema/schema-change';
 
 /**
@@ -16,19 +25,6 @@ export type Converted = { value: unknown } | { problem: string };
 
 const ok = (value: unknown): Converted => ({ value });
 const refuse = (problem: string): Converted => ({ problem });
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
-const WHOLE = /^[+-]?\d+$/;
-const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-/** A value's kind as the error says it: `text "abc"`, `a number (4.5)`, `an object`. */
-export function describeValue(value: unknown): string {
-	if (typeof value === 'string') return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
-	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-	if (Array.isArray(value)) return 'a list';
-	return value === null ? 'null' : `an ${typeof value}`;
-}
 
 export function convertValue(
 	field: RecordField,
@@ -61,74 +57,43 @@ export function convertValue(
 }
 
 function toText(value: unknown): Converted {
-	if (typeof value === 'string') return ok(value);
-	if (typeof value === 'number' || typeof value === 'boolean') return ok(String(value));
-	return refuse(`expects text, not ${describeValue(value)}`);
+	const text = readText(value);
+	return text !== undefined ? ok(text) : refuse(`expects text, not ${describeValue(value)}`);
 }
 
 /** A Decimal keeps a numeric text as text: Sage takes it and no digit is lost to floating point. */
 function toNumber(value: unknown, whole: boolean, decimal = false): Converted {
-	const expected = whole ? 'a whole number' : 'a number';
-	if (typeof value === 'number') {
-		if (!Number.isFinite(value) || (whole && !Number.isInteger(value)))
-			return refuse(`expects ${expected}, not ${describeValue(value)}`);
-		return ok(value);
-	}
-	const text = typeof value === 'string' ? value.trim() : undefined;
-	if (text === undefined || !(whole ? WHOLE : NUMERIC).test(text))
-		return refuse(`expects ${expected}, not ${describeValue(value)}`);
-	return ok(decimal ? text : Number(text));
+	const read = readNumber(value, whole);
+	if (!read)
+		return refuse(`expects ${whole ? 'a whole number' : 'a number'}, not ${describeValue(value)}`);
+	return ok(decimal && read.text !== undefined ? read.text : read.number);
 }
 
 function toBoolean(value: unknown): Converted {
-	if (typeof value === 'boolean') return ok(value);
-	const text = String(value).trim().toLowerCase();
-	if (typeof value === 'string' || typeof value === 'number') {
-		if (text === 'true' || text === '1') return ok(true);
-		if (text === 'false' || text === '0') return ok(false);
-	}
-	return refuse(`expects true or false, not ${describeValue(value)}`);
-}
-
-/** A Luxon DateTime from an expression (`$now`), a JavaScript Date, or ISO text. */
-function asInstant(value: unknown): { date?: string; instant?: string } | undefined {
-	if (value instanceof Date)
-		return Number.isNaN(value.getTime()) ? undefined : { instant: value.toISOString() };
-	if (typeof value === 'object' && value !== null && 'toISO' in value) {
-		const luxon = value as { toISO(): string | null; toISODate(): string | null };
-		const instant = luxon.toISO();
-		return instant ? { instant, date: luxon.toISODate() ?? undefined } : undefined;
-	}
-	if (typeof value !== 'string') return undefined;
-	const text = value.trim();
-	if (ISO_DATE.test(text)) return Number.isNaN(Date.parse(text)) ? undefined : { date: text };
-	if (ISO_DATE_TIME.test(text) && !Number.isNaN(Date.parse(text.replace(' ', 'T'))))
-		return { instant: text.replace(' ', 'T'), date: text.slice(0, 10) };
-	return undefined;
+	const read = readBoolean(value);
+	return read !== undefined
+		? ok(read)
+		: refuse(`expects true or false, not ${describeValue(value)}`);
 }
 
 function toDate(value: unknown): Converted {
-	const instant = asInstant(value);
-	const date = instant?.date ?? instant?.instant?.slice(0, 10);
+	const date = readInstant(value)?.date;
 	return date ? ok(date) : refuse(`expects a date (2026-01-03), not ${describeValue(value)}`);
 }
 
+/** Written as UTC (`…Z`); a date alone is its midnight UTC. */
 function toDateTime(value: unknown): Converted {
-	const instant = asInstant(value);
+	const instant = readInstant(value);
 	if (!instant)
 		return refuse(`expects a date and time (2026-01-03T10:00:00Z), not ${describeValue(value)}`);
-	return ok(new Date(instant.instant ?? `${instant.date}T00:00:00Z`).toISOString());
+	return ok(new Date(instant.dateTime ?? `${instant.date}T00:00:00Z`).toISOString());
 }
 
-/** Sage's exact value; one that differs only in case is taken as that value. */
 function toEnum(field: RecordField, value: unknown): Converted {
 	const values = field.enumValues ?? [];
+	const found = matchEnum(values, value);
+	if (found !== undefined) return ok(found);
 	const text = typeof value === 'string' ? value.trim() : undefined;
-	if (text !== undefined) {
-		const exact = values.find((candidate) => candidate === text);
-		const loose = values.find((candidate) => candidate.toLowerCase() === text.toLowerCase());
-		if (exact ?? loose) return ok(exact ?? loose);
-	}
 	const near = text ? closestName(text, values) : undefined;
 	const listed = values.length <= 20 ? ` (one of ${values.join(', ')})` : '';
 	return refuse(
@@ -137,12 +102,11 @@ function toEnum(field: RecordField, value: unknown): Converted {
 }
 
 function toReference(value: unknown, references: ReferenceMode): Converted {
-	if (typeof value === 'number' && Number.isInteger(value)) value = String(value);
-	if (typeof value !== 'string' || !value.trim())
+	const text = readReference(value);
+	if (text === undefined)
 		return refuse(
 			`expects a natural key${references === 'id' ? ' after a # or an _id' : ''}, not ${describeValue(value)}`,
 		);
-	const text = value.trim();
 	if (text.startsWith('#') || references === 'id') return ok(text);
 	return ok(`#${text}`);
 }

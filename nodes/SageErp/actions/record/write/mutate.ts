@@ -22,12 +22,11 @@ import {
 	type Outcome,
 } from '../../common/batches';
 import type { RequestBudget } from '../../../../../sage-client/transport/time-limit';
-import { recordItem } from '../../common/items';
 import { readRecordType, readRequiredString } from '../../common/parameters';
 import { readReturnFields } from '../../common/return-fields';
 import type { OperationContext, OperationExecute } from '../../common/types';
 import { namedInRefusal, refusedAsAWhole, reword, splitAnswer } from './mutation-answers';
-import { RECOVERED_MARK, verifyLostAnswer } from './verify-lost';
+import { verdictOutcome, verifyLostAnswer } from './verify-lost';
 import { withLinesNamed } from './lines';
 import { writeDataReader } from '../mapper/read';
 
@@ -246,17 +245,7 @@ async function lostAnswer(
 		timeoutMs,
 		credited: kind === 'create' ? credited : undefined,
 	});
-	return verdicts.map((verdict, index): Outcome =>
-		verdict.applied
-			? {
-					ok: true,
-					items: [
-						recordItem({ ...verdict.record, [RECOVERED_MARK]: true }, batch[index].itemIndex),
-					],
-					id: verdict.id,
-				}
-			: { ok: false, error: verdict.error, notApplied: verdict.notApplied },
-	);
+	return verdicts.map((verdict, index) => verdictOutcome(verdict, batch[index].itemIndex));
 }
 
 /** Reads and checks one item's parameters; throws the input error naming the field. */

@@ -6,7 +6,9 @@ import {
 	SAGE_KNOWN_PAGE_SIZE,
 	connectionPage,
 	followCursor,
+	pageVariables,
 	type Page,
+	type PageRequest,
 } from '../../../../../sage-client/client/paginate';
 import type { RecordTypeInfo } from '../../../../../sage-client/schema/schema';
 import type { SageSession } from '../../../../shared/session';
@@ -57,16 +59,8 @@ export async function findByKey(
 	const schema = await session.recordSchema({ recordType: info.recordType }, timeoutMs);
 	const document = lookupDocument(info, matchOn, schema);
 	const filter = JSON.stringify({ [matchOn]: { _in: [...new Set(keys)] } });
-	const fetchPage = async ({
-		first,
-		after,
-	}: {
-		first: number;
-		after?: string;
-	}): Promise<Page<IDataObject>> => {
-		const variables: IDataObject = { filter };
-		if (document.arguments.has('first')) variables.first = first;
-		if (after !== undefined) variables.after = after;
+	const fetchPage = async (request: PageRequest): Promise<Page<IDataObject>> => {
+		const variables: IDataObject = { filter, ...pageVariables(request, document.arguments) };
 		const result = await session.execute({
 			query: document.text,
 			operationName: document.operationName,

@@ -9,11 +9,10 @@ import type { RecordTypeInfo } from '../../../../../sage-client/schema/schema';
 import type { SageSession } from '../../../../shared/session';
 import { requestFailure, resendWithoutNamed, type Outcome } from '../../common/batches';
 import type { DiagnosisReport } from '../../common/diagnoses';
-import { recordItem } from '../../common/items';
 import { withLinesNamed } from './lines';
 import { namedInRefusal, refusedAsAWhole, reword, splitAnswer } from './mutation-answers';
 import type { UpsertMember } from './upsert-member';
-import { RECOVERED_MARK, verifyLostAnswer } from './verify-lost';
+import { verdictOutcome, verifyLostAnswer } from './verify-lost';
 
 /**
  * Create or Update's write: the creates and updates of one round merged into ONE mutation
@@ -157,16 +156,6 @@ async function lostWrites(
 				),
 			};
 		const verdict = verdicts[creates.indexOf(write)];
-		if (!verdict.applied) return { ok: false, error: verdict.error };
-		return {
-			ok: true,
-			items: [
-				recordItem(
-					{ ...verdict.record, _operation: 'created', [RECOVERED_MARK]: true },
-					write.member.itemIndex,
-				),
-			],
-			id: verdict.id,
-		};
+		return verdictOutcome(verdict, write.member.itemIndex, { _operation: 'created' });
 	});
 }

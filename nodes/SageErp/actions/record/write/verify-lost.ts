@@ -15,7 +15,8 @@ import {
 import { naturalKeyOf as schemaNaturalKey } from '../../../../../sage-client/natural-key';
 import { argumentOf, type RecordTypeInfo } from '../../../../../sage-client/schema/schema';
 import { describeItems } from '../../common/diagnoses';
-import { isObject, valueAt } from '../../common/items';
+import type { Outcome } from '../../common/batches';
+import { isObject, recordItem, valueAt } from '../../common/items';
 import type { SageSession } from '../../../../shared/session';
 
 /**
@@ -72,6 +73,23 @@ export interface LostMember {
 export type Verdict =
 	| { applied: true; record: IDataObject; id?: string }
 	| { applied: false; error: SageError; notApplied?: boolean };
+
+/**
+ * A verdict as its item's batch outcome: the record found, marked as recovered (with what the
+ * operation adds to its output), or the error; `notApplied` tells a caller it may send it again.
+ */
+export function verdictOutcome(
+	verdict: Verdict,
+	itemIndex: number,
+	output: IDataObject = {},
+): Outcome {
+	if (!verdict.applied) return { ok: false, error: verdict.error, notApplied: verdict.notApplied };
+	return {
+		ok: true,
+		items: [recordItem({ ...verdict.record, ...output, [RECOVERED_MARK]: true }, itemIndex)],
+		id: verdict.id,
+	};
+}
 
 export interface LostRequest {
 	kind: 'create' | 'delete';
