@@ -3,9 +3,10 @@
 /**
  * `npm run capture`: the README's moving pictures. A real `n8n start` with this package and the
  * simulator, driven by headless Chromium (playwright-core, as the e2e tests are):
- * - docs/sage-erp-get-many.gif: add the Sage ERP node after a Manual Trigger, choose Get Many,
- *   pick the Record Type from the list, set Limit, Filter and Fields, execute the step and show
- *   the items, then misspell the filter and show it refused with the right name suggested;
+ * - docs/sage-erp-get-many.gif: add the Sage ERP node (version 2) after a Manual Trigger, choose
+ *   Get Many, pick the Record Type from the list, set Limit, build a filter condition and pick
+ *   the fields to return from their lists, execute the step and show the items, then give the
+ *   condition a value its field cannot take and show it refused before anything is sent;
  * - docs/sage-erp-field-mapper.gif: a CRM contact into Create or Update of a customer, the
  *   Record Type from the list, the contact's keys dragged onto the fields the schema gives,
  *   optional fields added from the mapper's list, the step executed.
@@ -21,13 +22,13 @@ const path = require('path');
 const { spawnSync } = require('child_process');
 const n8nLib = require('./lib/n8n');
 const examples = require('./lib/examples');
-const { startSimulator } = require('./lib/simulator');
 const { stopAll, which } = require('./lib/processes');
+const { withEditor } = require('./lib/editor');
 const {
 	CHROMIUM,
-	openBrowser,
-	signIn,
 	addSageErpAction,
+	parameterInput,
+	optionNamed,
 	pickRecordType,
 	dragInputKey,
 	addMapperField,
@@ -150,7 +151,17 @@ async function addGetMany(page, frame) {
 	await frame.shot(120);
 }
 
-/** Record Type from the list (searched), Limit and Fields. */
+/** Picks `label` in the dropdown parameter `name` (the first in the panel), as a person would. */
+async function pickOption(page, ndv, name, label, frame) {
+	await parameterInput(ndv, name).locator('input').first().click();
+	const option = await optionNamed(page, label);
+	await frame.shot(80);
+	await option.click();
+	await page.keyboard.press('Escape');
+	await page.waitForTimeout(300);
+}
+
+/** Record Type from the list (searched), Limit, one filter condition, the fields to return. */
 async function fillParameters(page, frame) {
 	const ndv = page.locator('[data-test-id="ndv"]');
 	await ndv
@@ -178,20 +189,18 @@ async function fillParameters(page, frame) {
 	const limit = ndv.locator('[data-test-id="parameter-input-limit"] input').first();
 	await limit.fill('');
 	await typeSlowly(page, limit, '5', frame);
-	const filter = ndv
-		.locator(
-			'[data-test-id="parameter-input-filter"] input, [data-test-id="parameter-input-filter"] textarea',
-		)
-		.first();
-	await typeSlowly(page, filter, '{isActive:true}', frame);
-	const fields = ndv
-		.locator(
-			'[data-test-id="parameter-input-fields"] input, [data-test-id="parameter-input-fields"] textarea',
-		)
-		.first();
-	await typeSlowly(page, fields, '_id id name city creditLimit', frame);
+	await ndv.getByRole('button', { name: 'Add Condition' }).first().click();
+	await pickOption(page, ndv, 'field', 'Credit Limit', frame);
+	await pickOption(page, ndv, 'operator', 'Is Greater Than', frame);
+	await typeSlowly(page, conditionValue(ndv), '10000', frame);
+	await pickOption(page, ndv, 'fieldList', 'Name', frame);
+	await pickOption(page, ndv, 'fieldList', 'City', frame);
 	await frame.shot(100);
 }
+
+/** The text input of the first condition's Value. */
+const conditionValue = (ndv) =>
+	parameterInput(ndv, 'value').locator('input, textarea, [contenteditable="true"]').first();
 
 /** Execute step, then the items in the output panel's table. */
 async function executeAndShow(page, frame) {
@@ -203,20 +212,18 @@ async function executeAndShow(page, frame) {
 	await frame.shot(400);
 }
 
-/** A typo in Filter: refused before anything is sent, with the name it was meant to be. */
-async function showTypo(page, frame) {
+/** A value the condition's field cannot take: refused before anything is sent, saying why. */
+async function showRefusal(page, frame) {
 	const ndv = page.locator('[data-test-id="ndv"]');
-	const filter = ndv
-		.locator(
-			'[data-test-id="parameter-input-filter"] input, [data-test-id="parameter-input-filter"] textarea',
-		)
-		.first();
-	await filter.fill('');
-	await typeSlowly(page, filter, '{isActiv:true}', frame);
+	const value = conditionValue(ndv);
+	// The whole condition in view: its field and operator say why the value is refused.
+	await value.evaluate((element) => element.scrollIntoView({ block: 'center' }));
+	await value.fill('');
+	await typeSlowly(page, value, 'lots', frame);
 	await ndv.locator('[data-test-id="node-execute-button"]').first().click();
 	await page
 		.locator('[data-test-id="output-panel"]')
-		.getByText("Did you mean 'isActive'?", { exact: false })
+		.getByText('is not a number', { exact: false })
 		.first()
 		.waitFor({ timeout: 30000 });
 	await page.waitForTimeout(500);
@@ -281,12 +288,12 @@ async function filmFieldMapper(page, frame) {
 	await frame.shot(500);
 }
 
-/** The Get Many film: parameters typed, the items, then a misspelt filter refused. */
+/** The Get Many film: parameters set, the items, then a condition's value refused. */
 async function filmGetMany(page, frame) {
 	await addGetMany(page, frame);
 	await fillParameters(page, frame);
 	await executeAndShow(page, frame);
-	await showTypo(page, frame);
+	await showRefusal(page, frame);
 }
 
 const FILM_STEPS = {
@@ -294,20 +301,21 @@ const FILM_STEPS = {
 	'field-mapper': { workflowId: MAPPER_WORKFLOW_ID, steps: filmFieldMapper },
 };
 
-async function capture(film, baseUrl, owner, dir) {
-	const { page, close } = await openBrowser(VIEWPORT);
+/** One film on the signed-in editor: its frames, from the workflow it starts from. */
+async function capture(page, baseUrl, film, dir) {
+	await page.goto(`${baseUrl}/workflow/${FILM_STEPS[film].workflowId}`);
+	await page.locator('[data-test-id="canvas-node"]').first().waitFor();
+	await page.waitForTimeout(1000);
+	const frame = framer(page, dir);
+	await frame.shot(100);
 	try {
-		await signIn(page, baseUrl, owner);
-		await page.goto(`${baseUrl}/workflow/${FILM_STEPS[film].workflowId}`);
-		await page.locator('[data-test-id="canvas-node"]').first().waitFor();
-		await page.waitForTimeout(1000);
-		const frame = framer(page, dir);
-		await frame.shot(100);
 		await FILM_STEPS[film].steps(page, frame);
-		return frame.frames;
-	} finally {
-		await close();
+	} catch (err) {
+		// What the editor showed when a step found nothing to wait for: the way to see why.
+		await page.screenshot({ path: path.join(dir, 'failed.png') }).catch(() => {});
+		throw err;
 	}
+	return frame.frames;
 }
 
 async function main() {
@@ -317,36 +325,26 @@ async function main() {
 	if (!imageMagick()) throw new Error('ImageMagick is missing: apt-get install -y imagemagick');
 	const dir = opts.frames || fs.mkdtempSync(path.join(os.tmpdir(), 'sage-erp-capture-'));
 	fs.mkdirSync(dir, { recursive: true });
-	const sim = await startSimulator({ port: 0 });
-	let inst;
+	const editor = {
+		name: 'capture',
+		workflows: [startingWorkflow(), examples.crmContactStart(MAPPER_WORKFLOW_ID)],
+		viewport: VIEWPORT,
+	};
 	try {
-		inst = await n8nLib.prepareInstance({
-			name: 'capture',
-			credentials: [examples.simulatorCredential(sim)],
-			workflows: [startingWorkflow(), examples.crmContactStart(MAPPER_WORKFLOW_ID)],
-			quiet: true,
+		await withEditor(editor, async ({ page, baseUrl }) => {
+			for (const film of opts.films) {
+				const filmDir = path.join(dir, film);
+				fs.mkdirSync(filmDir, { recursive: true });
+				const frames = await capture(page, baseUrl, film, filmDir);
+				const out = gifOf(opts, film);
+				fs.mkdirSync(path.dirname(out), { recursive: true });
+				toGif(frames, out);
+				say(
+					`${film}: ${frames.length} frames -> ${path.relative(process.cwd(), out)} (${(fs.statSync(out).size / 1024).toFixed(0)} KB)`,
+				);
+			}
 		});
-		say(`starting n8n in ${path.relative(process.cwd(), inst.userFolder)}`);
-		const n8n = await n8nLib.startN8n(
-			inst.n8n,
-			inst.env({}, { brokerPort: await require('./lib/processes').freePort() }),
-			{ logFile: path.join(inst.userFolder, 'n8n.log') },
-		);
-		for (const film of opts.films) {
-			const filmDir = path.join(dir, film);
-			fs.mkdirSync(filmDir, { recursive: true });
-			const frames = await capture(film, n8n.baseUrl, inst.owner, filmDir);
-			const out = gifOf(opts, film);
-			fs.mkdirSync(path.dirname(out), { recursive: true });
-			toGif(frames, out);
-			say(
-				`${film}: ${frames.length} frames -> ${path.relative(process.cwd(), out)} (${(fs.statSync(out).size / 1024).toFixed(0)} KB)`,
-			);
-		}
 	} finally {
-		await stopAll();
-		await sim.stop();
-		if (inst) n8nLib.removeUserFolder(inst.userFolder);
 		if (!opts.frames) fs.rmSync(dir, { recursive: true, force: true });
 	}
 }

@@ -136,6 +136,25 @@ async function addMapperField(page, ndv, label, fieldId) {
 	await ndv.locator(`[data-test-id="parameter-input-${fieldId}"]`).first().waitFor();
 }
 
+/**
+ * The first parameter `name` in `scope` (a list parameter's entries repeat their names). A text
+ * input carries `parameter-input-<name>` itself: only wrappers count.
+ */
+function parameterInput(scope, name) {
+	return scope.locator(`[data-test-id="parameter-input-${name}"]:not(input):not(textarea)`).first();
+}
+
+/** The open dropdown's option whose first line (its name, above any description) is `label`. */
+async function optionNamed(page, label) {
+	const options = page
+		.locator('.el-select-dropdown:visible li, .el-popper:visible li')
+		.filter({ hasText: label });
+	await options.first().waitFor();
+	for (const option of await options.all())
+		if ((await option.innerText()).split('\n')[0].trim() === label) return option;
+	throw new Error(`no option "${label}" in the open list`);
+}
+
 /** Types a plain value into a mapped field and leaves it. */
 async function typeMapperValue(ndv, fieldId, value) {
 	const input = ndv.locator(`[data-test-id="parameter-input-${fieldId}"] input`).first();
@@ -153,4 +172,6 @@ module.exports = {
 	dragInputKey,
 	addMapperField,
 	typeMapperValue,
+	parameterInput,
+	optionNamed,
 };
