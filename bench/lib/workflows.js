@@ -12,7 +12,8 @@
  * All webhooks answer with the first item of their last node ('lastNode' / 'firstEntryJson').
  */
 const crypto = require('crypto');
-const { PACKAGE_NAME } = require('../../scripts/lib/n8n');
+const path = require('path');
+const { PACKAGE_NAME, REPO_ROOT } = require('../../scripts/lib/n8n');
 const {
 	CUSTOMER_FIELDS,
 	CUSTOMER_PAGE_QUERY,
@@ -208,7 +209,9 @@ function webhookOurs(cred) {
  */
 function createMapperName(packageDir) {
 	if (!packageDir) return undefined;
-	const { SageErp } = require(`${packageDir}/dist/nodes/SageErp/SageErp.node.js`);
+	// The repository's own build (what the packed copy holds): its n8n-workflow resolves here,
+	// where the packed copy has it only as a peer dependency of the n8n that loads it.
+	const { SageErp } = require(path.join(REPO_ROOT, 'dist/nodes/SageErp/SageErp.node.js'));
 	const mapper = new SageErp().description.properties.find(
 		(p) =>
 			p.type === 'resourceMapper' &&
@@ -236,7 +239,8 @@ function webhookOursMapped(cred, mapperName) {
 		attemptToConvertTypes: false,
 		convertFieldsToString: false,
 	};
-	return chain('WebhookOursMapped', [webhookNode(WEBHOOK_PATHS.oursMapped), node]);
+	// Workflow ids keep 16 characters of the name: 'WebhookOurs...' would take the JSON Create's id.
+	return chain('MappedWebhook', [webhookNode(WEBHOOK_PATHS.oursMapped), node]);
 }
 
 // ------------------------------------------------------------------ 2. Get Many
