@@ -37,6 +37,8 @@ const TOOLS = {
 		resource: 'record',
 		operation: 'create',
 		recordType: SALES_ORDER,
+		// The model writes the whole order as one JSON object: version 2's Data Mode JSON.
+		dataMode: 'json',
 		data: "={{ $fromAI('Order', 'The sales order, with the fields Sales_Order_Fields lists', 'json') }}",
 	},
 };
