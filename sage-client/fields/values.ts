@@ -68,6 +68,16 @@ function luxonIso(value: unknown, method: 'toISODate' | 'toISO'): string | undef
 	return typeof text === 'string' ? text : undefined;
 }
 
+/**
+ * A DateTime that crossed n8n's expression sandbox (n8n 2.41 hands expression results over as
+ * `{ __n8nType: 'DateTime', __isoString, __zone }`): its ISO text, written in its own zone.
+ */
+function carriedDateTime(value: unknown): string | undefined {
+	if (typeof value !== 'object' || value === null) return undefined;
+	const { __n8nType: type, __isoString: iso } = value as Record<string, unknown>;
+	return type === 'DateTime' && typeof iso === 'string' ? iso : undefined;
+}
+
 function isRealDate(year: string, month: string, day: string): boolean {
 	const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
 	return (
@@ -83,6 +93,8 @@ function isRealDate(year: string, month: string, day: string): boolean {
  * the ISO date-time as given (Luxon's own offset kept), absent when only a date was given.
  */
 export function readInstant(value: unknown): { date: string; dateTime?: string } | undefined {
+	const carried = carriedDateTime(value);
+	if (carried !== undefined) return readInstant(carried);
 	if (value instanceof Date) {
 		if (!Number.isFinite(value.getTime())) return undefined;
 		const dateTime = value.toISOString();
