@@ -99,6 +99,21 @@ export async function schemaForAsyncOperation(
 }
 
 /**
+ * One description per record type and loaded schema: a filter read per item, a poll, Describe
+ * per item ask again and get the same object, without walking the types each time. A schema
+ * that loads more types is a new object, so its descriptions are made anew.
+ */
+const descriptions = new WeakMap<SageSchema, Map<string, RecordFields>>();
+
+function describedOnce(schema: SageSchema, recordType: string): RecordFields {
+	let byType = descriptions.get(schema);
+	if (!byType) descriptions.set(schema, (byType = new Map()));
+	let described = byType.get(recordType);
+	if (!described) byType.set(recordType, (described = describeRecordFields(schema, recordType)));
+	return described;
+}
+
+/**
  * The record type's fields as the panels, the filter builder and Describe read them
  * (fields/record-fields.ts), loaded by targeted introspection (fields/plan-fields.ts): two
  * requests for a cold tenant, none once this process holds the types. A reference names its
@@ -112,7 +127,7 @@ export async function fieldsForRecord(
 ): Promise<RecordFields> {
 	const name = recordType.trim();
 	const schema = await tenant.load(client, (lookup) => planRecordFields(name, lookup), options);
-	if (!name || schema.recordType(name)) return describeRecordFields(schema, name);
+	if (!name || schema.recordType(name)) return describedOnce(schema, name);
 	await tenant.recordTypeNames(client, options).catch(() => undefined); // only for "did you mean"
 	return describeRecordFields(tenant.schema(), name);
 }
